@@ -1,0 +1,38 @@
+# tthc: PGXS build, plus the project's own demo / test / bench targets.
+EXTENSION    = tthc
+EXTVERSION   = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" tthc.control)
+
+MODULE_big   = tthc
+OBJS         = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+DATA         = $(wildcard sql/tthc--*.sql)
+PG_CPPFLAGS  = -I$(srcdir)/src
+PG_CFLAGS    = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
+SHLIB_LINK   = -lm
+
+# pg_regress: inputs test/sql/*.sql, outputs ./expected/*.out (pg_regress
+# looks in the output directory, ., before the input directory).
+REGRESS      = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
+REGRESS_OPTS = --inputdir=test --load-extension=tthc
+# isolation: specs in test/specs/*.spec.  PGXS runs them with
+# --outputdir=output_iso, so their expected files live in test/expected/.
+ISOLATION      = $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=test --load-extension=tthc
+
+EXTRA_CLEAN  = output_iso tmp_check test/results
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+.PHONY: demo test bench bootstrap
+bootstrap:
+	@scripts/bootstrap.sh
+
+demo:
+	@scripts/bootstrap.sh && scripts/demo.sh
+
+test:
+	@scripts/bootstrap.sh && scripts/test.sh
+
+bench:
+	@scripts/bootstrap.sh && scripts/bench.sh

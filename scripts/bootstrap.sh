@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# scripts/bootstrap.sh: install what is missing, build, install the extension.
+# Idempotent; uses sudo when not root.  Called by `make demo` and `make test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PG_MAJOR=${PG_MAJOR:-15}
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+need=()
+dpkg -s "postgresql-$PG_MAJOR" >/dev/null 2>&1            || need+=("postgresql-$PG_MAJOR")
+dpkg -s "postgresql-server-dev-$PG_MAJOR" >/dev/null 2>&1 || need+=("postgresql-server-dev-$PG_MAJOR")
+dpkg -s "postgresql-$PG_MAJOR-pgtap" >/dev/null 2>&1      || need+=("postgresql-$PG_MAJOR-pgtap")
+dpkg -s libipc-run-perl >/dev/null 2>&1                    || need+=(libipc-run-perl)
+command -v make >/dev/null 2>&1 && command -v gcc >/dev/null 2>&1 || need+=(build-essential)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "bootstrap: installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  # the postgresql-common hook would create a default cluster on port 5432: skip it
+  $SUDO mkdir -p /etc/postgresql-common/createcluster.d
+  echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.d/tthc.conf >/dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG_MAJOR/bin/pg_config}
+make -s PG_CONFIG="$PG_CONFIG" >/dev/null
+$SUDO make -s install PG_CONFIG="$PG_CONFIG" >/dev/null
+echo "bootstrap: tthc $(sed -n "s/^default_version *= *'\(.*\)'/\1/p" tthc.control) built and installed into $("$PG_CONFIG" --pkglibdir)"

@@ -1,0 +1,688 @@
+/*
+ * calendar.c
+ *		Loading, compiling and caching working-time calendars.
+ *
+ * The tables are authoritative; this file keeps a per-backend compiled copy
+ * of each calendar used (see calendar.h for the arrays).  A calendar is the
+ * superposition of four layers, later ones winning on the same date:
+ *	1. its weekly pattern: calendar_week rows, each ISO weekday falling back
+ *	   to the parent's when the calendar has no row for it;
+ *	2. the parent's exceptions (days off, make-up days, special hours),
+ *	   including those the parent inherited or generated;
+ *	3. when holiday_rules = 'vn', the Labour Code days generated for every
+ *	   year that has no calendar_year row (no official schedule);
+ *	4. its own calendar_exception rows.
+ *
+ * Invalidation: a statement-level trigger on the four tables sends a relcache
+ * invalidation for tthc.calendar.  The callback only raises a flag; the next
+ * lookup drops every compiled calendar at once (one memory context each,
+ * children of CalendarCacheContext) and bumps a generation number that the
+ * per-call fn_extra caches compare against.  Invalidations are transactional,
+ * so an edit is seen by the next statement of the editing transaction and,
+ * once committed, by the next statement of every other session.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "calendar.h"
+
+PG_FUNCTION_INFO_V1(tthc_calendar_changed);
+PG_FUNCTION_INFO_V1(tthc_calendar_days);
+
+typedef struct CalendarEntry
+{
+	char		name[NAMEDATALEN];	/* hash key */
+	CompiledCalendar *cal;
+} CalendarEntry;
+
+/* What fn_extra holds between rows. */
+typedef struct CalendarRef
+{
+	uint64		generation;
+	CompiledCalendar *cal;
+	int			len;
+	char		name[NAMEDATALEN];
+} CalendarRef;
+
+static MemoryContext CalendarCacheContext = NULL;
+static HTAB *CalendarHash = NULL;
+static bool calendar_stale = true;
+static uint64 calendar_generation = 1;
+static Oid	calendar_relid = InvalidOid;
+
+/* Scratch state while compiling one calendar. */
+typedef struct Builder
+{
+	CompiledCalendar *cal;
+	int32	   *note_at;		/* [ndays] index into notes, -1 for none */
+	DayNote    *notes;
+	int			nnotes;
+	int			maxnotes;
+	int			maxpatterns;
+} Builder;
+
+static Oid
+calendar_table_oid(void)
+{
+	Oid			nsp = get_namespace_oid("tthc", true);
+
+	return OidIsValid(nsp) ? get_relname_relid("calendar", nsp) : InvalidOid;
+}
+
+/*
+ * calendar_relcache_cb: only marks the cache stale; touching the catalog
+ * here is forbidden.
+ */
+static void
+calendar_relcache_cb(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == calendar_relid)
+		calendar_stale = true;
+}
+
+void
+CalendarInit(void)
+{
+	CacheRegisterRelcacheCallback(calendar_relcache_cb, (Datum) 0);
+}
+
+static void
+calendar_reset(void)
+{
+	HASHCTL		ctl;
+
+	if (CalendarCacheContext == NULL)
+		CalendarCacheContext = AllocSetContextCreate(CacheMemoryContext,
+													 "tthc calendars",
+													 ALLOCSET_DEFAULT_SIZES);
+	else
+		MemoryContextReset(CalendarCacheContext);
+
+	ctl.keysize = NAMEDATALEN;
+	ctl.entrysize = sizeof(CalendarEntry);
+	ctl.hcxt = CalendarCacheContext;
+	CalendarHash = hash_create("tthc calendars", 8, &ctl,
+							   HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	calendar_stale = false;
+	calendar_generation++;
+}
+
+/* ---------- compiling ---------- */
+
+static int
+pattern_intern(Builder *b, const DayHours *h)
+{
+	CompiledCalendar *cal = b->cal;
+
+	for (int i = 0; i < cal->npatterns; i++)
+	{
+		const DayHours *p = &cal->patterns[i];
+
+		if (p->n == h->n &&
+			memcmp(p->start, h->start, sizeof(int64) * h->n) == 0 &&
+			memcmp(p->end, h->end, sizeof(int64) * h->n) == 0)
+			return i;
+	}
+	if (cal->npatterns >= PG_UINT16_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("calendar \"%s\" has too many distinct sets of working hours",
+						cal->name)));
+	if (cal->npatterns == b->maxpatterns)
+	{
+		b->maxpatterns *= 2;
+		cal->patterns = repalloc(cal->patterns, sizeof(DayHours) * b->maxpatterns);
+	}
+	cal->patterns[cal->npatterns] = *h;
+	return cal->npatterns++;
+}
+
+/* hours_add: append [start, end) to h, keeping the intervals sorted and apart. */
+static void
+hours_add(const char *calname, DayHours *h, int64 start, int64 end)
+{
+	if (end <= start)
+		return;
+	if (h->n == CAL_MAX_INTERVALS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("calendar \"%s\" has more than %d working intervals in a day",
+						calname, CAL_MAX_INTERVALS)));
+	if (h->n > 0 && start < h->end[h->n - 1])
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("calendar \"%s\" has overlapping working intervals in a day",
+						calname)));
+	h->start[h->n] = start;
+	h->end[h->n] = end;
+	h->total += end - start;
+	h->n++;
+}
+
+static void
+note_set(Builder *b, int32 day, DayKind kind, bool provisional, bool own_hours,
+		 int pattern, const char *name, const char *ref, const char *source)
+{
+	CompiledCalendar *cal = b->cal;
+	DayNote    *n;
+
+	if (day < 0 || day >= cal->ndays)
+		return;
+	if (b->note_at[day] >= 0)
+		n = &b->notes[b->note_at[day]];
+	else
+	{
+		if (b->nnotes == b->maxnotes)
+		{
+			b->maxnotes *= 2;
+			b->notes = repalloc(b->notes, sizeof(DayNote) * b->maxnotes);
+		}
+		b->note_at[day] = b->nnotes;
+		n = &b->notes[b->nnotes++];
+	}
+	n->day = day;
+	n->kind = kind;
+	n->provisional = provisional;
+	n->own_hours = own_hours;
+	n->hours = pattern;
+	n->name = name ? MemoryContextStrdup(cal->cxt, name) : NULL;
+	n->legal_reference = ref ? MemoryContextStrdup(cal->cxt, ref) : NULL;
+	n->source = source;
+	cal->hours[day] = pattern;
+}
+
+/* pattern_for: the hours a day of this kind works (own, standard or none). */
+static int
+pattern_for(Builder *b, DayKind kind, const DayHours *own)
+{
+	if (day_kind_is_off(kind))
+		return 0;
+	if (own != NULL && own->n > 0)
+		return pattern_intern(b, own);
+	if (kind == DAY_MAKEUP)
+		return b->cal->standard;
+	return 0;
+}
+
+static DayKind
+day_kind_from_name(const char *s)
+{
+	for (int k = 0; k < DAY_KIND_COUNT; k++)
+		if (strcmp(s, day_kind_names[k]) == 0)
+			return (DayKind) k;
+	elog(ERROR, "unknown day kind \"%s\"", s);
+	return DAY_WORKING;			/* keep compiler quiet */
+}
+
+static char *
+spi_text(HeapTuple tup, TupleDesc desc, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, col, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+static int64
+spi_int64(HeapTuple tup, TupleDesc desc, int col, bool *isnull)
+{
+	Datum		d = SPI_getbinval(tup, desc, col, isnull);
+
+	return *isnull ? 0 : DatumGetInt64(d);
+}
+
+/*
+ * calendar_compile: build the compiled form of calendar `name`.  The result
+ * lives in its own memory context, still parented to the caller's context:
+ * calendar_get moves it into the cache only once it is complete, so an
+ * error half-way leaks nothing.
+ */
+static CompiledCalendar *
+calendar_compile(const char *name, int depth)
+{
+	MemoryContext cxt;
+	MemoryContext scratch;
+	MemoryContext oldcxt;
+	CompiledCalendar *cal;
+	Builder		b;
+	Oid			argtypes[3] = {TEXTOID, DATEOID, DATEOID};
+	Datum		args[3];
+	char	   *parent_name;
+	char	   *rules;
+	char	   *source;
+	bool		isnull;
+	bool		official[CAL_LAST_YEAR - CAL_FIRST_YEAR + 1] = {0};
+	int			wp[8];
+	int32		i;
+
+	if (depth > CAL_MAX_DEPTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("calendar inheritance is too deep or cyclic at \"%s\"", name),
+				 errhint("A calendar may have at most %d ancestors.", CAL_MAX_DEPTH)));
+
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "tthc calendar",
+								ALLOCSET_DEFAULT_SIZES);
+	cal = MemoryContextAllocZero(cxt, sizeof(CompiledCalendar));
+	cal->cxt = cxt;
+	strlcpy(cal->name, name, NAMEDATALEN);
+	MemoryContextSetIdentifier(cxt, cal->name);
+	source = cal->name;
+	cal->first = date2j(CAL_FIRST_YEAR, 1, 1) - POSTGRES_EPOCH_JDATE;
+	cal->ndays = date2j(CAL_LAST_YEAR + 1, 1, 1) - POSTGRES_EPOCH_JDATE - cal->first;
+
+	/* builder arrays outlive SPI_finish, so not in SPI's context */
+	scratch = AllocSetContextCreate(CurrentMemoryContext, "tthc calendar build",
+									ALLOCSET_DEFAULT_SIZES);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	calendar_relid = calendar_table_oid();
+
+	/* the calendar row */
+	args[0] = CStringGetTextDatum(name);
+	args[1] = DateADTGetDatum(cal->first);
+	args[2] = DateADTGetDatum(cal->first + cal->ndays - 1);
+	if (SPI_execute_with_args("SELECT parent, time_zone,"
+							  " (extract(epoch FROM day_length) * 1000000)::int8,"
+							  " same_day_cutoff, holiday_rules"
+							  " FROM tthc.calendar WHERE name = $1",
+							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read tthc.calendar");
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("calendar \"%s\" does not exist", name),
+				 errhint("Calendars are the rows of tthc.calendar; the national one is \"vn\".")));
+	{
+		HeapTuple	tup = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		char	   *tzname;
+
+		oldcxt = MemoryContextSwitchTo(cxt);
+		parent_name = spi_text(tup, desc, 1);
+		tzname = spi_text(tup, desc, 2);
+		rules = spi_text(tup, desc, 5);
+		MemoryContextSwitchTo(oldcxt);
+		cal->day_length = spi_int64(tup, desc, 3, &isnull);
+		cal->cutoff = DatumGetTimeADT(SPI_getbinval(tup, desc, 4, &isnull));
+		strlcpy(cal->tzname, tzname, sizeof(cal->tzname));
+		cal->tz = pg_tzset(tzname);
+		if (cal->tz == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("time zone \"%s\" of calendar \"%s\" is not recognized",
+							tzname, name)));
+	}
+
+	/* arrays */
+	oldcxt = MemoryContextSwitchTo(cxt);
+	cal->hours = palloc0(sizeof(uint16) * cal->ndays);
+	b.maxpatterns = 16;
+	cal->patterns = palloc0(sizeof(DayHours) * b.maxpatterns);
+	cal->npatterns = 1;			/* pattern 0: no working time */
+	MemoryContextSwitchTo(oldcxt);
+	b.cal = cal;
+	oldcxt = MemoryContextSwitchTo(scratch);
+	b.note_at = palloc(sizeof(int32) * cal->ndays);
+	memset(b.note_at, -1, sizeof(int32) * cal->ndays);
+	b.maxnotes = 256;
+	b.nnotes = 0;
+	b.notes = palloc(sizeof(DayNote) * b.maxnotes);
+	MemoryContextSwitchTo(oldcxt);
+
+	/* layer 1: the weekly pattern, over the parent's */
+	if (parent_name != NULL)
+	{
+		CompiledCalendar *parent = calendar_get(parent_name, depth + 1);
+
+		memcpy(cal->week, parent->week, sizeof(cal->week));
+		/* copied now: nothing below looks up another calendar */
+		cal->standard = -1;
+		for (int k = 0; k < parent->nnotes; k++)
+		{
+			const DayNote *pn = &parent->notes[k];
+			const DayHours *own = pn->own_hours || pn->kind == DAY_SPECIAL_HOURS ?
+				&parent->patterns[pn->hours] : NULL;
+
+			/* the standard pattern is not known yet: resolve make-up days below */
+			note_set(&b, pn->day, pn->kind, pn->provisional, own != NULL,
+					 own ? pattern_intern(&b, own) : 0,
+					 pn->name, pn->legal_reference,
+					 MemoryContextStrdup(cxt, pn->source));
+		}
+	}
+	if (SPI_execute_with_args("SELECT w.isodow, lower(r), upper(r)"
+							  " FROM tthc.calendar_week w"
+							  " LEFT JOIN LATERAL unnest(w.hours) r ON true"
+							  " WHERE w.calendar = $1 ORDER BY w.isodow, lower(r)",
+							  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read tthc.calendar_week");
+	{
+		int			seen = 0;
+
+		for (uint64 r = 0; r < SPI_processed; r++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[r];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			int			dow = DatumGetInt16(SPI_getbinval(tup, desc, 1, &isnull));
+			bool		nolo;
+			int64		lo = spi_int64(tup, desc, 2, &nolo);
+			int64		hi = spi_int64(tup, desc, 3, &isnull);
+
+			if (dow < 1 || dow > 7)
+				continue;
+			if (dow != seen)
+			{
+				memset(&cal->week[dow], 0, sizeof(DayHours));
+				seen = dow;
+			}
+			if (!nolo)
+				hours_add(name, &cal->week[dow], lo, hi);
+		}
+	}
+	for (int d = 1; d <= 7; d++)
+		wp[d] = pattern_intern(&b, &cal->week[d]);
+	for (int d = 1; d <= 7 && cal->standard <= 0; d++)
+		if (cal->week[d].total > 0)
+			cal->standard = wp[d];
+	if (cal->standard < 0)
+		cal->standard = 0;
+
+	for (i = 0; i < cal->ndays; i++)
+	{
+		if (b.note_at[i] >= 0)
+		{
+			DayNote    *n = &b.notes[b.note_at[i]];
+
+			if (n->kind == DAY_MAKEUP && !n->own_hours)
+				cal->hours[i] = n->hours = cal->standard;
+		}
+		else
+		{
+			int			dow = j2day(cal->first + i + POSTGRES_EPOCH_JDATE);	/* 0 = Sunday */
+
+			cal->hours[i] = wp[dow == 0 ? 7 : dow];
+		}
+	}
+
+	/* layer 2: generated Labour Code days */
+	if (rules != NULL && strcmp(rules, "vn") == 0)
+	{
+		bool		rest[8];
+
+		if (SPI_execute_with_args("SELECT year FROM tthc.calendar_year WHERE calendar = $1",
+								  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read tthc.calendar_year");
+		for (uint64 r = 0; r < SPI_processed; r++)
+		{
+			int			y = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r],
+														SPI_tuptable->tupdesc, 1, &isnull));
+
+			if (y >= CAL_FIRST_YEAR && y <= CAL_LAST_YEAR)
+				official[y - CAL_FIRST_YEAR] = true;
+		}
+		for (int d = 1; d <= 7; d++)
+			rest[d] = cal->week[d].total == 0;
+		for (int y = CAL_FIRST_YEAR; y <= CAL_LAST_YEAR; y++)
+		{
+			GeneratedDay gen[MAX_GENERATED_DAYS];
+			int			n;
+
+			if (official[y - CAL_FIRST_YEAR])
+				continue;
+			n = vn_labour_code_days(y, rest, gen);
+			for (int k = 0; k < n; k++)
+				note_set(&b, gen[k].day - cal->first, gen[k].kind, true, false, 0,
+						 gen[k].name, gen[k].legal_reference, source);
+		}
+	}
+
+	/* layer 3: the calendar's own exceptions */
+	if (SPI_execute_with_args("SELECT e.day, e.kind::text, e.name, e.legal_reference,"
+							  " e.provisional, lower(r), upper(r)"
+							  " FROM tthc.calendar_exception e"
+							  " LEFT JOIN LATERAL unnest(e.hours) r ON true"
+							  " WHERE e.calendar = $1 AND e.day BETWEEN $2 AND $3"
+							  " ORDER BY e.day, lower(r)",
+							  3, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read tthc.calendar_exception");
+	for (uint64 r = 0; r < SPI_processed;)
+	{
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		DateADT		day = DatumGetDateADT(SPI_getbinval(tup, desc, 1, &isnull));
+		char	   *kindname = spi_text(tup, desc, 2);
+		char	   *nm = spi_text(tup, desc, 3);
+		char	   *ref = spi_text(tup, desc, 4);
+		bool		prov = DatumGetBool(SPI_getbinval(tup, desc, 5, &isnull));
+		DayKind		kind = day_kind_from_name(kindname);
+		DayHours	own;
+
+		memset(&own, 0, sizeof(own));
+		for (; r < SPI_processed; r++)
+		{
+			HeapTuple	t = SPI_tuptable->vals[r];
+			bool		nolo;
+			int64		lo,
+						hi;
+
+			if (DatumGetDateADT(SPI_getbinval(t, desc, 1, &isnull)) != day)
+				break;
+			lo = spi_int64(t, desc, 6, &nolo);
+			hi = spi_int64(t, desc, 7, &isnull);
+			if (!nolo)
+				hours_add(name, &own, lo, hi);
+		}
+		note_set(&b, day - cal->first, kind, prov, own.n > 0,
+				 pattern_for(&b, kind, &own), nm, ref, source);
+	}
+
+	SPI_finish();
+
+	/* the lookup arrays */
+	oldcxt = MemoryContextSwitchTo(cxt);
+	cal->notes = palloc(sizeof(DayNote) * Max(b.nnotes, 1));
+	cal->nnotes = 0;
+	for (i = 0; i < cal->ndays; i++)
+		if (b.note_at[i] >= 0)
+			cal->notes[cal->nnotes++] = b.notes[b.note_at[i]];
+
+	cal->cumdays = palloc(sizeof(int32) * (cal->ndays + 1));
+	cal->cumtime = palloc(sizeof(int64) * (cal->ndays + 1));
+	cal->midnight = palloc(sizeof(TimestampTz) * (cal->ndays + 1));
+	cal->cumdays[0] = 0;
+	cal->cumtime[0] = 0;
+	for (i = 0; i < cal->ndays; i++)
+	{
+		int64		work = cal->patterns[cal->hours[i]].total;
+
+		cal->cumdays[i + 1] = cal->cumdays[i] + (work > 0 ? 1 : 0);
+		cal->cumtime[i + 1] = cal->cumtime[i] + work;
+	}
+	cal->nwork = cal->cumdays[cal->ndays];
+	cal->workdays = palloc(sizeof(int32) * Max(cal->nwork, 1));
+	for (i = 0; i < cal->ndays; i++)
+		if (cal_is_working(cal, i))
+			cal->workdays[cal->cumdays[i]] = i;
+
+	for (i = 0; i <= cal->ndays; i++)
+	{
+		struct pg_tm tm;
+		int			offset;
+
+		memset(&tm, 0, sizeof(tm));
+		j2date(cal->first + i + POSTGRES_EPOCH_JDATE,
+			   &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+		offset = DetermineTimeZoneOffset(&tm, cal->tz);
+		cal->midnight[i] = (int64) (cal->first + i) * USECS_PER_DAY +
+			(int64) offset * USECS_PER_SEC;
+	}
+	MemoryContextSwitchTo(oldcxt);
+
+	MemoryContextDelete(scratch);
+	return cal;
+}
+
+/*
+ * calendar_get: the compiled calendar `name`, compiling it on first use
+ * after an invalidation.  The pointer stays valid until the next call.
+ */
+CompiledCalendar *
+calendar_get(const char *name, int depth)
+{
+	CalendarEntry *entry;
+	CompiledCalendar *cal;
+	char		key[NAMEDATALEN];
+	bool		found;
+
+	if (CalendarHash == NULL || calendar_stale)
+		calendar_reset();
+
+	memset(key, 0, sizeof(key));
+	strlcpy(key, name, NAMEDATALEN);
+	entry = hash_search(CalendarHash, key, HASH_FIND, NULL);
+	if (entry != NULL)
+		return entry->cal;
+
+	cal = calendar_compile(name, depth);
+	/* compiling a parent may have reset the cache: enter into the current one */
+	MemoryContextSetParent(cal->cxt, CalendarCacheContext);
+	entry = hash_search(CalendarHash, key, HASH_ENTER, &found);
+	entry->cal = cal;
+	return cal;
+}
+
+CompiledCalendar *
+calendar_from_arg(FunctionCallInfo fcinfo, int argno)
+{
+	text	   *t = PG_GETARG_TEXT_PP(argno);
+	int			len = VARSIZE_ANY_EXHDR(t);
+	CalendarRef *ref = (CalendarRef *) fcinfo->flinfo->fn_extra;
+	char		name[NAMEDATALEN];
+
+	if (ref != NULL && !calendar_stale &&
+		ref->generation == calendar_generation &&
+		ref->len == len && memcmp(ref->name, VARDATA_ANY(t), len) == 0)
+		return ref->cal;
+
+	if (len >= NAMEDATALEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("calendar \"%s\" does not exist", text_to_cstring(t))));
+	memcpy(name, VARDATA_ANY(t), len);
+	name[len] = '\0';
+
+	if (ref == NULL)
+		ref = fcinfo->flinfo->fn_extra =
+			MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CalendarRef));
+	ref->cal = calendar_get(name, 0);
+	ref->generation = calendar_generation;
+	ref->len = len;
+	memcpy(ref->name, name, len);
+	return ref->cal;
+}
+
+/* ---------- SQL-callable ---------- */
+
+/*
+ * tthc_calendar_changed: statement trigger on the calendar tables; the
+ * relcache invalidation reaches every backend at its next statement.
+ */
+Datum
+tthc_calendar_changed(PG_FUNCTION_ARGS)
+{
+	Oid			relid;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "tthc_calendar_changed: not called by trigger manager");
+	relid = calendar_table_oid();
+	if (OidIsValid(relid))
+		CacheInvalidateRelcacheByRelid(relid);
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * tthc_calendar_days: one row per date, what a clerk reads to check the
+ * calendar: working flag, kind, name, legal reference, provisional flag.
+ */
+Datum
+tthc_calendar_days(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	CompiledCalendar *cal = calendar_from_arg(fcinfo, 0);
+	DateADT		from = PG_GETARG_DATEADT(1);
+	DateADT		to = PG_GETARG_DATEADT(2);
+	int32		lo,
+				hi,
+				k;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (from > to)
+		PG_RETURN_VOID();
+	lo = cal_day_index(cal, from);
+	hi = cal_day_index(cal, to);
+
+	/* first note at or after lo */
+	{
+		int			l = 0,
+					h = cal->nnotes;
+
+		while (l < h)
+		{
+			int			m = (l + h) / 2;
+
+			if (cal->notes[m].day < lo)
+				l = m + 1;
+			else
+				h = m;
+		}
+		k = l;
+	}
+
+	for (int32 i = lo; i <= hi; i++)
+	{
+		Datum		values[8];
+		bool		nulls[8] = {0};
+		const DayNote *n = (k < cal->nnotes && cal->notes[k].day == i) ?
+			&cal->notes[k++] : NULL;
+		int64		work = cal->patterns[cal->hours[i]].total;
+		Interval   *iv = palloc0(sizeof(Interval));
+		DayKind		kind = n ? n->kind : (work > 0 ? DAY_WORKING : DAY_WEEKEND);
+
+		iv->time = work;
+		values[0] = DateADTGetDatum(cal->first + i);
+		values[1] = BoolGetDatum(work > 0);
+		values[2] = CStringGetTextDatum(day_kind_names[kind]);
+		if (n && n->name)
+			values[3] = CStringGetTextDatum(n->name);
+		else
+			nulls[3] = true;
+		if (n && n->legal_reference)
+			values[4] = CStringGetTextDatum(n->legal_reference);
+		else
+			nulls[4] = true;
+		values[5] = BoolGetDatum(n ? n->provisional : false);
+		values[6] = IntervalPGetDatum(iv);
+		if (n && n->source)
+			values[7] = CStringGetTextDatum(n->source);
+		else
+			nulls[7] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	PG_RETURN_VOID();
+}

@@ -1,0 +1,22 @@
+/*
+ * tthc.c
+ *		Module entry point.  Each concern owns its state, GUCs and SQL
+ *		functions in its own file; this one only wires them up.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/guc.h"
+
+#include "calendar.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	CalendarInit();
+	MarkGUCPrefixReserved("tthc");
+}

@@ -1,0 +1,362 @@
+/*
+ * worktime.c
+ *		Working-day and working-time arithmetic on a compiled calendar, and
+ *		the SQL functions that expose it.
+ *
+ * Contracts (all dates and times local to the calendar's time zone, whatever
+ * the session's TimeZone):
+ *	- add_working_days(d, n): n >= 1, the n-th working day strictly after d;
+ *	  n = 0, d if working else the next working day; n < 0, the |n|-th
+ *	  working day strictly before d.
+ *	- working_days_between(a, b): the working days stepped onto when moving
+ *	  from a to b, a excluded and b included: a < x <= b counted positive,
+ *	  b <= x < a counted negative.  Hence, for every n != 0 and every d,
+ *	  working_days_between(d, add_working_days(d, n)) = n.
+ *	- add_working_time(t, x) moves W (see calendar.h) by x.  For x > 0 the
+ *	  earliest instant reaching W(t) + x: work completing at 17:00 ends at
+ *	  17:00.  For x <= 0 the latest such instant: a start outside working
+ *	  time is normalised to the next interval's start, and a backward move
+ *	  ending at 07:30 stays at 07:30.
+ *	- working_time_between(a, b) = W(b) - W(a).
+ * Every lookup is O(1) except the inverse of W, a binary search over days.
+ */
+#include "postgres.h"
+
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/timestamp.h"
+
+#include "calendar.h"
+#include "time_limit.h"
+
+PG_FUNCTION_INFO_V1(tthc_is_working_day);
+PG_FUNCTION_INFO_V1(tthc_add_working_days);
+PG_FUNCTION_INFO_V1(tthc_working_days_between);
+PG_FUNCTION_INFO_V1(tthc_add_working_time);
+PG_FUNCTION_INFO_V1(tthc_working_time_between);
+PG_FUNCTION_INFO_V1(tthc_deadline);
+
+static void
+out_of_range(const CompiledCalendar *cal, const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+			 errmsg("%s is out of the range of calendar \"%s\"", what, cal->name),
+			 errdetail("Calendars cover %d-01-01 to %d-12-31.",
+					   CAL_FIRST_YEAR, CAL_LAST_YEAR)));
+}
+
+int32
+cal_day_index(const CompiledCalendar *cal, DateADT d)
+{
+	int64		i;
+
+	if (DATE_NOT_FINITE(d))
+		out_of_range(cal, "date");
+	i = (int64) d - cal->first;
+	if (i < 0 || i >= cal->ndays)
+		out_of_range(cal, "date");
+	return (int32) i;
+}
+
+static bool
+day_is_regular(const CompiledCalendar *cal, int32 i)
+{
+	return cal->midnight[i + 1] - cal->midnight[i] == USECS_PER_DAY;
+}
+
+/*
+ * cal_local: the local day index and wall-clock time of day of instant ts.
+ * Days whose UTC offset changes (daylight saving) take the slow path.
+ */
+void
+cal_local(const CompiledCalendar *cal, TimestampTz ts, int32 *day, int64 *tod)
+{
+	int64		i;
+
+	if (TIMESTAMP_NOT_FINITE(ts) ||
+		ts < cal->midnight[0] || ts >= cal->midnight[cal->ndays])
+		out_of_range(cal, "timestamp");
+
+	/* the local date is within a day of the UTC date */
+	i = (ts >= 0 ? ts / USECS_PER_DAY : -((-ts - 1) / USECS_PER_DAY) - 1) - cal->first;
+	if (i < 0)
+		i = 0;
+	if (i > cal->ndays - 1)
+		i = cal->ndays - 1;
+	while (i > 0 && ts < cal->midnight[i])
+		i--;
+	while (i < cal->ndays - 1 && ts >= cal->midnight[i + 1])
+		i++;
+	*day = (int32) i;
+
+	if (day_is_regular(cal, i))
+		*tod = ts - cal->midnight[i];
+	else
+	{
+		struct pg_tm tm;
+		fsec_t		fsec;
+		int			tzoff;
+
+		if (timestamp2tm(ts, &tzoff, &tm, &fsec, NULL, cal->tz) != 0)
+			out_of_range(cal, "timestamp");
+		*tod = ((int64) (tm.tm_hour * MINS_PER_HOUR + tm.tm_min) * SECS_PER_MINUTE +
+				tm.tm_sec) * USECS_PER_SEC + fsec;
+	}
+}
+
+/* cal_instant: the instant of wall-clock time tod on local day index day. */
+TimestampTz
+cal_instant(const CompiledCalendar *cal, int32 day, int64 tod)
+{
+	struct pg_tm tm;
+	int			offset;
+
+	if (day_is_regular(cal, day) || tod >= USECS_PER_DAY)
+		return tod >= USECS_PER_DAY ? cal->midnight[day + 1] : cal->midnight[day] + tod;
+
+	memset(&tm, 0, sizeof(tm));
+	j2date(cal->first + day + POSTGRES_EPOCH_JDATE, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+	tm.tm_hour = tod / USECS_PER_HOUR;
+	tm.tm_min = (tod / USECS_PER_MINUTE) % MINS_PER_HOUR;
+	tm.tm_sec = (tod / USECS_PER_SEC) % SECS_PER_MINUTE;
+	offset = DetermineTimeZoneOffset(&tm, cal->tz);
+	return (int64) (cal->first + day) * USECS_PER_DAY + tod + (int64) offset * USECS_PER_SEC;
+}
+
+/* cal_position: W(ts), the working time since the start of the range. */
+int64
+cal_position(const CompiledCalendar *cal, TimestampTz ts)
+{
+	int32		day;
+	int64		tod;
+	int64		w;
+	const DayHours *h;
+
+	cal_local(cal, ts, &day, &tod);
+	h = &cal->patterns[cal->hours[day]];
+	w = cal->cumtime[day];
+	for (int k = 0; k < h->n && tod > h->start[k]; k++)
+		w += Min(tod, h->end[k]) - h->start[k];
+	return w;
+}
+
+/*
+ * cal_at_position: the earliest (latest = false) or latest instant t with
+ * W(t) = w.  The earliest ends a working stretch at its interval's end; the
+ * latest starts one at its interval's start.
+ */
+TimestampTz
+cal_at_position(const CompiledCalendar *cal, int64 w, bool latest)
+{
+	int32		lo = 0,
+				hi = cal->ndays - 1;
+	const DayHours *h;
+	int64		r;
+
+	if (w < 0 || w > cal->cumtime[cal->ndays] ||
+		(latest && w == cal->cumtime[cal->ndays]))
+		out_of_range(cal, "result");
+
+	if (latest)
+	{
+		/* the last day starting at or before w */
+		while (lo < hi)
+		{
+			int32		m = lo + (hi - lo + 1) / 2;
+
+			if (cal->cumtime[m] <= w)
+				lo = m;
+			else
+				hi = m - 1;
+		}
+		h = &cal->patterns[cal->hours[lo]];
+		r = w - cal->cumtime[lo];	/* 0 <= r < h->total */
+		for (int k = 0; k < h->n; k++)
+		{
+			int64		len = h->end[k] - h->start[k];
+
+			if (r < len)
+				return cal_instant(cal, lo, h->start[k] + r);
+			r -= len;
+		}
+	}
+	else
+	{
+		/* the first day ending at or after w */
+		while (lo < hi)
+		{
+			int32		m = lo + (hi - lo) / 2;
+
+			if (cal->cumtime[m + 1] >= w)
+				hi = m;
+			else
+				lo = m + 1;
+		}
+		h = &cal->patterns[cal->hours[lo]];
+		r = w - cal->cumtime[lo];	/* 0 < r <= h->total, or w = 0 */
+		if (r == 0)
+			return cal->midnight[lo];
+		for (int k = 0; k < h->n; k++)
+		{
+			int64		len = h->end[k] - h->start[k];
+
+			if (r <= len)
+				return cal_instant(cal, lo, h->start[k] + r);
+			r -= len;
+		}
+	}
+	elog(ERROR, "working-time position %lld not found in calendar \"%s\"",
+		 (long long) w, cal->name);
+	return 0;					/* keep compiler quiet */
+}
+
+TimestampTz
+cal_add_working_time(const CompiledCalendar *cal, TimestampTz ts, int64 usec)
+{
+	int64		w = cal_position(cal, ts);
+
+	if ((usec > 0 && w > PG_INT64_MAX - usec) || (usec < 0 && w < PG_INT64_MIN - usec))
+		out_of_range(cal, "result");
+	return cal_at_position(cal, w + usec, usec <= 0);
+}
+
+/* cal_next_working: day if it is a working day, else the next one. */
+int32
+cal_next_working(const CompiledCalendar *cal, int32 day)
+{
+	int32		k = cal->cumdays[day];
+
+	if (k >= cal->nwork)
+		out_of_range(cal, "result");
+	return cal->workdays[k];
+}
+
+/* cal_end_of_day: the end of the last working interval of a working day. */
+TimestampTz
+cal_end_of_day(const CompiledCalendar *cal, int32 day)
+{
+	const DayHours *h = &cal->patterns[cal->hours[day]];
+
+	return cal_instant(cal, day, h->end[h->n - 1]);
+}
+
+/*
+ * cal_deadline: the appointment for a dossier received at `received` with
+ * time limit tl (see the README for the rule of each kind of limit).
+ * cutoff < 0 means the calendar's same-day cut-off.
+ */
+TimestampTz
+cal_deadline(const CompiledCalendar *cal, TimestampTz received,
+			 const TimeLimit *tl, int64 cutoff)
+{
+	int32		day;
+	int64		tod;
+
+	switch (tl->unit)
+	{
+		case TL_WORKING_DAYS:
+			return cal_add_working_time(cal, received,
+										(int64) tl->milli * cal->day_length / 1000);
+		case TL_WORKING_HOURS:
+			return cal_add_working_time(cal, received,
+										(int64) tl->milli * (USECS_PER_HOUR / 1000));
+		case TL_DAYS:
+			cal_local(cal, received, &day, &tod);
+			if ((int64) day + tl->milli / 1000 >= cal->ndays)
+				out_of_range(cal, "result");
+			return cal_end_of_day(cal, cal_next_working(cal, day + tl->milli / 1000));
+		case TL_SAME_DAY:
+			cal_local(cal, cal_add_working_time(cal, received, 0), &day, &tod);
+			if (tod >= (cutoff >= 0 ? cutoff : cal->cutoff))
+			{
+				if (day + 1 >= cal->ndays)
+					out_of_range(cal, "result");
+				day = cal_next_working(cal, day + 1);
+			}
+			return cal_end_of_day(cal, day);
+	}
+	elog(ERROR, "unknown time limit unit %d", tl->unit);
+	return 0;					/* keep compiler quiet */
+}
+
+static int64
+interval_usec(const CompiledCalendar *cal, const Interval *iv)
+{
+	if (iv->month != 0 || iv->day != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("working time must be given in hours, minutes and seconds"),
+				 errdetail("The amount has a day or month part; a working day of calendar \"%s\" is not 24 hours.",
+						   cal->name),
+				 errhint("Write '8 hours' for one nominal working day, or use tthc.deadline() with a tthc.time_limit such as '2 working days'.")));
+	return iv->time;
+}
+
+/* ---------- SQL-callable ---------- */
+
+Datum
+tthc_is_working_day(PG_FUNCTION_ARGS)
+{
+	CompiledCalendar *cal = calendar_from_arg(fcinfo, 1);
+
+	PG_RETURN_BOOL(cal_is_working(cal, cal_day_index(cal, PG_GETARG_DATEADT(0))));
+}
+
+Datum
+tthc_add_working_days(PG_FUNCTION_ARGS)
+{
+	CompiledCalendar *cal = calendar_from_arg(fcinfo, 2);
+	int32		i = cal_day_index(cal, PG_GETARG_DATEADT(0));
+	int32		n = PG_GETARG_INT32(1);
+	int64		k;
+
+	if (n == 0)
+		PG_RETURN_DATEADT(cal->first + cal_next_working(cal, i));
+
+	k = (int64) (n > 0 ? cal->cumdays[i + 1] - 1 : cal->cumdays[i]) + n;
+	if (k < 0 || k >= cal->nwork)
+		out_of_range(cal, "result");
+	PG_RETURN_DATEADT(cal->first + cal->workdays[k]);
+}
+
+Datum
+tthc_working_days_between(PG_FUNCTION_ARGS)
+{
+	CompiledCalendar *cal = calendar_from_arg(fcinfo, 2);
+	int32		a = cal_day_index(cal, PG_GETARG_DATEADT(0));
+	int32		b = cal_day_index(cal, PG_GETARG_DATEADT(1));
+
+	if (b >= a)
+		PG_RETURN_INT32(cal->cumdays[b + 1] - cal->cumdays[a + 1]);
+	PG_RETURN_INT32(cal->cumdays[b] - cal->cumdays[a]);
+}
+
+Datum
+tthc_add_working_time(PG_FUNCTION_ARGS)
+{
+	CompiledCalendar *cal = calendar_from_arg(fcinfo, 2);
+
+	PG_RETURN_TIMESTAMPTZ(cal_add_working_time(cal, PG_GETARG_TIMESTAMPTZ(0),
+											   interval_usec(cal, PG_GETARG_INTERVAL_P(1))));
+}
+
+Datum
+tthc_working_time_between(PG_FUNCTION_ARGS)
+{
+	CompiledCalendar *cal = calendar_from_arg(fcinfo, 2);
+	Interval   *result = palloc0(sizeof(Interval));
+
+	result->time = cal_position(cal, PG_GETARG_TIMESTAMPTZ(1)) -
+		cal_position(cal, PG_GETARG_TIMESTAMPTZ(0));
+	PG_RETURN_INTERVAL_P(result);
+}
+
+Datum
+tthc_deadline(PG_FUNCTION_ARGS)
+{
+	CompiledCalendar *cal = calendar_from_arg(fcinfo, 2);
+
+	PG_RETURN_TIMESTAMPTZ(cal_deadline(cal, PG_GETARG_TIMESTAMPTZ(0),
+									   PG_GETARG_TIME_LIMIT_P(1), -1));
+}
