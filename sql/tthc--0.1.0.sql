@@ -84,12 +84,13 @@ COMMENT ON FUNCTION tthc.hours_ok(tthc.time_multirange) IS
   'Whether a day''s hours are at most 8 bounded intervals';
 
 CREATE TABLE tthc.calendar (
-  name            text PRIMARY KEY CHECK (name ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'),
+  name            text PRIMARY KEY
+                  CONSTRAINT calendar_name_format CHECK (name ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'),
   description     text,
   parent          text REFERENCES tthc.calendar (name) ON UPDATE CASCADE,
   time_zone       text NOT NULL DEFAULT 'Asia/Ho_Chi_Minh',
   day_length      interval NOT NULL DEFAULT '8 hours'
-                  CHECK (day_length > interval '0' AND day_length <= interval '24 hours'),
+                  CONSTRAINT day_length_range CHECK (day_length > interval '0' AND day_length <= interval '24 hours'),
   same_day_cutoff time NOT NULL DEFAULT '15:00',
   holiday_rules   text CHECK (holiday_rules IN ('vn')),
   shipped         boolean NOT NULL DEFAULT false
@@ -103,8 +104,9 @@ COMMENT ON COLUMN tthc.calendar.shipped IS 'Installed by the extension (left out
 
 CREATE TABLE tthc.calendar_week (
   calendar text NOT NULL REFERENCES tthc.calendar (name) ON UPDATE CASCADE ON DELETE CASCADE,
-  isodow   smallint NOT NULL CHECK (isodow BETWEEN 1 AND 7),
-  hours    tthc.time_multirange NOT NULL CHECK (tthc.hours_ok(hours)),
+  isodow   smallint NOT NULL CONSTRAINT isodow_range CHECK (isodow BETWEEN 1 AND 7),
+  hours    tthc.time_multirange NOT NULL
+           CONSTRAINT hours_bounded_at_most_8 CHECK (tthc.hours_ok(hours)),
   shipped  boolean NOT NULL DEFAULT false,
   PRIMARY KEY (calendar, isodow)
 );
@@ -113,17 +115,21 @@ COMMENT ON TABLE tthc.calendar_week IS
 
 CREATE TABLE tthc.calendar_exception (
   calendar        text NOT NULL REFERENCES tthc.calendar (name) ON UPDATE CASCADE ON DELETE CASCADE,
-  day             date NOT NULL CHECK (day BETWEEN date '1990-01-01' AND date '2199-12-31'),
+  day             date NOT NULL
+                  CONSTRAINT day_in_supported_range CHECK (day BETWEEN date '1990-01-01' AND date '2199-12-31'),
   kind            tthc.day_kind NOT NULL
-                  CHECK (kind NOT IN ('working', 'weekend')),
+                  CONSTRAINT kind_is_an_exception CHECK (kind NOT IN ('working', 'weekend')),
   name            text NOT NULL,
   legal_reference text,
-  hours           tthc.time_multirange CHECK (tthc.hours_ok(hours)),
+  hours           tthc.time_multirange
+                  CONSTRAINT hours_bounded_at_most_8 CHECK (tthc.hours_ok(hours)),
   provisional     boolean NOT NULL DEFAULT false,
   shipped         boolean NOT NULL DEFAULT false,
   PRIMARY KEY (calendar, day),
-  CHECK (kind <> 'special_hours' OR NOT isempty(hours)),
-  CHECK (kind NOT IN ('holiday', 'compensatory', 'swapped') OR hours IS NULL)
+  CONSTRAINT special_hours_need_hours
+    CHECK (kind <> 'special_hours' OR (hours IS NOT NULL AND NOT isempty(hours))),
+  CONSTRAINT days_off_have_no_hours
+    CHECK (kind NOT IN ('holiday', 'compensatory', 'swapped') OR hours IS NULL)
 );
 COMMENT ON TABLE tthc.calendar_exception IS
   'Dated exceptions: days off (holiday, compensatory, swapped), make-up working days, dates with their own hours';
@@ -132,7 +138,7 @@ COMMENT ON COLUMN tthc.calendar_exception.hours IS
 
 CREATE TABLE tthc.calendar_year (
   calendar        text NOT NULL REFERENCES tthc.calendar (name) ON UPDATE CASCADE ON DELETE CASCADE,
-  year            int NOT NULL CHECK (year BETWEEN 1990 AND 2199),
+  year            int NOT NULL CONSTRAINT year_in_supported_range CHECK (year BETWEEN 1990 AND 2199),
   legal_reference text NOT NULL,
   shipped         boolean NOT NULL DEFAULT false,
   PRIMARY KEY (calendar, year)

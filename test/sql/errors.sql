@@ -1,0 +1,80 @@
+-- Every error a user can reach in the calendar functions and types, with
+-- its SQLSTATE.  Each statement runs in its own subtransaction, so the
+-- file also proves that a failed call writes nothing.
+CREATE FUNCTION pg_temp.try(q text)
+RETURNS TABLE (code text, message text, detail text, hint text)
+LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE q;
+  RETURN QUERY SELECT 'ok'::text, NULL::text, NULL::text, NULL::text;
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+                          detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+  RETURN NEXT;
+END $$;
+\pset format aligned
+\x on
+
+-- unknown calendar: 42704
+SELECT * FROM pg_temp.try($$SELECT tthc.add_working_days('2026-01-01', 1, 'nowhere')$$);
+SELECT * FROM pg_temp.try($$SELECT tthc.deadline(now(), 'same day', repeat('x', 100))$$);
+
+-- out of the supported range (1990-01-01 .. 2199-12-31): 22008
+SELECT * FROM pg_temp.try($$SELECT tthc.is_working_day('1989-12-31')$$);
+SELECT * FROM pg_temp.try($$SELECT tthc.add_working_days('2199-12-30', 5)$$);
+SELECT * FROM pg_temp.try($$SELECT tthc.add_working_days('1990-01-03', -5)$$);
+SELECT * FROM pg_temp.try($$SELECT tthc.add_working_days('infinity', 1)$$);
+SELECT * FROM pg_temp.try($$SELECT tthc.working_days_between('2026-01-01', '2200-01-01')$$);
+SELECT * FROM pg_temp.try($$SELECT tthc.add_working_time('2199-12-31 10:00+07', '100 hours')$$);
+SELECT * FROM pg_temp.try($$SELECT tthc.working_time_between('1980-01-01 00:00+07', '2026-01-01 00:00+07')$$);
+SELECT * FROM pg_temp.try($$SELECT tthc.deadline('2199-12-20 10:00+07', '30 days')$$);
+SELECT * FROM pg_temp.try($$SELECT * FROM tthc.calendar_days('vn', '2199-12-30', '2200-01-02')$$);
+
+-- working time with a day or month part: 22023
+SELECT * FROM pg_temp.try($$SELECT tthc.add_working_time('2026-03-02 08:00+07', '1 day')$$);
+
+-- lunar calendar: 22008 out of range, 22023 impossible dates
+SELECT * FROM pg_temp.try($$SELECT tthc.lunar_to_solar(1899, 1, 1)$$);
+SELECT * FROM pg_temp.try($$SELECT tthc.lunar_to_solar(2200, 1, 1)$$);
+SELECT * FROM pg_temp.try($$SELECT tthc.lunar_to_solar(2026, 13, 1)$$);
+SELECT * FROM pg_temp.try($$SELECT tthc.lunar_to_solar(2026, 1, 31)$$);
+SELECT * FROM pg_temp.try($$SELECT tthc.lunar_to_solar(2026, 3, 1, true)$$);
+SELECT * FROM pg_temp.try($$SELECT tthc.lunar_to_solar(2025, 12, 30)$$);
+SELECT * FROM pg_temp.try($$SELECT tthc.solar_to_lunar('1899-12-31')$$);
+SELECT * FROM pg_temp.try($$SELECT tthc.solar_to_lunar('infinity')$$);
+
+-- time_limit text input: 22P02 with the accepted forms; 22003 too large
+SELECT * FROM pg_temp.try($$SELECT '15'::tthc.time_limit$$);
+SELECT * FROM pg_temp.try($$SELECT 'fifteen working days'::tthc.time_limit$$);
+SELECT * FROM pg_temp.try($$SELECT '15 weeks'::tthc.time_limit$$);
+SELECT * FROM pg_temp.try($$SELECT '0 working days'::tthc.time_limit$$);
+SELECT * FROM pg_temp.try($$SELECT '-1 days'::tthc.time_limit$$);
+SELECT * FROM pg_temp.try($$SELECT '1.5 days'::tthc.time_limit$$);
+SELECT * FROM pg_temp.try($$SELECT '0.1234 working days'::tthc.time_limit$$);
+SELECT * FROM pg_temp.try($$SELECT ''::tthc.time_limit$$);
+SELECT * FROM pg_temp.try($$SELECT '10001 working days'::tthc.time_limit$$);
+SELECT * FROM pg_temp.try($$SELECT '99999999999 days'::tthc.time_limit$$);
+
+-- calendar tables: bad rows are refused and nothing is written
+SELECT * FROM pg_temp.try($$INSERT INTO tthc.calendar (name, time_zone) VALUES ('x', 'Mars/Olympus')$$);
+SELECT * FROM pg_temp.try($$INSERT INTO tthc.calendar (name) VALUES ('Bad Name')$$);
+SELECT * FROM pg_temp.try($$INSERT INTO tthc.calendar (name, parent) VALUES ('orphan', 'nowhere')$$);
+SELECT * FROM pg_temp.try($$INSERT INTO tthc.calendar (name, day_length) VALUES ('long', '25 hours')$$);
+SELECT * FROM pg_temp.try($$UPDATE tthc.calendar SET parent = 'vn' WHERE name = 'vn'$$);
+INSERT INTO tthc.calendar (name, parent) VALUES ('a', 'vn'), ('b', 'a');
+SELECT * FROM pg_temp.try($$UPDATE tthc.calendar SET parent = 'b' WHERE name = 'a'$$);
+SELECT * FROM pg_temp.try($$INSERT INTO tthc.calendar_week VALUES ('a', 8, '{[08:00,12:00)}')$$);
+SELECT * FROM pg_temp.try($$INSERT INTO tthc.calendar_week VALUES ('a', 6, '{[08:00,)}')$$);
+SELECT * FROM pg_temp.try($$INSERT INTO tthc.calendar_week VALUES ('a', 6,
+  '{[01:00,02:00),[03:00,04:00),[05:00,06:00),[07:00,08:00),[09:00,10:00),[11:00,12:00),[13:00,14:00),[15:00,16:00),[17:00,18:00)}')$$);
+SELECT * FROM pg_temp.try($$INSERT INTO tthc.calendar_exception (calendar, day, kind, name) VALUES ('a', '2026-05-05', 'weekend', 'x')$$);
+SELECT * FROM pg_temp.try($$INSERT INTO tthc.calendar_exception (calendar, day, kind, name) VALUES ('a', '2026-05-05', 'special_hours', 'x')$$);
+SELECT * FROM pg_temp.try($$INSERT INTO tthc.calendar_exception (calendar, day, kind, name, hours) VALUES ('a', '2026-05-05', 'holiday', 'x', '{[08:00,09:00)}')$$);
+SELECT * FROM pg_temp.try($$INSERT INTO tthc.calendar_exception (calendar, day, kind, name) VALUES ('a', '2200-01-01', 'holiday', 'x')$$);
+SELECT * FROM pg_temp.try($$INSERT INTO tthc.calendar_exception (calendar, day, kind, name) VALUES ('vn', '2026-01-01', 'holiday', 'again')$$);
+SELECT * FROM pg_temp.try($$DELETE FROM tthc.calendar WHERE name = 'a'$$);
+\x off
+-- nothing of the refused rows was written
+SELECT name, parent FROM tthc.calendar ORDER BY name;
+SELECT count(*) AS user_exceptions FROM tthc.calendar_exception WHERE NOT shipped;
+SELECT count(*) AS user_week_rows FROM tthc.calendar_week WHERE NOT shipped;
