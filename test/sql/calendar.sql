@@ -1,4 +1,6 @@
 -- The national calendar 'vn': official schedules, generated years, inheritance, edits.
+SET DateStyle = 'ISO, YMD';
+SET TimeZone = 'Asia/Ho_Chi_Minh';
 
 -- the official civil-service schedules 2019-2026, exactly as published
 -- (domain.md §6): every weekday off and every working weekend day

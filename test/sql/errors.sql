@@ -14,6 +14,8 @@ EXCEPTION WHEN OTHERS THEN
 END $$;
 \pset format aligned
 \x on
+SET DateStyle = 'ISO, YMD';
+SET TimeZone = 'Asia/Ho_Chi_Minh';
 
 -- unknown calendar: 42704
 SELECT * FROM pg_temp.try($$SELECT tthc.add_working_days('2026-01-01', 1, 'nowhere')$$);

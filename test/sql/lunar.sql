@@ -1,4 +1,6 @@
 -- The Vietnamese lunar calendar (UTC+7).
+SET DateStyle = 'ISO, YMD';
+SET TimeZone = 'Asia/Ho_Chi_Minh';
 
 -- Tết (lunar 1/1) 2019-2027, as published
 SELECT y, tthc.lunar_to_solar(y, 1, 1) AS tet

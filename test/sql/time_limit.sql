@@ -9,6 +9,8 @@ FROM unnest(ARRAY[
   '30 days', '1 day', '30 ngày', '30 NGÀY', '30d', '30 calendar days',
   'same day', 'Same Day', 'trong ngày', 'TRONG NGÀY', 'trong ngay', '10000 days',
   '007 working days', '1.000 working days']) input;
+SET DateStyle = 'ISO, YMD';
+SET TimeZone = 'Asia/Ho_Chi_Minh';
 
 -- equality is on the meaning, not the spelling (operators live in schema tthc)
 SET search_path = tthc, public;
