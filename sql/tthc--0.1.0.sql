@@ -29,6 +29,11 @@ CREATE FUNCTION tthc.time_limit_recv(internal) RETURNS tthc.time_limit
 CREATE FUNCTION tthc.time_limit_send(tthc.time_limit) RETURNS bytea
   AS 'MODULE_PATHNAME', 'tthc_time_limit_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+COMMENT ON FUNCTION tthc.time_limit_in(cstring) IS 'Text input of tthc.time_limit (English or Vietnamese)';
+COMMENT ON FUNCTION tthc.time_limit_out(tthc.time_limit) IS 'Canonical English text of tthc.time_limit';
+COMMENT ON FUNCTION tthc.time_limit_recv(internal) IS 'Binary input of tthc.time_limit';
+COMMENT ON FUNCTION tthc.time_limit_send(tthc.time_limit) IS 'Binary output of tthc.time_limit';
+
 CREATE TYPE tthc.time_limit (
   INPUT = tthc.time_limit_in,
   OUTPUT = tthc.time_limit_out,
@@ -47,6 +52,10 @@ CREATE FUNCTION tthc.time_limit_ne(tthc.time_limit, tthc.time_limit) RETURNS boo
   AS 'MODULE_PATHNAME', 'tthc_time_limit_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 CREATE FUNCTION tthc.time_limit_hash(tthc.time_limit) RETURNS int
   AS 'MODULE_PATHNAME', 'tthc_time_limit_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION tthc.time_limit_eq(tthc.time_limit, tthc.time_limit) IS 'Same unit and amount';
+COMMENT ON FUNCTION tthc.time_limit_ne(tthc.time_limit, tthc.time_limit) IS 'Different unit or amount';
+COMMENT ON FUNCTION tthc.time_limit_hash(tthc.time_limit) IS 'Hash support for tthc.time_limit';
 
 CREATE OPERATOR tthc.= (
   LEFTARG = tthc.time_limit, RIGHTARG = tthc.time_limit, FUNCTION = tthc.time_limit_eq,

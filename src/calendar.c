@@ -123,6 +123,28 @@ calendar_reset(void)
 
 /* ---------- compiling ---------- */
 
+/* local_to_utc: the instant of wall-clock time tod (usec) on day index day. */
+static TimestampTz
+local_to_utc(const CompiledCalendar *cal, int32 day, int64 tod)
+{
+	struct pg_tm tm;
+	int			offset;
+
+	memset(&tm, 0, sizeof(tm));
+	j2date(cal->first + day + POSTGRES_EPOCH_JDATE, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+	if (tod >= USECS_PER_DAY)
+	{
+		j2date(cal->first + day + 1 + POSTGRES_EPOCH_JDATE, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+		tod -= USECS_PER_DAY;
+		day++;
+	}
+	tm.tm_hour = tod / USECS_PER_HOUR;
+	tm.tm_min = (tod / USECS_PER_MINUTE) % MINS_PER_HOUR;
+	tm.tm_sec = (tod / USECS_PER_SEC) % SECS_PER_MINUTE;
+	offset = DetermineTimeZoneOffset(&tm, cal->tz);
+	return (int64) (cal->first + day) * USECS_PER_DAY + tod + (int64) offset * USECS_PER_SEC;
+}
+
 static int
 pattern_intern(Builder *b, const DayHours *h)
 {
@@ -505,6 +527,33 @@ calendar_compile(const char *name, int depth)
 	cal->cumdays = palloc(sizeof(int32) * (cal->ndays + 1));
 	cal->cumtime = palloc(sizeof(int64) * (cal->ndays + 1));
 	cal->midnight = palloc(sizeof(TimestampTz) * (cal->ndays + 1));
+	for (i = 0; i <= cal->ndays; i++)
+		cal->midnight[i] = local_to_utc(cal, i, 0);
+	MemoryContextSwitchTo(oldcxt);
+
+	/*
+	 * On a day whose length is not 24 hours (a daylight-saving change), the
+	 * wall-clock intervals are restated as real offsets from midnight, so
+	 * that positions are always real elapsed time: ts - midnight[day].
+	 */
+	for (i = 0; i < cal->ndays; i++)
+	{
+		if (cal->midnight[i + 1] - cal->midnight[i] != USECS_PER_DAY &&
+			cal->hours[i] != 0)
+		{
+			DayHours	real = cal->patterns[cal->hours[i]];
+
+			real.total = 0;
+			for (int k = 0; k < real.n; k++)
+			{
+				real.start[k] = local_to_utc(cal, i, real.start[k]) - cal->midnight[i];
+				real.end[k] = local_to_utc(cal, i, real.end[k]) - cal->midnight[i];
+				real.total += real.end[k] - real.start[k];
+			}
+			cal->hours[i] = pattern_intern(&b, &real);
+		}
+	}
+	oldcxt = MemoryContextSwitchTo(cxt);
 	cal->cumdays[0] = 0;
 	cal->cumtime[0] = 0;
 	for (i = 0; i < cal->ndays; i++)
@@ -519,19 +568,6 @@ calendar_compile(const char *name, int depth)
 	for (i = 0; i < cal->ndays; i++)
 		if (cal_is_working(cal, i))
 			cal->workdays[cal->cumdays[i]] = i;
-
-	for (i = 0; i <= cal->ndays; i++)
-	{
-		struct pg_tm tm;
-		int			offset;
-
-		memset(&tm, 0, sizeof(tm));
-		j2date(cal->first + i + POSTGRES_EPOCH_JDATE,
-			   &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
-		offset = DetermineTimeZoneOffset(&tm, cal->tz);
-		cal->midnight[i] = (int64) (cal->first + i) * USECS_PER_DAY +
-			(int64) offset * USECS_PER_SEC;
-	}
 	MemoryContextSwitchTo(oldcxt);
 
 	MemoryContextDelete(scratch);

@@ -59,15 +59,11 @@ cal_day_index(const CompiledCalendar *cal, DateADT d)
 	return (int32) i;
 }
 
-static bool
-day_is_regular(const CompiledCalendar *cal, int32 i)
-{
-	return cal->midnight[i + 1] - cal->midnight[i] == USECS_PER_DAY;
-}
-
 /*
- * cal_local: the local day index and wall-clock time of day of instant ts.
- * Days whose UTC offset changes (daylight saving) take the slow path.
+ * cal_local: the local day index of instant ts and the real time elapsed
+ * since that day's local midnight (wall-clock time except on the day of a
+ * daylight-saving change; the compiled intervals of such days are real
+ * offsets too, see calendar.c).
  */
 void
 cal_local(const CompiledCalendar *cal, TimestampTz ts, int32 *day, int64 *tod)
@@ -89,39 +85,14 @@ cal_local(const CompiledCalendar *cal, TimestampTz ts, int32 *day, int64 *tod)
 	while (i < cal->ndays - 1 && ts >= cal->midnight[i + 1])
 		i++;
 	*day = (int32) i;
-
-	if (day_is_regular(cal, i))
-		*tod = ts - cal->midnight[i];
-	else
-	{
-		struct pg_tm tm;
-		fsec_t		fsec;
-		int			tzoff;
-
-		if (timestamp2tm(ts, &tzoff, &tm, &fsec, NULL, cal->tz) != 0)
-			out_of_range(cal, "timestamp");
-		*tod = ((int64) (tm.tm_hour * MINS_PER_HOUR + tm.tm_min) * SECS_PER_MINUTE +
-				tm.tm_sec) * USECS_PER_SEC + fsec;
-	}
+	*tod = ts - cal->midnight[i];
 }
 
-/* cal_instant: the instant of wall-clock time tod on local day index day. */
+/* cal_instant: the instant at offset tod of local day index day. */
 TimestampTz
 cal_instant(const CompiledCalendar *cal, int32 day, int64 tod)
 {
-	struct pg_tm tm;
-	int			offset;
-
-	if (day_is_regular(cal, day) || tod >= USECS_PER_DAY)
-		return tod >= USECS_PER_DAY ? cal->midnight[day + 1] : cal->midnight[day] + tod;
-
-	memset(&tm, 0, sizeof(tm));
-	j2date(cal->first + day + POSTGRES_EPOCH_JDATE, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
-	tm.tm_hour = tod / USECS_PER_HOUR;
-	tm.tm_min = (tod / USECS_PER_MINUTE) % MINS_PER_HOUR;
-	tm.tm_sec = (tod / USECS_PER_SEC) % SECS_PER_MINUTE;
-	offset = DetermineTimeZoneOffset(&tm, cal->tz);
-	return (int64) (cal->first + day) * USECS_PER_DAY + tod + (int64) offset * USECS_PER_SEC;
+	return cal->midnight[day] + tod;
 }
 
 /* cal_position: W(ts), the working time since the start of the range. */
