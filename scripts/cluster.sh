@@ -40,14 +40,14 @@ cluster_start() {
   } | as_owner tee -a "$CLUSTER_DIR/data/postgresql.conf" >/dev/null
   as_owner "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w start >/dev/null \
     || { cat "$CLUSTER_DIR/server.log"; return 1; }
-  CLUSTER_STARTED=1
+  CLUSTER_STARTED=$CLUSTER_DIR   # a global: CLUSTER_DIR may be a per-call prefix
   trap cluster_stop EXIT
   export PGHOST="$CLUSTER_DIR" PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
 }
 
 cluster_stop() {
   if [ -n "$CLUSTER_STARTED" ]; then
-    as_owner "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+    as_owner "$PGBIN/pg_ctl" -D "$CLUSTER_STARTED/data" -m fast -w stop >/dev/null 2>&1 || true
     CLUSTER_STARTED=""
   fi
 }
