@@ -9,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
+# shellcheck source=scripts/cluster.sh
 . scripts/cluster.sh
 
 baseline="$(cd .. && pwd)/shared/bench/baseline.sql"
@@ -20,6 +21,7 @@ fi
 
 # its own cluster directory: the default one may be in use by scripts/test.sh;
 # the planner and JIT settings are also SET in bench.sql, for any cluster
+# shellcheck disable=SC2034  # read by cluster_start and cluster_stop
 CLUSTER_DIR="$top/tmp/bench-cluster"
 cluster_start "max_parallel_workers_per_gather = 0" "jit = off" \
   || { echo "bench: could not start a cluster"; exit 1; }

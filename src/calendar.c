@@ -564,6 +564,16 @@ calendar_compile(const char *name, int depth)
 		cal->cumtime[i + 1] = cal->cumtime[i] + work;
 	}
 	cal->nwork = cal->cumdays[cal->ndays];
+
+	/* the inverse of W, coarse: where each 4 hours of working time falls */
+	cal->nbuckets = (int32) (cal->cumtime[cal->ndays] / CAL_BUCKET) + 1;
+	cal->bucket = palloc(sizeof(int32) * cal->nbuckets);
+	for (int32 j = 0, d = 0; j < cal->nbuckets; j++)
+	{
+		while (d < cal->ndays - 1 && cal->cumtime[d + 1] < j * CAL_BUCKET)
+			d++;
+		cal->bucket[j] = d;
+	}
 	cal->workdays = palloc(sizeof(int32) * Max(cal->nwork, 1));
 	for (i = 0; i < cal->ndays; i++)
 		if (cal_is_working(cal, i))

@@ -32,6 +32,7 @@
 #define CAL_LAST_YEAR 2199
 #define CAL_MAX_INTERVALS 8
 #define CAL_MAX_DEPTH 16		/* longest parent chain */
+#define CAL_BUCKET (INT64CONST(4) * 3600 * 1000000) /* working time per bucket */
 
 /* The working intervals of one day. */
 typedef struct DayHours
@@ -76,6 +77,8 @@ typedef struct CompiledCalendar
 	int32	   *workdays;		/* [nwork] index of the k-th working day */
 	int32		nwork;
 	int64	   *cumtime;		/* [ndays+1] working usec before index i */
+	int32	   *bucket;			/* [nbuckets] first day i with cumtime[i+1] >= j * CAL_BUCKET */
+	int32		nbuckets;
 	TimestampTz *midnight;		/* [ndays+1] instant of local midnight */
 	DayNote    *notes;			/* [nnotes] sorted by day */
 	int			nnotes;

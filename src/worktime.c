@@ -120,8 +120,7 @@ cal_position(const CompiledCalendar *cal, TimestampTz ts)
 TimestampTz
 cal_at_position(const CompiledCalendar *cal, int64 w, bool latest)
 {
-	int32		lo = 0,
-				hi = cal->ndays - 1;
+	int32		lo;
 	const DayHours *h;
 	int64		r;
 
@@ -129,18 +128,20 @@ cal_at_position(const CompiledCalendar *cal, int64 w, bool latest)
 		(latest && w == cal->cumtime[cal->ndays]))
 		out_of_range(cal, "result");
 
+	/*
+	 * The first day ending at or after w: start from its bucket and step
+	 * over the few days (at most four hours of work and the days off around
+	 * them) that separate it from the answer.
+	 */
+	lo = cal->bucket[w / CAL_BUCKET];
+	while (lo < cal->ndays - 1 && cal->cumtime[lo + 1] < w)
+		lo++;
+
 	if (latest)
 	{
 		/* the last day starting at or before w */
-		while (lo < hi)
-		{
-			int32		m = lo + (hi - lo + 1) / 2;
-
-			if (cal->cumtime[m] <= w)
-				lo = m;
-			else
-				hi = m - 1;
-		}
+		while (lo < cal->ndays - 1 && cal->cumtime[lo + 1] <= w)
+			lo++;
 		h = &cal->patterns[cal->hours[lo]];
 		r = w - cal->cumtime[lo];	/* 0 <= r < h->total */
 		for (int k = 0; k < h->n; k++)
@@ -154,16 +155,6 @@ cal_at_position(const CompiledCalendar *cal, int64 w, bool latest)
 	}
 	else
 	{
-		/* the first day ending at or after w */
-		while (lo < hi)
-		{
-			int32		m = lo + (hi - lo) / 2;
-
-			if (cal->cumtime[m + 1] >= w)
-				hi = m;
-			else
-				lo = m + 1;
-		}
 		h = &cal->patterns[cal->hours[lo]];
 		r = w - cal->cumtime[lo];	/* 0 < r <= h->total, or w = 0 */
 		if (r == 0)
