@@ -21,6 +21,7 @@ cluster_start() {
     mkdir -p "$top/tmp"
     if ! runuser -u postgres -- test -x "$top/tmp"; then
       CLUSTER_DIR=$(mktemp -d /tmp/tthc-cluster.XXXXXX)
+      CLUSTER_TEMP=1
     fi
   fi
   rm -rf "$CLUSTER_DIR"; mkdir -p "$CLUSTER_DIR"
@@ -48,6 +49,7 @@ cluster_start() {
 cluster_stop() {
   if [ -n "$CLUSTER_STARTED" ]; then
     as_owner "$PGBIN/pg_ctl" -D "$CLUSTER_STARTED/data" -m fast -w stop >/dev/null 2>&1 || true
+    [ -n "${CLUSTER_TEMP:-}" ] && rm -rf "$CLUSTER_STARTED"
     CLUSTER_STARTED=""
   fi
 }
