@@ -35,7 +35,9 @@
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "calendar.h"
@@ -123,9 +125,12 @@ calendar_reset(void)
 
 /* ---------- compiling ---------- */
 
-/* local_to_utc: the instant of wall-clock time tod (usec) on day index day. */
-static TimestampTz
-local_to_utc(const CompiledCalendar *cal, int32 day, int64 tod)
+/*
+ * cal_wall_instant: the instant of local wall-clock time tod (usec) on day
+ * index day; 24:00 is the next midnight.
+ */
+TimestampTz
+cal_wall_instant(const CompiledCalendar *cal, int32 day, int64 tod)
 {
 	struct pg_tm tm;
 	int			offset;
@@ -287,7 +292,8 @@ calendar_compile(const char *name, int depth)
 	char	   *rules;
 	char	   *source;
 	bool		isnull;
-	bool		official[CAL_LAST_YEAR - CAL_FIRST_YEAR + 1] = {0};
+	bool		snapshot_pushed = false;
+	int			guc_level;
 	int			wp[8];
 	int32		i;
 
@@ -310,8 +316,25 @@ calendar_compile(const char *name, int depth)
 	/* builder arrays outlive SPI_finish, so not in SPI's context */
 	scratch = AllocSetContextCreate(CurrentMemoryContext, "tthc calendar build",
 									ALLOCSET_DEFAULT_SIZES);
+	/*
+	 * The queries below resolve functions and operators under a fixed
+	 * search_path, so that nobody's objects earlier in the caller's path run
+	 * in the caller's session.  Like the catalog caches, a compiled calendar
+	 * reflects the latest committed state, not the statement's snapshot: an
+	 * invalidation received after the snapshot was taken must not leave an
+	 * old calendar cached (parallel workers keep the leader's snapshot).
+	 */
+	guc_level = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp",
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+							 true, 0, false);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	if (!IsInParallelMode())
+	{
+		PushActiveSnapshot(GetLatestSnapshot());
+		snapshot_pushed = true;
+	}
 
 	calendar_relid = calendar_table_oid();
 
@@ -373,6 +396,7 @@ calendar_compile(const char *name, int depth)
 		CompiledCalendar *parent = calendar_get(parent_name, depth + 1);
 
 		memcpy(cal->week, parent->week, sizeof(cal->week));
+		memcpy(cal->official, parent->official, sizeof(cal->official));
 		/* copied now: nothing below looks up another calendar */
 		cal->standard = -1;
 		for (int k = 0; k < parent->nnotes; k++)
@@ -456,7 +480,7 @@ calendar_compile(const char *name, int depth)
 														SPI_tuptable->tupdesc, 1, &isnull));
 
 			if (y >= CAL_FIRST_YEAR && y <= CAL_LAST_YEAR)
-				official[y - CAL_FIRST_YEAR] = true;
+				cal->official[y - CAL_FIRST_YEAR] = true;
 		}
 		for (int d = 1; d <= 7; d++)
 			rest[d] = cal->week[d].total == 0;
@@ -465,7 +489,7 @@ calendar_compile(const char *name, int depth)
 			GeneratedDay gen[MAX_GENERATED_DAYS];
 			int			n;
 
-			if (official[y - CAL_FIRST_YEAR])
+			if (cal->official[y - CAL_FIRST_YEAR])
 				continue;
 			n = vn_labour_code_days(y, rest, gen);
 			for (int k = 0; k < n; k++)
@@ -514,7 +538,10 @@ calendar_compile(const char *name, int depth)
 				 pattern_for(&b, kind, &own), nm, ref, source);
 	}
 
+	if (snapshot_pushed)
+		PopActiveSnapshot();
 	SPI_finish();
+	AtEOXact_GUC(true, guc_level);
 
 	/* the lookup arrays */
 	oldcxt = MemoryContextSwitchTo(cxt);
@@ -528,7 +555,7 @@ calendar_compile(const char *name, int depth)
 	cal->cumtime = palloc(sizeof(int64) * (cal->ndays + 1));
 	cal->midnight = palloc(sizeof(TimestampTz) * (cal->ndays + 1));
 	for (i = 0; i <= cal->ndays; i++)
-		cal->midnight[i] = local_to_utc(cal, i, 0);
+		cal->midnight[i] = cal_wall_instant(cal, i, 0);
 	MemoryContextSwitchTo(oldcxt);
 
 	/*
@@ -546,8 +573,8 @@ calendar_compile(const char *name, int depth)
 			real.total = 0;
 			for (int k = 0; k < real.n; k++)
 			{
-				real.start[k] = local_to_utc(cal, i, real.start[k]) - cal->midnight[i];
-				real.end[k] = local_to_utc(cal, i, real.end[k]) - cal->midnight[i];
+				real.start[k] = cal_wall_instant(cal, i, real.start[k]) - cal->midnight[i];
+				real.end[k] = cal_wall_instant(cal, i, real.end[k]) - cal->midnight[i];
 				real.total += real.end[k] - real.start[k];
 			}
 			cal->hours[i] = pattern_intern(&b, &real);
@@ -596,7 +623,12 @@ calendar_get(const char *name, int depth)
 	char		key[NAMEDATALEN];
 	bool		found;
 
-	if (CalendarHash == NULL || calendar_stale)
+	/*
+	 * Only the outermost lookup resets: a parent looked up while compiling a
+	 * child must not clear a flag raised during the child's queries, or the
+	 * child, read from an older snapshot, would stay cached as fresh.
+	 */
+	if (CalendarHash == NULL || (calendar_stale && depth == 0))
 		calendar_reset();
 
 	memset(key, 0, sizeof(key));

@@ -68,6 +68,8 @@ typedef struct CompiledCalendar
 	char		tzname[TZ_STRLEN_MAX + 1];
 
 	DayHours	week[8];		/* effective hours by ISO weekday 1..7 */
+	/* years with an official schedule here or in an ancestor */
+	bool		official[CAL_LAST_YEAR - CAL_FIRST_YEAR + 1];
 	int			standard;		/* pattern of a make-up day without hours */
 
 	uint16	   *hours;			/* [ndays] pattern index per day */
@@ -104,6 +106,7 @@ extern int32 cal_day_index(const CompiledCalendar *cal, DateADT d);
 extern void cal_local(const CompiledCalendar *cal, TimestampTz ts,
 					  int32 *day, int64 *tod);
 extern TimestampTz cal_instant(const CompiledCalendar *cal, int32 day, int64 tod);
+extern TimestampTz cal_wall_instant(const CompiledCalendar *cal, int32 day, int64 wall);
 extern int64 cal_position(const CompiledCalendar *cal, TimestampTz ts);
 extern TimestampTz cal_at_position(const CompiledCalendar *cal, int64 w,
 								   bool latest);

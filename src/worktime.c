@@ -229,8 +229,10 @@ cal_deadline(const CompiledCalendar *cal, TimestampTz received,
 				out_of_range(cal, "result");
 			return cal_end_of_day(cal, cal_next_working(cal, day + tl->milli / 1000));
 		case TL_SAME_DAY:
-			cal_local(cal, cal_add_working_time(cal, received, 0), &day, &tod);
-			if (tod >= (cutoff >= 0 ? cutoff : cal->cutoff))
+			received = cal_add_working_time(cal, received, 0);
+			cal_local(cal, received, &day, &tod);
+			/* the cut-off is wall-clock time, also on a daylight-saving day */
+			if (received >= cal_wall_instant(cal, day, cutoff >= 0 ? cutoff : cal->cutoff))
 			{
 				if (day + 1 >= cal->ndays)
 					out_of_range(cal, "result");

@@ -1,7 +1,7 @@
 -- pgTAP: the calendar's public contract.
 BEGIN;
 SET search_path = public, tthc;
-SELECT plan(68);
+SELECT plan(71);
 
 -- the API: every function, its volatility and strictness
 SELECT has_function('tthc', 'lunar_to_solar', ARRAY['integer', 'integer', 'integer', 'boolean']);
@@ -95,6 +95,21 @@ INSERT INTO tthc.calendar_week (calendar, isodow, hours)
 SELECT 'paris-office', d, '{[09:00,17:00)}' FROM generate_series(1, 5) d;
 SELECT is(tthc.add_working_time('2026-03-27 16:00+01', '2 hours', 'paris-office'), timestamptz '2026-03-30 10:00+02',
           'office hours stay 09:00-17:00 local across the change');
+
+-- the same-day cut-off is wall-clock time on a daylight-saving day (New York, 24/7)
+INSERT INTO tthc.calendar (name, time_zone) VALUES ('ny-247', 'America/New_York');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours)
+SELECT 'ny-247', d, '{[00:00,24:00)}' FROM generate_series(1, 7) d;
+SELECT is(tthc.deadline('2026-03-08 15:30-04', 'same day', 'ny-247'), timestamptz '2026-03-10 00:00-04',
+          'spring-forward day: 15:30 is after the 15:00 cut-off');
+SELECT is(tthc.deadline('2026-11-01 14:30-05', 'same day', 'ny-247'), timestamptz '2026-11-02 00:00-05',
+          'fall-back day: 14:30 is before the 15:00 cut-off');
+
+-- a child with its own Labour Code rules keeps the parent's official years
+INSERT INTO tthc.calendar (name, parent, holiday_rules) VALUES ('rules-child', 'vn', 'vn');
+SELECT is(
+  (SELECT count(*)::int FROM tthc.calendar_days('rules-child', '2019-01-01', '2026-12-31') WHERE provisional),
+  0, 'no provisional days in the years vn has an official schedule for');
 
 -- a centre calendar inheriting vn: the invariants hold on it too
 INSERT INTO tthc.calendar (name, parent) VALUES ('centre', 'vn');
