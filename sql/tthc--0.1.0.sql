@@ -117,31 +117,31 @@ CREATE TABLE tthc.calendar_week (
   hours    tthc.time_multirange NOT NULL
            CONSTRAINT hours_bounded_at_most_8 CHECK (tthc.hours_ok(hours)),
   shipped  boolean NOT NULL DEFAULT false,
-  PRIMARY KEY (calendar, isodow)
+  PRIMARY KEY (calendar, isodow, shipped)
 );
 COMMENT ON TABLE tthc.calendar_week IS
-  'Weekly working hours by ISO weekday (1 = Monday); a weekday without a row takes the parent''s, ''{}'' closes it';
+  'Weekly working hours by ISO weekday (1 = Monday); a weekday without a row takes the parent''s, ''{}'' closes it; a row of yours overrides a shipped one';
 
 CREATE TABLE tthc.calendar_exception (
   calendar        text NOT NULL REFERENCES tthc.calendar (name) ON UPDATE CASCADE ON DELETE CASCADE,
   day             date NOT NULL
                   CONSTRAINT day_in_supported_range CHECK (day BETWEEN date '1990-01-01' AND date '2199-12-31'),
   kind            tthc.day_kind NOT NULL
-                  CONSTRAINT kind_is_an_exception CHECK (kind NOT IN ('working', 'weekend')),
+                  CONSTRAINT kind_is_an_exception CHECK (kind <> 'weekend'),
   name            text NOT NULL,
   legal_reference text,
   hours           tthc.time_multirange
                   CONSTRAINT hours_bounded_at_most_8 CHECK (tthc.hours_ok(hours)),
   provisional     boolean NOT NULL DEFAULT false,
   shipped         boolean NOT NULL DEFAULT false,
-  PRIMARY KEY (calendar, day),
+  PRIMARY KEY (calendar, day, shipped),
   CONSTRAINT special_hours_need_hours
     CHECK (kind <> 'special_hours' OR (hours IS NOT NULL AND NOT isempty(hours))),
   CONSTRAINT days_off_have_no_hours
     CHECK (kind NOT IN ('holiday', 'compensatory', 'swapped') OR hours IS NULL)
 );
 COMMENT ON TABLE tthc.calendar_exception IS
-  'Dated exceptions: days off (holiday, compensatory, swapped), make-up working days, dates with their own hours';
+  'Dated exceptions: days off (holiday, compensatory, swapped), make-up days, dates with their own hours, working (a normal day, cancelling an inherited or shipped day off); a row of yours overrides a shipped one';
 COMMENT ON COLUMN tthc.calendar_exception.hours IS
   'Own working hours (special_hours; optional for makeup, which otherwise works the first working weekday''s hours)';
 
@@ -158,7 +158,11 @@ COMMENT ON TABLE tthc.calendar_year IS
 CREATE FUNCTION tthc.calendar_check() RETURNS trigger
   LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-  PERFORM now() AT TIME ZONE NEW.time_zone;   -- 22023 for an unknown zone
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_timezone_names z WHERE z.name = NEW.time_zone) THEN
+    RAISE EXCEPTION 'time zone "%" of calendar "%" is not a known zone name', NEW.time_zone, NEW.name
+      USING ERRCODE = '22023',
+            HINT = 'Use a name from pg_timezone_names, e.g. Asia/Ho_Chi_Minh; abbreviations and offsets are ambiguous.';
+  END IF;
   IF NEW.parent IS NOT NULL AND EXISTS (
        WITH RECURSIVE up(name) AS (
          SELECT NEW.parent
@@ -180,6 +184,11 @@ CREATE FUNCTION tthc.calendar_changed() RETURNS trigger
 COMMENT ON FUNCTION tthc.calendar_changed() IS
   'Statement trigger: tells every session to recompile its calendars at its next statement';
 
+CREATE FUNCTION tthc.protect_shipped() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'tthc_protect_shipped' LANGUAGE C;
+COMMENT ON FUNCTION tthc.protect_shipped() IS
+  'Refuses to change or remove the rows shipped with the extension (pg_dump would not keep the change)';
+
 CREATE TRIGGER calendar_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tthc.calendar
   FOR EACH STATEMENT EXECUTE FUNCTION tthc.calendar_changed();
 CREATE TRIGGER calendar_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tthc.calendar_week
@@ -188,6 +197,29 @@ CREATE TRIGGER calendar_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON 
   FOR EACH STATEMENT EXECUTE FUNCTION tthc.calendar_changed();
 CREATE TRIGGER calendar_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tthc.calendar_year
   FOR EACH STATEMENT EXECUTE FUNCTION tthc.calendar_changed();
+
+-- fire also for logical replication apply (session_replication_role = replica)
+ALTER TABLE tthc.calendar ENABLE ALWAYS TRIGGER calendar_changed;
+ALTER TABLE tthc.calendar_week ENABLE ALWAYS TRIGGER calendar_changed;
+ALTER TABLE tthc.calendar_exception ENABLE ALWAYS TRIGGER calendar_changed;
+ALTER TABLE tthc.calendar_year ENABLE ALWAYS TRIGGER calendar_changed;
+
+CREATE TRIGGER protect_shipped BEFORE UPDATE OR DELETE ON tthc.calendar
+  FOR EACH ROW EXECUTE FUNCTION tthc.protect_shipped();
+CREATE TRIGGER protect_shipped BEFORE UPDATE OR DELETE ON tthc.calendar_week
+  FOR EACH ROW EXECUTE FUNCTION tthc.protect_shipped();
+CREATE TRIGGER protect_shipped BEFORE UPDATE OR DELETE ON tthc.calendar_exception
+  FOR EACH ROW EXECUTE FUNCTION tthc.protect_shipped();
+CREATE TRIGGER protect_shipped BEFORE UPDATE OR DELETE ON tthc.calendar_year
+  FOR EACH ROW EXECUTE FUNCTION tthc.protect_shipped();
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON tthc.calendar
+  FOR EACH STATEMENT EXECUTE FUNCTION tthc.protect_shipped();
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON tthc.calendar_week
+  FOR EACH STATEMENT EXECUTE FUNCTION tthc.protect_shipped();
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON tthc.calendar_exception
+  FOR EACH STATEMENT EXECUTE FUNCTION tthc.protect_shipped();
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON tthc.calendar_year
+  FOR EACH STATEMENT EXECUTE FUNCTION tthc.protect_shipped();
 
 SELECT pg_catalog.pg_extension_config_dump('tthc.calendar', 'WHERE NOT shipped');
 SELECT pg_catalog.pg_extension_config_dump('tthc.calendar_week', 'WHERE NOT shipped');

@@ -26,6 +26,7 @@
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "commands/extension.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -44,6 +45,7 @@
 
 PG_FUNCTION_INFO_V1(tthc_calendar_changed);
 PG_FUNCTION_INFO_V1(tthc_calendar_days);
+PG_FUNCTION_INFO_V1(tthc_protect_shipped);
 
 typedef struct CalendarEntry
 {
@@ -75,7 +77,17 @@ typedef struct Builder
 	int			nnotes;
 	int			maxnotes;
 	int			maxpatterns;
+	int			wp[8];			/* pattern of each ISO weekday */
 } Builder;
+
+/* isodow_of: ISO weekday (1 = Monday) of day index day */
+static int
+isodow_of(const CompiledCalendar *cal, int32 day)
+{
+	int			dow = j2day(cal->first + day + POSTGRES_EPOCH_JDATE);	/* 0 = Sunday */
+
+	return dow == 0 ? 7 : dow;
+}
 
 static Oid
 calendar_table_oid(void)
@@ -232,9 +244,12 @@ note_set(Builder *b, int32 day, DayKind kind, bool provisional, bool own_hours,
 	cal->hours[day] = pattern;
 }
 
-/* pattern_for: the hours a day of this kind works (own, standard or none). */
+/*
+ * pattern_for: the hours a day of this kind works: none for a day off, its
+ * own if given, else the standard day (make-up) or its weekday's (working).
+ */
 static int
-pattern_for(Builder *b, DayKind kind, const DayHours *own)
+pattern_for(Builder *b, DayKind kind, const DayHours *own, int32 day)
 {
 	if (day_kind_is_off(kind))
 		return 0;
@@ -242,6 +257,8 @@ pattern_for(Builder *b, DayKind kind, const DayHours *own)
 		return pattern_intern(b, own);
 	if (kind == DAY_MAKEUP)
 		return b->cal->standard;
+	if (kind == DAY_WORKING)
+		return b->wp[isodow_of(b->cal, day)];
 	return 0;
 }
 
@@ -294,7 +311,6 @@ calendar_compile(const char *name, int depth)
 	bool		isnull;
 	bool		snapshot_pushed = false;
 	int			guc_level;
-	int			wp[8];
 	int32		i;
 
 	if (depth > CAL_MAX_DEPTH)
@@ -412,10 +428,12 @@ calendar_compile(const char *name, int depth)
 					 MemoryContextStrdup(cxt, pn->source));
 		}
 	}
+	/* a user's row for a weekday overrides the shipped one: read only the winner */
 	if (SPI_execute_with_args("SELECT w.isodow, lower(r), upper(r)"
-							  " FROM tthc.calendar_week w"
+							  " FROM (SELECT DISTINCT ON (isodow) isodow, hours FROM tthc.calendar_week"
+							  "       WHERE calendar = $1 ORDER BY isodow, shipped) w"
 							  " LEFT JOIN LATERAL unnest(w.hours) r ON true"
-							  " WHERE w.calendar = $1 ORDER BY w.isodow, lower(r)",
+							  " ORDER BY w.isodow, lower(r)",
 							  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tthc.calendar_week");
 	{
@@ -442,10 +460,10 @@ calendar_compile(const char *name, int depth)
 		}
 	}
 	for (int d = 1; d <= 7; d++)
-		wp[d] = pattern_intern(&b, &cal->week[d]);
+		b.wp[d] = pattern_intern(&b, &cal->week[d]);
 	for (int d = 1; d <= 7 && cal->standard <= 0; d++)
 		if (cal->week[d].total > 0)
-			cal->standard = wp[d];
+			cal->standard = b.wp[d];
 	if (cal->standard < 0)
 		cal->standard = 0;
 
@@ -455,15 +473,12 @@ calendar_compile(const char *name, int depth)
 		{
 			DayNote    *n = &b.notes[b.note_at[i]];
 
-			if (n->kind == DAY_MAKEUP && !n->own_hours)
-				cal->hours[i] = n->hours = cal->standard;
+			/* inherited days whose hours are this calendar's */
+			if (!n->own_hours && (n->kind == DAY_MAKEUP || n->kind == DAY_WORKING))
+				cal->hours[i] = n->hours = pattern_for(&b, n->kind, NULL, i);
 		}
 		else
-		{
-			int			dow = j2day(cal->first + i + POSTGRES_EPOCH_JDATE);	/* 0 = Sunday */
-
-			cal->hours[i] = wp[dow == 0 ? 7 : dow];
-		}
+			cal->hours[i] = b.wp[isodow_of(cal, i)];
 	}
 
 	/* layer 2: generated Labour Code days */
@@ -501,9 +516,10 @@ calendar_compile(const char *name, int depth)
 	/* layer 3: the calendar's own exceptions */
 	if (SPI_execute_with_args("SELECT e.day, e.kind::text, e.name, e.legal_reference,"
 							  " e.provisional, lower(r), upper(r)"
-							  " FROM tthc.calendar_exception e"
+							  " FROM (SELECT DISTINCT ON (day) * FROM tthc.calendar_exception"
+							  "       WHERE calendar = $1 AND day BETWEEN $2 AND $3"
+							  "       ORDER BY day, shipped) e"
 							  " LEFT JOIN LATERAL unnest(e.hours) r ON true"
-							  " WHERE e.calendar = $1 AND e.day BETWEEN $2 AND $3"
 							  " ORDER BY e.day, lower(r)",
 							  3, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tthc.calendar_exception");
@@ -535,7 +551,7 @@ calendar_compile(const char *name, int depth)
 				hours_add(name, &own, lo, hi);
 		}
 		note_set(&b, day - cal->first, kind, prov, own.n > 0,
-				 pattern_for(&b, kind, &own), nm, ref, source);
+				 pattern_for(&b, kind, &own, day - cal->first), nm, ref, source);
 	}
 
 	if (snapshot_pushed)
@@ -691,6 +707,56 @@ tthc_calendar_changed(PG_FUNCTION_ARGS)
 	relid = calendar_table_oid();
 	if (OidIsValid(relid))
 		CacheInvalidateRelcacheByRelid(relid);
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * tthc_protect_shipped: the rows CREATE EXTENSION installs are restored by
+ * CREATE EXTENSION, and pg_dump leaves them out; a change to them would be
+ * lost silently by a dump and restore.  They are read-only, except to the
+ * extension's own scripts; a row of the user's for the same date or weekday
+ * overrides a shipped one instead.
+ */
+Datum
+tthc_protect_shipped(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	const char *table;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "tthc_protect_shipped: not called by trigger manager");
+	table = RelationGetRelationName(trigdata->tg_relation);
+	if (creating_extension)
+		return TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event) ? PointerGetDatum(NULL) :
+			PointerGetDatum(TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ?
+							trigdata->tg_trigtuple : trigdata->tg_newtuple);
+
+	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot truncate tthc.%s", table),
+				 errdetail("It holds rows shipped with the extension."),
+				 errhint("DELETE your own rows instead: DELETE FROM tthc.%s WHERE NOT shipped.", table)));
+	else
+	{
+		TupleDesc	desc = RelationGetDescr(trigdata->tg_relation);
+		int			col = SPI_fnumber(desc, "shipped");
+		bool		isnull;
+
+		if (col <= 0)
+			elog(ERROR, "tthc.%s has no column \"shipped\"", table);
+		if (DatumGetBool(heap_getattr(trigdata->tg_trigtuple, col, desc, &isnull)) && !isnull)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("cannot %s a row of tthc.%s shipped with the extension",
+							TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ? "delete" : "update",
+							table),
+					 errdetail("Shipped rows come back with CREATE EXTENSION and are left out of pg_dump, so the change would be lost."),
+					 errhint("Insert your own row for the same calendar and day (or weekday): it overrides the shipped one. "
+							 "Settings of a shipped calendar are changed in a calendar of yours with parent 'vn'.")));
+		return PointerGetDatum(TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ?
+							   trigdata->tg_trigtuple : trigdata->tg_newtuple);
+	}
 	return PointerGetDatum(NULL);
 }
 

@@ -1,7 +1,7 @@
 -- pgTAP: the calendar's public contract.
 BEGIN;
 SET search_path = public, tthc;
-SELECT plan(71);
+SELECT plan(77);
 
 -- the API: every function, its volatility and strictness
 SELECT has_function('tthc', 'lunar_to_solar', ARRAY['integer', 'integer', 'integer', 'boolean']);
@@ -45,7 +45,7 @@ SELECT has_table('tthc', 'calendar', 'calendar table');
 SELECT has_table('tthc', 'calendar_week', 'calendar_week table');
 SELECT has_table('tthc', 'calendar_exception', 'calendar_exception table');
 SELECT has_table('tthc', 'calendar_year', 'calendar_year table');
-SELECT col_is_pk('tthc', 'calendar_exception', ARRAY['calendar', 'day'], 'exceptions keyed by calendar and day');
+SELECT col_is_pk('tthc', 'calendar_exception', ARRAY['calendar', 'day', 'shipped'], 'exceptions keyed by calendar, day and origin');
 SELECT has_trigger('tthc', 'calendar_exception', 'calendar_changed', 'edits invalidate the cache');
 SELECT has_type('tthc', 'time_limit', 'time_limit type');
 
@@ -139,13 +139,24 @@ SELECT is(
 SELECT is(tthc.add_working_days('2026-11-23', 1, 'centre'), date '2026-11-24', 'before 24/11 is declared');
 INSERT INTO tthc.calendar_exception (calendar, day, kind, name) VALUES ('vn', '2026-11-24', 'holiday', 'Ngày Văn hóa Việt Nam');
 SELECT is(tthc.add_working_days('2026-11-23', 1, 'centre'), date '2026-11-25', 'after: the child skips the new holiday');
-UPDATE tthc.calendar SET same_day_cutoff = '16:00' WHERE name = 'vn';
-SELECT is(tthc.deadline('2026-08-21 15:30+07', 'same day'), timestamptz '2026-08-21 17:00+07', 'a later cut-off is applied at once');
-UPDATE tthc.calendar SET day_length = '4 hours' WHERE name = 'vn';
-SELECT is(tthc.deadline('2026-03-02 07:30+07', '1 working day'), timestamptz '2026-03-02 11:30+07', 'the nominal day length is a setting');
-DELETE FROM tthc.calendar_week WHERE calendar = 'vn' AND isodow = 5;
-SELECT ok(NOT tthc.is_working_day('2026-03-06'), 'closing Fridays in vn is seen at once');
-SELECT ok(NOT tthc.is_working_day('2026-03-06', 'centre'), 'and by the centre inheriting the week');
+UPDATE tthc.calendar SET same_day_cutoff = '16:00' WHERE name = 'centre';
+SELECT is(tthc.deadline('2026-08-21 15:30+07', 'same day', 'centre'), timestamptz '2026-08-21 17:00+07', 'a later cut-off is applied at once');
+UPDATE tthc.calendar SET day_length = '4 hours' WHERE name = 'centre';
+SELECT is(tthc.deadline('2026-03-02 07:30+07', '1 working day', 'centre'), timestamptz '2026-03-02 11:30+07', 'the nominal day length is a setting');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours) VALUES ('vn', 5, '{}');
+SELECT ok(NOT tthc.is_working_day('2026-03-06'), 'a row of yours overrides the shipped Friday hours of vn');
+SELECT ok(NOT tthc.is_working_day('2026-03-06', 'centre'), 'and the centre inheriting the week follows');
+
+-- shipped rows are read-only; a row of yours for the same day overrides one
+SELECT throws_ok($$UPDATE tthc.calendar SET same_day_cutoff = '16:00' WHERE name = 'vn'$$, '55000');
+SELECT throws_ok($$DELETE FROM tthc.calendar_exception WHERE calendar = 'vn' AND day = '2026-08-31'$$, '55000');
+SELECT throws_ok($$TRUNCATE tthc.calendar_year$$, '55000');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference)
+VALUES ('vn', '2026-08-31', 'working', 'Đính chính: làm việc bình thường', 'test');
+SELECT ok(tthc.is_working_day('2026-08-31'), 'kind working cancels a shipped day off');
+SELECT is((SELECT kind || ' / ' || name FROM tthc.calendar_days('vn', '2026-08-31', '2026-08-31')),
+          'working / Đính chính: làm việc bình thường', 'calendar_days shows the override');
+SELECT ok(tthc.is_working_day('2026-08-31', 'centre'), 'the child inherits the override');
 
 -- inheritance cycles are refused
 INSERT INTO tthc.calendar (name, parent) VALUES ('loop-a', 'vn'), ('loop-b', 'loop-a');

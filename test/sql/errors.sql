@@ -73,10 +73,22 @@ SELECT * FROM pg_temp.try($$INSERT INTO tthc.calendar_exception (calendar, day, 
 SELECT * FROM pg_temp.try($$INSERT INTO tthc.calendar_exception (calendar, day, kind, name) VALUES ('a', '2026-05-05', 'special_hours', 'x')$$);
 SELECT * FROM pg_temp.try($$INSERT INTO tthc.calendar_exception (calendar, day, kind, name, hours) VALUES ('a', '2026-05-05', 'holiday', 'x', '{[08:00,09:00)}')$$);
 SELECT * FROM pg_temp.try($$INSERT INTO tthc.calendar_exception (calendar, day, kind, name) VALUES ('a', '2200-01-01', 'holiday', 'x')$$);
-SELECT * FROM pg_temp.try($$INSERT INTO tthc.calendar_exception (calendar, day, kind, name) VALUES ('vn', '2026-01-01', 'holiday', 'again')$$);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name) VALUES ('a', '2026-05-06', 'holiday', 'once');
+SELECT * FROM pg_temp.try($$INSERT INTO tthc.calendar_exception (calendar, day, kind, name) VALUES ('a', '2026-05-06', 'holiday', 'again')$$);
+DELETE FROM tthc.calendar_exception WHERE calendar = 'a';
+SELECT * FROM pg_temp.try($$INSERT INTO tthc.calendar (name, time_zone) VALUES ('abbrev', 'ICT')$$);
+SELECT * FROM pg_temp.try($$INSERT INTO tthc.calendar (name, time_zone) VALUES ('offset', '+07')$$);
+
+-- rows shipped with the extension are read-only: 55000
+SELECT * FROM pg_temp.try($$UPDATE tthc.calendar SET day_length = '7 hours' WHERE name = 'vn'$$);
+SELECT * FROM pg_temp.try($$DELETE FROM tthc.calendar_exception WHERE calendar = 'vn' AND day = '2026-01-01'$$);
+SELECT * FROM pg_temp.try($$UPDATE tthc.calendar_week SET hours = '{}' WHERE calendar = 'vn'$$);
+SELECT * FROM pg_temp.try($$DELETE FROM tthc.calendar_year WHERE calendar = 'vn'$$);
+SELECT * FROM pg_temp.try($$TRUNCATE tthc.calendar_exception$$);
 SELECT * FROM pg_temp.try($$DELETE FROM tthc.calendar WHERE name = 'a'$$);
 \x off
 -- nothing of the refused rows was written
 SELECT name, parent FROM tthc.calendar ORDER BY name;
 SELECT count(*) AS user_exceptions FROM tthc.calendar_exception WHERE NOT shipped;
+SELECT count(*) AS shipped_exceptions FROM tthc.calendar_exception WHERE shipped;
 SELECT count(*) AS user_week_rows FROM tthc.calendar_week WHERE NOT shipped;
