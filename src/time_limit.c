@@ -11,7 +11,9 @@
 #include "postgres.h"
 
 #include "common/hashfn.h"
+#include "common/string.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 
 #include "time_limit.h"
@@ -72,27 +74,48 @@ static const char *const same_day_words[] = {
 	"same day", "same-day", "sameday", "trong ngày", "trong ngay", NULL
 };
 
+/* is_space: byte length of the white space at p (no-break space too), or 0 */
+static int
+is_space(const unsigned char *p)
+{
+	if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		return 1;
+	if (p[0] == 0xC2 && p[1] == 0xA0)
+		return 2;
+	return 0;
+}
+
 /*
- * normalise: lower-case ASCII and the Vietnamese capitals (Latin-1 block,
+ * normalise: compose decomposed Unicode (Vietnamese typed with combining
+ * marks, "Unicode tổ hợp") to NFC, lower-case ASCII and the Vietnamese capitals (Latin-1 block,
  * Đ, and U+1EA0..U+1EF9 where capitals are the even code points), fold
  * runs of white space into one space, trim.
  */
 static char *
 normalise(const char *s)
 {
-	size_t		len = strlen(s);
-	char	   *out = palloc(len + 1);
-	char	   *o = out;
-	const unsigned char *p = (const unsigned char *) s;
+	size_t		len;
+	char	   *out;
+	char	   *o;
+	const unsigned char *p;
 
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
+	if (GetDatabaseEncoding() == PG_UTF8 && !pg_is_ascii(s))
+		s = TextDatumGetCString(DirectFunctionCall2(unicode_normalize_func,
+													CStringGetTextDatum(s),
+													CStringGetTextDatum("NFC")));
+	len = strlen(s);
+	out = palloc(len + 1);
+	o = out;
+	p = (const unsigned char *) s;
+
+	while (is_space(p))
+		p += is_space(p);
 	while (*p)
 	{
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		if (is_space(p))
 		{
-			while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-				p++;
+			while (is_space(p))
+				p += is_space(p);
 			if (*p)
 				*o++ = ' ';
 			continue;
@@ -178,6 +201,9 @@ time_limit_parse(const char *str, TimeLimit *tl)
 		}
 		for (int i = fdigits; i < 3; i++)
 			frac *= 10;
+		/* Vietnamese writes one thousand as 1.000: refuse to guess */
+		if (fdigits == 3 && whole > 0)
+			bad_input(str, "An amount like 1.000 or 1,000 is ambiguous (one, or one thousand); write 1000, 1 or 1.5.");
 	}
 	if (!digits)
 		bad_input(str, "The limit does not start with an amount.");

@@ -54,6 +54,8 @@ SELECT * FROM pg_temp.try($$SELECT '-1 days'::tthc.time_limit$$);
 SELECT * FROM pg_temp.try($$SELECT '1.5 days'::tthc.time_limit$$);
 SELECT * FROM pg_temp.try($$SELECT '0.1234 working days'::tthc.time_limit$$);
 SELECT * FROM pg_temp.try($$SELECT ''::tthc.time_limit$$);
+SELECT * FROM pg_temp.try($$SELECT '1.000 ngày'::tthc.time_limit$$);
+SELECT * FROM pg_temp.try($$SELECT '10,000 working days'::tthc.time_limit$$);
 SELECT * FROM pg_temp.try($$SELECT '10001 working days'::tthc.time_limit$$);
 SELECT * FROM pg_temp.try($$SELECT '99999999999 days'::tthc.time_limit$$);
 

@@ -8,7 +8,10 @@ FROM unnest(ARRAY[
   '1.25 business days', '4 working hours', '4 giờ làm việc', '4 GIỜ LÀM VIỆC', '1 wh', '2.5 wh',
   '30 days', '1 day', '30 ngày', '30 NGÀY', '30d', '30 calendar days',
   'same day', 'Same Day', 'trong ngày', 'TRONG NGÀY', 'trong ngay', '10000 days',
-  '007 working days', '1.000 working days']) input;
+  '007 working days', '0.125 working days', '1.5 ngày làm việc',
+  E'15 nga\u0300y la\u0300m vie\u0323\u0302c',   -- decomposed (NFD) Vietnamese
+  E'15\u00a0ngày làm việc',                      -- no-break space
+  E'4 gio\u031b\u0300 la\u0300m vie\u0323\u0302c']) input;
 SET DateStyle = 'ISO, YMD';
 SET TimeZone = 'Asia/Ho_Chi_Minh';
 
