@@ -78,7 +78,30 @@ typedef struct Builder
 	int			maxnotes;
 	int			maxpatterns;
 	int			wp[8];			/* pattern of each ISO weekday */
+	const char *strings[64];	/* names and references seen, interned */
+	int			nstrings;
 } Builder;
+
+/*
+ * intern: one copy per distinct name or legal reference; the same few
+ * strings ("Tết Nguyên đán", a Labour Code article) recur on thousands of
+ * days.
+ */
+static const char *
+intern(Builder *b, const char *str)
+{
+	const char *copy;
+
+	if (str == NULL)
+		return NULL;
+	for (int i = 0; i < b->nstrings; i++)
+		if (strcmp(b->strings[i], str) == 0)
+			return b->strings[i];
+	copy = MemoryContextStrdup(b->cal->cxt, str);
+	if (b->nstrings < lengthof(b->strings))
+		b->strings[b->nstrings++] = copy;
+	return copy;
+}
 
 /* isodow_of: ISO weekday (1 = Monday) of day index day */
 static int
@@ -238,9 +261,9 @@ note_set(Builder *b, int32 day, DayKind kind, bool provisional, bool own_hours,
 	n->provisional = provisional;
 	n->own_hours = own_hours;
 	n->hours = pattern;
-	n->name = name ? MemoryContextStrdup(cal->cxt, name) : NULL;
-	n->legal_reference = ref ? MemoryContextStrdup(cal->cxt, ref) : NULL;
-	n->source = source;
+	n->name = intern(b, name);
+	n->legal_reference = intern(b, ref);
+	n->source = intern(b, source);
 	cal->hours[day] = pattern;
 }
 
@@ -398,6 +421,7 @@ calendar_compile(const char *name, int depth)
 	cal->npatterns = 1;			/* pattern 0: no working time */
 	MemoryContextSwitchTo(oldcxt);
 	b.cal = cal;
+	b.nstrings = 0;
 	oldcxt = MemoryContextSwitchTo(scratch);
 	b.note_at = palloc(sizeof(int32) * cal->ndays);
 	memset(b.note_at, -1, sizeof(int32) * cal->ndays);
@@ -424,8 +448,7 @@ calendar_compile(const char *name, int depth)
 			/* the standard pattern is not known yet: resolve make-up days below */
 			note_set(&b, pn->day, pn->kind, pn->provisional, own != NULL,
 					 own ? pattern_intern(&b, own) : 0,
-					 pn->name, pn->legal_reference,
-					 MemoryContextStrdup(cxt, pn->source));
+					 pn->name, pn->legal_reference, pn->source);
 		}
 	}
 	/* a user's row for a weekday overrides the shipped one: read only the winner */
@@ -596,6 +619,17 @@ calendar_compile(const char *name, int depth)
 			cal->hours[i] = pattern_intern(&b, &real);
 		}
 	}
+	/* a zone without offset changes over the range needs no array */
+	cal->offset = (int64) cal->first * USECS_PER_DAY - cal->midnight[0];
+	for (i = 0; i <= cal->ndays; i++)
+		if (cal->midnight[i] != (int64) (cal->first + i) * USECS_PER_DAY - cal->offset)
+			break;
+	if (i > cal->ndays)
+	{
+		pfree(cal->midnight);
+		cal->midnight = NULL;
+	}
+
 	oldcxt = MemoryContextSwitchTo(cxt);
 	cal->cumdays[0] = 0;
 	cal->cumtime[0] = 0;
@@ -608,12 +642,13 @@ calendar_compile(const char *name, int depth)
 	}
 	cal->nwork = cal->cumdays[cal->ndays];
 
-	/* the inverse of W, coarse: where each 4 hours of working time falls */
-	cal->nbuckets = (int32) (cal->cumtime[cal->ndays] / CAL_BUCKET) + 1;
+	/* the inverse of W, coarse: where each nominal day of working time falls */
+	cal->bucket_size = cal->day_length;
+	cal->nbuckets = (int32) (cal->cumtime[cal->ndays] / cal->bucket_size) + 1;
 	cal->bucket = palloc(sizeof(int32) * cal->nbuckets);
 	for (int32 j = 0, d = 0; j < cal->nbuckets; j++)
 	{
-		while (d < cal->ndays - 1 && cal->cumtime[d + 1] < j * CAL_BUCKET)
+		while (d < cal->ndays - 1 && cal->cumtime[d + 1] < j * cal->bucket_size)
 			d++;
 		cal->bucket[j] = d;
 	}

@@ -32,7 +32,6 @@
 #define CAL_LAST_YEAR 2199
 #define CAL_MAX_INTERVALS 8
 #define CAL_MAX_DEPTH 16		/* longest parent chain */
-#define CAL_BUCKET (INT64CONST(4) * 3600 * 1000000) /* working time per bucket */
 
 /* The working intervals of one day. */
 typedef struct DayHours
@@ -79,9 +78,12 @@ typedef struct CompiledCalendar
 	int32	   *workdays;		/* [nwork] index of the k-th working day */
 	int32		nwork;
 	int64	   *cumtime;		/* [ndays+1] working usec before index i */
-	int32	   *bucket;			/* [nbuckets] first day i with cumtime[i+1] >= j * CAL_BUCKET */
+	int64		bucket_size;	/* working time per bucket: the nominal day */
+	int32	   *bucket;			/* [nbuckets] first day i with cumtime[i+1] >= j * bucket_size */
 	int32		nbuckets;
-	TimestampTz *midnight;		/* [ndays+1] instant of local midnight */
+	TimestampTz *midnight;		/* [ndays+1] instant of local midnight, or NULL
+								 * when the zone's offset never changes */
+	int64		offset;			/* that fixed offset, usec east of UTC */
 	DayNote    *notes;			/* [nnotes] sorted by day */
 	int			nnotes;
 } CompiledCalendar;
@@ -96,6 +98,14 @@ extern CompiledCalendar *calendar_from_arg(FunctionCallInfo fcinfo, int argno);
 extern CompiledCalendar *calendar_get(const char *name, int depth);
 
 /* Day-level helpers (worktime.c). */
+/* cal_midnight: the instant of local midnight starting day index i */
+static inline TimestampTz
+cal_midnight(const CompiledCalendar *cal, int32 i)
+{
+	return cal->midnight ? cal->midnight[i] :
+		(int64) (cal->first + i) * USECS_PER_DAY - cal->offset;
+}
+
 static inline bool
 cal_is_working(const CompiledCalendar *cal, int32 i)
 {

@@ -71,7 +71,7 @@ cal_local(const CompiledCalendar *cal, TimestampTz ts, int32 *day, int64 *tod)
 	int64		i;
 
 	if (TIMESTAMP_NOT_FINITE(ts) ||
-		ts < cal->midnight[0] || ts >= cal->midnight[cal->ndays])
+		ts < cal_midnight(cal, 0) || ts >= cal_midnight(cal, cal->ndays))
 		out_of_range(cal, "timestamp");
 
 	/* the local date is within a day of the UTC date */
@@ -80,19 +80,19 @@ cal_local(const CompiledCalendar *cal, TimestampTz ts, int32 *day, int64 *tod)
 		i = 0;
 	if (i > cal->ndays - 1)
 		i = cal->ndays - 1;
-	while (i > 0 && ts < cal->midnight[i])
+	while (i > 0 && ts < cal_midnight(cal, i))
 		i--;
-	while (i < cal->ndays - 1 && ts >= cal->midnight[i + 1])
+	while (i < cal->ndays - 1 && ts >= cal_midnight(cal, i + 1))
 		i++;
 	*day = (int32) i;
-	*tod = ts - cal->midnight[i];
+	*tod = ts - cal_midnight(cal, i);
 }
 
 /* cal_instant: the instant at offset tod of local day index day. */
 TimestampTz
 cal_instant(const CompiledCalendar *cal, int32 day, int64 tod)
 {
-	return cal->midnight[day] + tod;
+	return cal_midnight(cal, day) + tod;
 }
 
 /* cal_position: W(ts), the working time since the start of the range. */
@@ -130,10 +130,10 @@ cal_at_position(const CompiledCalendar *cal, int64 w, bool latest)
 
 	/*
 	 * The first day ending at or after w: start from its bucket and step
-	 * over the few days (at most four hours of work and the days off around
-	 * them) that separate it from the answer.
+	 * over the few days (about a nominal day of work and the days off around
+	 * it) that separate it from the answer.
 	 */
-	lo = cal->bucket[w / CAL_BUCKET];
+	lo = cal->bucket[w / cal->bucket_size];
 	while (lo < cal->ndays - 1 && cal->cumtime[lo + 1] < w)
 		lo++;
 
@@ -158,7 +158,7 @@ cal_at_position(const CompiledCalendar *cal, int64 w, bool latest)
 		h = &cal->patterns[cal->hours[lo]];
 		r = w - cal->cumtime[lo];	/* 0 < r <= h->total, or w = 0 */
 		if (r == 0)
-			return cal->midnight[lo];
+			return cal_midnight(cal, lo);
 		for (int k = 0; k < h->n; k++)
 		{
 			int64		len = h->end[k] - h->start[k];
