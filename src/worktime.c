@@ -95,6 +95,16 @@ cal_instant(const CompiledCalendar *cal, int32 day, int64 tod)
 	return cal_midnight(cal, day) + tod;
 }
 
+/* wall_instant: cal_wall_instant, without a zone lookup on a 24-hour day */
+static TimestampTz
+wall_instant(const CompiledCalendar *cal, int32 day, int64 wall)
+{
+	if (cal->midnight == NULL ||
+		cal->midnight[day + 1] - cal->midnight[day] == USECS_PER_DAY)
+		return cal_midnight(cal, day) + wall;
+	return cal_wall_instant(cal, day, wall);
+}
+
 /* cal_position: W(ts), the working time since the start of the range. */
 int64
 cal_position(const CompiledCalendar *cal, TimestampTz ts)
@@ -232,7 +242,7 @@ cal_deadline(const CompiledCalendar *cal, TimestampTz received,
 			received = cal_add_working_time(cal, received, 0);
 			cal_local(cal, received, &day, &tod);
 			/* the cut-off is wall-clock time, also on a daylight-saving day */
-			if (received >= cal_wall_instant(cal, day, cutoff >= 0 ? cutoff : cal->cutoff))
+			if (received >= wall_instant(cal, day, cutoff >= 0 ? cutoff : cal->cutoff))
 			{
 				if (day + 1 >= cal->ndays)
 					out_of_range(cal, "result");
