@@ -163,6 +163,10 @@ BEGIN
       USING ERRCODE = '22023',
             HINT = 'Use a name from pg_timezone_names, e.g. Asia/Ho_Chi_Minh; abbreviations and offsets are ambiguous.';
   END IF;
+  IF NEW.parent IS NOT NULL THEN
+    -- serialise parent changes, so that two concurrent ones cannot close a cycle
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('tthc.calendar.parent'));
+  END IF;
   IF NEW.parent IS NOT NULL AND EXISTS (
        WITH RECURSIVE up(name) AS (
          SELECT NEW.parent
