@@ -17,7 +17,10 @@
  * invalidation for tthc.calendar.  The callback only raises a flag; the next
  * lookup drops every compiled calendar at once (one memory context each,
  * children of CalendarCacheContext) and bumps a generation number that the
- * per-call fn_extra caches compare against.  Invalidations are transactional,
+ * per-call fn_extra caches compare against.  Only the outermost lookup
+ * resets, and a calendar is compiled from the latest committed state (like
+ * the catalog caches), so a flag raised during a compile is never lost and
+ * no calendar is rebuilt from an old snapshot.  Invalidations are transactional,
  * so an edit is seen by the next statement of the editing transaction and,
  * once committed, by the next statement of every other session.
  */

@@ -5,7 +5,8 @@
  * A calendar is compiled, once per backend, from the tables tthc.calendar,
  * tthc.calendar_week, tthc.calendar_exception and tthc.calendar_year into
  * flat arrays indexed by day (index 0 = CAL_FIRST_YEAR-01-01).  Every query
- * is then an array lookup or a binary search; nothing loops over days.
+ * is then an array lookup, or (the inverse of W) a bucket lookup followed by
+ * a scan over the few days of one bucket; nothing loops over the range.
  *
  * Vocabulary:
  *	- working day: a date whose working time (the sum of its working

@@ -18,7 +18,8 @@
  *	  time is normalised to the next interval's start, and a backward move
  *	  ending at 07:30 stays at 07:30.
  *	- working_time_between(a, b) = W(b) - W(a).
- * Every lookup is O(1) except the inverse of W, a binary search over days.
+ * Every lookup is O(1); the inverse of W starts from a bucket index and
+ * scans the few days one nominal working day of work can span.
  */
 #include "postgres.h"
 
