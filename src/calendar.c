@@ -790,8 +790,9 @@ tthc_protect_shipped(PG_FUNCTION_ARGS)
 							TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ? "delete" : "update",
 							table),
 					 errdetail("Shipped rows come back with CREATE EXTENSION and are left out of pg_dump, so the change would be lost."),
-					 errhint("Insert your own row for the same calendar and day (or weekday): it overrides the shipped one. "
-							 "Settings of a shipped calendar are changed in a calendar of yours with parent 'vn'.")));
+					 strcmp(table, "calendar") == 0 ?
+					 errhint("Change the settings in a calendar of yours whose parent is this one.") :
+					 errhint("Insert your own row with the same key: it overrides the shipped one.")));
 		return PointerGetDatum(TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ?
 							   trigdata->tg_trigtuple : trigdata->tg_newtuple);
 	}

@@ -9,6 +9,7 @@
 #include "utils/guc.h"
 
 #include "calendar.h"
+#include "transitions.h"
 
 PG_MODULE_MAGIC;
 
@@ -18,5 +19,6 @@ void
 _PG_init(void)
 {
 	CalendarInit();
+	TransitionsInit();
 	MarkGUCPrefixReserved("tthc");
 }
