@@ -186,6 +186,54 @@ transition_check(Oid from, Oid to, const char *dossier_code)
 			 errhint("Allowed moves are the rows of tthc.status_transition.")));
 }
 
+static const char *const status_labels[] = {
+	NULL, "submitted", "received", "refused", "processing", "awaiting_supplement",
+	"awaiting_payment", "withdrawn", "stopped", "resolved", "returned"
+};
+
+static DossierStatus code_of[MAX_STATUSES];	/* by matrix index */
+
+static void
+codes_ensure(void)
+{
+	if (!matrix_valid)
+		matrix_build();
+	for (int k = 0; k < matrix.n; k++)
+	{
+		code_of[k] = 0;
+		for (int c = ST_SUBMITTED; c <= ST_RETURNED; c++)
+			if (strcmp(matrix.name[k], status_labels[c]) == 0)
+				code_of[k] = c;
+	}
+}
+
+DossierStatus
+status_code(Oid status)
+{
+	int			k;
+
+	if (!matrix_valid || code_of[0] == 0)
+		codes_ensure();
+	k = status_index(status);
+	if (code_of[k] == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("dossier status \"%s\" has no national code", matrix.name[k])));
+	return code_of[k];
+}
+
+Oid
+status_oid(DossierStatus code)
+{
+	if (!matrix_valid || code_of[0] == 0)
+		codes_ensure();
+	for (int k = 0; k < matrix.n; k++)
+		if (code_of[k] == code)
+			return matrix.label[k];
+	elog(ERROR, "dossier status code %d is missing from tthc.dossier_status", (int) code);
+	return InvalidOid;			/* keep compiler quiet */
+}
+
 /* ---------- SQL-callable ---------- */
 
 /*

@@ -17,4 +17,23 @@ extern void TransitionsInit(void);
 extern void transition_check(Oid from, Oid to, const char *dossier_code);
 extern bool transition_allowed(Oid from, Oid to);
 
+/* The national codes (domain.md §3), which are also the enum's sort order. */
+typedef enum DossierStatus
+{
+	ST_SUBMITTED = 1,
+	ST_RECEIVED,
+	ST_REFUSED,
+	ST_PROCESSING,
+	ST_AWAITING_SUPPLEMENT,
+	ST_AWAITING_PAYMENT,
+	ST_WITHDRAWN,
+	ST_STOPPED,
+	ST_RESOLVED,
+	ST_RETURNED
+} DossierStatus;
+
+/* status_code: the national code of an enum value; status_oid: the reverse */
+extern DossierStatus status_code(Oid status);
+extern Oid	status_oid(DossierStatus code);
+
 #endif							/* TTHC_TRANSITIONS_H */

@@ -9,6 +9,8 @@
 #include "utils/guc.h"
 
 #include "calendar.h"
+#include "catalog.h"
+#include "dossier.h"
 #include "transitions.h"
 
 PG_MODULE_MAGIC;
@@ -20,5 +22,7 @@ _PG_init(void)
 {
 	CalendarInit();
 	TransitionsInit();
+	CatalogInit();
+	DossierInit();
 	MarkGUCPrefixReserved("tthc");
 }

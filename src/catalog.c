@@ -1,0 +1,274 @@
+/*
+ * catalog.c
+ *		Per-backend copies of tthc.unit, tthc.procedure and
+ *		tthc.procedure_step, for the dossier trigger.
+ *
+ * The tables are small and authoritative.  They are compiled together, on
+ * first use, into two hash tables (units by code; procedures by code, each
+ * with its versions ordered by valid_from and each version with its steps)
+ * in one memory context under CacheMemoryContext.  A statement trigger on
+ * each table sends a relcache invalidation (tthc.table_changed); the
+ * callback only marks the copy stale, and the next lookup rebuilds it from
+ * the latest committed state under a fixed search_path, as calendar.c does.
+ * Pointers returned stay valid until the next lookup.
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+
+#include "catalog.h"
+
+typedef struct ProcedureEntry
+{
+	char		code[CATALOG_KEYLEN];	/* hash key */
+	int			nversions;
+	ProcedureVersion *versions;	/* ordered by valid_from */
+} ProcedureEntry;
+
+static MemoryContext CatalogContext = NULL;
+static HTAB *UnitHash = NULL;
+static HTAB *ProcedureHash = NULL;
+static bool catalog_valid = false;
+static uint64 catalog_invals = 0;
+static Oid	watched[3];			/* unit, procedure, procedure_step */
+
+static void
+catalog_relcache_cb(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == watched[0] || relid == watched[1] ||
+		relid == watched[2])
+	{
+		catalog_valid = false;
+		catalog_invals++;
+	}
+}
+
+void
+CatalogInit(void)
+{
+	CacheRegisterRelcacheCallback(catalog_relcache_cb, (Datum) 0);
+}
+
+static bool
+key_fits(const char *code)
+{
+	return strlen(code) < CATALOG_KEYLEN;
+}
+
+static void
+catalog_build(void)
+{
+	int			guc_level;
+	bool		pushed = false;
+	bool		isnull;
+	HASHCTL		ctl;
+	uint64		invals_at_start = catalog_invals;
+	Oid			nsp;
+	MemoryContext old;
+	ProcedureEntry *cur = NULL;
+
+	if (CatalogContext == NULL)
+		CatalogContext = AllocSetContextCreate(CacheMemoryContext, "tthc catalogue",
+											   ALLOCSET_SMALL_SIZES);
+	else
+		MemoryContextReset(CatalogContext);
+	UnitHash = ProcedureHash = NULL;
+
+	guc_level = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp",
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+							 true, 0, false);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (!IsInParallelMode())
+	{
+		PushActiveSnapshot(GetLatestSnapshot());
+		pushed = true;
+	}
+	nsp = get_namespace_oid("tthc", false);
+	watched[0] = get_relname_relid("unit", nsp);
+	watched[1] = get_relname_relid("procedure", nsp);
+	watched[2] = get_relname_relid("procedure_step", nsp);
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = CATALOG_KEYLEN;
+	ctl.entrysize = sizeof(UnitInfo);
+	ctl.hcxt = CatalogContext;
+	UnitHash = hash_create("tthc units", 64, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	ctl.entrysize = sizeof(ProcedureEntry);
+	ProcedureHash = hash_create("tthc procedures", 256, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+
+	if (SPI_execute("SELECT code, calendar FROM tthc.unit", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read tthc.unit");
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	t = SPI_tuptable->vals[r];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+		char	   *code = TextDatumGetCString(SPI_getbinval(t, d, 1, &isnull));
+		UnitInfo   *u;
+
+		if (!key_fits(code))
+			continue;			/* cannot be looked up either */
+		u = hash_search(UnitHash, code, HASH_ENTER, NULL);
+		strlcpy(u->calendar, TextDatumGetCString(SPI_getbinval(t, d, 2, &isnull)), NAMEDATALEN);
+	}
+
+	/* versions with their steps, as one array per version */
+	if (SPI_execute("SELECT p.code, p.id, p.valid_from, p.valid_to, p.time_limit,"
+					" p.online_time_limit, p.same_day_cutoff, p.supplement_mode = 'pause',"
+					" coalesce(array_agg(s.step ORDER BY s.step) FILTER (WHERE s.step IS NOT NULL), '{}'),"
+					" coalesce(array_agg(coalesce(s.unit, '') ORDER BY s.step) FILTER (WHERE s.step IS NOT NULL), '{}'),"
+					" coalesce(array_agg(s.allowance ORDER BY s.step) FILTER (WHERE s.step IS NOT NULL), '{}')"
+					" FROM tthc.procedure p LEFT JOIN tthc.procedure_step s ON s.procedure_id = p.id"
+					" GROUP BY p.id ORDER BY p.code, p.valid_from", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read tthc.procedure");
+	old = MemoryContextSwitchTo(CatalogContext);
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	t = SPI_tuptable->vals[r];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+		char	   *code = TextDatumGetCString(SPI_getbinval(t, d, 1, &isnull));
+		ProcedureVersion *v;
+		Datum		x;
+		Datum	   *steps,
+				   *units,
+				   *allowances;
+		int			n;
+
+		if (!key_fits(code))
+			continue;
+		if (cur == NULL || strcmp(cur->code, code) != 0)
+		{
+			cur = hash_search(ProcedureHash, code, HASH_ENTER, NULL);
+			cur->nversions = 0;
+			cur->versions = palloc(sizeof(ProcedureVersion) * (SPI_processed - r));
+		}
+		v = &cur->versions[cur->nversions++];
+		memset(v, 0, sizeof(*v));
+		v->id = DatumGetInt64(SPI_getbinval(t, d, 2, &isnull));
+		v->valid_from = DatumGetDateADT(SPI_getbinval(t, d, 3, &isnull));
+		x = SPI_getbinval(t, d, 4, &isnull);
+		v->valid_to = isnull ? DATEVAL_NOEND : DatumGetDateADT(x);
+		v->limit = *(TimeLimit *) DatumGetPointer(SPI_getbinval(t, d, 5, &isnull));
+		x = SPI_getbinval(t, d, 6, &isnull);
+		v->has_online = !isnull;
+		if (!isnull)
+			v->online_limit = *(TimeLimit *) DatumGetPointer(x);
+		x = SPI_getbinval(t, d, 7, &isnull);
+		v->cutoff = isnull ? -1 : DatumGetTimeADT(x);
+		v->pause_mode = DatumGetBool(SPI_getbinval(t, d, 8, &isnull));
+		deconstruct_array(DatumGetArrayTypeP(SPI_getbinval(t, d, 9, &isnull)),
+						  INT4OID, 4, true, TYPALIGN_INT, &steps, NULL, &n);
+		deconstruct_array(DatumGetArrayTypeP(SPI_getbinval(t, d, 10, &isnull)),
+						  TEXTOID, -1, false, TYPALIGN_INT, &units, NULL, &n);
+		deconstruct_array(DatumGetArrayTypeP(SPI_getbinval(t, d, 11, &isnull)),
+						  get_element_type(SPI_gettypeid(d, 11)),
+						  sizeof(TimeLimit), false, TYPALIGN_INT, &allowances, NULL, &n);
+		v->nsteps = n;
+		v->steps = n > 0 ? palloc0(sizeof(ProcedureStep) * n) : NULL;
+		for (int i = 0; i < n; i++)
+		{
+			char	   *u = TextDatumGetCString(units[i]);
+
+			v->steps[i].step = DatumGetInt32(steps[i]);
+			v->steps[i].has_unit = (u[0] != '\0');
+			strlcpy(v->steps[i].unit, u, CATALOG_KEYLEN);
+			v->steps[i].allowance = *(TimeLimit *) DatumGetPointer(allowances[i]);
+		}
+	}
+	MemoryContextSwitchTo(old);
+
+	if (pushed)
+		PopActiveSnapshot();
+	SPI_finish();
+	AtEOXact_GUC(true, guc_level);
+	catalog_valid = (catalog_invals == invals_at_start);
+}
+
+static inline void
+catalog_ensure(void)
+{
+	if (!catalog_valid || UnitHash == NULL)
+		catalog_build();
+}
+
+const UnitInfo *
+unit_lookup(const char *code)
+{
+	catalog_ensure();
+	if (!key_fits(code))
+		return NULL;
+	return hash_search(UnitHash, code, HASH_FIND, NULL);
+}
+
+/*
+ * procedure_version_at: the version of procedure `code` in force on local
+ * date `day`; *known says whether the code exists at all.
+ */
+const ProcedureVersion *
+procedure_version_at(const char *code, DateADT day, bool *known)
+{
+	ProcedureEntry *e;
+
+	catalog_ensure();
+	e = key_fits(code) ? hash_search(ProcedureHash, code, HASH_FIND, NULL) : NULL;
+	*known = (e != NULL);
+	if (e == NULL)
+		return NULL;
+	for (int i = e->nversions - 1; i >= 0; i--)
+	{
+		ProcedureVersion *v = &e->versions[i];
+
+		if (v->valid_from <= day)
+			return (v->valid_to == DATEVAL_NOEND || day <= v->valid_to) ? v : NULL;
+	}
+	return NULL;
+}
+
+const ProcedureVersion *
+procedure_version_by_id(const char *code, int64 id)
+{
+	ProcedureEntry *e;
+
+	catalog_ensure();
+	e = key_fits(code) ? hash_search(ProcedureHash, code, HASH_FIND, NULL) : NULL;
+	if (e != NULL)
+		for (int i = 0; i < e->nversions; i++)
+			if (e->versions[i].id == id)
+				return &e->versions[i];
+	return NULL;
+}
+
+/* unit_calendars: the names of the calendars units use, each once */
+List *
+unit_calendars(void)
+{
+	HASH_SEQ_STATUS it;
+	UnitInfo   *u;
+	List	   *names = NIL;
+
+	catalog_ensure();
+	hash_seq_init(&it, UnitHash);
+	while ((u = hash_seq_search(&it)) != NULL)
+	{
+		ListCell   *lc;
+		bool		seen = false;
+
+		foreach(lc, names)
+			if (strcmp((char *) lfirst(lc), u->calendar) == 0)
+				seen = true;
+		if (!seen)
+			names = lappend(names, pstrdup(u->calendar));
+	}
+	return names;
+}

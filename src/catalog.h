@@ -1,0 +1,53 @@
+/*
+ * catalog.h
+ *		Units and procedures, compiled once per backend for the dossier
+ *		trigger (tthc.unit, tthc.procedure, tthc.procedure_step).
+ */
+#ifndef TTHC_CATALOG_H
+#define TTHC_CATALOG_H
+
+#include "postgres.h"
+
+#include "nodes/pg_list.h"
+#include "utils/date.h"
+
+#include "time_limit.h"
+
+#define CATALOG_KEYLEN 64		/* longest unit or procedure code + 1 */
+
+typedef struct UnitInfo
+{
+	char		code[CATALOG_KEYLEN];	/* hash key */
+	char		calendar[NAMEDATALEN];
+} UnitInfo;
+
+typedef struct ProcedureStep
+{
+	int			step;
+	bool		has_unit;
+	char		unit[CATALOG_KEYLEN];
+	TimeLimit	allowance;
+} ProcedureStep;
+
+typedef struct ProcedureVersion
+{
+	int64		id;
+	DateADT		valid_from;
+	DateADT		valid_to;		/* DATEVAL_NOEND when open */
+	TimeLimit	limit;
+	bool		has_online;
+	TimeLimit	online_limit;
+	int64		cutoff;			/* usec since midnight, or -1: the calendar's */
+	bool		pause_mode;		/* supplement_mode = 'pause' */
+	int			nsteps;
+	ProcedureStep *steps;		/* ordered by step, numbered 1..nsteps */
+} ProcedureVersion;
+
+extern void CatalogInit(void);
+extern const UnitInfo *unit_lookup(const char *code);
+extern const ProcedureVersion *procedure_version_at(const char *code, DateADT day,
+													 bool *known);
+extern List *unit_calendars(void);
+extern const ProcedureVersion *procedure_version_by_id(const char *code, int64 id);
+
+#endif							/* TTHC_CATALOG_H */

@@ -1,0 +1,1466 @@
+/*
+ * dossier.c
+ *		The dossier lifecycle, enforced by one BEFORE ROW trigger on
+ *		tthc.dossier (tthc.dossier_guard) for every write path.
+ *
+ * Vocabulary:
+ *	- event time (`at`): the lawful time of a change.  On INSERT it is the
+ *	  reception time (received_at) or, for an online dossier not yet
+ *	  accepted, the submission time; on UPDATE it is the new changed_at when
+ *	  the statement sets it, else now().  Event times never go backwards
+ *	  (at >= the previous changed_at) and never lie in the future.
+ *	- running: status received or processing.  A dossier awaiting a
+ *	  supplement or a payment is paused (paused_at is set); the clock does
+ *	  not run and it is never overdue.
+ *	- the clock: due_at = cal_deadline(clock_started_at, limit) moved
+ *	  forward by paused_work, the working time spent paused since the clock
+ *	  started; clock_started_at is the reception or the latest restart
+ *	  (supplement_mode = 'restart').  All time arithmetic is on the handling
+ *	  unit's calendar.  Steps of inter-agency procedures run their own clock
+ *	  the same way (step_started_at, step_due_at, step_paused_work).
+ *	- result: late when finished after due_at; early when finished on a
+ *	  working day before the due day; otherwise on time.
+ *
+ * The trigger checks the move against tthc.status_transition (55000), keeps
+ * every computed column to itself (428C9 when a client writes one), fills
+ * them in, and appends the events to tthc.dossier_event directly, as the
+ * catalogs do (heap insert plus index entries), so the log's own triggers,
+ * which refuse every other writer, are not involved.  Dossier numbers come
+ * from tthc.dossier_counter: the first number of a unit and day in a
+ * statement upserts its row (taking the row lock until commit, which makes
+ * concurrent receptions at one unit take turns and keeps the numbers
+ * gap-free); later numbers in the same statement are counted in memory and
+ * written back by the AFTER STATEMENT trigger tthc.dossier_numbered.
+ */
+#include "postgres.h"
+
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/executor.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/datum.h"
+#include "utils/guc.h"
+#include "utils/hsearch.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+
+#include "calendar.h"
+#include "catalog.h"
+#include "dossier.h"
+#include "time_limit.h"
+#include "transitions.h"
+
+PG_FUNCTION_INFO_V1(tthc_dossier_guard);
+PG_FUNCTION_INFO_V1(tthc_dossier_numbered);
+PG_FUNCTION_INFO_V1(tthc_append_only);
+PG_FUNCTION_INFO_V1(tthc_lawful_due);
+PG_FUNCTION_INFO_V1(tthc_due_soon_horizon);
+
+extern Datum tthc_time_limit_in(PG_FUNCTION_ARGS);
+
+/* ---------- settings ---------- */
+
+static char *apology_min_notice_str = NULL;
+static TimeLimit apology_min_notice = {TL_WORKING_DAYS, 1000};
+static int	apology_max = 1;
+static char *warn_before_str = NULL;
+static TimeLimit warn_before = {TL_WORKING_DAYS, 1000};
+static bool recompute = false;
+
+/* ---------- the columns of tthc.dossier the trigger knows ---------- */
+
+typedef enum Col
+{
+	C_ID, C_CODE, C_PROC_CODE, C_PROC_ID, C_RECV_UNIT, C_HAND_UNIT, C_CHANNEL,
+	C_SUBMITTED, C_RECEIVED, C_STATUS, C_CHANGED, C_DUE, C_PROMISED,
+	C_APOLOGIES, C_CLOCK, C_PAUSED_AT, C_PAUSED_WORK, C_STEP, C_STEP_UNIT,
+	C_STEP_START, C_STEP_DUE, C_STEP_PAUSED, C_FINISHED, C_RETURNED, C_RESULT,
+	C_OVERDUE, C_DUE_SOON, C_REGIME, C_NOTE, C_EVENT_SEQ,
+	NCOLS
+} Col;
+
+static const char *const col_name[NCOLS] = {
+	"id", "code", "procedure_code", "procedure_id", "receiving_unit",
+	"handling_unit", "channel", "submitted_at", "received_at", "status",
+	"changed_at", "due_at", "promised_at", "apologies", "clock_started_at",
+	"paused_at", "paused_work", "step", "step_unit", "step_started_at",
+	"step_due_at", "step_paused_work", "finished_at", "returned_at", "result",
+	"overdue_since", "due_soon_at", "regime", "note", "event_seq"
+};
+
+/*
+ * Columns only tthc writes on UPDATE (428C9 otherwise).  status, changed_at,
+ * step, promised_at and note are the ways a client asks for a change; the
+ * applicant's details and columns of the user's own are free.
+ */
+static const bool col_computed[NCOLS] = {
+	[C_ID] = true,[C_CODE] = true,[C_PROC_CODE] = true,[C_PROC_ID] = true,
+	[C_RECV_UNIT] = true,[C_HAND_UNIT] = true,[C_CHANNEL] = true,
+	[C_SUBMITTED] = true,[C_RECEIVED] = true,[C_DUE] = true,[C_APOLOGIES] = true,
+	[C_CLOCK] = true,[C_PAUSED_AT] = true,[C_PAUSED_WORK] = true,
+	[C_STEP_UNIT] = true,[C_STEP_START] = true,[C_STEP_DUE] = true,
+	[C_STEP_PAUSED] = true,[C_FINISHED] = true,[C_RETURNED] = true,
+	[C_RESULT] = true,[C_OVERDUE] = true,[C_DUE_SOON] = true,[C_REGIME] = true,
+	[C_EVENT_SEQ] = true
+};
+
+/* While submitted (not yet accepted) these may still be corrected. */
+static const bool col_free_while_submitted[NCOLS] = {
+	[C_PROC_CODE] = true,[C_HAND_UNIT] = true,[C_CHANNEL] = true
+};
+
+typedef struct ColMap
+{
+	Oid			relid;
+	int			natts;
+	AttrNumber	att[NCOLS];
+} ColMap;
+
+static ColMap dossier_map;
+
+typedef enum EvCol
+{
+	E_DOSSIER, E_SEQ, E_AT, E_KIND, E_FROM, E_TO, E_UNIT, E_STEP, E_STEP_DUE,
+	E_STEP_RESULT, E_OLD_DUE, E_NEW_DUE, E_ACTOR, E_NOTE, E_RECORDED,
+	NEVCOLS
+} EvCol;
+
+static const char *const evcol_name[NEVCOLS] = {
+	"dossier_id", "seq", "at", "kind", "from_status", "to_status", "unit",
+	"step", "step_due_at", "step_result", "old_due_at", "new_due_at", "actor",
+	"note", "recorded_at"
+};
+
+typedef struct EvMap
+{
+	Oid			relid;
+	int			natts;
+	AttrNumber	att[NEVCOLS];
+} EvMap;
+
+static EvMap event_map;
+
+/* A row being written: the values of NEW (and of OLD on UPDATE). */
+typedef struct Row
+{
+	Datum	   *v;
+	bool	   *n;
+	Datum	   *ov;
+	bool	   *on;
+	const AttrNumber *att;
+} Row;
+
+#define RV(r, c)	((r)->v[(r)->att[c] - 1])
+#define RN(r, c)	((r)->n[(r)->att[c] - 1])
+#define OV(r, c)	((r)->ov[(r)->att[c] - 1])
+#define ON(r, c)	((r)->on[(r)->att[c] - 1])
+
+static inline void
+set_ts(Row *r, Col c, TimestampTz t)
+{
+	RV(r, c) = TimestampTzGetDatum(t);
+	RN(r, c) = false;
+}
+
+static inline void
+set_null(Row *r, Col c)
+{
+	RV(r, c) = (Datum) 0;
+	RN(r, c) = true;
+}
+
+static inline void
+set_text(Row *r, Col c, const char *s)
+{
+	if (s == NULL)
+		set_null(r, c);
+	else
+	{
+		RV(r, c) = CStringGetTextDatum(s);
+		RN(r, c) = false;
+	}
+}
+
+static inline void
+set_work(Row *r, Col c, int64 usec)
+{
+	Interval   *iv = palloc0(sizeof(Interval));
+
+	iv->time = usec;
+	RV(r, c) = IntervalPGetDatum(iv);
+	RN(r, c) = false;
+}
+
+static inline int64
+get_work(Row *r, Col c)
+{
+	Interval   *iv;
+
+	if (RN(r, c))
+		return 0;
+	iv = DatumGetIntervalP(RV(r, c));
+	return iv->time + (int64) iv->day * USECS_PER_DAY;
+}
+
+static inline char *
+get_text(Row *r, Col c)
+{
+	return RN(r, c) ? NULL : TextDatumGetCString(RV(r, c));
+}
+
+static void
+map_columns(TupleDesc desc, Oid relid, int ncols, const char *const *names,
+			AttrNumber *att, Oid *map_relid, int *map_natts)
+{
+	if (*map_relid == relid && *map_natts == desc->natts)
+		return;
+	for (int c = 0; c < ncols; c++)
+	{
+		att[c] = SPI_fnumber(desc, names[c]);
+		if (att[c] <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" of %s is missing", names[c], get_rel_name(relid))));
+	}
+	*map_relid = relid;
+	*map_natts = desc->natts;
+}
+
+/* ---------- errors ---------- */
+
+static char *
+ts_str(TimestampTz t)
+{
+	return pstrdup(timestamptz_to_str(t));
+}
+
+static void
+computed_column_error(const char *code, Col c, bool insert)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_GENERATED_ALWAYS),
+			 insert ?
+			 errmsg("column %s of a new dossier is set by tthc", col_name[c]) :
+			 errmsg("column %s of dossier %s is maintained by tthc", col_name[c], code),
+			 c == C_DUE ?
+			 errhint("Deadlines move only by lawful pauses and restarts, and by tthc.recompute_deadlines().") :
+			 errhint("Change the status (tthc.transition), the step, promised_at (tthc.apologize) or the note instead.")));
+}
+
+/* ---------- events ---------- */
+
+typedef struct Event
+{
+	const char *kind;
+	Oid			from;			/* InvalidOid: none */
+	Oid			to;
+	const char *unit;
+	int			step;			/* 0: none */
+	bool		has_step_due;
+	TimestampTz step_due;
+	const char *step_result;
+	bool		has_old_due;
+	TimestampTz old_due;
+	bool		has_new_due;
+	TimestampTz new_due;
+	const char *note;
+} Event;
+
+#define MAX_EVENTS 4
+
+static Oid
+tthc_relid(const char *name)
+{
+	Oid			relid = get_relname_relid(name, get_namespace_oid("tthc", false));
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "relation tthc.%s is missing", name);
+	return relid;
+}
+
+/*
+ * events_append: write the events of one dossier change, numbered from
+ * seq + 1.  A heap insert plus the index entries, as CatalogTupleInsert
+ * does: the log's triggers, which refuse every other writer, do not fire.
+ */
+static void
+events_append(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev)
+{
+	Relation	rel = table_open(tthc_relid("dossier_event"), RowExclusiveLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	EState	   *estate = CreateExecutorState();
+	ResultRelInfo *rri = makeNode(ResultRelInfo);
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
+	Datum	   *v = palloc0(sizeof(Datum) * desc->natts);
+	bool	   *n = palloc(sizeof(bool) * desc->natts);
+	const AttrNumber *a = event_map.att;
+	Datum		actor = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
+	TimestampTz recorded = GetCurrentTransactionStartTimestamp();
+
+	map_columns(desc, RelationGetRelid(rel), NEVCOLS, evcol_name, event_map.att,
+				&event_map.relid, &event_map.natts);
+	InitResultRelInfo(rri, rel, 1, NULL, 0);
+	ExecOpenIndices(rri, false);
+
+	for (int i = 0; i < nev; i++)
+	{
+		Event	   *e = &ev[i];
+		HeapTuple	tup;
+
+		memset(n, true, sizeof(bool) * desc->natts);
+#define EV_SET(col, val) (v[a[col] - 1] = (val), n[a[col] - 1] = false)
+		EV_SET(E_DOSSIER, Int64GetDatum(dossier_id));
+		EV_SET(E_SEQ, Int32GetDatum(seq + i + 1));
+		EV_SET(E_AT, TimestampTzGetDatum(at));
+		EV_SET(E_KIND, CStringGetTextDatum(e->kind));
+		if (OidIsValid(e->from))
+			EV_SET(E_FROM, ObjectIdGetDatum(e->from));
+		if (OidIsValid(e->to))
+			EV_SET(E_TO, ObjectIdGetDatum(e->to));
+		if (e->unit)
+			EV_SET(E_UNIT, CStringGetTextDatum(e->unit));
+		if (e->step > 0)
+			EV_SET(E_STEP, Int16GetDatum((int16) e->step));
+		if (e->has_step_due)
+			EV_SET(E_STEP_DUE, TimestampTzGetDatum(e->step_due));
+		if (e->step_result)
+			EV_SET(E_STEP_RESULT, CStringGetTextDatum(e->step_result));
+		if (e->has_old_due)
+			EV_SET(E_OLD_DUE, TimestampTzGetDatum(e->old_due));
+		if (e->has_new_due)
+			EV_SET(E_NEW_DUE, TimestampTzGetDatum(e->new_due));
+		EV_SET(E_ACTOR, actor);
+		if (e->note)
+			EV_SET(E_NOTE, CStringGetTextDatum(e->note));
+		EV_SET(E_RECORDED, TimestampTzGetDatum(recorded));
+#undef EV_SET
+		tup = heap_form_tuple(desc, v, n);
+		ExecStoreHeapTuple(tup, slot, false);
+		simple_table_tuple_insert(rel, slot);
+		if (rri->ri_NumIndices > 0)
+			ExecInsertIndexTuples(rri, slot, estate, false, false, NULL, NIL);
+		ExecClearTuple(slot);
+		heap_freetuple(tup);
+	}
+
+	ExecCloseIndices(rri);
+	ExecDropSingleTupleTableSlot(slot);
+	FreeExecutorState(estate);
+	table_close(rel, NoLock);
+}
+
+/* ---------- dossier numbers ---------- */
+
+typedef struct CounterKey
+{
+	char		unit[CATALOG_KEYLEN];
+	DateADT		day;
+} CounterKey;
+
+typedef struct CounterEntry
+{
+	CounterKey	key;
+	int32		last;			/* last number given */
+	int32		stored;			/* value in tthc.dossier_counter */
+} CounterEntry;
+
+static MemoryContext CounterContext = NULL;
+static HTAB *Counters = NULL;
+static SPIPlanPtr counter_take_plan = NULL;
+static SPIPlanPtr counter_raise_plan = NULL;
+static SPIPlanPtr counter_store_plan = NULL;
+
+static void
+counters_forget(void)
+{
+	if (CounterContext != NULL)
+		MemoryContextReset(CounterContext);
+	Counters = NULL;
+}
+
+static CounterEntry *
+counter_entry(const char *unit, DateADT day, bool *found)
+{
+	CounterKey	key;
+
+	if (Counters == NULL)
+	{
+		HASHCTL		ctl;
+
+		if (CounterContext == NULL)
+			CounterContext = AllocSetContextCreate(TopMemoryContext, "tthc dossier numbers",
+												   ALLOCSET_SMALL_SIZES);
+		ctl.keysize = sizeof(CounterKey);
+		ctl.entrysize = sizeof(CounterEntry);
+		ctl.hcxt = CounterContext;
+		Counters = hash_create("tthc dossier numbers", 16, &ctl,
+							   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	memset(&key, 0, sizeof(key));
+	strlcpy(key.unit, unit, CATALOG_KEYLEN);
+	key.day = day;
+	return hash_search(Counters, &key, HASH_ENTER, found);
+}
+
+static SPIPlanPtr
+counter_plan(SPIPlanPtr *plan, const char *sql, int nargs)
+{
+	Oid			types[3] = {TEXTOID, DATEOID, INT4OID};
+
+	if (*plan == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare(sql, nargs, types);
+
+		if (p == NULL)
+			elog(ERROR, "could not prepare \"%s\": %s", sql, SPI_result_code_string(SPI_result));
+		SPI_keepplan(p);
+		*plan = p;
+	}
+	return *plan;
+}
+
+/* counter_run: run a counter statement and return its `last` */
+static int32
+counter_run(SPIPlanPtr plan, const char *unit, DateADT day, int32 n)
+{
+	Datum		args[3] = {CStringGetTextDatum(unit), DateADTGetDatum(day), Int32GetDatum(n)};
+	bool		isnull;
+	int32		last;
+
+	if (SPI_execute_plan(plan, args, NULL, false, 0) < 0 || SPI_processed != 1)
+		elog(ERROR, "could not update tthc.dossier_counter");
+	last = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	return last;
+}
+
+/*
+ * counter_next: the next number for a unit and day.  raise_to > 0 records
+ * a number given by the client instead (the counter never goes below it).
+ */
+static int32
+counter_next(const char *unit, DateADT day, int32 raise_to)
+{
+	bool		found;
+	CounterEntry *e = counter_entry(unit, day, &found);
+
+	if (found)
+	{
+		if (raise_to > 0)
+			e->last = Max(e->last, raise_to);
+		else
+			e->last++;
+		return raise_to > 0 ? raise_to : e->last;
+	}
+	/* first use in this statement: take the row (and its lock until commit) */
+	e->last = 0;
+	e->stored = 0;
+	PG_TRY();
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		if (raise_to > 0)
+			e->last = counter_run(counter_plan(&counter_raise_plan,
+											   "INSERT INTO tthc.dossier_counter AS c (unit, day, last)"
+											   " VALUES ($1, $2, $3) ON CONFLICT (unit, day) DO UPDATE"
+											   " SET last = pg_catalog.int4larger(c.last, excluded.last)"
+											   " RETURNING c.last", 3),
+								  unit, day, raise_to);
+		else
+			e->last = counter_run(counter_plan(&counter_take_plan,
+											   "INSERT INTO tthc.dossier_counter AS c (unit, day, last)"
+											   " VALUES ($1, $2, 1) ON CONFLICT (unit, day) DO UPDATE"
+											   " SET last = pg_catalog.int4pl(c.last, 1)"
+											   " RETURNING c.last", 2),
+								  unit, day, 0);
+		SPI_finish();
+	}
+	PG_CATCH();
+	{
+		counters_forget();
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	e->stored = e->last;
+	return raise_to > 0 ? raise_to : e->last;
+}
+
+/* counters_store: write back the numbers counted in memory */
+static void
+counters_store(void)
+{
+	HASH_SEQ_STATUS it;
+	CounterEntry *e;
+	bool		connected = false;
+
+	if (Counters == NULL)
+		return;
+	hash_seq_init(&it, Counters);
+	while ((e = hash_seq_search(&it)) != NULL)
+	{
+		if (e->last == e->stored)
+			continue;
+		if (!connected && SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		connected = true;
+		(void) counter_run(counter_plan(&counter_store_plan,
+										"UPDATE tthc.dossier_counter SET last = $3"
+										" WHERE unit OPERATOR(pg_catalog.=) $1"
+										" AND day OPERATOR(pg_catalog.=) $2 RETURNING last", 3),
+						   e->key.unit, e->key.day, e->last);
+		e->stored = e->last;
+	}
+	if (connected)
+		SPI_finish();
+	counters_forget();
+}
+
+static void
+dossier_xact_cb(XactEvent event, void *arg)
+{
+	if (event == XACT_EVENT_PRE_COMMIT && Counters != NULL)
+	{
+		HASH_SEQ_STATUS it;
+		CounterEntry *e;
+
+		hash_seq_init(&it, Counters);
+		while ((e = hash_seq_search(&it)) != NULL)
+			if (e->last != e->stored)
+			{
+				hash_seq_term(&it);
+				ereport(ERROR,
+						(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+						 errmsg("dossier numbers of unit %s were not written back", e->key.unit),
+						 errhint("The trigger dossier_numbered on tthc.dossier must stay enabled.")));
+			}
+	}
+	if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT ||
+		event == XACT_EVENT_COMMIT || event == XACT_EVENT_PREPARE)
+		counters_forget();
+}
+
+static void
+dossier_subxact_cb(SubXactEvent event, SubTransactionId mySubid,
+				   SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		counters_forget();
+}
+
+/* ---------- settings ---------- */
+
+static bool
+check_working_limit(char **newval, void **extra, GucSource source)
+{
+	TimeLimit  *tl;
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile bool ok = true;
+
+	PG_TRY();
+	{
+		tl = DatumGetTimeLimitP(DirectFunctionCall1(tthc_time_limit_in, CStringGetDatum(*newval)));
+		if (tl->unit != TL_WORKING_DAYS && tl->unit != TL_WORKING_HOURS)
+			ok = false;
+		else
+		{
+			TimeLimit  *copy = malloc(sizeof(TimeLimit));	/* GUC frees extra with free() */
+
+			if (copy == NULL)
+				ok = false;
+			else
+			{
+				*copy = *tl;
+				*extra = copy;
+			}
+		}
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		FlushErrorState();
+		ok = false;
+	}
+	PG_END_TRY();
+	if (!ok)
+		GUC_check_errdetail("Give working time, such as '1 working day' or '4 working hours'.");
+	return ok;
+}
+
+static void
+assign_apology_min_notice(const char *newval, void *extra)
+{
+	if (extra)
+		apology_min_notice = *(TimeLimit *) extra;
+}
+
+static void
+assign_warn_before(const char *newval, void *extra)
+{
+	if (extra)
+		warn_before = *(TimeLimit *) extra;
+}
+
+void
+DossierInit(void)
+{
+	DefineCustomStringVariable("tthc.apology_min_notice",
+							   "Working time before the deadline by which an apology must be issued.",
+							   NULL, &apology_min_notice_str, "1 working day",
+							   PGC_USERSET, 0, check_working_limit,
+							   assign_apology_min_notice, NULL);
+	DefineCustomIntVariable("tthc.apology_max",
+							"How many apologies a dossier may receive.",
+							NULL, &apology_max, 1, 0, 100, PGC_USERSET, 0,
+							NULL, NULL, NULL);
+	DefineCustomStringVariable("tthc.warn_before",
+							   "Working time before the deadline at which tthc.sweep warns that a dossier is due soon.",
+							   NULL, &warn_before_str, "1 working day",
+							   PGC_USERSET, 0, check_working_limit,
+							   assign_warn_before, NULL);
+	DefineCustomBoolVariable("tthc.recompute",
+							 "Set by tthc.recompute_deadlines while it moves deadlines.",
+							 NULL, &recompute, false, PGC_USERSET,
+							 GUC_NOT_IN_SAMPLE | GUC_NO_SHOW_ALL, NULL, NULL, NULL);
+	RegisterXactCallback(dossier_xact_cb, NULL);
+	RegisterSubXactCallback(dossier_subxact_cb, NULL);
+}
+
+/* ---------- the clock ---------- */
+
+static int64
+limit_usec(const CompiledCalendar *cal, const TimeLimit *tl)
+{
+	return tl->unit == TL_WORKING_DAYS ?
+		(int64) tl->milli * cal->day_length / 1000 :
+		(int64) tl->milli * (USECS_PER_HOUR / 1000);
+}
+
+/* shift: t moved forward by `work` of working time */
+static TimestampTz
+shift(const CompiledCalendar *cal, TimestampTz t, int64 work)
+{
+	if (work == 0)
+		return t;
+	return cal_at_position(cal, cal_position(cal, t) + work, false);
+}
+
+static int64
+work_between(const CompiledCalendar *cal, TimestampTz a, TimestampTz b)
+{
+	return cal_position(cal, b) - cal_position(cal, a);
+}
+
+static DateADT
+local_date(const CompiledCalendar *cal, TimestampTz t)
+{
+	int32		day;
+	int64		tod;
+
+	cal_local(cal, t, &day, &tod);
+	return cal->first + day;
+}
+
+/* judge: early, on_time or late for finishing at `at` against `due` */
+static const char *
+judge(const CompiledCalendar *cal, TimestampTz at, TimestampTz due)
+{
+	int32		d_at,
+				d_due;
+	int64		tod;
+
+	if (at > due)
+		return "late";
+	cal_local(cal, at, &d_at, &tod);
+	cal_local(cal, due, &d_due, &tod);
+	if (d_at < d_due && cal_is_working(cal, d_at))
+		return "early";
+	return "on_time";
+}
+
+static const TimeLimit *
+version_limit(const ProcedureVersion *v, int channel)
+{
+	return (channel == 2 && v->has_online) ? &v->online_limit : &v->limit;
+}
+
+static TimestampTz
+regime_switch(void)
+{
+	/* 2025-07-01 00:00 in UTC+7 */
+	return (TimestampTz) (date2j(2025, 7, 1) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY -
+		7 * USECS_PER_HOUR;
+}
+
+static const ProcedureStep *
+step_of(const ProcedureVersion *v, int step)
+{
+	return (step >= 1 && step <= v->nsteps) ? &v->steps[step - 1] : NULL;
+}
+
+/* step_start: step `step` begins at `at` (its own clock) */
+static void
+step_start(Row *r, const CompiledCalendar *cal, const ProcedureVersion *v,
+		   int step, TimestampTz at)
+{
+	const ProcedureStep *s = step_of(v, step);
+
+	RV(r, C_STEP) = Int16GetDatum((int16) step);
+	RN(r, C_STEP) = false;
+	set_text(r, C_STEP_UNIT, s->has_unit ? s->unit : NULL);
+	set_ts(r, C_STEP_START, at);
+	set_ts(r, C_STEP_DUE, cal_deadline(cal, at, &s->allowance, v->cutoff));
+	set_work(r, C_STEP_PAUSED, 0);
+}
+
+/* clock_start: the full limit runs from `at` (reception or restart) */
+static void
+clock_start(Row *r, const CompiledCalendar *cal, const ProcedureVersion *v,
+			int channel, TimestampTz at)
+{
+	set_ts(r, C_CLOCK, at);
+	set_ts(r, C_DUE, cal_deadline(cal, at, version_limit(v, channel), v->cutoff));
+	set_work(r, C_PAUSED_WORK, 0);
+	set_null(r, C_PAUSED_AT);
+	if (v->nsteps > 0)
+		step_start(r, cal, v, RN(r, C_STEP) ? 1 : DatumGetInt16(RV(r, C_STEP)), at);
+}
+
+/*
+ * lawful_due: what due_at (and step_due_at) should be on today's calendars,
+ * from the columns that record the clock's history.
+ */
+static TimestampTz
+lawful_due(const CompiledCalendar *cal, const ProcedureVersion *v, int channel,
+		   TimestampTz clock, int64 paused_work)
+{
+	return shift(cal, cal_deadline(cal, clock, version_limit(v, channel), v->cutoff), paused_work);
+}
+
+/* ---------- the trigger ---------- */
+
+static const char *
+unit_calendar(const char *unit, const char *role)
+{
+	const UnitInfo *u = unit_lookup(unit);
+
+	if (u == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("%s unit \"%s\" does not exist", role, unit),
+				 errhint("Units are rows of tthc.unit.")));
+	return u->calendar;
+}
+
+static const ProcedureVersion *
+version_for(const char *code, const CompiledCalendar *cal, TimestampTz at)
+{
+	bool		known;
+	DateADT		day = local_date(cal, at);
+	const ProcedureVersion *v = procedure_version_at(code, day, &known);
+
+	if (!known)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("procedure \"%s\" does not exist", code),
+				 errhint("Procedures are rows of tthc.procedure.")));
+	if (v == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("procedure \"%s\" has no version in force on %s", code,
+						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(day)))),
+				 errhint("Check valid_from and valid_to in tthc.procedure.")));
+	return v;
+}
+
+static void
+check_event_time(const char *code, TimestampTz at, bool has_prev, TimestampTz prev)
+{
+	if (at > GetCurrentTimestamp())
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("event time %s of dossier %s is in the future",
+						ts_str(at), code)));
+	if (has_prev && at < prev)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("event time %s of dossier %s is before its latest event",
+						ts_str(at), code),
+				 errdetail("The latest event is at %s; the process control slip only moves forward.",
+						   ts_str(prev))));
+}
+
+static char *
+make_code(const char *unit, DateADT day, int32 n)
+{
+	int			y,
+				m,
+				d;
+
+	j2date(day + POSTGRES_EPOCH_JDATE, &y, &m, &d);
+	if (n > 99999)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("unit %s has received more than 99999 dossiers on one day", unit)));
+	return psprintf("%s-%02d%02d%02d-%04d", unit, y % 100, m, d, n);
+}
+
+/*
+ * code_number: when `code` is {unit}-{yyMMdd}-{N} for this unit and day,
+ * N; else 0.
+ */
+static int32
+code_number(const char *code, const char *unit, DateADT day)
+{
+	char	   *prefix = make_code(unit, day, 0);
+	size_t		len = strlen(prefix) - 4;	/* without the "0000" */
+
+	if (strncmp(code, prefix, len) != 0)
+		return 0;
+	return (int32) strtol(code + len, NULL, 10);
+}
+
+static void
+insert_dossier(Row *r, Event *ev, int *nev, TimestampTz *at_out)
+{
+	char	   *recv,
+			   *hand,
+			   *proc,
+			   *code;
+	DossierStatus st;
+	const CompiledCalendar *cal;
+	char	   *rcal_name,
+			   *hcal_name;
+	const ProcedureVersion *v;
+	TimestampTz at;
+	int			channel;
+	DateADT		day;
+
+	static const Col must_be_null[] = {
+		C_PROC_ID, C_CHANGED, C_DUE, C_PROMISED, C_CLOCK, C_PAUSED_AT, C_STEP,
+		C_STEP_UNIT, C_STEP_START, C_STEP_DUE, C_STEP_PAUSED, C_FINISHED,
+		C_RETURNED, C_RESULT, C_OVERDUE, C_DUE_SOON, C_REGIME
+	};
+
+	for (int i = 0; i < lengthof(must_be_null); i++)
+		if (!RN(r, must_be_null[i]))
+			computed_column_error(NULL, must_be_null[i], true);
+	if (DatumGetInt16(RV(r, C_APOLOGIES)) != 0 || DatumGetInt32(RV(r, C_EVENT_SEQ)) != 0)
+		computed_column_error(NULL, DatumGetInt16(RV(r, C_APOLOGIES)) != 0 ? C_APOLOGIES : C_EVENT_SEQ, true);
+	if (get_work(r, C_PAUSED_WORK) != 0)
+		computed_column_error(NULL, C_PAUSED_WORK, true);
+
+	if (RN(r, C_STATUS))
+		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("the status of a dossier cannot be null")));
+	st = status_code(DatumGetObjectId(RV(r, C_STATUS)));
+	if (st != ST_SUBMITTED && st != ST_RECEIVED)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("a new dossier cannot start as %s",
+						DatumGetCString(DirectFunctionCall1(enum_out, RV(r, C_STATUS)))),
+				 errdetail("A dossier starts as submitted (online, not yet accepted) or received."),
+				 errhint("Insert it as received, then move it with tthc.transition().")));
+	if (RN(r, C_RECV_UNIT))
+		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("a dossier needs a receiving_unit")));
+	if (RN(r, C_PROC_CODE))
+		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("a dossier needs a procedure_code")));
+	recv = get_text(r, C_RECV_UNIT);
+	if (RN(r, C_HAND_UNIT))
+		set_text(r, C_HAND_UNIT, recv);
+	hand = get_text(r, C_HAND_UNIT);
+	rcal_name = pstrdup(unit_calendar(recv, "receiving"));
+	hcal_name = pstrdup(unit_calendar(hand, "handling"));
+	proc = get_text(r, C_PROC_CODE);
+	channel = DatumGetInt16(RV(r, C_CHANNEL));
+
+	if (st == ST_RECEIVED)
+	{
+		if (RN(r, C_RECEIVED))
+			set_ts(r, C_RECEIVED, GetCurrentTransactionStartTimestamp());
+		at = DatumGetTimestampTz(RV(r, C_RECEIVED));
+		if (!RN(r, C_SUBMITTED) && DatumGetTimestampTz(RV(r, C_SUBMITTED)) > at)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a dossier cannot be received before it was submitted"),
+					 errdetail("submitted_at is %s, received_at %s.",
+							   ts_str(DatumGetTimestampTz(RV(r, C_SUBMITTED))),
+							   ts_str(at))));
+	}
+	else
+	{
+		if (!RN(r, C_RECEIVED))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a submitted dossier has no received_at"),
+					 errhint("Insert it as received, or set received_at by moving it to received.")));
+		if (RN(r, C_SUBMITTED))
+			set_ts(r, C_SUBMITTED, GetCurrentTransactionStartTimestamp());
+		at = DatumGetTimestampTz(RV(r, C_SUBMITTED));
+	}
+	check_event_time("(new)", at, false, 0);
+
+	/*
+	 * The day of the number is the receiving unit's; everything else is
+	 * timed by the handling unit's calendar.  (A calendar pointer is valid
+	 * until the next calendar_get.)
+	 */
+	day = local_date(calendar_get(rcal_name, 0), at);
+	cal = calendar_get(hcal_name, 0);
+	v = version_for(proc, cal, at);
+
+	/* the code: given and well-formed, or the next number of the day */
+	if (RN(r, C_CODE))
+		code = make_code(recv, day, counter_next(recv, day, 0));
+	else
+	{
+		int32		n;
+
+		code = get_text(r, C_CODE);
+		n = code_number(code, recv, day);
+		if (n > 0)
+			(void) counter_next(recv, day, n);
+	}
+	set_text(r, C_CODE, code);
+
+	set_ts(r, C_CHANGED, at);
+	if (st == ST_RECEIVED)
+	{
+		set_text(r, C_REGIME, at < regime_switch() ? "ND61_2018" : "ND118_2025");
+		RV(r, C_PROC_ID) = Int64GetDatum(v->id);
+		RN(r, C_PROC_ID) = false;
+		clock_start(r, cal, v, channel, at);
+	}
+	ev[0].kind = "status";
+	ev[0].to = DatumGetObjectId(RV(r, C_STATUS));
+	ev[0].unit = recv;
+	if (st == ST_RECEIVED)
+	{
+		ev[0].has_new_due = true;
+		ev[0].new_due = DatumGetTimestampTz(RV(r, C_DUE));
+		if (v->nsteps > 0)
+		{
+			ev[0].step = 1;
+			ev[0].has_step_due = true;
+			ev[0].step_due = DatumGetTimestampTz(RV(r, C_STEP_DUE));
+		}
+	}
+	ev[0].note = get_text(r, C_NOTE);
+	*nev = 1;
+	*at_out = at;
+}
+
+static bool
+col_changed(Row *r, TupleDesc desc, int attno)
+{
+	Form_pg_attribute a = TupleDescAttr(desc, attno - 1);
+
+	if (r->n[attno - 1] != r->on[attno - 1])
+		return true;
+	if (r->n[attno - 1])
+		return false;
+	return !datumIsEqual(r->v[attno - 1], r->ov[attno - 1], a->attbyval, a->attlen);
+}
+
+/* resume: the clock runs again at `at` after a pause (pause mode) */
+static void
+resume(Row *r, const CompiledCalendar *cal, TimestampTz at)
+{
+	TimestampTz paused = DatumGetTimestampTz(RV(r, C_PAUSED_AT));
+	int64		delta = work_between(cal, paused, at);
+
+	set_work(r, C_PAUSED_WORK, get_work(r, C_PAUSED_WORK) + delta);
+	set_ts(r, C_DUE, shift(cal, DatumGetTimestampTz(RV(r, C_DUE)), delta));
+	if (!RN(r, C_STEP_DUE))
+	{
+		set_work(r, C_STEP_PAUSED, get_work(r, C_STEP_PAUSED) + delta);
+		set_ts(r, C_STEP_DUE, shift(cal, DatumGetTimestampTz(RV(r, C_STEP_DUE)), delta));
+	}
+	set_null(r, C_PAUSED_AT);
+}
+
+static void
+update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
+{
+	char	   *code = get_text(r, C_CODE);
+	char	   *hand;
+	const CompiledCalendar *cal;
+	const ProcedureVersion *v = NULL;
+	Oid			from = DatumGetObjectId(OV(r, C_STATUS));
+	Oid			to;
+	DossierStatus s,
+				t;
+	TimestampTz at;
+	TimestampTz prev = DatumGetTimestampTz(OV(r, C_CHANGED));
+	bool		running_before;
+	bool		has_due = !RN(r, C_DUE);
+	TimestampTz old_due = has_due ? DatumGetTimestampTz(RV(r, C_DUE)) : 0;
+	int			channel = DatumGetInt16(RV(r, C_CHANNEL));
+	int			n = 0;
+	bool		note_changed;
+	const char *note;
+
+	/* what the client may not write */
+	for (int c = 0; c < NCOLS; c++)
+	{
+		if (!col_computed[c] || !col_changed(r, desc, r->att[c]))
+			continue;
+		if (col_free_while_submitted[c] && status_code(from) == ST_SUBMITTED)
+			continue;
+		computed_column_error(get_text(r, C_CODE), c, false);
+	}
+	code = get_text(r, C_CODE);
+	if (RN(r, C_STATUS))
+		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("the status of a dossier cannot be null")));
+	to = DatumGetObjectId(RV(r, C_STATUS));
+	s = status_code(from);
+	t = status_code(to);
+
+	/* the event time */
+	if (!RN(r, C_CHANGED) && DatumGetTimestampTz(RV(r, C_CHANGED)) != prev)
+		at = DatumGetTimestampTz(RV(r, C_CHANGED));
+	else
+		at = GetCurrentTransactionStartTimestamp();
+	check_event_time(code, at, true, prev);
+
+	hand = get_text(r, C_HAND_UNIT);
+	cal = calendar_get(unit_calendar(hand, "handling"), 0);
+	if (!RN(r, C_PROC_ID))
+	{
+		v = procedure_version_by_id(get_text(r, C_PROC_CODE), DatumGetInt64(RV(r, C_PROC_ID)));
+		if (v == NULL)
+			elog(ERROR, "procedure version " INT64_FORMAT " of dossier %s is missing",
+				 DatumGetInt64(RV(r, C_PROC_ID)), code);
+	}
+	note_changed = col_changed(r, desc, r->att[C_NOTE]);
+	note = note_changed ? get_text(r, C_NOTE) : NULL;
+
+	/* a running dossier past its deadline is overdue, noticed once */
+	running_before = (s == ST_RECEIVED || s == ST_PROCESSING);
+	if (running_before && has_due && RN(r, C_OVERDUE) && at > old_due)
+	{
+		set_ts(r, C_OVERDUE, old_due);
+		ev[n].kind = "overdue";
+		ev[n].unit = hand;
+		ev[n].has_old_due = true;
+		ev[n].old_due = old_due;
+		n++;
+	}
+
+	if (from != to)
+	{
+		Event	   *e = &ev[n++];
+
+		transition_check(from, to, code);
+		e->kind = "status";
+		e->from = from;
+		e->to = to;
+		e->unit = hand;
+		e->note = note;
+
+		if (t == ST_RECEIVED)
+		{
+			/* accepted: the clock starts now, under the version in force */
+			TimestampTz sub = RN(r, C_SUBMITTED) ? 0 : DatumGetTimestampTz(RV(r, C_SUBMITTED));
+
+			if (!RN(r, C_SUBMITTED) && at < sub)
+				check_event_time(code, at, true, sub);
+			v = version_for(get_text(r, C_PROC_CODE), cal, at);
+			RV(r, C_PROC_ID) = Int64GetDatum(v->id);
+			RN(r, C_PROC_ID) = false;
+			set_ts(r, C_RECEIVED, at);
+			set_text(r, C_REGIME, at < regime_switch() ? "ND61_2018" : "ND118_2025");
+			clock_start(r, cal, v, channel, at);
+		}
+		else if (t == ST_PROCESSING && (s == ST_AWAITING_SUPPLEMENT || s == ST_AWAITING_PAYMENT))
+		{
+			if (s == ST_AWAITING_SUPPLEMENT && !v->pause_mode)
+			{
+				e->kind = "restart";
+				clock_start(r, cal, v, channel, at);
+			}
+			else
+			{
+				e->kind = "resume";
+				resume(r, cal, at);
+			}
+		}
+		else if (t == ST_AWAITING_SUPPLEMENT || t == ST_AWAITING_PAYMENT)
+		{
+			e->kind = "pause";
+			set_ts(r, C_PAUSED_AT, at);
+		}
+		else if (t == ST_RESOLVED)
+		{
+			const char *result;
+
+			if (!RN(r, C_PAUSED_AT))
+				resume(r, cal, at);	/* time awaiting payment does not count */
+			result = judge(cal, at, DatumGetTimestampTz(RV(r, C_DUE)));
+			set_ts(r, C_FINISHED, at);
+			set_text(r, C_RESULT, result);
+			if (!RN(r, C_STEP))
+			{
+				TimestampTz sd = DatumGetTimestampTz(RV(r, C_STEP_DUE));
+
+				e->step = DatumGetInt16(RV(r, C_STEP));
+				e->has_step_due = true;
+				e->step_due = sd;
+				e->step_result = judge(cal, at, sd);
+				if (!RN(r, C_STEP_UNIT))
+					e->unit = get_text(r, C_STEP_UNIT);
+			}
+		}
+		else if (t == ST_RETURNED)
+			set_ts(r, C_RETURNED, at);
+
+		/* a step change rides along only as a hand-over */
+		if (col_changed(r, desc, r->att[C_STEP]))
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("dossier %s cannot change its step while moving from %s to %s", code,
+							DatumGetCString(DirectFunctionCall1(enum_out, ObjectIdGetDatum(from))),
+							DatumGetCString(DirectFunctionCall1(enum_out, ObjectIdGetDatum(to)))),
+					 errhint("Hand it over in a separate change, while processing.")));
+		if (e->has_old_due == false && has_due && !RN(r, C_DUE) &&
+			DatumGetTimestampTz(RV(r, C_DUE)) != old_due)
+		{
+			e->has_old_due = true;
+			e->old_due = old_due;
+			e->has_new_due = true;
+			e->new_due = DatumGetTimestampTz(RV(r, C_DUE));
+		}
+		else if (t == ST_RECEIVED)
+		{
+			e->has_new_due = true;
+			e->new_due = DatumGetTimestampTz(RV(r, C_DUE));
+		}
+	}
+	else if (col_changed(r, desc, r->att[C_STEP]))
+	{
+		/* hand-over to the next step of an inter-agency procedure */
+		Event	   *e = &ev[n++];
+		int			old_step = ON(r, C_STEP) ? 0 : DatumGetInt16(OV(r, C_STEP));
+		int			new_step = RN(r, C_STEP) ? 0 : DatumGetInt16(RV(r, C_STEP));
+		TimestampTz sd;
+
+		if (s != ST_PROCESSING)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("dossier %s can be handed over only while processing", code),
+					 errdetail("The current status is %s.",
+							   DatumGetCString(DirectFunctionCall1(enum_out, ObjectIdGetDatum(from))))));
+		transition_check(from, to, code);
+		if (v == NULL || v->nsteps == 0 || old_step == 0 || new_step != old_step + 1 ||
+			new_step > v->nsteps)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("dossier %s cannot go from step %d to step %d", code, old_step, new_step),
+					 errdetail("Its procedure has %d steps; a hand-over goes to the next one.",
+							   v ? v->nsteps : 0)));
+		sd = DatumGetTimestampTz(RV(r, C_STEP_DUE));
+		e->kind = "handover";
+		e->from = from;
+		e->to = to;
+		e->unit = RN(r, C_STEP_UNIT) ? hand : get_text(r, C_STEP_UNIT);
+		e->step = old_step;
+		e->has_step_due = true;
+		e->step_due = sd;
+		e->step_result = judge(cal, at, sd);
+		e->note = note;
+		step_start(r, cal, v, new_step, at);
+	}
+	else if (col_changed(r, desc, r->att[C_PROMISED]))
+	{
+		/* an apology with a new date (form 04) */
+		Event	   *e = &ev[n++];
+		TimestampTz promised;
+		int64		left,
+					need;
+
+		if (RN(r, C_PROMISED))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the promised date of dossier %s cannot be removed", code)));
+		promised = DatumGetTimestampTz(RV(r, C_PROMISED));
+		if (!(s == ST_RECEIVED || s == ST_PROCESSING || s == ST_AWAITING_SUPPLEMENT ||
+			  s == ST_AWAITING_PAYMENT) || !has_due)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("dossier %s is not open, so it cannot be apologised for", code),
+					 errdetail("The current status is %s.",
+							   DatumGetCString(DirectFunctionCall1(enum_out, ObjectIdGetDatum(from))))));
+		if (DatumGetInt16(RV(r, C_APOLOGIES)) >= apology_max)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("dossier %s already has %d apolog%s", code,
+							DatumGetInt16(RV(r, C_APOLOGIES)),
+							DatumGetInt16(RV(r, C_APOLOGIES)) == 1 ? "y" : "ies"),
+					 errdetail("tthc.apology_max is %d.", apology_max)));
+		left = work_between(cal, at, old_due);
+		need = limit_usec(cal, &apology_min_notice);
+		if (left < need)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("the apology for dossier %s comes too late", code),
+					 errdetail("It is due at %s, %s of working time after the apology; tthc.apology_min_notice is %s.",
+							   ts_str(old_due),
+							   left <= 0 ? "no time" :
+							   psprintf("%.2f hours", (double) left / USECS_PER_HOUR),
+							   apology_min_notice_str)));
+		if (promised <= old_due)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the promised date of dossier %s must be after its deadline", code),
+					 errdetail("It is due at %s.", ts_str(old_due))));
+		RV(r, C_APOLOGIES) = Int16GetDatum(DatumGetInt16(RV(r, C_APOLOGIES)) + 1);
+		e->kind = "apology";
+		e->unit = hand;
+		e->has_old_due = true;
+		e->old_due = old_due;
+		e->note = note;
+	}
+	else if (recompute && v != NULL && !RN(r, C_CLOCK))
+	{
+		/* tthc.recompute_deadlines: the calendar changed under the clock */
+		TimestampTz due = lawful_due(cal, v, channel, DatumGetTimestampTz(RV(r, C_CLOCK)),
+									 get_work(r, C_PAUSED_WORK));
+
+		if (!RN(r, C_STEP))
+		{
+			const ProcedureStep *st = step_of(v, DatumGetInt16(RV(r, C_STEP)));
+
+			if (st != NULL)
+				set_ts(r, C_STEP_DUE,
+					   shift(cal, cal_deadline(cal, DatumGetTimestampTz(RV(r, C_STEP_START)),
+											   &st->allowance, v->cutoff),
+							 get_work(r, C_STEP_PAUSED)));
+		}
+		if (due != old_due)
+		{
+			Event	   *e = &ev[n++];
+
+			set_ts(r, C_DUE, due);
+			e->kind = "deadline";
+			e->unit = hand;
+			e->has_old_due = true;
+			e->old_due = old_due;
+			e->has_new_due = true;
+			e->new_due = due;
+			e->note = note;
+		}
+	}
+
+	/* a deadline moved past now clears the flags raised on the old one */
+	if (!RN(r, C_DUE) && has_due && DatumGetTimestampTz(RV(r, C_DUE)) != old_due &&
+		DatumGetTimestampTz(RV(r, C_DUE)) > at)
+	{
+		set_null(r, C_OVERDUE);
+		set_null(r, C_DUE_SOON);
+	}
+
+	/* due soon: running, not flagged, within tthc.warn_before */
+	if ((t == ST_RECEIVED || t == ST_PROCESSING) && !RN(r, C_DUE) && RN(r, C_OVERDUE) &&
+		RN(r, C_DUE_SOON))
+	{
+		TimestampTz due = DatumGetTimestampTz(RV(r, C_DUE));
+
+		if (due >= at && work_between(cal, at, due) <= limit_usec(cal, &warn_before))
+		{
+			set_ts(r, C_DUE_SOON, at);
+			ev[n].kind = "due_soon";
+			ev[n].unit = hand;
+			ev[n].has_old_due = true;
+			ev[n].old_due = due;
+			n++;
+		}
+	}
+
+	/* anything else the client changed is an edit */
+	if (n == 0)
+	{
+		for (int i = 1; i <= desc->natts; i++)
+			if (i != r->att[C_CHANGED] && !TupleDescAttr(desc, i - 1)->attisdropped &&
+				col_changed(r, desc, i))
+			{
+				ev[n].kind = "edit";
+				ev[n].unit = hand;
+				ev[n].note = note;
+				n++;
+				break;
+			}
+	}
+	if (n == 0)
+	{
+		/* nothing happened: the latest event keeps its time */
+		RV(r, C_CHANGED) = OV(r, C_CHANGED);
+		RN(r, C_CHANGED) = false;
+	}
+	else
+		set_ts(r, C_CHANGED, at);
+	*nev = n;
+	*at_out = at;
+}
+
+/*
+ * tthc_dossier_guard: BEFORE INSERT OR UPDATE FOR EACH ROW on tthc.dossier.
+ */
+Datum
+tthc_dossier_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	TupleDesc	desc;
+	Row			row;
+	Event		ev[MAX_EVENTS];
+	int			nev = 0;
+	int			seq;
+	TimestampTz at = 0;
+	HeapTuple	result;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(td->tg_event))
+		elog(ERROR, "tthc_dossier_guard: must be fired before each row");
+	desc = RelationGetDescr(td->tg_relation);
+	map_columns(desc, RelationGetRelid(td->tg_relation), NCOLS, col_name, dossier_map.att,
+				&dossier_map.relid, &dossier_map.natts);
+
+	memset(ev, 0, sizeof(ev));
+	row.att = dossier_map.att;
+	row.v = palloc(sizeof(Datum) * desc->natts);
+	row.n = palloc(sizeof(bool) * desc->natts);
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
+	{
+		heap_deform_tuple(td->tg_trigtuple, desc, row.v, row.n);
+		row.ov = NULL;
+		row.on = NULL;
+		insert_dossier(&row, ev, &nev, &at);
+	}
+	else if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+	{
+		heap_deform_tuple(td->tg_newtuple, desc, row.v, row.n);
+		row.ov = palloc(sizeof(Datum) * desc->natts);
+		row.on = palloc(sizeof(bool) * desc->natts);
+		heap_deform_tuple(td->tg_trigtuple, desc, row.ov, row.on);
+		update_dossier(&row, desc, ev, &nev, &at);
+	}
+	else
+		elog(ERROR, "tthc_dossier_guard: must be fired by INSERT or UPDATE");
+
+	seq = DatumGetInt32(RV(&row, C_EVENT_SEQ));
+	if (nev > 0)
+	{
+		events_append(DatumGetInt64(RV(&row, C_ID)), seq, at, ev, nev);
+		RV(&row, C_EVENT_SEQ) = Int32GetDatum(seq + nev);
+	}
+	result = heap_form_tuple(desc, row.v, row.n);
+	return PointerGetDatum(result);
+}
+
+/*
+ * tthc_dossier_numbered: AFTER INSERT FOR EACH STATEMENT on tthc.dossier.
+ */
+Datum
+tthc_dossier_numbered(PG_FUNCTION_ARGS)
+{
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "tthc_dossier_numbered: not called by trigger manager");
+	counters_store();
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * tthc_append_only: statement trigger on a log only tthc writes to.
+ */
+Datum
+tthc_append_only(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	const char *op;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "tthc_append_only: not called by trigger manager");
+	op = TRIGGER_FIRED_BY_INSERT(td->tg_event) ? "INSERT" :
+		TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? "UPDATE" :
+		TRIGGER_FIRED_BY_DELETE(td->tg_event) ? "DELETE" : "TRUNCATE";
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("%s on %s is not allowed", op, RelationGetRelationName(td->tg_relation)),
+			 errdetail("%s is append-only: tthc writes it as dossiers change.",
+					   RelationGetRelationName(td->tg_relation))));
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * tthc_lawful_due: tthc.lawful_due(tthc.dossier), the deadline recomputed
+ * on today's calendars (what tthc.recompute_deadlines would set).
+ */
+Datum
+tthc_lawful_due(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader d = PG_GETARG_HEAPTUPLEHEADER(0);
+	bool		isnull;
+	Datum		x;
+	char	   *proc,
+			   *hand;
+	int64		proc_id;
+	int			channel;
+	TimestampTz clock;
+	int64		paused = 0;
+	const ProcedureVersion *v;
+	const CompiledCalendar *cal;
+
+	x = GetAttributeByName(d, "clock_started_at", &isnull);
+	if (isnull)
+		PG_RETURN_NULL();
+	clock = DatumGetTimestampTz(x);
+	x = GetAttributeByName(d, "procedure_id", &isnull);
+	if (isnull)
+		PG_RETURN_NULL();
+	proc_id = DatumGetInt64(x);
+	proc = TextDatumGetCString(GetAttributeByName(d, "procedure_code", &isnull));
+	hand = TextDatumGetCString(GetAttributeByName(d, "handling_unit", &isnull));
+	channel = DatumGetInt16(GetAttributeByName(d, "channel", &isnull));
+	x = GetAttributeByName(d, "paused_work", &isnull);
+	if (!isnull)
+		paused = DatumGetIntervalP(x)->time + (int64) DatumGetIntervalP(x)->day * USECS_PER_DAY;
+	cal = calendar_get(unit_calendar(hand, "handling"), 0);
+	v = procedure_version_by_id(proc, proc_id);
+	if (v == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("procedure version " INT64_FORMAT " of %s does not exist", proc_id, proc)));
+	PG_RETURN_TIMESTAMPTZ(lawful_due(cal, v, channel, clock, paused));
+}
+
+/*
+ * tthc_due_soon_horizon: the latest deadline that is within
+ * tthc.warn_before of `at` on the calendar of any unit; tthc.sweep reads
+ * the deadlines up to it from an index and the trigger decides per row.
+ */
+Datum
+tthc_due_soon_horizon(PG_FUNCTION_ARGS)
+{
+	TimestampTz at = PG_GETARG_TIMESTAMPTZ(0);
+	TimestampTz horizon = at;
+	List	   *names = unit_calendars();
+	ListCell   *lc;
+
+	foreach(lc, names)
+	{
+		const CompiledCalendar *cal = calendar_get((const char *) lfirst(lc), 0);
+		TimestampTz h = cal_add_working_time(cal, at, limit_usec(cal, &warn_before));
+
+		horizon = Max(horizon, h);
+	}
+	PG_RETURN_TIMESTAMPTZ(horizon);
+}
