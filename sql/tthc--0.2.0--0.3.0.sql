@@ -207,12 +207,12 @@ CREATE TRIGGER unit_in_use BEFORE UPDATE OR DELETE ON tthc.unit
 CREATE FUNCTION tthc.procedure_in_use() RETURNS trigger
   LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  pid bigint := CASE TG_TABLE_NAME WHEN 'procedure' THEN OLD.id ELSE OLD.procedure_id END;
+  pid bigint := (pg_catalog.to_jsonb(OLD) ->> CASE TG_TABLE_NAME WHEN 'procedure' THEN 'id' ELSE 'procedure_id' END)::bigint;
 BEGIN
   IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'procedure'
-     AND (NEW.time_limit, NEW.online_time_limit, NEW.same_day_cutoff, NEW.supplement_mode, NEW.valid_from)
+     AND (NEW.time_limit::text, NEW.online_time_limit::text, NEW.same_day_cutoff, NEW.supplement_mode, NEW.valid_from)
          IS NOT DISTINCT FROM
-         (OLD.time_limit, OLD.online_time_limit, OLD.same_day_cutoff, OLD.supplement_mode, OLD.valid_from) THEN
+         (OLD.time_limit::text, OLD.online_time_limit::text, OLD.same_day_cutoff, OLD.supplement_mode, OLD.valid_from) THEN
     RETURN NEW;   -- closing a version (valid_to) or renaming is fine
   END IF;
   IF EXISTS (SELECT 1 FROM tthc.dossier d WHERE d.procedure_id = pid) THEN
@@ -240,11 +240,20 @@ CREATE FUNCTION tthc.transition(code text, to_status tthc.dossier_status,
   LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   d tthc.dossier;
+  cur tthc.dossier_status;
 BEGIN
   IF at IS NULL THEN
     RAISE EXCEPTION 'the time of a transition cannot be null' USING ERRCODE = '22004';
   END IF;
-  -- processing -> processing hands the dossier to its next step
+  SELECT x.status INTO cur FROM tthc.dossier x WHERE x.code = transition.code FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'dossier % does not exist', code USING ERRCODE = '42704';
+  END IF;
+  -- processing -> processing hands the dossier to its next step; any other
+  -- same-status move must be allowed as such
+  IF cur = to_status AND to_status <> 'processing' THEN
+    PERFORM tthc.check_transition(cur, to_status);
+  END IF;
   UPDATE tthc.dossier x
      SET status = transition.to_status,
          changed_at = transition.at,
@@ -301,7 +310,8 @@ CREATE FUNCTION tthc.due_soon_horizon(at timestamptz) RETURNS timestamptz
 COMMENT ON FUNCTION tthc.due_soon_horizon(timestamptz) IS
   'The latest deadline that is due soon at a time on any unit''s calendar (tthc.warn_before of working time ahead)';
 
-CREATE FUNCTION tthc.recompute_deadlines(calendar text, since date, apply boolean DEFAULT false)
+CREATE FUNCTION tthc.recompute_deadlines(calendar text, since date, apply boolean DEFAULT false,
+                                         at timestamptz DEFAULT now())
   RETURNS TABLE (code text, handling_unit text, status tthc.dossier_status,
                  old_due_at timestamptz, new_due_at timestamptz)
   LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -309,36 +319,38 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM tthc.calendar c WHERE c.name = recompute_deadlines.calendar) THEN
     RAISE EXCEPTION 'calendar "%" does not exist', recompute_deadlines.calendar USING ERRCODE = '42704';
   END IF;
-  IF since IS NULL THEN
-    RAISE EXCEPTION 'since cannot be null' USING ERRCODE = '22004';
+  IF since IS NULL OR at IS NULL THEN
+    RAISE EXCEPTION 'since and at cannot be null' USING ERRCODE = '22004';
   END IF;
-  CREATE TEMP TABLE IF NOT EXISTS tthc_recompute (id bigint, code text, handling_unit text,
-    status tthc.dossier_status, old_due_at timestamptz, new_due_at timestamptz) ON COMMIT DROP;
-  TRUNCATE tthc_recompute;
-  INSERT INTO tthc_recompute
-  WITH RECURSIVE family(name) AS (
-    SELECT recompute_deadlines.calendar
-    UNION SELECT c.name FROM tthc.calendar c JOIN family f ON c.parent = f.name)
-  SELECT d.id, d.code, d.handling_unit, d.status, d.due_at, tthc.lawful_due(d)
-  FROM tthc.dossier d JOIN tthc.unit u ON u.code = d.handling_unit
-  WHERE u.calendar IN (SELECT name FROM family)
-    AND d.status IN ('received', 'processing', 'awaiting_supplement', 'awaiting_payment')
-    AND d.due_at >= since::timestamp AT TIME ZONE 'UTC' - interval '14 hours'
-  ORDER BY d.id
-  FOR UPDATE OF d;
-  DELETE FROM tthc_recompute r WHERE r.new_due_at IS NOT DISTINCT FROM r.old_due_at;
   IF apply THEN
     PERFORM set_config('tthc.recompute', 'on', true);
-    UPDATE tthc.dossier d
-       SET changed_at = greatest(d.changed_at, now()),
-           note = format('deadline recomputed: calendar %s changed from %s', recompute_deadlines.calendar, since)
-      FROM tthc_recompute r WHERE r.id = d.id;
-    PERFORM set_config('tthc.recompute', 'off', true);
   END IF;
-  RETURN QUERY SELECT r.code, r.handling_unit, r.status, r.old_due_at, r.new_due_at
-               FROM tthc_recompute r ORDER BY r.new_due_at, r.code;
+  RETURN QUERY
+  WITH RECURSIVE family(name) AS (
+    SELECT recompute_deadlines.calendar
+    UNION SELECT c.name FROM tthc.calendar c JOIN family f ON c.parent = f.name),
+  changed AS (
+    SELECT x.* FROM (
+      SELECT d.id, d.code, d.handling_unit, d.status, d.due_at AS old_due_at, tthc.lawful_due(d) AS new_due_at
+      FROM tthc.dossier d JOIN tthc.unit u ON u.code = d.handling_unit
+      WHERE u.calendar IN (SELECT f.name FROM family f)
+        AND d.status IN ('received', 'processing', 'awaiting_supplement', 'awaiting_payment')
+        -- local midnight of `since` in any zone is no earlier than this
+        AND d.due_at >= since::timestamp AT TIME ZONE 'UTC' - interval '14 hours') x
+    WHERE x.new_due_at IS DISTINCT FROM x.old_due_at),
+  moved AS (
+    -- the guard trigger recomputes each deadline itself and logs the change
+    UPDATE tthc.dossier d
+       SET changed_at = greatest(d.changed_at, recompute_deadlines.at),
+           note = format('deadline recomputed: calendar %s changed from %s', recompute_deadlines.calendar, since)
+      FROM changed ch
+     WHERE apply AND d.id = ch.id
+    RETURNING d.id)
+  SELECT ch.code, ch.handling_unit, ch.status, ch.old_due_at, ch.new_due_at
+  FROM changed ch ORDER BY ch.new_due_at, ch.code;
+  PERFORM set_config('tthc.recompute', 'off', true);
 END $$;
-COMMENT ON FUNCTION tthc.recompute_deadlines(text, date, boolean) IS
+COMMENT ON FUNCTION tthc.recompute_deadlines(text, date, boolean, timestamptz) IS
   'After a calendar change: lists (apply = false) or moves, logging each (apply = true), the deadlines of open dossiers on that calendar and those inheriting from it';
 
 CREATE FUNCTION tthc.sweep(at timestamptz DEFAULT now())

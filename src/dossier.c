@@ -790,8 +790,8 @@ check_event_time(const char *code, TimestampTz at, bool has_prev, TimestampTz pr
 	if (at > GetCurrentTimestamp())
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("event time %s of dossier %s is in the future",
-						ts_str(at), code)));
+				 errmsg("event time of dossier %s is in the future", code),
+				 errdetail("Events are recorded when they happen, not ahead of the database's clock.")));
 	if (has_prev && at < prev)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -814,6 +814,31 @@ make_code(const char *unit, DateADT day, int32 n)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("unit %s has received more than 99999 dossiers on one day", unit)));
 	return psprintf("%s-%02d%02d%02d-%04d", unit, y % 100, m, d, n);
+}
+
+/* check_code_shape: {unit}-{yyMMdd}-{NNNN} with 4 or 5 digits (domain.md §3) */
+static void
+check_code_shape(const char *code)
+{
+	const char *last = strrchr(code, '-');
+	const char *p;
+	bool		ok = (last != NULL && last - code >= 8 && last[-7] == '-');
+
+	if (ok)
+	{
+		size_t		n = strlen(last + 1);
+
+		ok = (n == 4 || n == 5) && strspn(last + 1, "0123456789") == n &&
+			strspn(last - 6, "0123456789") == 6 && last - 7 > code;
+		for (p = code; ok && p < last - 7; p++)
+			ok = (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.';
+	}
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("dossier code \"%s\" has the wrong shape", code),
+				 errdetail("A dossier code is {receiving unit}-{yyMMdd}-{NNNN}, such as H22.01-250303-0001."),
+				 errhint("Leave code out and tthc numbers the dossier.")));
 }
 
 /*
@@ -927,6 +952,7 @@ insert_dossier(Row *r, Event *ev, int *nev, TimestampTz *at_out)
 		int32		n;
 
 		code = get_text(r, C_CODE);
+		check_code_shape(code);
 		n = code_number(code, recv, day);
 		if (n > 0)
 			(void) counter_next(recv, day, n);
@@ -1161,7 +1187,13 @@ update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
 					 errdetail("The current status is %s.",
 							   DatumGetCString(DirectFunctionCall1(enum_out, ObjectIdGetDatum(from))))));
 		transition_check(from, to, code);
-		if (v == NULL || v->nsteps == 0 || old_step == 0 || new_step != old_step + 1 ||
+		if (v == NULL || v->nsteps == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("dossier %s has no steps to hand over between", code),
+					 errdetail("Its procedure has no inter-agency steps (tthc.procedure_step)."),
+					 errhint("From processing a dossier moves to awaiting_supplement, awaiting_payment, resolved, withdrawn or stopped.")));
+		if (old_step == 0 || new_step != old_step + 1 ||
 			new_step > v->nsteps)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
