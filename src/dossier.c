@@ -451,10 +451,12 @@ counter_run(SPIPlanPtr plan, const char *unit, DateADT day, int32 n)
  * a number given by the client instead (the counter never goes below it).
  */
 static int32
-counter_next(const char *unit, DateADT day, int32 raise_to)
+counter_next(const char *unit, DateADT day, int32 raise_to, Oid owner)
 {
 	bool		found;
 	CounterEntry *e = counter_entry(unit, day, &found);
+	Oid			save_userid;
+	int			save_sec;
 
 	if (found)
 	{
@@ -467,6 +469,9 @@ counter_next(const char *unit, DateADT day, int32 raise_to)
 	/* first use in this statement: take the row (and its lock until commit) */
 	e->last = 0;
 	e->stored = 0;
+	/* as the table's owner, like a foreign-key check: clients need no grant */
+	GetUserIdAndSecContext(&save_userid, &save_sec);
+	SetUserIdAndSecContext(owner, save_sec | SECURITY_LOCAL_USERID_CHANGE);
 	PG_TRY();
 	{
 		if (SPI_connect() != SPI_OK_CONNECT)
@@ -493,20 +498,25 @@ counter_next(const char *unit, DateADT day, int32 raise_to)
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
+	SetUserIdAndSecContext(save_userid, save_sec);
 	e->stored = e->last;
 	return raise_to > 0 ? raise_to : e->last;
 }
 
 /* counters_store: write back the numbers counted in memory */
 static void
-counters_store(void)
+counters_store(Oid owner)
 {
 	HASH_SEQ_STATUS it;
 	CounterEntry *e;
 	bool		connected = false;
+	Oid			save_userid;
+	int			save_sec;
 
 	if (Counters == NULL)
 		return;
+	GetUserIdAndSecContext(&save_userid, &save_sec);
+	SetUserIdAndSecContext(owner, save_sec | SECURITY_LOCAL_USERID_CHANGE);
 	hash_seq_init(&it, Counters);
 	while ((e = hash_seq_search(&it)) != NULL)
 	{
@@ -524,6 +534,7 @@ counters_store(void)
 	}
 	if (connected)
 		SPI_finish();
+	SetUserIdAndSecContext(save_userid, save_sec);
 	counters_forget();
 }
 
@@ -857,7 +868,7 @@ code_number(const char *code, const char *unit, DateADT day)
 }
 
 static void
-insert_dossier(Row *r, Event *ev, int *nev, TimestampTz *at_out)
+insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 {
 	char	   *recv,
 			   *hand,
@@ -946,7 +957,7 @@ insert_dossier(Row *r, Event *ev, int *nev, TimestampTz *at_out)
 
 	/* the code: given and well-formed, or the next number of the day */
 	if (RN(r, C_CODE))
-		code = make_code(recv, day, counter_next(recv, day, 0));
+		code = make_code(recv, day, counter_next(recv, day, 0, owner));
 	else
 	{
 		int32		n;
@@ -955,7 +966,7 @@ insert_dossier(Row *r, Event *ev, int *nev, TimestampTz *at_out)
 		check_code_shape(code);
 		n = code_number(code, recv, day);
 		if (n > 0)
-			(void) counter_next(recv, day, n);
+			(void) counter_next(recv, day, n, owner);
 	}
 	set_text(r, C_CODE, code);
 
@@ -1375,7 +1386,7 @@ tthc_dossier_guard(PG_FUNCTION_ARGS)
 		heap_deform_tuple(td->tg_trigtuple, desc, row.v, row.n);
 		row.ov = NULL;
 		row.on = NULL;
-		insert_dossier(&row, ev, &nev, &at);
+		insert_dossier(&row, td->tg_relation->rd_rel->relowner, ev, &nev, &at);
 	}
 	else if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
 	{
@@ -1406,7 +1417,7 @@ tthc_dossier_numbered(PG_FUNCTION_ARGS)
 {
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "tthc_dossier_numbered: not called by trigger manager");
-	counters_store();
+	counters_store(((TriggerData *) fcinfo->context)->tg_relation->rd_rel->relowner);
 	return PointerGetDatum(NULL);
 }
 
