@@ -46,6 +46,8 @@
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "tcop/pquery.h"
+#include "utils/acl.h"
 #include "nodes/makefuncs.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
@@ -237,6 +239,22 @@ map_columns(TupleDesc desc, Oid relid, int ncols, const char *const *names,
 	}
 	*map_relid = relid;
 	*map_natts = desc->natts;
+}
+
+/* ---------- restores ---------- */
+
+/*
+ * restoring: whether this write is a COPY FROM by the table's owner (or a
+ * superuser), which is how pg_dump's output and pg_restore load data.  Such
+ * rows were checked when they were first written; they are loaded as they
+ * are, with their events, numbers and flags.  Anyone else's COPY is checked
+ * like an INSERT.
+ */
+static bool
+restoring(Relation rel)
+{
+	return ActivePortal != NULL && ActivePortal->commandTag == CMDTAG_COPY &&
+		pg_class_ownercheck(RelationGetRelid(rel), GetUserId());
 }
 
 /* ---------- errors ---------- */
@@ -1373,6 +1391,8 @@ tthc_dossier_guard(PG_FUNCTION_ARGS)
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
 		!TRIGGER_FIRED_FOR_ROW(td->tg_event))
 		elog(ERROR, "tthc_dossier_guard: must be fired before each row");
+	if (restoring(td->tg_relation))
+		return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple);
 	desc = RelationGetDescr(td->tg_relation);
 	map_columns(desc, RelationGetRelid(td->tg_relation), NCOLS, col_name, dossier_map.att,
 				&dossier_map.relid, &dossier_map.natts);
@@ -1432,6 +1452,8 @@ tthc_append_only(PG_FUNCTION_ARGS)
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "tthc_append_only: not called by trigger manager");
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && restoring(td->tg_relation))
+		return PointerGetDatum(NULL);
 	op = TRIGGER_FIRED_BY_INSERT(td->tg_event) ? "INSERT" :
 		TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? "UPDATE" :
 		TRIGGER_FIRED_BY_DELETE(td->tg_event) ? "DELETE" : "TRUNCATE";
@@ -1439,7 +1461,9 @@ tthc_append_only(PG_FUNCTION_ARGS)
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("%s on %s is not allowed", op, RelationGetRelationName(td->tg_relation)),
 			 errdetail("%s is append-only: tthc writes it as dossiers change.",
-					   RelationGetRelationName(td->tg_relation))));
+					   RelationGetRelationName(td->tg_relation)),
+			 TRIGGER_FIRED_BY_INSERT(td->tg_event) ?
+			 errhint("Only its owner's COPY FROM, as in a restore, may load rows.") : 0));
 	return PointerGetDatum(NULL);
 }
 

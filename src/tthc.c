@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "dossier.h"
 #include "transitions.h"
+#include "worker.h"
 
 PG_MODULE_MAGIC;
 
@@ -24,5 +25,6 @@ _PG_init(void)
 	TransitionsInit();
 	CatalogInit();
 	DossierInit();
+	WorkerInit();
 	MarkGUCPrefixReserved("tthc");
 }

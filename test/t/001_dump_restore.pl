@@ -1,6 +1,7 @@
 # pg_dump keeps the calendars an administrator added, not the rows the
 # extension ships; a restored database computes the same deadlines, and so
-# does a restarted server.
+# does a restarted server.  Dossiers come back as they were, with their
+# event logs and numbers, and carry on.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -23,7 +24,22 @@ $node->safe_psql('src', q{
   VALUES ('vn', '2027-02-05', 'holiday', 'Tết Nguyên đán', 'test letter'),
          ('vn', '2026-11-24', 'holiday', 'Ngày Văn hóa Việt Nam', 'test'),
          ('vn', '2026-08-31', 'working', 'Đính chính', 'test');   -- overrides a shipped day off
+  INSERT INTO tthc.unit (code, name, level) VALUES ('H22.01', 'phường', 'commune');
+  INSERT INTO tthc.procedure (code, name, time_limit) VALUES ('1.000001', 'năm ngày', '5 working days');
+  INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at)
+  VALUES ('1.000001', 'H22.01', '2026-03-02 08:00+07'), ('1.000001', 'H22.01', '2026-03-02 08:10+07');
+  SELECT tthc.transition('H22.01-260302-0001', 'processing', '2026-03-02 09:00+07');
+  SELECT tthc.apologize('H22.01-260302-0001', 'chờ xác minh', '2026-03-20 16:00+07', '2026-03-03 09:00+07');
+  SELECT tthc.transition('H22.01-260302-0001', 'resolved', '2026-03-04 09:00+07');
 });
+my $dossiers = q{
+  SELECT string_agg(format('%s %s %s %s %s %s', code, status, due_at, result, promised_at, event_seq), ' | ' ORDER BY code)
+  FROM tthc.dossier
+};
+my $events = q{
+  SELECT string_agg(format('%s/%s %s %s', d.code, e.seq, e.kind, e.to_status), ' | ' ORDER BY d.code, e.seq)
+  FROM tthc.dossier_event e JOIN tthc.dossier d ON d.id = e.dossier_id
+};
 
 my $probe = q{
   SELECT string_agg(x::text, ' ' ORDER BY x::text) FROM (
@@ -44,6 +60,19 @@ command_ok([ 'pg_restore', '--exit-on-error', '-d', $node->connstr('dst'), $dump
   'pg_restore without errors (no duplicate shipped rows)');
 
 is($node->safe_psql('dst', $probe), $before, 'the restored database computes the same results');
+is($node->safe_psql('dst', $dossiers), $node->safe_psql('src', $dossiers), 'dossiers are restored as they were');
+is($node->safe_psql('dst', $events), $node->safe_psql('src', $events), 'and so are their event logs');
+is($node->safe_psql('dst', 'SELECT count(*) FROM tthc.apology'), '1', 'and their apologies');
+$node->safe_psql('dst', q{
+  SELECT tthc.transition('H22.01-260302-0001', 'returned', '2026-03-05 09:00+07');
+  INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at) VALUES ('1.000001', 'H22.01', '2026-03-02 15:00+07');
+});
+is($node->safe_psql('dst', q{SELECT max(code) FROM tthc.dossier}), 'H22.01-260302-0003',
+  'numbering carries on after the restored counter');
+is($node->safe_psql('dst', q{SELECT event_seq FROM tthc.dossier WHERE code = 'H22.01-260302-0001'}), '5',
+  'the log carries on after the restored events');
+my ($rc, $out, $err) = $node->psql('dst', q{INSERT INTO tthc.dossier_event (dossier_id, seq, at, kind, actor, recorded_at) VALUES (1, 99, now(), 'edit', 'x', now())});
+like($err, qr/not allowed/, 'after the restore the log refuses INSERT again');
 is($node->safe_psql('dst', 'SELECT count(*) FROM tthc.calendar_exception WHERE NOT shipped'),
   '3', 'the administrator\'s exceptions were restored once');
 is($node->safe_psql('dst', q{SELECT count(*) FROM tthc.calendar_exception WHERE shipped}),
