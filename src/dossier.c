@@ -41,6 +41,8 @@
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "common/cryptohash.h"
+#include "common/sha2.h"
 #include "commands/trigger.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
@@ -48,6 +50,7 @@
 #include "miscadmin.h"
 #include "tcop/pquery.h"
 #include "utils/acl.h"
+#include "lib/stringinfo.h"
 #include "nodes/makefuncs.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
@@ -58,6 +61,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
+#include "utils/typcache.h"
 
 #include "calendar.h"
 #include "catalog.h"
@@ -70,6 +74,8 @@ PG_FUNCTION_INFO_V1(tthc_dossier_numbered);
 PG_FUNCTION_INFO_V1(tthc_append_only);
 PG_FUNCTION_INFO_V1(tthc_lawful_due);
 PG_FUNCTION_INFO_V1(tthc_due_soon_horizon);
+PG_FUNCTION_INFO_V1(tthc_event_hash);
+PG_FUNCTION_INFO_V1(tthc_warn_before_work);
 
 extern Datum tthc_time_limit_in(PG_FUNCTION_ARGS);
 
@@ -81,6 +87,7 @@ static int	apology_max = 1;
 static char *warn_before_str = NULL;
 static TimeLimit warn_before = {TL_WORKING_DAYS, 1000};
 static bool recompute = false;
+static int	backdate_tolerance = 600;	/* seconds */
 
 /* ---------- the columns of tthc.dossier the trigger knows ---------- */
 
@@ -91,6 +98,7 @@ typedef enum Col
 	C_APOLOGIES, C_CLOCK, C_PAUSED_AT, C_PAUSED_WORK, C_STEP, C_STEP_UNIT,
 	C_STEP_START, C_STEP_DUE, C_STEP_PAUSED, C_FINISHED, C_RETURNED, C_RESULT,
 	C_OVERDUE, C_DUE_SOON, C_REGIME, C_NOTE, C_EVENT_SEQ,
+	C_EVENT_HASH,				/* from 0.4.0; optional so an old schema still works */
 	NCOLS
 } Col;
 
@@ -100,8 +108,10 @@ static const char *const col_name[NCOLS] = {
 	"changed_at", "due_at", "promised_at", "apologies", "clock_started_at",
 	"paused_at", "paused_work", "step", "step_unit", "step_started_at",
 	"step_due_at", "step_paused_work", "finished_at", "returned_at", "result",
-	"overdue_since", "due_soon_at", "regime", "note", "event_seq"
+	"overdue_since", "due_soon_at", "regime", "note", "event_seq",
+	"event_hash"
 };
+#define NCOLS_REQUIRED C_EVENT_HASH
 
 /*
  * Columns only tthc writes on UPDATE (428C9 otherwise).  status, changed_at,
@@ -116,7 +126,7 @@ static const bool col_computed[NCOLS] = {
 	[C_STEP_UNIT] = true,[C_STEP_START] = true,[C_STEP_DUE] = true,
 	[C_STEP_PAUSED] = true,[C_FINISHED] = true,[C_RETURNED] = true,
 	[C_RESULT] = true,[C_OVERDUE] = true,[C_DUE_SOON] = true,[C_REGIME] = true,
-	[C_EVENT_SEQ] = true
+	[C_EVENT_SEQ] = true,[C_EVENT_HASH] = true
 };
 
 /* While submitted (not yet accepted) these may still be corrected. */
@@ -137,14 +147,16 @@ typedef enum EvCol
 {
 	E_DOSSIER, E_SEQ, E_AT, E_KIND, E_FROM, E_TO, E_UNIT, E_STEP, E_STEP_DUE,
 	E_STEP_RESULT, E_OLD_DUE, E_NEW_DUE, E_ACTOR, E_NOTE, E_RECORDED,
+	E_HASH,						/* from 0.4.0, optional */
 	NEVCOLS
 } EvCol;
 
 static const char *const evcol_name[NEVCOLS] = {
 	"dossier_id", "seq", "at", "kind", "from_status", "to_status", "unit",
 	"step", "step_due_at", "step_result", "old_due_at", "new_due_at", "actor",
-	"note", "recorded_at"
+	"note", "recorded_at", "hash"
 };
+#define NEVCOLS_REQUIRED E_HASH
 
 typedef struct EvMap
 {
@@ -223,16 +235,23 @@ get_text(Row *r, Col c)
 	return RN(r, c) ? NULL : TextDatumGetCString(RV(r, c));
 }
 
+/*
+ * map_columns: attribute numbers by name; columns from `nrequired` on may
+ * be missing (0), as in a database not yet updated to the version that
+ * added them.
+ */
 static void
-map_columns(TupleDesc desc, Oid relid, int ncols, const char *const *names,
-			AttrNumber *att, Oid *map_relid, int *map_natts)
+map_columns(TupleDesc desc, Oid relid, int ncols, int nrequired,
+			const char *const *names, AttrNumber *att, Oid *map_relid, int *map_natts)
 {
 	if (*map_relid == relid && *map_natts == desc->natts)
 		return;
 	for (int c = 0; c < ncols; c++)
 	{
 		att[c] = SPI_fnumber(desc, names[c]);
-		if (att[c] <= 0)
+		if (att[c] <= 0 && c >= nrequired)
+			att[c] = 0;
+		else if (att[c] <= 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("column \"%s\" of %s is missing", names[c], get_rel_name(relid))));
@@ -310,13 +329,91 @@ tthc_relid(const char *name)
 }
 
 /*
- * events_append: write the events of one dossier change, numbered from
- * seq + 1.  A heap insert plus the index entries, as CatalogTupleInsert
- * does: the log's triggers, which refuse every other writer, do not fire.
+ * event_digest: the link of the hash chain for one event row: SHA-256 of
+ * the previous event's hash (nothing for the first) followed by the
+ * event's fields, in column order, each as text (timestamps as
+ * microseconds since 2000-01-01 UTC, NULL as \N), separated by 0x1f.
+ * Everything but the hash itself is covered, so any edit of a stored event,
+ * and any removed or inserted event, breaks the chain from there on.
  */
 static void
-events_append(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev)
+event_digest(const uint8 *prev, const Datum *v, const bool *n, const AttrNumber *a,
+			 uint8 *out)
 {
+	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int c = 0; c < NEVCOLS_REQUIRED; c++)
+	{
+		Datum		d = v[a[c] - 1];
+
+		if (c > 0)
+			appendStringInfoChar(&buf, '\x1f');
+		if (n[a[c] - 1])
+		{
+			appendStringInfoString(&buf, "\\N");
+			continue;
+		}
+		switch (c)
+		{
+			case E_DOSSIER:
+				appendStringInfo(&buf, INT64_FORMAT, DatumGetInt64(d));
+				break;
+			case E_SEQ:
+				appendStringInfo(&buf, "%d", DatumGetInt32(d));
+				break;
+			case E_STEP:
+				appendStringInfo(&buf, "%d", (int) DatumGetInt16(d));
+				break;
+			case E_AT:
+			case E_STEP_DUE:
+			case E_OLD_DUE:
+			case E_NEW_DUE:
+			case E_RECORDED:
+				appendStringInfo(&buf, INT64_FORMAT, (int64) DatumGetTimestampTz(d));
+				break;
+			case E_FROM:
+			case E_TO:
+				appendStringInfoString(&buf, DatumGetCString(DirectFunctionCall1(enum_out, d)));
+				break;
+			default:
+				appendStringInfoString(&buf, TextDatumGetCString(d));
+				break;
+		}
+	}
+	if (ctx == NULL || pg_cryptohash_init(ctx) < 0 ||
+		(prev != NULL && pg_cryptohash_update(ctx, prev, PG_SHA256_DIGEST_LENGTH) < 0) ||
+		pg_cryptohash_update(ctx, (uint8 *) buf.data, buf.len) < 0 ||
+		pg_cryptohash_final(ctx, out, PG_SHA256_DIGEST_LENGTH) < 0)
+		elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(ctx));
+	pg_cryptohash_free(ctx);
+	pfree(buf.data);
+}
+
+static bytea *
+digest_bytea(const uint8 *digest)
+{
+	bytea	   *b = palloc(VARHDRSZ + PG_SHA256_DIGEST_LENGTH);
+
+	SET_VARSIZE(b, VARHDRSZ + PG_SHA256_DIGEST_LENGTH);
+	memcpy(VARDATA(b), digest, PG_SHA256_DIGEST_LENGTH);
+	return b;
+}
+
+/*
+ * events_append: write the events of one dossier change, numbered from
+ * seq + 1, chained to `prev` (the dossier's latest hash, or NULL); returns
+ * the last event's hash, or NULL when the log has no hash column.  A heap
+ * insert plus the index entries, as CatalogTupleInsert does: the log's
+ * triggers, which refuse every other writer, do not fire.
+ */
+static bytea *
+events_append(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev,
+			  const bytea *prev)
+{
+	uint8		chain[PG_SHA256_DIGEST_LENGTH];
+	bool		has_prev = false;
 	Relation	rel = table_open(tthc_relid("dossier_event"), RowExclusiveLock);
 	TupleDesc	desc = RelationGetDescr(rel);
 	EState	   *estate = CreateExecutorState();
@@ -328,10 +425,15 @@ events_append(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev)
 	Datum		actor = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
 	TimestampTz recorded = GetCurrentTransactionStartTimestamp();
 
-	map_columns(desc, RelationGetRelid(rel), NEVCOLS, evcol_name, event_map.att,
-				&event_map.relid, &event_map.natts);
+	map_columns(desc, RelationGetRelid(rel), NEVCOLS, NEVCOLS_REQUIRED, evcol_name,
+				event_map.att, &event_map.relid, &event_map.natts);
 	InitResultRelInfo(rri, rel, 1, NULL, 0);
 	ExecOpenIndices(rri, false);
+	if (prev != NULL && VARSIZE_ANY_EXHDR(prev) == PG_SHA256_DIGEST_LENGTH)
+	{
+		memcpy(chain, VARDATA_ANY(prev), PG_SHA256_DIGEST_LENGTH);
+		has_prev = true;
+	}
 
 	for (int i = 0; i < nev; i++)
 	{
@@ -364,6 +466,12 @@ events_append(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev)
 		if (e->note)
 			EV_SET(E_NOTE, CStringGetTextDatum(e->note));
 		EV_SET(E_RECORDED, TimestampTzGetDatum(recorded));
+		if (a[E_HASH] != 0)
+		{
+			event_digest(has_prev ? chain : NULL, v, n, a, chain);
+			has_prev = true;
+			EV_SET(E_HASH, PointerGetDatum(digest_bytea(chain)));
+		}
 #undef EV_SET
 		tup = heap_form_tuple(desc, v, n);
 		ExecStoreHeapTuple(tup, slot, false);
@@ -378,6 +486,7 @@ events_append(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev)
 	ExecDropSingleTupleTableSlot(slot);
 	FreeExecutorState(estate);
 	table_close(rel, NoLock);
+	return a[E_HASH] != 0 ? digest_bytea(chain) : NULL;
 }
 
 /* ---------- dossier numbers ---------- */
@@ -658,6 +767,11 @@ DossierInit(void)
 							   NULL, &warn_before_str, "1 working day",
 							   PGC_USERSET, 0, check_working_limit,
 							   assign_warn_before, NULL);
+	DefineCustomIntVariable("tthc.backdate_tolerance",
+							"How far before now an event may be dated by anyone but tthc_admin.",
+							"Backfilling older events takes membership of tthc_admin.",
+							&backdate_tolerance, 600, 0, 7 * 24 * 3600, PGC_SUSET, GUC_UNIT_S,
+							NULL, NULL, NULL);
 	DefineCustomBoolVariable("tthc.recompute",
 							 "Set by tthc.recompute_deadlines while it moves deadlines.",
 							 NULL, &recompute, false, PGC_USERSET,
@@ -813,9 +927,35 @@ version_for(const char *code, const CompiledCalendar *cal, TimestampTz at)
 	return v;
 }
 
+/*
+ * check_backdating: only members of tthc_admin (and superusers) may date an
+ * event more than tthc.backdate_tolerance before now: a backfill.  When the
+ * role does not exist (a database not yet at 0.4.0), nobody is limited.
+ */
+static void
+check_backdating(const char *code, TimestampTz at)
+{
+	TimestampTz limit = GetCurrentTransactionStartTimestamp() -
+		(int64) backdate_tolerance * USECS_PER_SEC;
+	Oid			admin;
+
+	if (at >= limit)
+		return;
+	admin = get_role_oid("tthc_admin", true);
+	if (!OidIsValid(admin) || has_privs_of_role(GetUserId(), admin))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("only tthc_admin may date an event of dossier %s more than %d seconds back",
+					code, backdate_tolerance),
+			 errdetail("The event is dated %s.", ts_str(at)),
+			 errhint("Record events as they happen, or ask an administrator to backfill.")));
+}
+
 static void
 check_event_time(const char *code, TimestampTz at, bool has_prev, TimestampTz prev)
 {
+	check_backdating(code, at);
 	if (at > GetCurrentTimestamp())
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -910,6 +1050,8 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 	for (int i = 0; i < lengthof(must_be_null); i++)
 		if (!RN(r, must_be_null[i]))
 			computed_column_error(NULL, must_be_null[i], true);
+	if (r->att[C_EVENT_HASH] != 0 && !RN(r, C_EVENT_HASH))
+		computed_column_error(NULL, C_EVENT_HASH, true);
 	if (DatumGetInt16(RV(r, C_APOLOGIES)) != 0 || DatumGetInt32(RV(r, C_EVENT_SEQ)) != 0)
 		computed_column_error(NULL, DatumGetInt16(RV(r, C_APOLOGIES)) != 0 ? C_APOLOGIES : C_EVENT_SEQ, true);
 	if (get_work(r, C_PAUSED_WORK) != 0)
@@ -1068,7 +1210,7 @@ update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
 	/* what the client may not write */
 	for (int c = 0; c < NCOLS; c++)
 	{
-		if (!col_computed[c] || !col_changed(r, desc, r->att[c]))
+		if (!col_computed[c] || r->att[c] == 0 || !col_changed(r, desc, r->att[c]))
 			continue;
 		if (col_free_while_submitted[c] && status_code(from) == ST_SUBMITTED)
 			continue;
@@ -1394,8 +1536,8 @@ tthc_dossier_guard(PG_FUNCTION_ARGS)
 	if (restoring(td->tg_relation))
 		return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple);
 	desc = RelationGetDescr(td->tg_relation);
-	map_columns(desc, RelationGetRelid(td->tg_relation), NCOLS, col_name, dossier_map.att,
-				&dossier_map.relid, &dossier_map.natts);
+	map_columns(desc, RelationGetRelid(td->tg_relation), NCOLS, NCOLS_REQUIRED, col_name,
+				dossier_map.att, &dossier_map.relid, &dossier_map.natts);
 
 	memset(ev, 0, sizeof(ev));
 	row.att = dossier_map.att;
@@ -1422,8 +1564,18 @@ tthc_dossier_guard(PG_FUNCTION_ARGS)
 	seq = DatumGetInt32(RV(&row, C_EVENT_SEQ));
 	if (nev > 0)
 	{
-		events_append(DatumGetInt64(RV(&row, C_ID)), seq, at, ev, nev);
+		bool		hashed = row.att[C_EVENT_HASH] != 0;
+		bytea	   *last;
+
+		last = events_append(DatumGetInt64(RV(&row, C_ID)), seq, at, ev, nev,
+							 hashed && !RN(&row, C_EVENT_HASH) ?
+							 DatumGetByteaPP(RV(&row, C_EVENT_HASH)) : NULL);
 		RV(&row, C_EVENT_SEQ) = Int32GetDatum(seq + nev);
+		if (hashed)
+		{
+			RV(&row, C_EVENT_HASH) = PointerGetDatum(last);
+			RN(&row, C_EVENT_HASH) = false;
+		}
 	}
 	result = heap_form_tuple(desc, row.v, row.n);
 	return PointerGetDatum(result);
@@ -1530,4 +1682,61 @@ tthc_due_soon_horizon(PG_FUNCTION_ARGS)
 		horizon = Max(horizon, h);
 	}
 	PG_RETURN_TIMESTAMPTZ(horizon);
+}
+
+/*
+ * tthc_event_hash: tthc.event_hash(prev bytea, e tthc.dossier_event), the
+ * hash an event should carry after `prev`; tthc.verify_log compares.
+ */
+Datum
+tthc_event_hash(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader rec;
+	TupleDesc	desc;
+	HeapTupleData tuple;
+	Datum	   *v;
+	bool	   *n;
+	uint8		digest[PG_SHA256_DIGEST_LENGTH];
+	uint8		prev[PG_SHA256_DIGEST_LENGTH];
+	bool		has_prev = false;
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	if (!PG_ARGISNULL(0))
+	{
+		bytea	   *p = PG_GETARG_BYTEA_PP(0);
+
+		if (VARSIZE_ANY_EXHDR(p) != PG_SHA256_DIGEST_LENGTH)
+			PG_RETURN_NULL();
+		memcpy(prev, VARDATA_ANY(p), PG_SHA256_DIGEST_LENGTH);
+		has_prev = true;
+	}
+	rec = PG_GETARG_HEAPTUPLEHEADER(1);
+	desc = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(rec), HeapTupleHeaderGetTypMod(rec));
+	tuple.t_len = HeapTupleHeaderGetDatumLength(rec);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = rec;
+	v = palloc(sizeof(Datum) * desc->natts);
+	n = palloc(sizeof(bool) * desc->natts);
+	heap_deform_tuple(&tuple, desc, v, n);
+	map_columns(desc, tthc_relid("dossier_event"), NEVCOLS, NEVCOLS_REQUIRED, evcol_name,
+				event_map.att, &event_map.relid, &event_map.natts);
+	event_digest(has_prev ? prev : NULL, v, n, event_map.att, digest);
+	ReleaseTupleDesc(desc);
+	PG_RETURN_BYTEA_P(digest_bytea(digest));
+}
+
+/*
+ * tthc_warn_before_work: tthc.warn_before_work(calendar), the due-soon
+ * threshold as working time on that calendar.
+ */
+Datum
+tthc_warn_before_work(PG_FUNCTION_ARGS)
+{
+	const CompiledCalendar *cal = calendar_from_arg(fcinfo, 0);
+	Interval   *iv = palloc0(sizeof(Interval));
+
+	iv->time = limit_usec(cal, &warn_before);
+	PG_RETURN_INTERVAL_P(iv);
 }

@@ -23,6 +23,23 @@ SELECT count(*) AS objects,
 FROM (SELECT pg_describe_object(classid, objid, objsubid) AS obj FROM pg_depend
       WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
         AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'tthc')) s;
+-- updating from 0.3.0 seals the events already written into hash chains
+CREATE DATABASE tthc_upgrade_030;
+\c tthc_upgrade_030
+SET TimeZone = 'Asia/Ho_Chi_Minh';
+CREATE EXTENSION tthc VERSION '0.3.0';
+INSERT INTO tthc.unit (code, name, level) VALUES ('H22.01', 'phường', 'commune');
+INSERT INTO tthc.procedure (code, name, time_limit) VALUES ('1.000001', 'năm ngày', '5 working days');
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at)
+VALUES ('1.000001', 'H22.01', '2026-03-02 08:00'), ('1.000001', 'H22.01', '2026-03-02 08:30');
+SELECT count(*) FROM (SELECT tthc.transition(code, 'processing', '2026-03-02 09:00') FROM tthc.dossier) x;
+ALTER EXTENSION tthc UPDATE;
+SELECT count(*) AS events, count(hash) AS sealed FROM tthc.dossier_event;
+SELECT count(*) AS broken_links FROM tthc.verify_log();
+-- and the chains carry on
+SELECT (tthc.transition('H22.01-260302-0001', 'resolved', '2026-03-03 09:00')).event_seq;
+SELECT count(*) AS broken_links FROM tthc.verify_log();
 \c contrib_regression
 DROP DATABASE tthc_upgrade_old;
 DROP DATABASE tthc_upgrade_new;
+DROP DATABASE tthc_upgrade_030;

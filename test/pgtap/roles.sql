@@ -1,0 +1,79 @@
+-- pgTAP: what each role created by tthc can and cannot see or do.
+BEGIN;
+SET search_path = public, tthc;
+SET TimeZone = 'Asia/Ho_Chi_Minh';
+SELECT plan(30);
+
+SELECT has_role('tthc_admin');
+SELECT has_role('tthc_officer');
+SELECT has_role('tthc_auditor');
+SELECT has_role('tthc_reader');
+
+INSERT INTO tthc.unit (code, name, level) VALUES ('R01', 'xã A', 'commune'), ('R02', 'xã B', 'commune');
+INSERT INTO tthc.unit (code, name, level, parent) VALUES ('R01.1', 'điểm tiếp nhận của xã A', 'commune', 'R01');
+INSERT INTO tthc.procedure (code, name, time_limit) VALUES ('4.000001', 'thử', '3 working days');
+CREATE ROLE tap_officer_a NOLOGIN IN ROLE tthc_officer;
+CREATE ROLE tap_admin NOLOGIN IN ROLE tthc_admin;
+CREATE ROLE tap_auditor NOLOGIN IN ROLE tthc_auditor;
+CREATE ROLE tap_reader NOLOGIN IN ROLE tthc_reader;
+INSERT INTO tthc.officer_unit (role, unit) VALUES ('tap_officer_a', 'R01');
+-- dossiers of both communes, received as the administrator (a backfill)
+SET ROLE tap_admin;
+SELECT lives_ok($$INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_id, applicant_phone)
+                  VALUES ('4.000001', 'R01.1', '2026-03-02 08:00', '022088001234', '0912345678'),
+                         ('4.000001', 'R02', '2026-03-02 08:00', '022088005678', '0987654321')$$,
+                'tthc_admin backfills dossiers received in the past');
+SELECT lives_ok($$INSERT INTO tthc.procedure (code, name, time_limit) VALUES ('4.000002', 'thử 2', '1 working day')$$,
+                'tthc_admin edits the catalogue');
+RESET ROLE;
+
+-- an officer: own units and their children only
+SET ROLE tap_officer_a;
+SELECT is((SELECT array_agg(code ORDER BY code) FROM tthc.dossier), ARRAY['R01.1-260302-0001'],
+          'an officer sees the dossiers of its unit and its child units only');
+SELECT is((SELECT count(*)::int FROM tthc.dossier_event), 1, 'and only their events');
+SELECT lives_ok($$INSERT INTO tthc.dossier (procedure_code, receiving_unit, applicant_id) VALUES ('4.000001', 'R01', '0220880099')$$,
+                'an officer receives at its own unit, now');
+SELECT throws_ok($$INSERT INTO tthc.dossier (procedure_code, receiving_unit) VALUES ('4.000001', 'R02')$$,
+                 '42501', NULL, 'but not at another commune');
+SELECT throws_ok($$SELECT tthc.transition('R02-260302-0001', 'processing')$$,
+                 '42704', NULL, 'another commune''s dossier does not exist for it');
+SELECT lives_ok($$SELECT tthc.transition('R01.1-260302-0001', 'processing', now() - interval '8 minutes')$$, 'an officer moves its dossiers');
+SELECT throws_ok($$SELECT tthc.transition('R01.1-260302-0001', 'resolved', now() - interval '1 day')$$,
+                 '42501', NULL, 'but cannot backdate beyond tthc.backdate_tolerance');
+SELECT lives_ok($$SELECT tthc.transition('R01.1-260302-0001', 'resolved', now() - interval '5 minutes')$$,
+                'within the tolerance it may');
+SELECT throws_ok($$INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at) VALUES ('4.000001', 'R01', '2026-03-01 08:00')$$,
+                 '42501', NULL, 'nor receive in the past');
+SELECT throws_ok($$INSERT INTO tthc.unit (code, name, level) VALUES ('R03', 'x', 'commune')$$,
+                 '42501', NULL, 'nor edit the catalogue');
+SELECT throws_ok($$SELECT * FROM tthc.sweep()$$, '42501', NULL, 'nor run the sweep');
+SELECT throws_ok($$UPDATE tthc.dossier_event SET note = 'x'$$, '42501', NULL, 'nor touch the log');
+RESET ROLE;
+
+-- an auditor: everything, raw, read-only
+SET ROLE tap_auditor;
+SELECT is((SELECT count(*)::int FROM tthc.dossier), 3, 'an auditor sees every dossier');
+SELECT is((SELECT applicant_id FROM tthc.dossier WHERE code = 'R02-260302-0001'), '022088005678',
+          'with the personal data as recorded');
+SELECT ok((SELECT count(*) FROM tthc.dossier_event) >= 5, 'and every event');
+SELECT is((SELECT count(*)::int FROM tthc.verify_log()), 0, 'and verifies the logs');
+SELECT throws_ok($$UPDATE tthc.dossier SET note = 'x'$$, '42501', NULL, 'but changes nothing');
+RESET ROLE;
+
+-- a BI reader: the views only, personal data masked
+SET ROLE tap_reader;
+SELECT throws_ok($$SELECT count(*) FROM tthc.dossier$$, '42501', NULL, 'a reader cannot read the dossier table');
+SELECT throws_ok($$SELECT count(*) FROM tthc.dossier_event$$, '42501', NULL, 'nor the event log');
+SELECT is((SELECT applicant_id || ' ' || applicant_phone FROM tthc.dossier_masked WHERE code = 'R02-260302-0001'),
+          '*********678 *******321', 'the masked view shows the last digits only');
+SELECT is((SELECT count(*)::int FROM tthc.dossier_sla), 3, 'the SLA view covers every received dossier');
+SELECT is((SELECT band FROM tthc.dossier_sla WHERE code = 'R01.1-260302-0001'), 'done_late', 'with its band');
+RESET ROLE;
+
+-- the public tracking function: nothing without the right suffix
+SELECT is((SELECT status::text FROM tthc.track('R02-260302-0001', '5678')), 'received', 'tracking with the ID suffix');
+SELECT is((SELECT count(*)::int FROM tthc.track('R02-260302-0001', '5679')), 0, 'nothing with a wrong suffix');
+
+SELECT * FROM finish();
+ROLLBACK;

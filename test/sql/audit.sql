@@ -1,0 +1,58 @@
+-- The event log is tamper-evident: every event carries a hash chained to
+-- the previous event of its dossier; tthc.verify_log finds the first broken
+-- link.  Runs in a database of its own.
+CREATE DATABASE tthc_audit;
+\c tthc_audit
+CREATE EXTENSION tthc;
+SET DateStyle = 'ISO, YMD';
+SET TimeZone = 'Asia/Ho_Chi_Minh';
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+
+INSERT INTO tthc.unit (code, name, level) VALUES ('H22.01', 'phường', 'commune');
+INSERT INTO tthc.procedure (code, name, time_limit) VALUES ('1.000001', 'năm ngày', '5 working days');
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_id, applicant_phone)
+SELECT '1.000001', 'H22.01', '2026-03-02 08:00', '0220880012' || i, '091234567' || i FROM generate_series(1, 3) i;
+SELECT count(*) FROM (
+  SELECT tthc.transition(code, 'processing', '2026-03-02 09:00'), tthc.transition(code, 'resolved', '2026-03-03 10:00')
+  FROM tthc.dossier) x;
+
+-- every event is hashed, each link follows from the previous one
+SELECT count(*) AS events, count(hash) AS hashed, count(DISTINCT hash) AS distinct_hashes,
+       bool_and(length(hash) = 32) AS sha256 FROM tthc.dossier_event;
+SELECT bool_and(d.event_hash = e.hash) AS dossier_holds_the_head
+FROM tthc.dossier d JOIN tthc.dossier_event e ON e.dossier_id = d.id AND e.seq = d.event_seq;
+SELECT * FROM tthc.verify_log();
+
+-- nobody may edit the log, superusers included
+UPDATE tthc.dossier_event SET note = 'sửa' WHERE seq = 2;
+DELETE FROM tthc.dossier_event WHERE seq = 3;
+TRUNCATE tthc.dossier_event;
+SET session_replication_role = replica;
+UPDATE tthc.dossier_event SET note = 'sửa' WHERE seq = 2;
+RESET session_replication_role;
+
+-- a superuser can still disable the trigger: the chain then shows each edit
+ALTER TABLE tthc.dossier_event DISABLE TRIGGER append_only;
+UPDATE tthc.dossier_event SET note = 'đã sửa' FROM tthc.dossier d
+WHERE d.id = dossier_id AND d.code = 'H22.01-260302-0001' AND seq = 2;
+UPDATE tthc.dossier_event SET at = at - interval '1 day' FROM tthc.dossier d
+WHERE d.id = dossier_id AND d.code = 'H22.01-260302-0002' AND seq = 3;
+DELETE FROM tthc.dossier_event USING tthc.dossier d
+WHERE d.id = dossier_id AND d.code = 'H22.01-260302-0003' AND seq = 3;
+ALTER TABLE tthc.dossier_event ENABLE TRIGGER append_only;
+SELECT * FROM tthc.verify_log();
+SELECT * FROM tthc.verify_log('H22.01-260302-0002');
+
+-- masking for BI readers
+SELECT code, applicant_id, applicant_phone FROM tthc.dossier_masked ORDER BY code;
+SELECT tthc.mask('123'), tthc.mask('0123456789', 4), tthc.mask(NULL);
+
+-- public tracking: the suffix of the applicant's ID must match
+SELECT * FROM tthc.track('H22.01-260302-0001', '0121');
+SELECT count(*) AS wrong_suffix FROM tthc.track('H22.01-260302-0001', '0122');
+SELECT count(*) AS too_short FROM tthc.track('H22.01-260302-0001', '21');
+SELECT count(*) AS no_such_dossier FROM tthc.track('H22.01-260302-9999', '0121');
+
+\c contrib_regression
+DROP DATABASE tthc_audit;
