@@ -138,7 +138,8 @@ SELECT * FROM pg_temp.try($$SELECT tthc.sweep(NULL)$$);
 SELECT * FROM pg_temp.try($$INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, received_at) VALUES ('E01/250303/1', '2.000001', 'E01', '2025-03-03 08:00')$$);
 SELECT * FROM pg_temp.try($$INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, received_at) VALUES ('E01-25033-0001', '2.000001', 'E01', '2025-03-03 08:00')$$);
 SELECT * FROM pg_temp.try($$INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, received_at) VALUES ('e01-250303-0001', '2.000001', 'E01', '2025-03-03 08:00')$$);
-SELECT * FROM pg_temp.try($$INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, channel) VALUES ('2.000001', 'E01', '2025-03-03 08:00', 4)$$);
+-- (the failing row's detail holds a hash of the transaction time: not shown)
+SELECT code, message FROM pg_temp.try($$INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, channel) VALUES ('2.000001', 'E01', '2025-03-03 08:00', 4)$$);
 -- a limit the calendar cannot place (a calendar without working time): 22008
 INSERT INTO tthc.calendar (name) VALUES ('never');
 INSERT INTO tthc.calendar_week (calendar, isodow, hours) SELECT 'never', d, '{}' FROM generate_series(1, 7) d;
