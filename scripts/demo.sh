@@ -1,35 +1,137 @@
 #!/usr/bin/env bash
-# scripts/demo.sh: a tour of tthc in a terminal (demo/calendar.sql).
+# scripts/demo.sh: a province like Quảng Ninh in a terminal.
+#   1. a short tour of the calendar engine (demo/calendar.sql, CALENDAR=0 skips it);
+#   2. the province: 1 provincial centre, 54 commune centres, 5 departments and
+#      ~330 procedures (demo/province.sql);
+#   3. a year of dossiers (SCALE, default 100000) written by 4 concurrent writer
+#      sessions through tthc's own functions (demo/simulate.sql), while the
+#      background worker "tthc sla worker" sweeps every 2 s;
+#   4. the dashboard a provincial leader reads (demo/dashboard.sql).
+# The year is the twelve months up to now (YEAR=2025 simulates that calendar
+# year instead; dossiers still open at its end are then long overdue).
 # With PGHOST set, uses that server and (re)creates a database tthc_demo
-# there; otherwise runs on a throwaway cluster (scripts/cluster.sh) that is
-# stopped on exit.  The extension must be installed (make demo does it).
+# there, without the worker: the sweep runs by hand at the end.  Otherwise
+# runs on a throwaway cluster (scripts/cluster.sh) that is stopped on exit.
+# The extension must be installed (make demo does it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEMO_DB=tthc_demo
+SCALE=${SCALE:-100000}
+WRITERS=4
 PSQL=(psql -X -q -v ON_ERROR_STOP=1)
+[[ "$SCALE" =~ ^[0-9]+$ ]] && [ "$SCALE" -ge 100 ] || { echo "demo: SCALE must be a number >= 100" >&2; exit 1; }
 
+t_demo=$(date +%s.%N)
+declare -a PHASES=()
+phase_start() { t_phase=$(date +%s.%N); }
+phase_end() { PHASES+=("$1|$(awk -v a="$t_phase" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')"); }
+
+phase_start
 if [ -n "${PGHOST:-}" ]; then
   given_host=1
-  echo "demo: server $PGHOST${PGPORT:+ port $PGPORT}, database $DEMO_DB (dropped and recreated)"
+  echo "demo: server $PGHOST${PGPORT:+ port $PGPORT}, database $DEMO_DB (dropped and recreated); no worker: tthc.sweep() by hand"
 else
   given_host=""
   . scripts/cluster.sh
-  cluster_start || { echo "demo: could not start a throwaway cluster" >&2; exit 1; }
-  echo "demo: throwaway cluster in $PGHOST (PostgreSQL $("$PGBIN/postgres" -V | awk '{print $3}'))"
+  CLUSTER_DIR=${CLUSTER_DIR:-$PWD/tmp/demo-cluster}
+  cluster_start "shared_preload_libraries = 'tthc'" "tthc.database = '$DEMO_DB'" "tthc.sweep_interval = '2s'" \
+    "max_wal_size = '2GB'" "synchronous_commit = off" \
+    || { echo "demo: could not start a throwaway cluster" >&2; exit 1; }
+  echo "demo: throwaway cluster in $PGHOST (PostgreSQL $("$PGBIN/postgres" -V | awk '{print $3}')), worker \"tthc sla worker\" sweeping $DEMO_DB every 2 s"
 fi
 
 "${PSQL[@]}" -d postgres \
   -c "SET client_min_messages = warning" \
   -c "DROP DATABASE IF EXISTS $DEMO_DB" \
   -c "CREATE DATABASE $DEMO_DB"
-"${PSQL[@]}" -d "$DEMO_DB" -f demo/calendar.sql
+phase_end "cluster and database"
+
+if [ "${CALENDAR:-1}" != 0 ]; then
+  phase_start
+  "${PSQL[@]}" -d "$DEMO_DB" -f demo/calendar.sql
+  phase_end "calendar tour"
+  # the tour's holiday and centre calendar were examples: start the province afresh
+  "${PSQL[@]}" -d postgres -c "SET client_min_messages = warning" \
+    -c "DROP DATABASE $DEMO_DB WITH (FORCE)" -c "CREATE DATABASE $DEMO_DB"
+fi
+
+phase_start
+"${PSQL[@]}" -d "$DEMO_DB" -f demo/province.sql -f demo/simulate.sql
+phase_end "province and catalogue"
+
+# the simulated period
+if [ -n "${YEAR:-}" ]; then
+  t_from="$YEAR-01-01 00:00+07"; t_to="$((YEAR + 1))-01-01 00:00+07"
+else
+  t_to=$("${PSQL[@]}" -At -d "$DEMO_DB" -c "SELECT date_trunc('second', now())")
+  t_from=$("${PSQL[@]}" -At -d "$DEMO_DB" -c "SELECT date_trunc('second', now() - interval '1 year')")
+fi
+t_to=$("${PSQL[@]}" -At -d "$DEMO_DB" -c "SELECT least('$t_to'::timestamptz, date_trunc('second', now()))")
+sim_start=$("${PSQL[@]}" -At -d "$DEMO_DB" -c "SELECT now()")
+local_time() { "${PSQL[@]}" -At -d "$DEMO_DB" -c "SELECT to_char('$1'::timestamptz AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI')"; }
+
+echo
+echo "━━ Simulating $SCALE dossiers received $(local_time "$t_from") … $(local_time "$t_to") (UTC+7): $WRITERS writer sessions, one per group of communes ━━"
+phase_start
+pids=()
+for g in $(seq 1 $WRITERS); do
+  "${PSQL[@]}" -d "$DEMO_DB" -c "CALL demo.simulate($g, $SCALE, '$t_from', '$t_to')" &
+  pids+=($!)
+done
+# meanwhile: what the worker has done so far
+if [ -z "$given_host" ]; then
+  while kill -0 "${pids[@]}" 2>/dev/null; do
+    sleep 10
+    kill -0 "${pids[@]}" 2>/dev/null || break
+    "${PSQL[@]}" -At -d "$DEMO_DB" -F ' ' -c "
+      SELECT 'demo: ' || to_char(clock_timestamp(), 'HH24:MI:SS') || ' ' || (SELECT count(*) FROM tthc.dossier) || ' dossiers; sweep runs '
+             || coalesce((SELECT runs::text || ', last flagged ' || overdue || ' overdue, ' || due_soon || ' due soon' FROM tthc.sweep_state), 'none yet')" || true
+  done
+fi
+fail=0
+for p in "${pids[@]}"; do wait "$p" || fail=1; done
+[ "$fail" = 0 ] || { echo "demo: a writer session failed" >&2; exit 1; }
+phase_end "simulation ($WRITERS writers)"
+
+phase_start
+if [ -n "$given_host" ]; then
+  echo "demo: SELECT tthc.sweep()"
+  "${PSQL[@]}" -d "$DEMO_DB" -c "SELECT * FROM tthc.sweep()"
+else
+  # let the worker catch up with the last months (its next run after the writers)
+  runs0=$("${PSQL[@]}" -At -d "$DEMO_DB" -c "SELECT coalesce((SELECT runs FROM tthc.sweep_state), 0)")
+  for _ in $(seq 1 30); do
+    sleep 1
+    runs=$("${PSQL[@]}" -At -d "$DEMO_DB" -c "SELECT coalesce((SELECT runs FROM tthc.sweep_state), 0)")
+    [ "$runs" -gt "$((runs0 + 1))" ] && break
+  done
+  echo "demo: worker runs so far: $runs"
+fi
+"${PSQL[@]}" -d "$DEMO_DB" -c "ANALYZE"
+phase_end "sweep"
+
+phase_start
+"${PSQL[@]}" -d "$DEMO_DB" -v t_from="$t_from" -v t_to="$t_to" -v sim_start="$sim_start" -f demo/dashboard.sql
+phase_end "dashboard"
+
+echo
+echo "━━ 9. Thời gian / Timings ━━"
+"${PSQL[@]}" -d "$DEMO_DB" -P footer=off -P linestyle=unicode -c "
+  SELECT grp AS writer, rows AS dossiers, round(seconds, 1) AS seconds,
+         round(rows / nullif(seconds, 0)) AS \"dossiers/s\",
+         (SELECT count(*) FROM demo.event e WHERE e.grp = t.grp) AS \"events planned\"
+  FROM demo.timing t WHERE phase = 'total' ORDER BY grp"
+events=$("${PSQL[@]}" -At -d "$DEMO_DB" -c "SELECT count(*) FROM tthc.dossier_event")
+for p in "${PHASES[@]}"; do printf '  %-28s %8.1f s\n' "${p%%|*}" "${p##*|}"; done
+total=$(awk -v a="$t_demo" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+printf '  %-28s %8.1f s   (%s events in tthc.dossier_event)\n' "total" "$total" "$events"
 
 if [ -n "$given_host" ]; then
   cmd="psql -h $(printf %q "$PGHOST")"
   [ -n "${PGPORT:-}" ] && cmd+=" -p $(printf %q "$PGPORT")"
   [ -n "${PGUSER:-}" ] && cmd+=" -U $(printf %q "$PGUSER")"
-  echo "Explore further: $cmd -d $DEMO_DB   (then e.g. \\df tthc.*)"
+  echo "Explore further: $cmd -d $DEMO_DB   (then e.g. SELECT * FROM tthc.dossier_sla LIMIT 10)"
 else
   cluster_stop
   echo "The throwaway cluster has been stopped.  To keep the database, run the demo"

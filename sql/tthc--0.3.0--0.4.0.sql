@@ -241,3 +241,68 @@ GRANT EXECUTE ON FUNCTION tthc.sweep(timestamptz), tthc.recompute_deadlines(text
 REVOKE EXECUTE ON FUNCTION tthc.sweep(timestamptz), tthc.recompute_deadlines(text, date, boolean, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tthc.verify_log(text) TO tthc_auditor;
 REVOKE EXECUTE ON FUNCTION tthc.verify_log(text) FROM PUBLIC;
+
+-- ===================================================================
+-- tthc.transition and tthc.apologize keep their time even when it equals
+-- the latest event's (passed to the trigger as tthc.event_time)
+-- ===================================================================
+
+CREATE OR REPLACE FUNCTION tthc.transition(code text, to_status tthc.dossier_status,
+                                           at timestamptz DEFAULT now(), note text DEFAULT NULL)
+  RETURNS tthc.dossier
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  d tthc.dossier;
+  cur tthc.dossier_status;
+BEGIN
+  IF at IS NULL THEN
+    RAISE EXCEPTION 'the time of a transition cannot be null' USING ERRCODE = '22004';
+  END IF;
+  SELECT x.status INTO cur FROM tthc.dossier x WHERE x.code = transition.code FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'dossier % does not exist', code USING ERRCODE = '42704';
+  END IF;
+  IF cur = to_status AND to_status <> 'processing' THEN
+    PERFORM tthc.check_transition(cur, to_status);
+  END IF;
+  PERFORM set_config('tthc.event_time', transition.at::text, true);
+  UPDATE tthc.dossier x
+     SET status = transition.to_status,
+         changed_at = transition.at,
+         note = transition.note,
+         step = CASE WHEN x.status = 'processing' AND transition.to_status = 'processing'
+                     THEN coalesce(x.step, 0) + 1 ELSE x.step END
+   WHERE x.code = transition.code
+  RETURNING * INTO d;
+  PERFORM set_config('tthc.event_time', '', true);
+  RETURN d;
+END $$;
+
+CREATE OR REPLACE FUNCTION tthc.apologize(code text, reason text, promised_at timestamptz,
+                                          at timestamptz DEFAULT now())
+  RETURNS tthc.apology
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  d tthc.dossier;
+  a tthc.apology;
+BEGIN
+  IF reason IS NULL OR btrim(reason) = '' THEN
+    RAISE EXCEPTION 'an apology needs a reason' USING ERRCODE = '22023';
+  END IF;
+  IF at IS NULL OR promised_at IS NULL THEN
+    RAISE EXCEPTION 'the apology time and the promised date cannot be null' USING ERRCODE = '22004';
+  END IF;
+  PERFORM set_config('tthc.event_time', apologize.at::text, true);
+  UPDATE tthc.dossier x
+     SET promised_at = apologize.promised_at, changed_at = apologize.at, note = apologize.reason
+   WHERE x.code = apologize.code
+  RETURNING * INTO d;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'dossier % does not exist', code USING ERRCODE = '42704';
+  END IF;
+  PERFORM set_config('tthc.event_time', '', true);
+  INSERT INTO tthc.apology (dossier_id, seq, issued_at, reason, due_at, promised_at)
+  VALUES (d.id, d.apologies, apologize.at, apologize.reason, d.due_at, apologize.promised_at)
+  RETURNING * INTO a;
+  RETURN a;
+END $$;

@@ -88,6 +88,7 @@ static char *warn_before_str = NULL;
 static TimeLimit warn_before = {TL_WORKING_DAYS, 1000};
 static bool recompute = false;
 static int	backdate_tolerance = 600;	/* seconds */
+static char *event_time_str = NULL;
 
 /* ---------- the columns of tthc.dossier the trigger knows ---------- */
 
@@ -772,6 +773,10 @@ DossierInit(void)
 							"Backfilling older events takes membership of tthc_admin.",
 							&backdate_tolerance, 600, 0, 7 * 24 * 3600, PGC_SUSET, GUC_UNIT_S,
 							NULL, NULL, NULL);
+	DefineCustomStringVariable("tthc.event_time",
+							   "Set by tthc.transition and tthc.apologize: the time of the change they make.",
+							   NULL, &event_time_str, "", PGC_USERSET,
+							   GUC_NOT_IN_SAMPLE | GUC_NO_SHOW_ALL, NULL, NULL, NULL);
 	DefineCustomBoolVariable("tthc.recompute",
 							 "Set by tthc.recompute_deadlines while it moves deadlines.",
 							 NULL, &recompute, false, PGC_USERSET,
@@ -1224,7 +1229,10 @@ update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
 	t = status_code(to);
 
 	/* the event time */
-	if (!RN(r, C_CHANGED) && DatumGetTimestampTz(RV(r, C_CHANGED)) != prev)
+	if (event_time_str != NULL && event_time_str[0] != '\0')
+		at = DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in, CStringGetDatum(event_time_str),
+													 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+	else if (!RN(r, C_CHANGED) && DatumGetTimestampTz(RV(r, C_CHANGED)) != prev)
 		at = DatumGetTimestampTz(RV(r, C_CHANGED));
 	else
 		at = GetCurrentTransactionStartTimestamp();

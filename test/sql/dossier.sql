@@ -228,6 +228,10 @@ SELECT swept_to, overdue, due_soon, runs FROM tthc.sweep_state;
 SELECT result, overdue_since FROM tthc.transition('H22.01-260701-0002', 'processing', '2026-07-06 08:00');
 SELECT result, overdue_since, finished_at FROM tthc.transition('H22.01-260701-0002', 'resolved', '2026-07-07 08:00');
 
+-- a move at the very time of the latest event keeps that time
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at) VALUES ('1.000001', 'H22.01', '2026-07-08 09:00');
+SELECT changed_at, status FROM tthc.transition('H22.01-260708-0001', 'processing', '2026-07-08 09:00');
+
 -- 14. The log of one dossier reads as its process control slip
 SELECT seq, at, kind, from_status, to_status, unit, old_due_at, new_due_at, note FROM slip
 WHERE code = 'H22.01-260209-0001' ORDER BY seq;

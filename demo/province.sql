@@ -1,0 +1,195 @@
+-- demo/province.sql: a province like Quảng Ninh for scripts/demo.sh.
+-- One provincial centre H22, 54 commune centres H22.01 … H22.54 (the wards,
+-- communes and special zones in place since 1/7/2025; names for illustration),
+-- five departments for inter-agency steps, and a catalogue of ~300 procedures
+-- with realistic limits.  Run on a fresh database:
+--   psql -X -v ON_ERROR_STOP=1 -d tthc_demo -f demo/province.sql
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS tthc;
+DROP SCHEMA IF EXISTS demo CASCADE;
+CREATE SCHEMA demo;
+
+-- ── Units ────────────────────────────────────────────────────────────────
+INSERT INTO tthc.unit (code, name, level)
+VALUES ('H22', 'Trung tâm Phục vụ hành chính công tỉnh Quảng Ninh', 'province');
+
+-- weight: the share of the province's commune-level dossiers a centre receives
+CREATE TABLE demo.commune (code text PRIMARY KEY, name text NOT NULL, weight numeric NOT NULL, grp int NOT NULL);
+INSERT INTO demo.commune (code, name, weight, grp)
+SELECT 'H22.' || lpad(n::text, 2, '0'), name, weight, 0
+FROM unnest(ARRAY[
+  'phường Hà Tu','phường Hà Lầm','phường Cao Xanh','phường Hồng Gai','phường Hạ Long',
+  'phường Bãi Cháy','phường Việt Hưng','phường Tuần Châu','phường Hoành Bồ','phường Mông Dương',
+  'phường Quang Hanh','phường Cẩm Phả','phường Cửa Ông','phường Uông Bí','phường Vàng Danh',
+  'phường Yên Tử','phường Đông Triều','phường Bình Khê','phường Mạo Khê','phường Hoàng Quế',
+  'phường An Sinh','phường Quảng Yên','phường Đông Mai','phường Hiệp Hòa','phường Hà An',
+  'phường Liên Hòa','phường Phong Cốc','phường Móng Cái 1','phường Móng Cái 2','phường Móng Cái 3',
+  'xã Thống Nhất','xã Quảng La','xã Kỳ Thượng','xã Ba Chẽ','xã Lương Minh',
+  'xã Đông Ngũ','xã Hải Lạng','xã Tiên Yên','xã Điền Xá','xã Bình Liêu',
+  'xã Hoành Mô','xã Lục Hồn','xã Đầm Hà','xã Quảng Tân','xã Quảng Hà',
+  'xã Đường Hoa','xã Quảng Đức','xã Cái Chiên','xã Hải Sơn','xã Hải Ninh',
+  'xã Vĩnh Thực','xã Hải Hòa','đặc khu Vân Đồn','đặc khu Cô Tô'],
+  ARRAY[2.2,1.6,1.8,2.0,2.6, 2.4,1.5,1.4,1.3,1.0, 1.4,2.2,1.3,2.3,0.9,
+        1.0,1.9,1.0,1.7,1.0, 1.1,1.8,1.2,1.0,1.1, 0.9,1.0,1.6,1.2,1.0,
+        0.6,0.6,0.4,0.6,0.4, 0.6,0.5,0.9,0.5,0.6, 0.4,0.4,0.7,0.5,0.7,
+        0.6,0.5,0.5,0.6,0.6, 0.4,0.5,1.2,0.3]::numeric[]) WITH ORDINALITY AS t(name, weight, n);
+-- four writer groups of similar volume (greedy, heaviest first); group 1 also
+-- writes for the provincial centre, which receives 12 % of all dossiers
+DO $$
+DECLARE c record; load numeric[] := ARRAY[(SELECT 0.12 / 0.88 * sum(weight) FROM demo.commune), 0, 0, 0]; g int;
+BEGIN
+  FOR c IN SELECT code, weight FROM demo.commune ORDER BY weight DESC, code LOOP
+    SELECT i INTO g FROM generate_series(1, 4) i ORDER BY load[i], i LIMIT 1;
+    UPDATE demo.commune SET grp = g WHERE code = c.code;
+    load[g] := load[g] + c.weight;
+  END LOOP;
+END $$;
+
+INSERT INTO tthc.unit (code, name, level, parent)
+SELECT code, 'Trung tâm PVHCC ' || name, 'commune', 'H22' FROM demo.commune ORDER BY code;
+INSERT INTO tthc.unit (code, name, level, parent) VALUES
+  ('H22.80', 'Sở Xây dựng', 'department', 'H22'),
+  ('H22.81', 'Sở Nông nghiệp và Môi trường', 'department', 'H22'),
+  ('H22.82', 'Thuế tỉnh Quảng Ninh', 'department', 'H22'),
+  ('H22.83', 'Sở Tư pháp', 'department', 'H22'),
+  ('H22.84', 'Sở Tài chính', 'department', 'H22');
+
+-- ── Catalogue ────────────────────────────────────────────────────────────
+-- level: who receives it (commune centres or the provincial centre);
+-- popularity: relative volume
+CREATE TABLE demo.catalogue (
+  code text PRIMARY KEY, name text NOT NULL, field text NOT NULL, level text NOT NULL,
+  time_limit tthc.time_limit NOT NULL, online_time_limit tthc.time_limit,
+  supplement_mode text NOT NULL, popularity float8 NOT NULL, interagency boolean NOT NULL DEFAULT false);
+
+CREATE TEMP TABLE stem (field text, level text, fw float8, names text[]);
+INSERT INTO stem VALUES
+ ('Hộ tịch', 'commune', 30, ARRAY['Đăng ký khai sinh','Đăng ký kết hôn','Đăng ký khai tử','Đăng ký nhận cha, mẹ, con',
+   'Cấp bản sao trích lục hộ tịch','Đăng ký lại khai sinh','Đăng ký giám hộ','Thay đổi, cải chính, bổ sung thông tin hộ tịch',
+   'Cấp giấy xác nhận tình trạng hôn nhân','Đăng ký chấm dứt giám hộ','Đăng ký lại kết hôn','Ghi vào Sổ hộ tịch việc hộ tịch đã giải quyết ở nước ngoài']),
+ ('Chứng thực', 'commune', 25, ARRAY['Chứng thực bản sao từ bản chính','Chứng thực chữ ký trong giấy tờ, văn bản',
+   'Chứng thực hợp đồng, giao dịch','Chứng thực di chúc','Chứng thực văn bản thỏa thuận phân chia di sản',
+   'Chứng thực việc sửa đổi, bổ sung, hủy bỏ hợp đồng','Chứng thực chữ ký người dịch']),
+ ('Đất đai', 'commune', 14, ARRAY['Đăng ký biến động quyền sử dụng đất','Cấp Giấy chứng nhận quyền sử dụng đất lần đầu',
+   'Đính chính Giấy chứng nhận đã cấp','Cấp đổi Giấy chứng nhận quyền sử dụng đất','Tách thửa hoặc hợp thửa đất',
+   'Xóa đăng ký thế chấp quyền sử dụng đất','Đăng ký thế chấp quyền sử dụng đất','Cấp lại Giấy chứng nhận do bị mất',
+   'Chuyển mục đích sử dụng đất','Gia hạn sử dụng đất nông nghiệp','Hòa giải tranh chấp đất đai','Thu hồi đất tự nguyện trả lại']),
+ ('Kinh doanh', 'commune', 6, ARRAY['Đăng ký thành lập hộ kinh doanh','Đăng ký thay đổi nội dung đăng ký hộ kinh doanh',
+   'Tạm ngừng kinh doanh hộ kinh doanh','Chấm dứt hoạt động hộ kinh doanh','Cấp lại Giấy chứng nhận đăng ký hộ kinh doanh',
+   'Cấp Giấy chứng nhận đủ điều kiện kinh doanh rượu bán lẻ','Cấp giấy phép bán lẻ sản phẩm thuốc lá']),
+ ('Xây dựng', 'commune', 5, ARRAY['Cấp giấy phép xây dựng nhà ở riêng lẻ','Điều chỉnh giấy phép xây dựng','Gia hạn giấy phép xây dựng',
+   'Cấp lại giấy phép xây dựng','Cấp giấy phép sửa chữa, cải tạo công trình','Cấp giấy phép di dời công trình']),
+ ('Tư pháp', 'commune', 4, ARRAY['Công nhận hòa giải viên','Thôi làm hòa giải viên','Thanh toán thù lao cho hòa giải viên',
+   'Công nhận tuyên truyền viên pháp luật','Xác nhận thông tin hộ tịch']),
+ ('Bảo trợ xã hội', 'commune', 6, ARRAY['Trợ cấp xã hội hằng tháng','Hỗ trợ chi phí mai táng','Xác định mức độ khuyết tật',
+   'Đổi, cấp lại Giấy xác nhận khuyết tật','Trợ giúp xã hội khẩn cấp','Công nhận hộ nghèo, hộ cận nghèo phát sinh']),
+ ('Người có công', 'commune', 2, ARRAY['Giải quyết chế độ mai táng phí người có công','Cấp giấy giới thiệu thăm viếng mộ liệt sĩ',
+   'Hưởng trợ cấp thờ cúng liệt sĩ','Cấp bổ sung hoặc cấp lại giấy chứng nhận người có công']),
+ ('Giáo dục', 'commune', 2, ARRAY['Chuyển trường đối với học sinh tiểu học','Cho phép nhóm trẻ độc lập hoạt động',
+   'Xét cấp hỗ trợ học tập','Công nhận xã đạt chuẩn phổ cập giáo dục']),
+ ('Nông nghiệp', 'commune', 2, ARRAY['Hỗ trợ khôi phục sản xuất vùng bị thiệt hại','Xác nhận nguồn gốc thủy sản khai thác',
+   'Đăng ký kê khai số lượng chăn nuôi','Công nhận tổ hợp tác']),
+ ('Kinh doanh', 'province', 5, ARRAY['Đăng ký thành lập doanh nghiệp tư nhân','Đăng ký thành lập công ty TNHH một thành viên',
+   'Đăng ký thành lập công ty cổ phần','Đăng ký thay đổi người đại diện theo pháp luật','Đăng ký thay đổi vốn điều lệ',
+   'Đăng ký hoạt động chi nhánh, văn phòng đại diện','Thông báo tạm ngừng kinh doanh','Giải thể doanh nghiệp']),
+ ('Đầu tư', 'province', 1, ARRAY['Chấp thuận chủ trương đầu tư','Cấp Giấy chứng nhận đăng ký đầu tư','Điều chỉnh dự án đầu tư',
+   'Chấm dứt hoạt động dự án đầu tư']),
+ ('Giao thông vận tải', 'province', 3, ARRAY['Cấp đổi giấy phép lái xe','Cấp lại giấy phép lái xe','Cấp giấy phép kinh doanh vận tải bằng xe ô tô',
+   'Cấp phù hiệu xe ô tô kinh doanh vận tải','Cấp giấy phép lưu hành xe quá tải trọng','Đăng ký phương tiện thủy nội địa']),
+ ('Y tế', 'province', 2, ARRAY['Cấp chứng chỉ hành nghề khám bệnh, chữa bệnh','Cấp giấy phép hoạt động phòng khám',
+   'Cấp Giấy chứng nhận đủ điều kiện an toàn thực phẩm','Cấp chứng chỉ hành nghề dược','Cấp giấy chứng nhận đủ điều kiện kinh doanh dược']),
+ ('Lao động', 'province', 2, ARRAY['Cấp giấy phép lao động cho người nước ngoài','Gia hạn giấy phép lao động',
+   'Đăng ký nội quy lao động','Cấp giấy phép cho thuê lại lao động']),
+ ('Tư pháp', 'province', 2, ARRAY['Cấp Phiếu lý lịch tư pháp','Đăng ký hành nghề công chứng','Cấp thẻ công chứng viên',
+   'Đăng ký hoạt động văn phòng luật sư','Đăng ký hành nghề thừa phát lại']),
+ ('Xây dựng', 'province', 1, ARRAY['Thẩm định báo cáo nghiên cứu khả thi','Cấp chứng chỉ hành nghề hoạt động xây dựng',
+   'Cấp giấy phép xây dựng công trình cấp I, II','Thẩm định thiết kế xây dựng triển khai sau thiết kế cơ sở']),
+ ('Môi trường', 'province', 1, ARRAY['Cấp giấy phép môi trường','Thẩm định báo cáo đánh giá tác động môi trường',
+   'Cấp giấy phép khai thác nước dưới đất','Cấp giấy phép xả nước thải vào nguồn nước']);
+-- a few of the stems come in variants, for a catalogue of ~300
+CREATE TEMP TABLE variant (v int, suffix text);
+INSERT INTO variant VALUES (0, ''), (1, ' có yếu tố nước ngoài'), (2, ' (thủ tục rút gọn)'), (3, ' trực tuyến toàn trình'),
+  (4, ' (liên thông)'), (5, ' lưu động');
+
+INSERT INTO demo.catalogue (code, name, field, level, time_limit, online_time_limit, supplement_mode, popularity)
+SELECT '1.00' || lpad((1000 + (r * 7919) % 9000)::text, 4, '0'), name, field, level, lim::tthc.time_limit,
+       CASE WHEN lim LIKE '% ngày làm việc' AND split_part(lim, ' ', 1)::int >= 3 AND h2 < 0.22
+            THEN (split_part(lim, ' ', 1)::int - 1 - (h2 * 100)::int % 2) || ' ngày làm việc' END::tthc.time_limit,
+       CASE WHEN h3 < 0.2 THEN 'pause' ELSE 'restart' END,
+       fw / power(rank, 1.1) / (1 + 2 * v)
+FROM (
+  SELECT s.field, s.level, s.fw, n.name || va.suffix AS name, n.i AS rank, va.v,
+         row_number() OVER (ORDER BY s.level, s.field, n.i, va.v) AS r,
+         abs(hashtext(n.name || va.suffix)) % 1000 / 1000.0 AS h1,
+         abs(hashtext('o' || n.name || va.suffix)) % 1000 / 1000.0 AS h2,
+         abs(hashtext('p' || n.name || va.suffix)) % 1000 / 1000.0 AS h3
+  FROM stem s, unnest(s.names) WITH ORDINALITY AS n(name, i), variant va
+  WHERE va.v = 0 OR abs(hashtext(n.name || va.v)) % 100 < 40
+) x,
+LATERAL (SELECT CASE
+   WHEN field IN ('Chứng thực') THEN CASE WHEN h1 < 0.6 THEN 'trong ngày' WHEN h1 < 0.85 THEN '4 giờ làm việc' ELSE '2 ngày làm việc' END
+   WHEN field = 'Đầu tư' THEN CASE WHEN h1 < 0.5 THEN '15 ngày làm việc' ELSE '30 ngày' END
+   WHEN field = 'Môi trường' THEN CASE WHEN h1 < 0.5 THEN '20 ngày làm việc' ELSE '30 ngày' END
+   WHEN h1 < 0.10 THEN '1 ngày làm việc'
+   WHEN h1 < 0.30 THEN '3 ngày làm việc'
+   WHEN h1 < 0.47 THEN '5 ngày làm việc'
+   WHEN h1 < 0.62 THEN '10 ngày làm việc'
+   WHEN h1 < 0.76 THEN '15 ngày làm việc'
+   WHEN h1 < 0.84 THEN '20 ngày làm việc'
+   WHEN h1 < 0.88 THEN '8 working hours'
+   WHEN h1 < 0.91 THEN '4 giờ làm việc'
+   WHEN h1 < 0.95 THEN '30 ngày'
+   ELSE 'trong ngày' END AS lim) l;
+
+-- inter-agency (liên thông) procedures, received at the provincial centre,
+-- with their steps handled by the departments
+INSERT INTO demo.catalogue (code, name, field, level, time_limit, online_time_limit, supplement_mode, popularity, interagency)
+VALUES
+ ('1.012001', 'Cấp Giấy chứng nhận QSDĐ lần đầu cho tổ chức (liên thông thuế)', 'Đất đai', 'province', '20 ngày làm việc', NULL, 'restart', 2.0, true),
+ ('1.012002', 'Chuyển nhượng quyền sử dụng đất (liên thông thuế)', 'Đất đai', 'province', '10 ngày làm việc', '9 ngày làm việc', 'pause', 4.0, true),
+ ('1.012003', 'Cấp giấy phép xây dựng có thẩm định thiết kế', 'Xây dựng', 'province', '15 ngày làm việc', NULL, 'restart', 1.5, true),
+ ('1.012004', 'Giao đất, cho thuê đất thực hiện dự án', 'Đất đai', 'province', '20 ngày làm việc', NULL, 'pause', 0.8, true),
+ ('1.012005', 'Đăng ký khai sinh, thường trú, thẻ BHYT cho trẻ dưới 6 tuổi (liên thông)', 'Hộ tịch', 'province', '5 ngày làm việc', '4 ngày làm việc', 'restart', 2.5, true),
+ ('1.012006', 'Cấp Phiếu lý lịch tư pháp (liên thông Công an)', 'Tư pháp', 'province', '10 ngày làm việc', NULL, 'restart', 1.5, true),
+ ('1.012007', 'Thẩm định giá đất cụ thể', 'Tài chính', 'province', '15 ngày làm việc', NULL, 'pause', 0.5, true),
+ ('1.012008', 'Gia hạn thời hạn sử dụng đất của tổ chức', 'Đất đai', 'province', '10 ngày làm việc', NULL, 'restart', 0.7, true);
+
+INSERT INTO tthc.procedure (code, name, field, time_limit, online_time_limit, supplement_mode, boundary_free, valid_from)
+SELECT code, name, field, time_limit, online_time_limit, supplement_mode, level = 'commune', '2020-01-01'
+FROM demo.catalogue ORDER BY code;
+
+-- steps: the centre checks (≈20 %), a department decides (≈50 %), a second one
+-- (tax, finance) or the centre finishes (≈30 %)
+INSERT INTO tthc.procedure_step (procedure_id, step, unit, allowance)
+SELECT p.id, s.step, s.unit, (s.days || ' working days')::tthc.time_limit
+FROM tthc.procedure p
+JOIN (VALUES
+  ('1.012001', 1, 'H22', 3), ('1.012001', 2, 'H22.81', 12), ('1.012001', 3, 'H22.82', 5),
+  ('1.012002', 1, 'H22', 2), ('1.012002', 2, 'H22.81', 5),  ('1.012002', 3, 'H22.82', 3),
+  ('1.012003', 1, 'H22', 3), ('1.012003', 2, 'H22.80', 12),
+  ('1.012004', 1, 'H22', 3), ('1.012004', 2, 'H22.81', 12), ('1.012004', 3, 'H22.84', 5),
+  ('1.012005', 1, 'H22', 1), ('1.012005', 2, 'H22.83', 4),
+  ('1.012006', 1, 'H22', 2), ('1.012006', 2, 'H22.83', 8),
+  ('1.012007', 1, 'H22', 3), ('1.012007', 2, 'H22.84', 12),
+  ('1.012008', 1, 'H22', 2), ('1.012008', 2, 'H22.81', 6),  ('1.012008', 3, 'H22.82', 2)
+) AS s(code, step, unit, days) ON s.code = p.code;
+
+ANALYZE demo.catalogue;
+
+\echo
+\echo '━━ The province: 1 provincial centre, 54 commune centres, 5 departments ━━'
+\pset footer off
+\pset linestyle unicode
+SELECT level, count(*) AS units, min(code) AS first, max(code) AS last
+FROM tthc.unit GROUP BY level ORDER BY min(code);
+\pset footer off
+\pset linestyle unicode
+\echo 'Catalogue: procedures by field'
+SELECT field AS "lĩnh vực / field", count(*) AS procedures,
+       count(online_time_limit) AS "shorter online limit", count(*) FILTER (WHERE supplement_mode = 'pause') AS "pause on supplement",
+       count(*) FILTER (WHERE interagency) AS "inter-agency"
+FROM demo.catalogue GROUP BY field ORDER BY count(*) DESC;
+\echo 'Catalogue: time limits (thời hạn giải quyết)'
+SELECT time_limit::text AS "time limit", count(*) AS procedures FROM demo.catalogue
+GROUP BY 1 ORDER BY min(tthc.time_limit_unit(time_limit)), min(tthc.time_limit_amount(time_limit));

@@ -1,0 +1,291 @@
+-- demo/simulate.sql: a year of dossiers, driven through tthc's own functions.
+-- Defines demo.simulate(grp, total, t_from, t_to); scripts/demo.sh runs one
+-- writer session per group of commune centres, concurrently:
+--   psql -c "CALL demo.simulate(1, 100000, '2025-11-22', '2026-11-22')"
+-- Each session plans its dossiers (reception time, procedure, channel and
+-- what will happen to each), then, one month of receptions at a time:
+--   1. bulk-inserts the receptions (INSERT … SELECT; the trigger numbers them,
+--      picks the procedure version and sets due_at);
+--   2. derives every later event from the real deadlines (demo.plan_events);
+--   3. replays the events in time order through tthc.transition and
+--      tthc.apologize, skipping any that would lie in the future;
+--   4. commits, so the worker only ever sees finished months.
+-- A dossier's whole life is written in the transaction of its reception
+-- month: the worker's sweep stamps what it flags with the present time, after
+-- which no backdated event could be added to that dossier.
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+
+CREATE TABLE demo.plan (
+  grp          int NOT NULL,
+  id           int NOT NULL,
+  unit         text NOT NULL,
+  procedure    text NOT NULL,
+  channel      smallint NOT NULL,
+  received_at  timestamptz NOT NULL,   -- for refused ones: when the officer looked at it
+  submitted_at timestamptz,
+  refuse       boolean NOT NULL,
+  applicant    text NOT NULL,
+  applicant_id text NOT NULL,
+  code         text,
+  PRIMARY KEY (grp, id));
+
+CREATE TABLE demo.event (
+  grp    int NOT NULL,
+  code   text NOT NULL,
+  seq    int NOT NULL,
+  at     timestamptz NOT NULL,
+  kind   text NOT NULL,                -- transition | apology
+  status tthc.dossier_status,
+  note   text,
+  promised_at timestamptz);
+
+CREATE TABLE demo.timing (grp int, phase text, rows bigint, seconds numeric, at timestamptz DEFAULT clock_timestamp());
+
+-- Vietnamese names, by frequency of family names
+CREATE FUNCTION demo.person_name(r float8, s float8, t float8) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT (ARRAY['Nguyễn','Nguyễn','Nguyễn','Nguyễn','Trần','Trần','Lê','Lê','Phạm','Hoàng','Vũ','Đặng','Bùi','Đỗ','Ngô','Dương','Lý','Đinh','Phan','Vi'])[1 + floor(r * 20)::int]
+  || ' ' || (ARRAY['Văn','Thị','Đức','Minh','Thu','Ngọc','Quang','Hồng','Thanh','Xuân','Hữu','Thị Thu'])[1 + floor(s * 12)::int]
+  || ' ' || (ARRAY['An','Bình','Chi','Dũng','Giang','Hà','Hải','Hạnh','Hoa','Hùng','Huyền','Khánh','Lan','Linh','Long','Mai',
+                   'Nam','Nga','Phương','Quân','Sơn','Thảo','Trang','Tuấn','Vy','Yến'])[1 + floor(t * 26)::int]
+$$;
+
+-- The events of one received dossier, from its real reception and deadline.
+-- All times are computed on the working-time clock of the national calendar
+-- (every unit of the demo uses 'vn'), so they fall in office hours.
+CREATE FUNCTION demo.plan_events(d tthc.dossier, interagency boolean, nsteps int, step_units text[], lim tthc.time_limit)
+RETURNS TABLE (seq int, at timestamptz, kind text, status tthc.dossier_status, note text, promised_at timestamptz)
+LANGUAGE plpgsql AS $$
+DECLARE
+  r0   timestamptz := d.received_at;
+  due  timestamptz := d.due_at;
+  cur  timestamptz;
+  wl   interval;        -- working time left until due from cur
+  x    interval;        -- working time from cur to resolution
+  res  timestamptz;
+  n    int := 0;
+  late boolean;
+  supp boolean := random() < 0.08;
+  pay  boolean := random() < 0.10;
+  apol boolean := random() < 0.015;
+  stuck boolean := r0 > now() - interval '75 days' AND random() < 0.04;
+  gap  interval;
+  p_at timestamptz;
+  paid timestamptz;
+  t    timestamptz;
+  t0   timestamptz;
+  x0   interval;
+  k    int;
+BEGIN
+  -- withdrawn by the applicant (≈1 %)
+  IF random() < 0.01 THEN
+    t := tthc.add_working_time(r0, tthc.working_time_between(r0, due) * (0.1 + 0.5 * random()));
+    IF random() < 0.5 THEN
+      n := n + 1; seq := n; at := r0; kind := 'transition'; status := 'processing'; note := NULL; RETURN NEXT;
+    END IF;
+    n := n + 1; seq := n; at := t; kind := 'transition'; status := 'withdrawn'; note := 'Công dân yêu cầu rút hồ sơ'; RETURN NEXT;
+    RETURN;
+  END IF;
+
+  -- the officer starts on it within the first hours
+  cur := tthc.add_working_time(r0, least(tthc.working_time_between(r0, due) * 0.1, interval '90 min') * random());
+  n := n + 1; seq := n; at := date_trunc('second', cur); kind := 'transition'; status := 'processing'; note := NULL; RETURN NEXT;
+
+  -- a request to supplement (≈8 %): restarts or pauses the clock
+  IF supp THEN
+    t := tthc.add_working_time(cur, tthc.working_time_between(cur, due) * (0.1 + 0.4 * random()));
+    gap := interval '2 hours' + interval '60 hours' * random() ^ 2;
+    cur := tthc.add_working_time(t, gap);
+    n := n + 1; seq := n; at := date_trunc('second', t); kind := 'transition'; status := 'awaiting_supplement';
+    note := (ARRAY['Thiếu bản sao CCCD','Thiếu bản vẽ hiện trạng','Sai thông tin thửa đất','Thiếu giấy ủy quyền',
+                   'Thiếu xác nhận của UBND cấp xã'])[1 + floor(random() * 5)::int];
+    RETURN NEXT;
+    n := n + 1; seq := n; at := date_trunc('second', cur); kind := 'transition'; status := 'processing'; note := 'Đã bổ sung đủ'; RETURN NEXT;
+    IF d.clock_started_at IS NOT NULL AND (SELECT supplement_mode FROM tthc.procedure WHERE id = d.procedure_id) = 'restart' THEN
+      due := tthc.deadline(date_trunc('second', cur), lim);
+    ELSE
+      due := tthc.add_working_time(due, gap);
+    END IF;
+  END IF;
+  IF stuck THEN RETURN; END IF;
+
+  wl := tthc.working_time_between(cur, due);
+  late := random() < CASE WHEN supp THEN 0.25 ELSE 0.05 END;
+  IF apol AND wl >= interval '24 hours' THEN
+    -- an apology one to two working days before the deadline, then late but before the promised date
+    t := tthc.add_working_time(due, -(interval '9 hours' + interval '8 hours' * random()));
+    p_at := tthc.add_working_time(due, interval '8 hours' * (1 + floor(random() * 4)));
+    n := n + 1; seq := n; at := date_trunc('second', t); kind := 'apology'; status := NULL;
+    note := 'Chờ ý kiến của cơ quan phối hợp'; promised_at := p_at; RETURN NEXT;
+    promised_at := NULL;
+    x := wl + tthc.working_time_between(due, p_at) * (0.1 + 0.8 * random());
+  ELSIF late THEN
+    x := wl + interval '10 min' + interval '64 hours' * random() ^ 3;
+  ELSE
+    x := greatest(wl, interval '0') * (0.15 + 0.83 * random());
+  END IF;
+
+  -- inter-agency: hand-overs to the next steps over the first 80 % of the way
+  IF interagency THEN
+    t0 := cur; x0 := x;
+    FOR k IN 2 .. nsteps LOOP
+      -- roughly where the step allowances end: the centre checks first (≈15 %),
+      -- a department does most of the work, a last one (tax, finance) follows
+      t := greatest(cur, tthc.add_working_time(t0, x0 * CASE k WHEN 2 THEN 0.12 * (0.5 + random())
+                                                              ELSE 0.72 * (0.85 + 0.2 * random()) END));
+      n := n + 1; seq := n; at := date_trunc('second', t); kind := 'transition'; status := 'processing';
+      note := 'Chuyển ' || step_units[k]; RETURN NEXT;
+      cur := at;
+    END LOOP;
+    x := greatest(x0 - tthc.working_time_between(t0, cur), interval '0');
+  END IF;
+
+  res := tthc.add_working_time(cur, x);
+  -- financial obligations (≈10 %): pause before the end, paid within 1-13 working hours
+  IF pay THEN
+    p_at := tthc.add_working_time(cur, x * (0.5 + 0.4 * random()));
+    gap := interval '1 hour' + interval '12 hours' * random();
+    paid := tthc.add_working_time(p_at, gap);
+    res := tthc.add_working_time(res, gap);
+    n := n + 1; seq := n; at := date_trunc('second', greatest(p_at, cur)); kind := 'transition'; status := 'awaiting_payment';
+    note := 'Thông báo nộp lệ phí, thuế'; RETURN NEXT;
+    IF random() < 0.5 THEN
+      n := n + 1; seq := n; at := date_trunc('second', paid); kind := 'transition'; status := 'processing'; note := 'Đã nộp'; RETURN NEXT;
+    ELSE
+      res := paid;    -- resolved as soon as it is paid (awaiting_payment -> resolved)
+    END IF;
+  END IF;
+  n := n + 1; seq := n; at := date_trunc('second', greatest(res, at)); kind := 'transition'; status := 'resolved'; note := NULL; RETURN NEXT;
+  IF random() < 0.96 THEN
+    t := tthc.add_working_time(res, CASE WHEN d.channel = 2 AND random() < 0.7 THEN interval '10 min' * random()
+                                         ELSE interval '24 hours' * random() ^ 2 END);
+    n := n + 1; seq := n; at := date_trunc('second', greatest(t, at)); kind := 'transition'; status := 'returned'; note := NULL; RETURN NEXT;
+  END IF;
+END $$;
+
+-- Replays one event; an apology the rules refuse (too late, …) is skipped.
+CREATE FUNCTION demo.apply(e demo.event) RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+  IF e.kind = 'apology' THEN
+    BEGIN
+      PERFORM tthc.apologize(e.code, e.note, e.promised_at, e.at);
+      RETURN 1;
+    EXCEPTION WHEN sqlstate '55000' OR sqlstate '22023' THEN
+      RETURN 0;
+    END;
+  END IF;
+  PERFORM tthc.transition(e.code, e.status, e.at, e.note);
+  RETURN 1;
+END $$;
+
+CREATE PROCEDURE demo.simulate(g int, total int, t_from timestamptz, t_to timestamptz)
+LANGUAGE plpgsql AS $$
+DECLARE
+  t0 timestamptz := clock_timestamp();
+  t  timestamptz;
+  m  record;
+  n_plan bigint; n_ins bigint := 0; n_ev bigint := 0; n_ok bigint := 0; n bigint;
+  w_all numeric; w_grp numeric;
+  cdf_c float8[]; codes_c text[]; cdf_p float8[]; codes_p text[];
+  cutoff timestamptz := now() - interval '1 minute';
+BEGIN
+  PERFORM setseed(g / 10.0);
+  SET LOCAL TimeZone = 'Asia/Ho_Chi_Minh';
+  -- the provincial centre gets 12 % of the volume, the communes the rest by weight
+  SELECT sum(weight) INTO w_all FROM demo.commune;
+  SELECT sum(weight) INTO w_grp FROM demo.commune WHERE grp = g;
+  SELECT array_agg(c ORDER BY code), array_agg(code ORDER BY code) INTO cdf_c, codes_c
+    FROM (SELECT code, sum(popularity) OVER (ORDER BY code) / sum(popularity) OVER () AS c FROM demo.catalogue WHERE level = 'commune') s;
+  SELECT array_agg(c ORDER BY code), array_agg(code ORDER BY code) INTO cdf_p, codes_p
+    FROM (SELECT code, sum(popularity) OVER (ORDER BY code) / sum(popularity) OVER () AS c FROM demo.catalogue WHERE level = 'province') s;
+
+  -- the plan: receptions on working days, Monday peaks, more in the morning
+  INSERT INTO demo.plan (grp, id, unit, procedure, channel, received_at, submitted_at, refuse, applicant, applicant_id)
+  SELECT g, row_number() OVER (ORDER BY r.at), r.unit,
+         CASE WHEN r.unit = 'H22' THEN codes_p[1 + width_bucket(r.u1, cdf_p)] ELSE codes_c[1 + width_bucket(r.u1, cdf_c)] END,
+         r.channel, r.at,
+         CASE WHEN r.refuse THEN r.at - interval '20 hours' * random() END,
+         r.refuse,
+         demo.person_name(random(), random(), random()),
+         '022' || g || lpad((row_number() OVER (ORDER BY r.at))::text, 8, '0')
+  FROM (
+    SELECT u.code AS unit, random() AS u1, ch.channel, ch.channel = 2 AND random() < 0.02 AS refuse,
+           (d.day + CASE WHEN random() < 0.62 THEN time '07:30' + interval '4 hours' * random() ^ 1.4
+                         ELSE time '13:00' + interval '4 hours' * random() END)::timestamp(0) AT TIME ZONE 'Asia/Ho_Chi_Minh' AS at
+    FROM (SELECT day::date, CASE extract(isodow FROM day) WHEN 1 THEN 1.35 WHEN 2 THEN 1.1 WHEN 5 THEN 0.9 WHEN 6 THEN 0.8 ELSE 1.0 END
+                 * (1 + 0.12 * cos(2 * pi() * (extract(doy FROM day) - 20) / 365.0)) AS w
+          FROM generate_series(t_from::date, t_to::date, interval '1 day') AS day
+          WHERE tthc.is_working_day(day::date, 'vn')) d
+    CROSS JOIN (SELECT code, weight * 0.88 / w_all AS share FROM demo.commune WHERE grp = g
+                UNION ALL SELECT 'H22', 0.12 WHERE g = 1) u
+    CROSS JOIN LATERAL (SELECT sum(w) AS sw FROM (SELECT CASE extract(isodow FROM day) WHEN 1 THEN 1.35 WHEN 2 THEN 1.1 WHEN 5 THEN 0.9 WHEN 6 THEN 0.8 ELSE 1.0 END
+                 * (1 + 0.12 * cos(2 * pi() * (extract(doy FROM day) - 20) / 365.0)) AS w
+          FROM generate_series(t_from::date, t_to::date, interval '1 day') AS day
+          WHERE tthc.is_working_day(day::date, 'vn')) z) s
+    CROSS JOIN LATERAL generate_series(1, floor(total * u.share * d.w / s.sw * (0.85 + 0.3 * random()) + random())::int) AS i
+    CROSS JOIN LATERAL (SELECT CASE WHEN v < 0.91 THEN 2 WHEN v < 0.975 THEN 1 ELSE 3 END::smallint AS channel FROM (SELECT random() + 0 * i AS v) q) ch
+  ) r
+  WHERE r.at < t_to;
+  GET DIAGNOSTICS n_plan = ROW_COUNT;
+  INSERT INTO demo.timing VALUES (g, 'plan', n_plan, extract(epoch FROM clock_timestamp() - t0));
+  COMMIT;
+
+  FOR m IN SELECT DISTINCT date_trunc('month', received_at) AS month FROM demo.plan WHERE grp = g ORDER BY 1 LOOP
+    SET LOCAL TimeZone = 'Asia/Ho_Chi_Minh';
+    t := clock_timestamp();
+    -- 1. receptions, in bulk; the trigger numbers them and sets their deadlines
+    WITH ins AS (
+      INSERT INTO tthc.dossier (procedure_code, receiving_unit, handling_unit, channel, status, submitted_at, received_at,
+                                applicant_name, applicant_id, applicant_phone, applicant_address)
+      SELECT p.procedure, p.unit, p.unit, p.channel, CASE WHEN p.refuse THEN 'submitted' ELSE 'received' END::tthc.dossier_status,
+             date_trunc('second', CASE WHEN p.refuse THEN p.submitted_at WHEN p.channel = 2 THEN p.received_at - interval '30 hours' * random() ^ 3 END),
+             CASE WHEN NOT p.refuse THEN p.received_at END,
+             p.applicant, p.applicant_id, '09' || lpad((floor(random() * 1e8))::int::text, 8, '0'),
+             (SELECT name FROM demo.commune c WHERE c.code = p.unit) || ', tỉnh Quảng Ninh'
+      FROM demo.plan p
+      WHERE p.grp = g AND p.received_at >= m.month AND p.received_at < m.month + interval '1 month'
+      ORDER BY p.received_at, p.id
+      RETURNING code, applicant_id)
+    UPDATE demo.plan p SET code = ins.code FROM ins WHERE p.grp = g AND p.applicant_id = ins.applicant_id;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    n_ins := n_ins + n;
+
+    -- 2. what happens next, from the real deadline of each dossier
+    INSERT INTO demo.event (grp, code, seq, at, kind, status, note, promised_at)
+    SELECT g, d.code, e.seq,
+           -- strictly increasing per dossier: tthc.transition(code, status, at) with
+           -- an `at` equal to the latest event's time logs the move at now() instead
+           date_trunc('second', max(e.at) OVER (PARTITION BY d.code ORDER BY e.seq)) + e.seq * interval '1 second',
+           e.kind, e.status, e.note, e.promised_at
+    FROM demo.plan p
+    JOIN tthc.dossier d ON d.code = p.code
+    JOIN demo.catalogue c ON c.code = p.procedure
+    LEFT JOIN LATERAL (SELECT count(*)::int AS nsteps, array_agg(s.unit ORDER BY s.step) AS units
+                       FROM tthc.procedure_step s WHERE s.procedure_id = d.procedure_id) st ON c.interagency
+    CROSS JOIN LATERAL (
+      SELECT 1 AS seq, p.received_at + interval '1 hour' * random() * 6 AS at, 'transition' AS kind,
+             'refused'::tthc.dossier_status AS status, 'Hồ sơ không đúng thành phần theo quy định' AS note, NULL::timestamptz AS promised_at
+      WHERE p.refuse
+      UNION ALL
+      SELECT * FROM demo.plan_events(d, c.interagency, st.nsteps, st.units,
+                                     CASE WHEN d.channel = 2 THEN coalesce(c.online_time_limit, c.time_limit) ELSE c.time_limit END)
+      WHERE NOT p.refuse) e
+    WHERE p.grp = g AND p.received_at >= m.month AND p.received_at < m.month + interval '1 month';
+    GET DIAGNOSTICS n = ROW_COUNT;
+    n_ev := n_ev + n;
+
+    -- 3. replay in time order, only what has already happened
+    SELECT coalesce(sum(demo.apply(e)), 0) INTO n
+    FROM (SELECT ev.* FROM demo.event ev
+          JOIN demo.plan p ON p.grp = g AND p.code = ev.code
+          WHERE ev.grp = g AND p.received_at >= m.month AND p.received_at < m.month + interval '1 month'
+            AND ev.at < cutoff
+          ORDER BY ev.at, ev.code, ev.seq) e;
+    n_ok := n_ok + n;
+    INSERT INTO demo.timing VALUES (g, to_char(m.month, 'YYYY-MM'), n, extract(epoch FROM clock_timestamp() - t));
+    COMMIT;
+  END LOOP;
+  INSERT INTO demo.timing VALUES (g, 'total', n_ins, extract(epoch FROM clock_timestamp() - t0));
+  RAISE NOTICE 'group %: % dossiers received, % events planned, % applied, % s', g, n_ins, n_ev, n_ok,
+    round(extract(epoch FROM clock_timestamp() - t0)::numeric, 1);
+END $$;
