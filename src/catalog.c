@@ -126,6 +126,7 @@ catalog_build(void)
 	/* versions with their steps, as one array per version */
 	if (SPI_execute("SELECT p.code, p.id, p.valid_from, p.valid_to, p.time_limit,"
 					" p.online_time_limit, p.same_day_cutoff, p.supplement_mode = 'pause',"
+					" p.field, (pg_catalog.to_jsonb(p) OPERATOR(pg_catalog.->>) 'online_service') IS NOT NULL,"
 					" coalesce(array_agg(s.step ORDER BY s.step) FILTER (WHERE s.step IS NOT NULL), '{}'),"
 					" coalesce(array_agg(coalesce(s.unit, '') ORDER BY s.step) FILTER (WHERE s.step IS NOT NULL), '{}'),"
 					" coalesce(array_agg(s.allowance ORDER BY s.step) FILTER (WHERE s.step IS NOT NULL), '{}')"
@@ -167,12 +168,15 @@ catalog_build(void)
 		x = SPI_getbinval(t, d, 7, &isnull);
 		v->cutoff = isnull ? -1 : DatumGetTimeADT(x);
 		v->pause_mode = DatumGetBool(SPI_getbinval(t, d, 8, &isnull));
-		deconstruct_array(DatumGetArrayTypeP(SPI_getbinval(t, d, 9, &isnull)),
-						  INT4OID, 4, true, TYPALIGN_INT, &steps, NULL, &n);
-		deconstruct_array(DatumGetArrayTypeP(SPI_getbinval(t, d, 10, &isnull)),
-						  TEXTOID, -1, false, TYPALIGN_INT, &units, NULL, &n);
+		x = SPI_getbinval(t, d, 9, &isnull);
+		v->field = isnull ? NULL : TextDatumGetCString(x);
+		v->online = DatumGetBool(SPI_getbinval(t, d, 10, &isnull));
 		deconstruct_array(DatumGetArrayTypeP(SPI_getbinval(t, d, 11, &isnull)),
-						  get_element_type(SPI_gettypeid(d, 11)),
+						  INT4OID, 4, true, TYPALIGN_INT, &steps, NULL, &n);
+		deconstruct_array(DatumGetArrayTypeP(SPI_getbinval(t, d, 12, &isnull)),
+						  TEXTOID, -1, false, TYPALIGN_INT, &units, NULL, &n);
+		deconstruct_array(DatumGetArrayTypeP(SPI_getbinval(t, d, 13, &isnull)),
+						  get_element_type(SPI_gettypeid(d, 13)),
 						  sizeof(TimeLimit), false, TYPALIGN_INT, &allowances, NULL, &n);
 		v->nsteps = n;
 		v->steps = n > 0 ? palloc0(sizeof(ProcedureStep) * n) : NULL;

@@ -39,6 +39,8 @@ typedef struct ProcedureVersion
 	TimeLimit	online_limit;
 	int64		cutoff;			/* usec since midnight, or -1: the calendar's */
 	bool		pause_mode;		/* supplement_mode = 'pause' */
+	char	   *field;			/* procedure field (lĩnh vực), or NULL */
+	bool		online;			/* offered online (online_service is set) */
 	int			nsteps;
 	ProcedureStep *steps;		/* ordered by step, numbered 1..nsteps */
 } ProcedureVersion;

@@ -66,11 +66,13 @@
 #include "calendar.h"
 #include "catalog.h"
 #include "dossier.h"
+#include "report.h"
 #include "time_limit.h"
 #include "transitions.h"
 
 PG_FUNCTION_INFO_V1(tthc_dossier_guard);
 PG_FUNCTION_INFO_V1(tthc_dossier_numbered);
+PG_FUNCTION_INFO_V1(tthc_dossier_counted);
 PG_FUNCTION_INFO_V1(tthc_append_only);
 PG_FUNCTION_INFO_V1(tthc_lawful_due);
 PG_FUNCTION_INFO_V1(tthc_due_soon_horizon);
@@ -100,6 +102,7 @@ typedef enum Col
 	C_STEP_START, C_STEP_DUE, C_STEP_PAUSED, C_FINISHED, C_RETURNED, C_RESULT,
 	C_OVERDUE, C_DUE_SOON, C_REGIME, C_NOTE, C_EVENT_SEQ,
 	C_EVENT_HASH,				/* from 0.4.0; optional so an old schema still works */
+	C_PAYMENT, C_DIGITISED, C_E_RESULT, /* from 0.5.0, optional */
 	NCOLS
 } Col;
 
@@ -110,7 +113,7 @@ static const char *const col_name[NCOLS] = {
 	"paused_at", "paused_work", "step", "step_unit", "step_started_at",
 	"step_due_at", "step_paused_work", "finished_at", "returned_at", "result",
 	"overdue_since", "due_soon_at", "regime", "note", "event_seq",
-	"event_hash"
+	"event_hash", "payment", "digitised", "result_electronic"
 };
 #define NCOLS_REQUIRED C_EVENT_HASH
 
@@ -669,6 +672,11 @@ counters_store(Oid owner)
 static void
 dossier_xact_cb(XactEvent event, void *arg)
 {
+	if (event == XACT_EVENT_PRE_COMMIT && report_pending())
+		ereport(ERROR,
+				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+				 errmsg("report aggregates of dossier changes were not written"),
+				 errhint("The trigger dossier_counted on tthc.dossier must stay enabled.")));
 	if (event == XACT_EVENT_PRE_COMMIT && Counters != NULL)
 	{
 		HASH_SEQ_STATUS it;
@@ -687,7 +695,10 @@ dossier_xact_cb(XactEvent event, void *arg)
 	}
 	if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT ||
 		event == XACT_EVENT_COMMIT || event == XACT_EVENT_PREPARE)
+	{
 		counters_forget();
+		report_forget();
+	}
 }
 
 static void
@@ -695,7 +706,10 @@ dossier_subxact_cb(SubXactEvent event, SubTransactionId mySubid,
 				   SubTransactionId parentSubid, void *arg)
 {
 	if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
 		counters_forget();
+		report_forget();
+	}
 }
 
 /* ---------- settings ---------- */
@@ -1523,6 +1537,139 @@ update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
 	*at_out = at;
 }
 
+/* ---------- report aggregates ---------- */
+
+static inline bool
+is_open(DossierStatus s)
+{
+	return s == ST_RECEIVED || s == ST_PROCESSING || s == ST_AWAITING_SUPPLEMENT ||
+		s == ST_AWAITING_PAYMENT;
+}
+
+static inline bool
+is_running(DossierStatus s)
+{
+	return s == ST_RECEIVED || s == ST_PROCESSING;
+}
+
+/*
+ * count_attributes: what a dossier row holds for the 766 ratios, counted
+ * with `sign` on its reception day (payment, digitisation, procedures
+ * offered online) and its resolution day (electronic result).
+ */
+static void
+count_attributes(const char *unit, const ProcedureVersion *v, const CompiledCalendar *cal,
+				 Datum *val, bool *null, const AttrNumber *att, int sign)
+{
+#define AV(c) (val[att[c] - 1])
+#define AN(c) (null[att[c] - 1])
+	if (!AN(C_RECEIVED))
+	{
+		DateADT		day = local_date(cal, DatumGetTimestampTz(AV(C_RECEIVED)));
+
+		if (v != NULL && v->online)
+		{
+			report_add(unit, v, day, RM_OFFERED_ONLINE, sign);
+			if (DatumGetInt16(AV(C_CHANNEL)) == 2)
+				report_add(unit, v, day, RM_OFFERED_ONLINE_ONLINE, sign);
+		}
+		if (att[C_PAYMENT] != 0 && !AN(C_PAYMENT))
+		{
+			char	   *p = TextDatumGetCString(AV(C_PAYMENT));
+
+			report_add(unit, v, day, RM_WITH_FEE, sign);
+			if (strcmp(p, "online") == 0)
+				report_add(unit, v, day, RM_PAID_ONLINE, sign);
+		}
+		if (att[C_DIGITISED] != 0 && !AN(C_DIGITISED) && DatumGetBool(AV(C_DIGITISED)))
+			report_add(unit, v, day, RM_DIGITISED, sign);
+	}
+	if (!AN(C_FINISHED) && att[C_E_RESULT] != 0 && !AN(C_E_RESULT) && DatumGetBool(AV(C_E_RESULT)))
+		report_add(unit, v, local_date(cal, DatumGetTimestampTz(AV(C_FINISHED))),
+				   RM_RESULT_ELECTRONIC, sign);
+#undef AV
+#undef AN
+}
+
+/*
+ * count_for_report: what this write changes in the report aggregates, on
+ * the local day of its event time `at`, for the dossier's handling unit
+ * and procedure version (the version in force at submission while it has
+ * none).  tthc.report_rebuild() derives the same sums from the event log.
+ */
+static void
+count_for_report(Row *r, bool is_update, TimestampTz at)
+{
+	char	   *hand = get_text(r, C_HAND_UNIT);
+	const CompiledCalendar *cal = calendar_get(unit_calendar(hand, "handling"), 0);
+	const ProcedureVersion *v;
+	DossierStatus s = is_update ? status_code(DatumGetObjectId(OV(r, C_STATUS))) : 0;
+	DossierStatus t = status_code(DatumGetObjectId(RV(r, C_STATUS)));
+	DateADT		day = local_date(cal, at);
+	bool		over_before,
+				over_after;
+
+	if (!RN(r, C_PROC_ID))
+		v = procedure_version_by_id(get_text(r, C_PROC_CODE), DatumGetInt64(RV(r, C_PROC_ID)));
+	else
+	{
+		bool		known;
+
+		v = procedure_version_at(get_text(r, C_PROC_CODE),
+								 local_date(cal, DatumGetTimestampTz(RV(r, C_SUBMITTED))), &known);
+	}
+
+	if (s != t)
+	{
+		switch (t)
+		{
+			case ST_RECEIVED:
+				report_add(hand, v, day,
+						   DatumGetInt16(RV(r, C_CHANNEL)) == 2 ? RM_RECEIVED_ONLINE :
+						   DatumGetInt16(RV(r, C_CHANNEL)) == 3 ? RM_RECEIVED_POSTAL :
+						   RM_RECEIVED_IN_PERSON, 1);
+				break;
+			case ST_RESOLVED:
+				{
+					const char *res = get_text(r, C_RESULT);
+
+					report_add(hand, v, day,
+							   strcmp(res, "early") == 0 ? RM_RESOLVED_EARLY :
+							   strcmp(res, "late") == 0 ? RM_RESOLVED_LATE : RM_RESOLVED_ON_TIME, 1);
+					report_add_work(hand, v, day,
+									work_between(cal, DatumGetTimestampTz(RV(r, C_CLOCK)),
+												 DatumGetTimestampTz(RV(r, C_FINISHED))) -
+									get_work(r, C_PAUSED_WORK));
+				}
+				break;
+			case ST_REFUSED:
+				report_add(hand, v, day, RM_REFUSED, 1);
+				break;
+			case ST_WITHDRAWN:
+				report_add(hand, v, day, RM_WITHDRAWN, 1);
+				break;
+			case ST_STOPPED:
+				report_add(hand, v, day, RM_STOPPED, 1);
+				break;
+			case ST_AWAITING_SUPPLEMENT:
+				report_add(hand, v, day, RM_SUPPLEMENT_REQUESTS, 1);
+				break;
+			default:
+				break;
+		}
+		report_add(hand, v, day, RM_OPEN_CHANGE, (int) is_open(t) - (int) is_open(s));
+		report_add(hand, v, day, RM_SUPPLEMENT_CHANGE,
+				   (int) (t == ST_AWAITING_SUPPLEMENT) - (int) (s == ST_AWAITING_SUPPLEMENT));
+	}
+	over_before = is_update && is_running(s) && !ON(r, C_OVERDUE);
+	over_after = is_running(t) && !RN(r, C_OVERDUE);
+	report_add(hand, v, day, RM_OVERDUE_CHANGE, (int) over_after - (int) over_before);
+
+	if (is_update)
+		count_attributes(hand, v, cal, r->ov, r->on, r->att, -1);
+	count_attributes(hand, v, cal, r->v, r->n, r->att, 1);
+}
+
 /*
  * tthc_dossier_guard: BEFORE INSERT OR UPDATE FOR EACH ROW on tthc.dossier.
  */
@@ -1585,6 +1732,8 @@ tthc_dossier_guard(PG_FUNCTION_ARGS)
 			RN(&row, C_EVENT_HASH) = false;
 		}
 	}
+	if (report_begin())
+		count_for_report(&row, TRIGGER_FIRED_BY_UPDATE(td->tg_event), at);
 	result = heap_form_tuple(desc, row.v, row.n);
 	return PointerGetDatum(result);
 }
@@ -1602,6 +1751,19 @@ tthc_dossier_numbered(PG_FUNCTION_ARGS)
 }
 
 /*
+ * tthc_dossier_counted: AFTER INSERT OR UPDATE FOR EACH STATEMENT on
+ * tthc.dossier.
+ */
+Datum
+tthc_dossier_counted(PG_FUNCTION_ARGS)
+{
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "tthc_dossier_counted: not called by trigger manager");
+	report_store(((TriggerData *) fcinfo->context)->tg_relation->rd_rel->relowner);
+	return PointerGetDatum(NULL);
+}
+
+/*
  * tthc_append_only: statement trigger on a log only tthc writes to.
  */
 Datum
@@ -1614,6 +1776,12 @@ tthc_append_only(PG_FUNCTION_ARGS)
 		elog(ERROR, "tthc_append_only: not called by trigger manager");
 	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && restoring(td->tg_relation))
 		return PointerGetDatum(NULL);
+	if (strcmp(RelationGetRelationName(td->tg_relation), "dossier") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("DELETE on dossier is not allowed"),
+				 errdetail("A dossier is a record of its centre; its events and the reports count it."),
+				 errhint("Move it to withdrawn, refused or stopped with tthc.transition() instead.")));
 	op = TRIGGER_FIRED_BY_INSERT(td->tg_event) ? "INSERT" :
 		TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? "UPDATE" :
 		TRIGGER_FIRED_BY_DELETE(td->tg_event) ? "DELETE" : "TRUNCATE";

@@ -1,0 +1,49 @@
+/*
+ * report.h
+ *		Per-day report aggregates, counted by the dossier trigger and written
+ *		once per statement to tthc.report_delta (report.c).
+ */
+#ifndef TTHC_REPORT_H
+#define TTHC_REPORT_H
+
+#include "postgres.h"
+
+#include "utils/date.h"
+
+#include "catalog.h"
+
+/* The counted measures, in the column order of tthc.report_delta. */
+typedef enum ReportMeasure
+{
+	RM_RECEIVED_IN_PERSON,		/* flows: on the day of the event */
+	RM_RECEIVED_ONLINE,
+	RM_RECEIVED_POSTAL,
+	RM_RESOLVED_EARLY,
+	RM_RESOLVED_ON_TIME,
+	RM_RESOLVED_LATE,
+	RM_REFUSED,
+	RM_WITHDRAWN,
+	RM_STOPPED,
+	RM_SUPPLEMENT_REQUESTS,
+	RM_OPEN_CHANGE,				/* stocks: the change on that day */
+	RM_SUPPLEMENT_CHANGE,
+	RM_OVERDUE_CHANGE,
+	RM_OFFERED_ONLINE,			/* on the reception day */
+	RM_OFFERED_ONLINE_ONLINE,
+	RM_WITH_FEE,
+	RM_PAID_ONLINE,
+	RM_DIGITISED,
+	RM_RESULT_ELECTRONIC,		/* on the resolution day */
+	NREPORT_MEASURES
+} ReportMeasure;
+
+extern bool report_begin(void);
+extern void report_add(const char *unit, const ProcedureVersion *v, DateADT day,
+					   ReportMeasure m, int64 delta);
+extern void report_add_work(const char *unit, const ProcedureVersion *v, DateADT day,
+							int64 usec);
+extern void report_store(Oid owner);
+extern bool report_pending(void);
+extern void report_forget(void);
+
+#endif							/* TTHC_REPORT_H */
