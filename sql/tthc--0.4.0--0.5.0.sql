@@ -122,20 +122,23 @@ CREATE TRIGGER dossier_kept BEFORE DELETE ON tthc.dossier
 -- ratings count on the local day they were given, for the dossier's unit and field
 CREATE FUNCTION tthc.rating_counted() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  rows text;
 BEGIN
-  INSERT INTO tthc.report_delta (unit, field, day, rated, rated_satisfied)
-  SELECT d.handling_unit, coalesce(p.field, ''), (r.rated_at AT TIME ZONE c.time_zone)::date,
-         sum(r.sign), sum(r.sign) FILTER (WHERE r.rating <> 'unsatisfied')
-  FROM (SELECT n.dossier_id, n.rating, n.rated_at, 1 AS sign FROM new_rows n
-        WHERE TG_OP IN ('INSERT', 'UPDATE')
-        UNION ALL
-        SELECT o.dossier_id, o.rating, o.rated_at, -1 FROM old_rows o
-        WHERE TG_OP IN ('UPDATE', 'DELETE')) r
-  JOIN tthc.dossier d ON d.id = r.dossier_id
-  JOIN tthc.unit u ON u.code = d.handling_unit
-  JOIN tthc.calendar c ON c.name = u.calendar
-  LEFT JOIN tthc.procedure p ON p.id = d.procedure_id
-  GROUP BY 1, 2, 3;
+  -- the new ratings count up, the old ones down
+  FOREACH rows IN ARRAY CASE TG_OP WHEN 'INSERT' THEN ARRAY['new_rows'] WHEN 'DELETE' THEN ARRAY['old_rows']
+                                   ELSE ARRAY['new_rows', 'old_rows'] END LOOP
+    EXECUTE format($q$
+      INSERT INTO tthc.report_delta (unit, field, day, rated, rated_satisfied)
+      SELECT d.handling_unit, coalesce(p.field, ''), (r.rated_at AT TIME ZONE c.time_zone)::date,
+             $1 * count(*), $1 * count(*) FILTER (WHERE r.rating <> 'unsatisfied')
+      FROM %I r
+      JOIN tthc.dossier d ON d.id = r.dossier_id
+      JOIN tthc.unit u ON u.code = d.handling_unit
+      JOIN tthc.calendar c ON c.name = u.calendar
+      LEFT JOIN tthc.procedure p ON p.id = d.procedure_id
+      GROUP BY 1, 2, 3$q$, rows) USING CASE rows WHEN 'new_rows' THEN 1 ELSE -1 END;
+  END LOOP;
   RETURN NULL;
 END $$;
 COMMENT ON FUNCTION tthc.rating_counted() IS 'Appends the report sums of a statement''s ratings to tthc.report_delta';
