@@ -21,61 +21,61 @@ SELECT count(*) FILTER (WHERE kind = 'overdue')  AS "overdue flagged by the swee
        count(*) FILTER (WHERE kind = 'due_soon') AS "due-soon warnings by the sweep"
 FROM tthc.dossier_event WHERE at >= :'sim_start';
 
-\echo
-\echo '━━ 1. Toàn tỉnh / Province totals ━━'
-SELECT to_char(:'t_from'::timestamptz, 'DD/MM/YYYY') || ' – ' || to_char(:'t_to'::timestamptz - interval '1 second', 'DD/MM/YYYY') AS "kỳ báo cáo / period";
-WITH p AS (SELECT * FROM period), s AS (
-  SELECT count(*) FILTER (WHERE received_at IS NOT NULL)                         AS received,
-         count(*) FILTER (WHERE received_at IS NOT NULL AND channel = 1)         AS in_person,
-         count(*) FILTER (WHERE received_at IS NOT NULL AND channel = 2)         AS online,
-         count(*) FILTER (WHERE received_at IS NOT NULL AND channel = 3)         AS postal,
-         count(*) FILTER (WHERE result = 'early')                                AS early,
-         count(*) FILTER (WHERE result = 'on_time')                              AS on_time,
-         count(*) FILTER (WHERE result = 'late')                                 AS late,
-         count(*) FILTER (WHERE status IN ('received', 'processing') AND due_at >= now()) AS in_time,
-         count(*) FILTER (WHERE status IN ('received', 'processing') AND due_at < now())  AS overdue,
-         count(*) FILTER (WHERE status IN ('awaiting_supplement', 'awaiting_payment'))    AS paused,
-         count(*) FILTER (WHERE status = 'withdrawn')                            AS withdrawn,
-         count(*) FILTER (WHERE status = 'refused')                              AS refused,
-         count(*) FILTER (WHERE status = 'submitted')                            AS submitted,
-         count(*) FILTER (WHERE apologies > 0)                                   AS apologised
-  FROM p)
-SELECT x.indicator AS "chỉ tiêu / indicator", to_char(x.n, 'FM999G999G999') AS "số hồ sơ", x.pct AS "%"
-FROM s, LATERAL (VALUES
-  ('Tiếp nhận / received',                            s.received, NULL::numeric),
-  ('  trực tiếp / in person',                         s.in_person, round(100.0 * s.in_person / nullif(s.received, 0), 1)),
-  ('  trực tuyến / online',                           s.online,    round(100.0 * s.online / nullif(s.received, 0), 1)),
-  ('  bưu chính công ích / postal',                   s.postal,    round(100.0 * s.postal / nullif(s.received, 0), 1)),
-  ('Đã giải quyết / resolved',                        s.early + s.on_time + s.late, NULL),
-  ('  trước hạn / early',                             s.early,   round(100.0 * s.early / nullif(s.early + s.on_time + s.late, 0), 1)),
-  ('  đúng hạn / on time',                            s.on_time, round(100.0 * s.on_time / nullif(s.early + s.on_time + s.late, 0), 1)),
-  ('  trễ hạn / late',                                s.late,    round(100.0 * s.late / nullif(s.early + s.on_time + s.late, 0), 1)),
-  ('Tỷ lệ đúng và trước hạn / on-time-and-early rate', NULL,   round(100.0 * (s.early + s.on_time) / nullif(s.early + s.on_time + s.late, 0), 2)),
-  ('Đang giải quyết trong hạn / in progress, in time', s.in_time, NULL),
-  ('Đang giải quyết quá hạn / in progress, overdue',   s.overdue, NULL),
-  ('Tạm dừng (bổ sung, nghĩa vụ tài chính) / paused',  s.paused,  NULL),
-  ('Rút hồ sơ / withdrawn',                           s.withdrawn, NULL),
-  ('Không tiếp nhận / refused',                       s.refused, NULL),
-  ('Chờ tiếp nhận / submitted online, not yet accepted', s.submitted, NULL),
-  ('Có văn bản xin lỗi / with an apology (form 04)',   s.apologised, NULL)
-) AS x(indicator, n, pct);
+-- the report period in local days, and the province's root unit
+SELECT daterange((:'t_from'::timestamptz AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
+                 (:'t_to'::timestamptz AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, '[]') AS period,
+       (SELECT code FROM tthc.unit WHERE parent IS NULL ORDER BY code LIMIT 1) AS root \gset
 
-\echo '━━ 2. Tỷ lệ trực tuyến / Online rate (QĐ 766: online ÷ all dossiers) ━━'
-SELECT count(*) AS "all dossiers (incl. refused)",
-       count(*) FILTER (WHERE channel = 2) AS online,
-       round(100.0 * count(*) FILTER (WHERE channel = 2) / nullif(count(*), 0), 2) AS "online %"
+\echo
+\echo '━━ 1. Toàn tỉnh / Province totals: tthc.report(' :'root' ',' :'period' ') ━━'
+SELECT clock_timestamp() AS t0 \gset
+CREATE TEMP TABLE rep AS SELECT * FROM tthc.report(:'root', :'period');
+SELECT round(extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1000) AS report_ms \gset
+SELECT x.indicator AS "chỉ tiêu / indicator", to_char(x.n, 'FM999G999G999') AS "số hồ sơ", x.pct AS "%"
+FROM rep s, LATERAL (VALUES
+  ('Tồn kỳ trước / carried over',                      s.carried_over, NULL::numeric),
+  ('Tiếp nhận mới / received',                         s.received, NULL),
+  ('  trực tiếp / in person',                          s.received_in_person, round(100.0 * s.received_in_person / nullif(s.received, 0), 1)),
+  ('  trực tuyến / online',                            s.received_online,    round(100.0 * s.received_online / nullif(s.received, 0), 1)),
+  ('  bưu chính công ích / postal',                    s.received_postal,    round(100.0 * s.received_postal / nullif(s.received, 0), 1)),
+  ('Đã giải quyết / resolved',                         s.resolved, NULL),
+  ('  trước hạn / early',                              s.resolved_early,   round(100.0 * s.resolved_early / nullif(s.resolved, 0), 1)),
+  ('  đúng hạn / on time',                             s.resolved_on_time, round(100.0 * s.resolved_on_time / nullif(s.resolved, 0), 1)),
+  ('  trễ hạn / late',                                 s.resolved_late,    round(100.0 * s.resolved_late / nullif(s.resolved, 0), 1)),
+  ('Tỷ lệ đúng và trước hạn / on-time-and-early rate', NULL, round(100 * s.on_time_rate, 2)),
+  ('Đang giải quyết / in progress at the end',         s.in_progress, NULL),
+  ('  trong hạn / in time',                            s.in_progress_in_time, NULL),
+  ('  quá hạn / overdue',                              s.in_progress_overdue, NULL),
+  ('  chờ bổ sung / awaiting a supplement',            s.awaiting_supplement, NULL),
+  ('Yêu cầu bổ sung / requests to supplement (form 02)', s.supplement_requests, NULL),
+  ('Rút hồ sơ / withdrawn',                            s.withdrawn, NULL),
+  ('Không tiếp nhận / refused',                        s.refused, NULL),
+  ('Dừng xử lý / stopped',                             s.stopped, NULL)
+) AS x(indicator, n, pct)
+WHERE s.level = 'total';
+SELECT 'Thời gian giải quyết trung bình / average working time to resolve: '
+       || to_char(extract(epoch FROM avg_work) / 3600, 'FM990.0') || ' working hours ('
+       || to_char(extract(epoch FROM avg_work) / 3600 / 8, 'FM990.0') || ' working days of 8 h)' AS " "
+FROM rep WHERE level = 'total';
+\echo '   (tthc.report answered in' :report_ms 'ms, from the per-day sums the trigger keeps)'
+SELECT count(*) FILTER (WHERE status = 'submitted') AS "chờ tiếp nhận / submitted online, not yet accepted",
+       count(*) FILTER (WHERE apologies > 0) AS "có văn bản xin lỗi / with an apology (form 04)"
 FROM period;
 
+\echo '━━ 2. Chỉ số QĐ 766 / The QĐ 766 ratios: tthc.indicators_766 ━━'
+SELECT grp AS "nhóm / group", indicator, to_char(numerator, 'FM999G999G999') AS numerator,
+       to_char(denominator, 'FM999G999G999') AS denominator, round(100 * ratio, 2) AS "%",
+       CASE WHEN numerator IS NULL THEN basis END AS "note"
+FROM tthc.indicators_766(:'root', :'period');
+
 \echo '━━ 3. Mười trung tâm có tỷ lệ đúng hạn thấp nhất / The ten centres with the worst on-time rate ━━'
-SELECT (SELECT count(*) FROM period WHERE result IS NOT NULL) / 500 + 20 AS min_resolved \gset
-\echo '   (centres with at least' :min_resolved 'resolved dossiers)'
-SELECT u.code AS "mã / unit", u.name AS "trung tâm / centre",
-       count(*) AS resolved, count(*) FILTER (WHERE p.result = 'late') AS late,
-       round(100.0 * count(*) FILTER (WHERE p.result <> 'late') / count(*), 2) AS "on time %"
-FROM period p JOIN tthc.unit u ON u.code = p.receiving_unit
-WHERE p.result IS NOT NULL
-GROUP BY u.code, u.name HAVING count(*) >= :min_resolved
-ORDER BY 5, 3 DESC LIMIT 10;
+SELECT (SELECT resolved FROM rep WHERE level = 'total') / 500 + 20 AS min_resolved \gset
+\echo '   (centres with at least' :min_resolved 'resolved dossiers; tthc.report rows per unit)'
+SELECT r.unit AS "mã / unit", u.name AS "trung tâm / centre", r.resolved, r.resolved_late AS late,
+       round(100 * r.on_time_rate, 2) AS "on time %", r.in_progress_overdue AS "overdue now"
+FROM rep r JOIN tthc.unit u ON u.code = r.unit
+WHERE r.level = 'unit' AND r.resolved >= :min_resolved
+ORDER BY r.on_time_rate, r.resolved DESC LIMIT 10;
 
 \echo '━━ 4. Mười thủ tục có tỷ lệ đúng hạn thấp nhất / The ten procedures with the worst on-time rate ━━'
 \echo '   (procedures with at least' :min_resolved 'resolved dossiers)'
@@ -117,15 +117,15 @@ WHERE s.band = 'overdue' GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 5;
 SELECT band, count(*) AS "open dossiers (tthc.dossier_sla)" FROM tthc.dossier_sla
 WHERE band IN ('in_time', 'due_soon', 'overdue', 'paused') GROUP BY band ORDER BY 1;
 
-\echo '━━ 7. Theo tháng / Monthly trend ━━'
-SELECT to_char(date_trunc('month', received_at), 'MM/YYYY') AS "tháng",
-       count(*) AS received,
-       round(100.0 * count(*) FILTER (WHERE channel = 2) / count(*), 1) AS "online %",
-       count(result) AS resolved,
-       round(100.0 * count(*) FILTER (WHERE result IN ('early', 'on_time')) / nullif(count(result), 0), 2) AS "on time %",
-       count(*) FILTER (WHERE status NOT IN ('resolved', 'returned', 'withdrawn', 'refused', 'stopped')) AS "still open"
-FROM period WHERE received_at IS NOT NULL
-GROUP BY date_trunc('month', received_at) ORDER BY date_trunc('month', received_at);
+\echo '━━ 7. Theo tháng / Monthly trend: tthc.report per month ━━'
+SELECT to_char(m, 'MM/YYYY') AS "tháng", r.received,
+       round(100.0 * r.received_online / nullif(r.received, 0), 1) AS "online %",
+       r.resolved, round(100 * r.on_time_rate, 2) AS "on time %",
+       r.in_progress AS "open at the end", r.in_progress_overdue AS "overdue at the end"
+FROM generate_series(date_trunc('month', lower(:'period'::daterange)), upper(:'period'::daterange) - 1, interval '1 month') m
+CROSS JOIN LATERAL tthc.report(:'root', daterange(m::date, (m + interval '1 month')::date) * :'period'::daterange) r
+WHERE r.level = 'total'
+ORDER BY m;
 
 \echo '━━ 8. Nhật ký / Event logs (tthc.verify_log) ━━'
 SELECT (SELECT count(*) FROM tthc.dossier) AS dossiers, (SELECT count(*) FROM tthc.dossier_event) AS events \gset

@@ -155,8 +155,13 @@ VALUES
  ('1.012007', 'Thẩm định giá đất cụ thể', 'Tài chính', 'province', '15 ngày làm việc', NULL, 'pause', 0.5, true),
  ('1.012008', 'Gia hạn thời hạn sử dụng đất của tổ chức', 'Đất đai', 'province', '10 ngày làm việc', NULL, 'restart', 0.7, true);
 
-INSERT INTO tthc.procedure (code, name, field, time_limit, online_time_limit, supplement_mode, boundary_free, valid_from)
-SELECT code, name, field, time_limit, online_time_limit, supplement_mode, level = 'commune', '2020-01-01'
+-- offered online: most in full (toàn trình), land and inter-agency ones in
+-- part (một phần), about one in twelve not at all
+INSERT INTO tthc.procedure (code, name, field, time_limit, online_time_limit, supplement_mode, boundary_free, valid_from,
+                            online_service)
+SELECT code, name, field, time_limit, online_time_limit, supplement_mode, level = 'commune', '2020-01-01',
+       CASE WHEN abs(hashtext(code)) % 12 = 0 THEN NULL
+            WHEN interagency OR field IN ('Đất đai', 'Xây dựng') THEN 'partial' ELSE 'full' END
 FROM demo.catalogue ORDER BY code;
 
 -- steps: the centre checks (≈20 %), a department decides (≈50 %), a second one

@@ -236,12 +236,18 @@ BEGIN
     -- 1. receptions, in bulk; the trigger numbers them and sets their deadlines
     WITH ins AS (
       INSERT INTO tthc.dossier (procedure_code, receiving_unit, handling_unit, channel, status, submitted_at, received_at,
-                                applicant_name, applicant_id, applicant_phone, applicant_address)
+                                applicant_name, applicant_id, applicant_phone, applicant_address,
+                                payment, digitised, result_electronic)
       SELECT p.procedure, p.unit, p.unit, p.channel, CASE WHEN p.refuse THEN 'submitted' ELSE 'received' END::tthc.dossier_status,
              date_trunc('second', CASE WHEN p.refuse THEN p.submitted_at WHEN p.channel = 2 THEN p.received_at - interval '30 hours' * random() ^ 3 END),
              CASE WHEN NOT p.refuse THEN p.received_at END,
              p.applicant, p.applicant_id, '09' || lpad((floor(random() * 1e8))::int::text, 8, '0'),
-             (SELECT name FROM demo.commune c WHERE c.code = p.unit) || ', tỉnh Quảng Ninh'
+             (SELECT name FROM demo.commune c WHERE c.code = p.unit) || ', tỉnh Quảng Ninh',
+             -- about a third pay a fee, online mostly when they applied online;
+             -- components digitised at reception; the result asked for electronically
+             CASE WHEN random() < 0.35 THEN CASE WHEN random() < CASE WHEN p.channel = 2 THEN 0.8 ELSE 0.15 END
+                                                 THEN 'online' ELSE 'offline' END END,
+             random() < 0.93, random() < CASE WHEN p.channel = 2 THEN 0.85 ELSE 0.4 END
       FROM demo.plan p
       WHERE p.grp = g AND p.received_at >= m.month AND p.received_at < m.month + interval '1 month'
       ORDER BY p.received_at, p.id
@@ -282,6 +288,17 @@ BEGIN
             AND ev.at < cutoff
           ORDER BY ev.at, ev.code, ev.seq) e;
     n_ok := n_ok + n;
+
+    -- 4. about a third of the applicants rate the handling once it is over
+    INSERT INTO tthc.rating (dossier_id, rating, comment, rated_at)
+    SELECT d.id, CASE WHEN d.result = 'late' AND random() < 0.3 OR random() < 0.004 THEN 'unsatisfied'
+                      WHEN random() < 0.55 THEN 'very_satisfied' ELSE 'satisfied' END,
+           CASE WHEN random() < 0.05 THEN (ARRAY['Cán bộ hướng dẫn tận tình', 'Trả kết quả đúng hẹn', 'Chờ lâu',
+                                                 'Thủ tục trực tuyến thuận tiện'])[1 + floor(random() * 4)::int] END,
+           least(coalesce(d.finished_at, d.changed_at) + interval '1 hour' + interval '3 days' * random(), cutoff)
+    FROM tthc.dossier d JOIN demo.plan p ON p.grp = g AND p.code = d.code
+    WHERE p.received_at >= m.month AND p.received_at < m.month + interval '1 month'
+      AND d.status IN ('resolved', 'returned', 'withdrawn', 'stopped') AND random() < 0.35;
     INSERT INTO demo.timing VALUES (g, to_char(m.month, 'YYYY-MM'), n, extract(epoch FROM clock_timestamp() - t));
     COMMIT;
   END LOOP;

@@ -96,7 +96,7 @@ COMMENT ON TABLE tthc.report_day IS
 COMMENT ON COLUMN tthc.report_day.open_change IS
   'Change of the open stock (received, processing, awaiting a supplement or a payment) on the day';
 COMMENT ON COLUMN tthc.report_day.overdue_change IS
-  'Change of the stock of running dossiers flagged overdue on the day';
+  'Change of the stock of running dossiers flagged overdue on the day (a flagged dossier counts from its deadline on)';
 COMMENT ON COLUMN tthc.report_day.resolved_work IS
   'Working time to resolve, summed over the dossiers resolved on the day';
 
@@ -298,6 +298,14 @@ BEGIN
            coalesce(sum(work), interval '0') AS resolved_work, 0 AS rated, 0 AS rated_satisfied
     FROM (SELECT ev.*, ev.st IS DISTINCT FROM ev.st_before AS moved FROM ev) x
     GROUP BY unit, field, day
+    UNION ALL
+    -- flagged overdue: since the deadline (old_due_at), not since the sweep noticed
+    SELECT d.unit, d.field, x.day, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, sum(x.sign),
+           0, 0, 0, 0, 0, 0, interval '0', 0, 0
+    FROM tthc.dossier_event e JOIN d ON d.id = e.dossier_id,
+         LATERAL (VALUES ((e.old_due_at AT TIME ZONE d.tz)::date, 1), ((e.at AT TIME ZONE d.tz)::date, -1)) x(day, sign)
+    WHERE e.kind = 'overdue'
+    GROUP BY 1, 2, 3
     UNION ALL
     SELECT d.unit, d.field, (d.received_at AT TIME ZONE d.tz)::date,
            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,

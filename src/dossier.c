@@ -1661,7 +1661,18 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 		report_add(hand, v, day, RM_SUPPLEMENT_CHANGE,
 				   (int) (t == ST_AWAITING_SUPPLEMENT) - (int) (s == ST_AWAITING_SUPPLEMENT));
 	}
+	/*
+	 * A dossier flagged overdue by this write has been overdue since its
+	 * deadline (overdue_since), however late the sweep noticed it: it joins
+	 * the overdue stock on that day.
+	 */
 	over_before = is_update && is_running(s) && !ON(r, C_OVERDUE);
+	if (is_update && is_running(s) && ON(r, C_OVERDUE) && !RN(r, C_OVERDUE))
+	{
+		report_add(hand, v, local_date(cal, DatumGetTimestampTz(RV(r, C_OVERDUE))),
+				   RM_OVERDUE_CHANGE, 1);
+		over_before = true;
+	}
 	over_after = is_running(t) && !RN(r, C_OVERDUE);
 	report_add(hand, v, day, RM_OVERDUE_CHANGE, (int) over_after - (int) over_before);
 

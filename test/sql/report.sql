@@ -235,7 +235,10 @@ LANGUAGE sql AS $$
       count(*) FILTER (WHERE d.finished_at >= b.t0 AND d.finished_at < b.t1 AND d.result = 'on_time') AS on_time,
       count(*) FILTER (WHERE d.finished_at >= b.t0 AND d.finished_at < b.t1 AND d.result = 'late') AS late,
       count(*) FILTER (WHERE s1.st IN ('received', 'processing', 'awaiting_supplement', 'awaiting_payment')) AS open_end,
-      count(*) FILTER (WHERE s1.st IN ('received', 'processing') AND s1.flagged) AS overdue_end,
+      count(*) FILTER (WHERE s1.st IN ('received', 'processing') AND s1.flagged
+                             -- or flagged later, but past its deadline already
+                             OR EXISTS (SELECT FROM tthc.dossier_event e WHERE e.dossier_id = d.id AND e.kind = 'overdue'
+                                        AND e.old_due_at < b.t1 AND e.at >= b.t1)) AS overdue_end,
       count(*) FILTER (WHERE s1.st = 'awaiting_supplement') AS supp_end,
       sum((SELECT count(*) FROM moves m WHERE m.dossier_id = d.id AND m.to_status = 'awaiting_supplement')) AS supp_req,
       count(*) FILTER (WHERE EXISTS (SELECT FROM moves m WHERE m.dossier_id = d.id AND m.to_status = 'withdrawn')) AS withdrawn,
