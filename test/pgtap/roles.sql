@@ -2,7 +2,7 @@
 BEGIN;
 SET search_path = public, tthc;
 SET TimeZone = 'Asia/Ho_Chi_Minh';
-SELECT plan(30);
+SELECT plan(42);
 
 SELECT has_role('tthc_admin');
 SELECT has_role('tthc_officer');
@@ -27,6 +27,9 @@ SELECT lives_ok($$INSERT INTO tthc.procedure (code, name, time_limit) VALUES ('4
                 'tthc_admin edits the catalogue');
 RESET ROLE;
 
+CREATE TEMP TABLE ids AS SELECT id, code FROM tthc.dossier;
+GRANT SELECT ON ids TO PUBLIC;
+
 -- an officer: own units and their children only
 SET ROLE tap_officer_a;
 SELECT is((SELECT array_agg(code ORDER BY code) FROM tthc.dossier), ARRAY['R01.1-260302-0001'],
@@ -49,6 +52,14 @@ SELECT throws_ok($$INSERT INTO tthc.unit (code, name, level) VALUES ('R03', 'x',
                  '42501', NULL, 'nor edit the catalogue');
 SELECT throws_ok($$SELECT * FROM tthc.sweep()$$, '42501', NULL, 'nor run the sweep');
 SELECT throws_ok($$UPDATE tthc.dossier_event SET note = 'x'$$, '42501', NULL, 'nor touch the log');
+SELECT throws_ok($$DELETE FROM tthc.dossier$$, '42501', NULL, 'nor delete a dossier');
+SELECT lives_ok($$INSERT INTO tthc.rating (dossier_id, rating) SELECT id, 'satisfied' FROM ids WHERE code = 'R01.1-260302-0001'$$,
+                'an officer records the rating of its finished dossier');
+SELECT throws_ok($$INSERT INTO tthc.rating (dossier_id, rating) SELECT id, 'satisfied' FROM ids WHERE code = 'R02-260302-0001'$$,
+                 '23503', NULL, 'not of another commune''s');
+SELECT is((SELECT received FROM tthc.report('R02', '[2026-03-01,)') WHERE level = 'total'), 1::bigint,
+          'reports cover every unit, for every role');
+SELECT throws_ok($$SELECT tthc.report_rebuild()$$, '42501', NULL, 'rebuilding the report sums is for tthc_admin');
 RESET ROLE;
 
 -- an auditor: everything, raw, read-only
@@ -59,6 +70,7 @@ SELECT is((SELECT applicant_id FROM tthc.dossier WHERE code = 'R02-260302-0001')
 SELECT ok((SELECT count(*) FROM tthc.dossier_event) >= 5, 'and every event');
 SELECT is((SELECT count(*)::int FROM tthc.verify_log()), 0, 'and verifies the logs');
 SELECT throws_ok($$UPDATE tthc.dossier SET note = 'x'$$, '42501', NULL, 'but changes nothing');
+SELECT is((SELECT rating FROM tthc.rating), 'satisfied', 'and reads the ratings with their comments');
 RESET ROLE;
 
 -- a BI reader: the views only, personal data masked
@@ -69,6 +81,19 @@ SELECT is((SELECT applicant_id || ' ' || applicant_phone FROM tthc.dossier_maske
           '*********678 *******321', 'the masked view shows the last digits only');
 SELECT is((SELECT count(*)::int FROM tthc.dossier_sla), 3, 'the SLA view covers every received dossier');
 SELECT is((SELECT band FROM tthc.dossier_sla WHERE code = 'R01.1-260302-0001'), 'done_late', 'with its band');
+SELECT is((SELECT array[received, resolved, resolved_late, in_progress] FROM tthc.report('R01', '[2026-03-01,)') WHERE level = 'total'),
+          ARRAY[2, 1, 1, 1]::bigint[], 'a reader runs the report of a commune with its child units');
+SELECT is((SELECT array[numerator, denominator] FROM tthc.indicators_766('R01', '[2026-03-01,)') WHERE indicator = 'satisfaction_rate'),
+          ARRAY[1, 1]::bigint[], 'and the QĐ 766 ratios');
+SELECT throws_ok($$SELECT * FROM tthc.rating$$, '42501', NULL, 'but not the ratings, whose comments may name people');
+SELECT throws_ok($$SELECT tthc.report_compact()$$, '42501', NULL, 'nor fold the report sums');
+RESET ROLE;
+
+-- the administrator rebuilds the report sums from the log: the same report
+SET ROLE tap_admin;
+SELECT ok(tthc.report_rebuild() > 0, 'tthc_admin rebuilds the report sums');
+SELECT is((SELECT array[received, resolved, resolved_late, in_progress] FROM tthc.report('R01', '[2026-03-01,)') WHERE level = 'total'),
+          ARRAY[2, 1, 1, 1]::bigint[], 'and the report is unchanged');
 RESET ROLE;
 
 -- the public tracking function: nothing without the right suffix
