@@ -29,10 +29,10 @@ bootstrap:
 	@scripts/bootstrap.sh
 
 demo:
-	@scripts/bootstrap.sh && scripts/demo.sh
+	@scripts/bootstrap.sh demo && scripts/demo.sh
 
 test:
-	@scripts/bootstrap.sh && scripts/test.sh
+	@scripts/bootstrap.sh test && scripts/test.sh
 
 bench:
-	@scripts/bootstrap.sh && scripts/bench.sh
+	@scripts/bootstrap.sh bench && scripts/bench.sh

@@ -12,6 +12,10 @@
 #              (test/bench/flow_*.pgbench) against the copy without triggers
 #   sweep      test/bench/sweep.sql: tthc.sweep() on 100 k and on 10 M
 #              dossiers, 1000 of them newly overdue
+#   report     test/bench/report.sql: tthc.report() and tthc.indicators_766()
+#              on a province-year of 10 M dossiers against the same report by
+#              hand (GROUP BY over tthc.dossier) and count(*) over the dossiers;
+#              also times tthc.report_rebuild() once after the bulk load
 # Settings (environment):
 #   BENCH_ONLY     comma-separated subset of the above (default: all)
 #   BENCH_RUNS     calendar: timed rounds per query, after one warm-up (default 5)
@@ -24,6 +28,8 @@
 #   SWEEP_SCALE    sweep: dossiers in the large run (default 10000000)
 #   SWEEP_SMALL    sweep: dossiers in the small run (default 100000)
 #   SWEEP_RUNS     sweep: timed runs per size (default 5)
+#   REPORT_SCALE   report: dossiers received in the year (default 10000000)
+#   REPORT_RUNS    report: timed rounds after one warm-up (default 5)
 # Takes ~8 minutes with the defaults on 2 cores (4 of them loading 10 M dossiers);
 # e.g. RECEIVE_ROWS=100000 FLOW_SECONDS=5 SWEEP_SCALE=1000000 for ~2 minutes.
 set -euo pipefail
@@ -32,10 +38,10 @@ top=$(pwd)
 # shellcheck source=scripts/cluster.sh
 . scripts/cluster.sh
 
-only=",${BENCH_ONLY:-calendar,receive,flow,sweep},"
+only=",${BENCH_ONLY:-calendar,receive,flow,sweep,report},"
 wants() { [[ $only == *",$1,"* ]]; }
 for b in ${only//,/ }; do
-  case $b in calendar|receive|flow|sweep) ;; *) echo "bench: unknown benchmark in BENCH_ONLY: $b" >&2; exit 1 ;; esac
+  case $b in calendar|receive|flow|sweep|report) ;; *) echo "bench: unknown benchmark in BENCH_ONLY: $b" >&2; exit 1 ;; esac
 done
 
 baseline="$(cd .. && pwd)/shared/bench/baseline.sql"
@@ -180,6 +186,33 @@ if wants sweep; then
   summary+=("$(awk -v a="${sweep_ms[$small]}" -v b="${sweep_ms[$large]}" \
                   -v s="${sweep_n[$small]}" -v l="${sweep_n[$large]}" 'BEGIN {
       printf "  %-60s %8s", sprintf("sweep time growth, %d -> %d dossiers (x%.0f)", s, l, l / s), sprintf("x%.2f", b / a) }')")
+fi
+
+if wants report; then
+  echo
+  echo "== report: tthc.report() and tthc.indicators_766() on a province-year vs the same by hand over tthc.dossier (test/bench/report.sql)"
+  fresh_db bench_report
+  # a failed year check stops report.sql: show what it printed and stop
+  out=$(psql_run -d bench_report -v scale="${REPORT_SCALE:-10000000}" -v runs="${REPORT_RUNS:-5}" \
+          -f test/bench/report.sql) \
+    || { echo "$out"; echo "bench: test/bench/report.sql failed" >&2; exit 1; }
+  check "$out"
+  r=$(grep '^RESULT report' <<<"$out")
+  n=$(field dossiers "$r")
+  for q in year month indicators; do
+    case $q in
+      year)       what="report(), a year";            base=baseline_year_ms  ratio=ratio_year ;;
+      month)      what="report(), a month";           base=baseline_month_ms ratio=ratio_month ;;
+      indicators) what="indicators_766(), a year";    base=baseline_766_ms   ratio=ratio_766 ;;
+    esac
+    ms=$(field "${q}_ms" "$r")
+    summary+=("$(printf '  %-60s %8s  %-9s %s' \
+      "$what, $n dossiers (by hand $(field "$base" "$r") ms, x$(field "$ratio" "$r"))" \
+      "$ms ms" "< 1000 ms" "$(awk -v m="$ms" 'BEGIN { print (m < 1000) ? "PASS" : "MISS" }')")")
+  done
+  summary+=("$(printf '  %-60s %8s' "report_rebuild() once, $(field day_rows "$r") rows in tthc.report_day" \
+    "$(field rebuild_s "$r") s")")
+  drop_db bench_report
 fi
 
 echo

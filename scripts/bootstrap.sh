@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# scripts/bootstrap.sh: install what is missing, build, install the extension.
-# Idempotent; uses sudo when not root.  Called by `make demo` and `make test`.
+# scripts/bootstrap.sh [test|demo|bench]: install what is missing, build,
+# install the extension.  Idempotent; uses sudo when not root.  Called by
+# `make demo`, `make test` and `make bench`.  The mode test (the default)
+# also installs headless Chromium and a font for the browser tier of
+# scripts/test.sh (test/browser/report.sh); demo and bench do not need them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+MODE=${1:-test}
+case "$MODE" in
+  test|demo|bench) ;;
+  *) echo "usage: $0 [test|demo|bench]" >&2; exit 2 ;;
+esac
 PG_MAJOR=${PG_MAJOR:-15}
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -14,6 +22,10 @@ dpkg -s "postgresql-server-dev-$PG_MAJOR" >/dev/null 2>&1 || need+=("postgresql-
 dpkg -s "postgresql-$PG_MAJOR-pgtap" >/dev/null 2>&1      || need+=("postgresql-$PG_MAJOR-pgtap")
 dpkg -s libipc-run-perl >/dev/null 2>&1                    || need+=(libipc-run-perl)
 command -v make >/dev/null 2>&1 && command -v gcc >/dev/null 2>&1 || need+=(build-essential)
+if [ "$MODE" = test ]; then
+  dpkg -s chromium >/dev/null 2>&1                         || need+=(chromium)
+  dpkg -s fonts-dejavu-core >/dev/null 2>&1                || need+=(fonts-dejavu-core)
+fi
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "bootstrap: installing ${need[*]}"

@@ -3,10 +3,12 @@
 #   1. a short tour of the calendar engine (demo/calendar.sql, CALENDAR=0 skips it);
 #   2. the province: 1 provincial centre, 54 commune centres, 5 departments and
 #      ~330 procedures (demo/province.sql);
-#   3. a year of dossiers (SCALE, default 100000) written by 4 concurrent writer
+#   3. a year of dossiers (SCALE, default 1000000) written by 4 concurrent writer
 #      sessions through tthc's own functions (demo/simulate.sql), while the
 #      background worker "tthc sla worker" sweeps every 2 s;
-#   4. the dashboard a provincial leader reads (demo/dashboard.sql).
+#   4. the dashboard a provincial leader reads (demo/dashboard.sql), from
+#      tthc.report and tthc.indicators_766;
+#   5. demo/report.html, the same period as charts (scripts/report_html.sh).
 # The year is the twelve months up to now (YEAR=2025 simulates that calendar
 # year instead; dossiers still open at its end are then long overdue).
 # With PGHOST set, uses that server and (re)creates a database tthc_demo
@@ -17,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEMO_DB=tthc_demo
-SCALE=${SCALE:-100000}
+SCALE=${SCALE:-1000000}
 WRITERS=4
 PSQL=(psql -X -q -v ON_ERROR_STOP=1)
 [[ "$SCALE" =~ ^[0-9]+$ ]] && [ "$SCALE" -ge 100 ] || { echo "demo: SCALE must be a number >= 100" >&2; exit 1; }
@@ -114,6 +116,11 @@ phase_end "sweep"
 phase_start
 "${PSQL[@]}" -d "$DEMO_DB" -v t_from="$t_from" -v t_to="$t_to" -v sim_start="$sim_start" -f demo/dashboard.sql
 phase_end "dashboard"
+
+phase_start
+scripts/report_html.sh "$DEMO_DB" demo/report.html "$t_from" "$t_to"
+phase_end "HTML report"
+echo "Open demo/report.html in a browser (file://$PWD/demo/report.html): charts of the same period"
 
 echo
 echo "━━ 9. Thời gian / Timings ━━"

@@ -60,6 +60,16 @@ if ls test/t/*.pl >/dev/null 2>&1; then
   tally TAP "$p" "$f"
 fi
 
+# 5. browser: demo/report.html rendered by headless Chromium (test/browser/report.sh)
+if [ -x test/browser/report.sh ]; then
+  test/browser/report.sh >"$log/browser" 2>&1; rc=$?
+  grep -E '^(ok|not ok|#)' "$log/browser" | head -100
+  tail -n 1 "$log/browser"
+  p=$(grep -cE '^ok ' "$log/browser"); f=$(grep -cE '^not ok ' "$log/browser")
+  [ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
+  tally browser "$p" "$f"
+fi
+
 cluster_stop
 rm -rf "$log"
 echo "$passed passed, $failed failed"
