@@ -1,7 +1,7 @@
 # pg_dump keeps the calendars an administrator added, not the rows the
 # extension ships; a restored database computes the same deadlines, and so
 # does a restarted server.  Dossiers come back as they were, with their
-# event logs and numbers, and carry on.
+# event logs, numbers and report sums, and carry on.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -63,6 +63,8 @@ is($node->safe_psql('dst', $probe), $before, 'the restored database computes the
 is($node->safe_psql('dst', $dossiers), $node->safe_psql('src', $dossiers), 'dossiers are restored as they were');
 is($node->safe_psql('dst', $events), $node->safe_psql('src', $events), 'and so are their event logs');
 is($node->safe_psql('dst', 'SELECT count(*) FROM tthc.apology'), '1', 'and their apologies');
+my $report = q{SELECT * FROM tthc.report('H22.01', '[2026-01-01,2027-01-01)')};
+is($node->safe_psql('dst', $report), $node->safe_psql('src', $report), 'and the report sums, counted once');
 $node->safe_psql('dst', q{
   SELECT tthc.transition('H22.01-260302-0001', 'returned', '2026-03-05 09:00+07');
   INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at) VALUES ('1.000001', 'H22.01', '2026-03-02 15:00+07');
