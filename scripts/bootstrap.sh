@@ -20,6 +20,9 @@ need=()
 dpkg -s "postgresql-$PG_MAJOR" >/dev/null 2>&1            || need+=("postgresql-$PG_MAJOR")
 dpkg -s "postgresql-server-dev-$PG_MAJOR" >/dev/null 2>&1 || need+=("postgresql-server-dev-$PG_MAJOR")
 dpkg -s "postgresql-$PG_MAJOR-pgtap" >/dev/null 2>&1      || need+=("postgresql-$PG_MAJOR-pgtap")
+# pg_prove: only recommended by the pgTAP package, so not brought in by
+# --no-install-recommends below
+command -v pg_prove >/dev/null 2>&1                        || need+=(libtap-parser-sourcehandler-pgtap-perl)
 dpkg -s libipc-run-perl >/dev/null 2>&1                    || need+=(libipc-run-perl)
 command -v make >/dev/null 2>&1 && command -v gcc >/dev/null 2>&1 || need+=(build-essential)
 if [ "$MODE" = test ]; then
