@@ -3,7 +3,7 @@
 #   1. a short tour of the calendar engine (demo/calendar.sql, CALENDAR=0 skips it);
 #   2. the province: 1 provincial centre, 54 commune centres, 5 departments and
 #      ~330 procedures (demo/province.sql);
-#   3. a year of dossiers (SCALE, default 100000) written by 4 concurrent writer
+#   3. a year of dossiers (SCALE, default 1000000) written by 4 concurrent writer
 #      sessions through tthc's own functions (demo/simulate.sql), while the
 #      background worker "tthc sla worker" sweeps every 2 s;
 #   4. the dashboard a provincial leader reads (demo/dashboard.sql), from
@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEMO_DB=tthc_demo
-SCALE=${SCALE:-100000}
+SCALE=${SCALE:-1000000}
 WRITERS=4
 PSQL=(psql -X -q -v ON_ERROR_STOP=1)
 [[ "$SCALE" =~ ^[0-9]+$ ]] && [ "$SCALE" -ge 100 ] || { echo "demo: SCALE must be a number >= 100" >&2; exit 1; }
