@@ -2,7 +2,7 @@
 BEGIN;
 SET search_path = public, tthc;
 SET TimeZone = 'Asia/Ho_Chi_Minh';
-SELECT plan(42);
+SELECT plan(43);
 
 SELECT has_role('tthc_admin');
 SELECT has_role('tthc_officer');
@@ -94,6 +94,10 @@ SET ROLE tap_admin;
 SELECT ok(tthc.report_rebuild() > 0, 'tthc_admin rebuilds the report sums');
 SELECT is((SELECT array[received, resolved, resolved_late, in_progress] FROM tthc.report('R01', '[2026-03-01,)') WHERE level = 'total'),
           ARRAY[2, 1, 1, 1]::bigint[], 'and the report is unchanged');
+SET ROLE tap_reader;
+SELECT is((SELECT sum(received_in_person + received_online + received_postal)::int FROM tthc.report_month
+           WHERE unit IN ('R01', 'R01.1') AND month >= '2026-03-01'),
+          2, 'a BI reader reads the monthly sums the rebuild folded');
 RESET ROLE;
 
 -- the public tracking function: nothing without the right suffix

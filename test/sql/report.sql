@@ -277,12 +277,19 @@ LANGUAGE sql AS $$
   (SELECT 'brute force', unit, field, received, resolved, in_progress FROM (SELECT * FROM f EXCEPT SELECT * FROM r) y)
 $$;
 
+-- whole months, partial months around whole ones, two partial months, days
+-- inside one month, a single day, open ends: a report reads whole months
+-- from tthc.report_month and the rest from tthc.report_day
+CREATE TEMP TABLE periods (p daterange PRIMARY KEY);
+INSERT INTO periods
+VALUES ('[2025-01-01,2025-02-01)'), ('[2025-02-01,2025-04-01)'), ('[2025-03-17,2025-03-18)'),
+       ('[2025-04-01,2025-07-01)'), ('[2025-06-30,)'), ('(,2025-05-15)'), ('(,)'),
+       ('[2025-02-10,2025-05-20)'), ('[2025-02-15,2025-03-10)'), ('[2025-03-05,2025-03-25)');
 SELECT p AS period, count(d.*) AS differences,
        (SELECT count(*) FROM tthc.report('H22', p) WHERE level = 'field') AS rows,
        (SELECT received FROM tthc.report('H22', p) WHERE level = 'total') AS received,
        (SELECT in_progress_overdue FROM tthc.report('H22', p) WHERE level = 'total') AS overdue_at_end
-FROM unnest(ARRAY['[2025-01-01,2025-02-01)', '[2025-02-01,2025-04-01)', '[2025-03-17,2025-03-18)',
-                  '[2025-04-01,2025-07-01)', '[2025-06-30,)', '(,2025-05-15)', '(,)']::daterange[]) p
+FROM periods
 LEFT JOIN LATERAL pg_temp.differences('H22', p) d ON true
 GROUP BY p ORDER BY p;
 SELECT count(*) AS differences_in_a_ward FROM pg_temp.differences('H22.02', '[2025-02-01,2025-05-01)');
@@ -298,8 +305,13 @@ JOIN (SELECT p, sum(r.received) AS received, sum(r.resolved) AS resolved, sum(r.
       FROM unnest(ARRAY['[2025-02-01,2025-04-01)', '[2025-04-01,2025-07-01)']::daterange[]) p,
       tthc.report('H22', p) r WHERE r.level = 'unit' GROUP BY p) u USING (p);
 
--- the 766 ratios against their definitions
-WITH b AS (SELECT timestamptz '2025-02-01 00:00+07' AS t0, timestamptz '2025-06-01 00:00+07' AS t1),
+-- the 766 ratios against their definitions, over whole months and over
+-- partial ones around them
+CREATE FUNCTION pg_temp.ratios(period daterange)
+RETURNS TABLE (grp text, indicator text, numerator bigint, denominator bigint, ratio numeric, agrees boolean)
+LANGUAGE sql AS $$
+WITH b AS (SELECT lower(period)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' AS t0,
+                  upper(period)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' AS t1),
 brute AS (
   SELECT 'on_time_rate' AS indicator,
          count(*) FILTER (WHERE d.result IN ('early', 'on_time')) AS num, count(*) AS den
@@ -322,8 +334,11 @@ brute AS (
   FROM tthc.rating r, b WHERE r.rated_at >= b.t0 AND r.rated_at < b.t1)
 SELECT i.grp, i.indicator, i.numerator, i.denominator, i.ratio,
        (i.numerator, i.denominator) IS NOT DISTINCT FROM (b.num, b.den) AS agrees
-FROM tthc.indicators_766('H22', '[2025-02-01,2025-06-01)') WITH ORDINALITY i
-LEFT JOIN brute b USING (indicator) ORDER BY i.ordinality;
+FROM tthc.indicators_766('H22', period) WITH ORDINALITY i
+LEFT JOIN brute b USING (indicator) ORDER BY i.ordinality
+$$;
+SELECT * FROM pg_temp.ratios('[2025-02-01,2025-06-01)');
+SELECT indicator, numerator, denominator, agrees FROM pg_temp.ratios('[2025-02-10,2025-05-20)');
 
 -- folding the deltas changes nothing; neither does rebuilding from the log
 SELECT count(*) > 0 AS deltas_before FROM tthc.report_delta;
@@ -331,10 +346,24 @@ CREATE TEMP TABLE before AS SELECT p, r.* FROM unnest(ARRAY['[2025-02-01,2025-04
   tthc.report('H22', p) r;
 SELECT tthc.report_compact() > 0 AS folded;
 SELECT count(*) AS deltas_after FROM tthc.report_delta;
+SELECT count(*) AS differences_after_folding FROM periods, pg_temp.differences('H22', p);
 SELECT count(*) AS changed_by_folding FROM (
   SELECT p, r.* FROM unnest(ARRAY['[2025-02-01,2025-04-01)', '(,)']::daterange[]) p, tthc.report('H22', p) r
   EXCEPT SELECT * FROM before) x;
 SELECT tthc.report_rebuild() > 0 AS rebuilt;
+SELECT count(*) AS differences_after_rebuilding FROM periods, pg_temp.differences('H22', p);
+-- the months are the sums of their days
+WITH days AS (
+  SELECT unit, field, date_trunc('month', day::timestamp)::date AS month, sum(received_online) AS online,
+         sum(resolved_late) AS late, sum(open_change) AS open, sum(overdue_change) AS overdue,
+         sum(resolved_work) AS work, sum(rated) AS rated
+  FROM tthc.report_day GROUP BY 1, 2, 3),
+months AS (
+  SELECT unit, field, month, received_online, resolved_late, open_change, overdue_change, resolved_work, rated
+  FROM tthc.report_month)
+SELECT (SELECT count(*) FROM months) AS months,
+       (SELECT count(*) FROM (TABLE days EXCEPT TABLE months) x) + (SELECT count(*) FROM (TABLE months EXCEPT TABLE days) y)
+         AS months_not_their_days;
 SELECT count(*) AS changed_by_rebuilding FROM (
   SELECT p, r.* FROM unnest(ARRAY['[2025-02-01,2025-04-01)', '(,)']::daterange[]) p, tthc.report('H22', p) r
   EXCEPT SELECT * FROM before) x;
