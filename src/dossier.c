@@ -57,6 +57,7 @@
 #include "utils/datum.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -242,7 +243,8 @@ get_text(Row *r, Col c)
 /*
  * map_columns: attribute numbers by name; columns from `nrequired` on may
  * be missing (0), as in a database not yet updated to the version that
- * added them.
+ * added them.  The map is kept until a relcache invalidation of the table
+ * (dossier_relcache_cb).
  */
 static void
 map_columns(TupleDesc desc, Oid relid, int ncols, int nrequired,
@@ -765,6 +767,20 @@ assign_warn_before(const char *newval, void *extra)
 		warn_before = *(TimeLimit *) extra;
 }
 
+/*
+ * dossier_relcache_cb: a change to the dossier table or the event log (a
+ * column dropped, added or renamed) makes their column maps stale; they are
+ * looked up again by name at the next write.
+ */
+static void
+dossier_relcache_cb(Datum arg, Oid relid)
+{
+	if (!OidIsValid(relid) || relid == dossier_map.relid)
+		dossier_map.relid = InvalidOid;
+	if (!OidIsValid(relid) || relid == event_map.relid)
+		event_map.relid = InvalidOid;
+}
+
 void
 DossierInit(void)
 {
@@ -797,6 +813,7 @@ DossierInit(void)
 							 GUC_NOT_IN_SAMPLE | GUC_NO_SHOW_ALL, NULL, NULL, NULL);
 	RegisterXactCallback(dossier_xact_cb, NULL);
 	RegisterSubXactCallback(dossier_subxact_cb, NULL);
+	CacheRegisterRelcacheCallback(dossier_relcache_cb, (Datum) 0);
 }
 
 /* ---------- the clock ---------- */
@@ -1739,8 +1756,9 @@ tthc_dossier_guard(PG_FUNCTION_ARGS)
 		RV(&row, C_EVENT_SEQ) = Int32GetDatum(seq + nev);
 		if (hashed)
 		{
+			/* NULL when the log has lost its hash column: no chain */
 			RV(&row, C_EVENT_HASH) = PointerGetDatum(last);
-			RN(&row, C_EVENT_HASH) = false;
+			RN(&row, C_EVENT_HASH) = (last == NULL);
 		}
 	}
 	if (report_begin())
@@ -1770,7 +1788,7 @@ tthc_dossier_counted(PG_FUNCTION_ARGS)
 {
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "tthc_dossier_counted: not called by trigger manager");
-	report_store(((TriggerData *) fcinfo->context)->tg_relation->rd_rel->relowner);
+	report_store();
 	return PointerGetDatum(NULL);
 }
 

@@ -54,5 +54,16 @@ SELECT count(*) AS wrong_suffix FROM tthc.track('H22.01-260302-0001', '0122');
 SELECT count(*) AS too_short FROM tthc.track('H22.01-260302-0001', '21');
 SELECT count(*) AS no_such_dossier FROM tthc.track('H22.01-260302-9999', '0121');
 
+-- a log whose hash column an owner dropped (the log's schema is the
+-- owner's to change): writes go on, unchained, with a NULL chain head; in
+-- this session (whose column map was made before) and in a new one
+ALTER TABLE tthc.dossier_event DROP COLUMN hash;
+SELECT (tthc.transition('H22.01-260302-0003', 'returned', '2026-03-04 09:00')).event_hash IS NULL AS unchained;
+\c tthc_audit
+SET TimeZone = 'Asia/Ho_Chi_Minh';
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_id)
+VALUES ('1.000001', 'H22.01', '2026-03-04 08:00', '022088001299') RETURNING code, event_seq, event_hash IS NULL AS unchained;
+SELECT count(*) AS events FROM tthc.dossier_event;
+
 \c contrib_regression
 DROP DATABASE tthc_audit;
