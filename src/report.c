@@ -8,18 +8,21 @@
  * reception, a resolution, a dossier entering or leaving the open, paused
  * or overdue stock, ...) into a hash in memory keyed by unit, procedure
  * version and local day.  The AFTER STATEMENT trigger tthc.dossier_counted
- * appends the sums as rows of tthc.report_delta, as the table's owner: one
- * row per key and statement, never an update, so concurrent writers never
- * wait for each other.  tthc.report_compact() (run by the background worker
- * after each sweep) folds the deltas into tthc.report_day; the report
- * functions read both, so they are exact at any moment.
+ * appends the sums as rows of tthc.report_delta (a heap insert, as the
+ * event log is written): one row per key and statement, never an update,
+ * so concurrent writers never wait for each other.  tthc.report_compact()
+ * (run by the background worker after each sweep) folds the deltas into
+ * tthc.report_day and tthc.report_month; the report functions read those
+ * and the deltas, so they are exact at any moment.
  */
 #include "postgres.h"
 
+#include "access/table.h"
+#include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
-#include "executor/spi.h"
+#include "executor/executor.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -48,9 +51,6 @@ typedef struct ReportEntry
 static MemoryContext ReportContext = NULL;
 static HTAB *Entries = NULL;
 static ReportEntry *last_entry = NULL;
-static SPIPlanPtr store_plan = NULL;
-
-#define NPARAMS (3 + NREPORT_MEASURES + 1)
 
 /*
  * report_begin: whether this database keeps the aggregates (it does from
@@ -155,28 +155,35 @@ report_add_work(const char *unit, const ProcedureVersion *v, DateADT day, int64 
 }
 
 /*
- * report_store: append the statement's sums to tthc.report_delta, as the
- * table's owner (clients need no grant), and forget them.
+ * report_store: append the statement's sums to tthc.report_delta, and
+ * forget them.  A heap insert plus any index entries, as the event log is
+ * written (clients need no grant, and a statement pays no executor start-up
+ * for it).  The columns are those of tthc.report_day: unit, field, day, the
+ * measures in ReportMeasure order, resolved_work, then the rating counts,
+ * which dossier writes leave at zero.
  */
 void
-report_store(Oid owner)
+report_store(void)
 {
 	HASH_SEQ_STATUS it;
 	ReportEntry *e;
-	bool		connected = false;
-	Oid			save_userid;
-	int			save_sec;
+	Relation	rel = NULL;
+	TupleDesc	desc = NULL;
+	EState	   *estate = NULL;
+	ResultRelInfo *rri = NULL;
+	TupleTableSlot *slot = NULL;
+	Datum	   *v = NULL;
+	bool	   *n = NULL;
 
 	if (Entries == NULL)
 		return;
-	GetUserIdAndSecContext(&save_userid, &save_sec);
-	SetUserIdAndSecContext(owner, save_sec | SECURITY_LOCAL_USERID_CHANGE);
 	hash_seq_init(&it, Entries);
 	while ((e = hash_seq_search(&it)) != NULL)
 	{
-		Datum		args[NPARAMS];
 		bool		zero = (e->work == 0);
 		Interval   *work;
+		HeapTuple	tup;
+		int			col;
 
 		if (!e->dirty)
 			continue;
@@ -184,50 +191,61 @@ report_store(Oid owner)
 			zero = zero && e->m[i] == 0;
 		if (zero)
 			continue;			/* changes that cancelled out */
-		if (!connected)
+		if (rel == NULL)
 		{
-			if (SPI_connect() != SPI_OK_CONNECT)
-				elog(ERROR, "SPI_connect failed");
-			connected = true;
-			if (store_plan == NULL)
-			{
-				Oid			types[NPARAMS];
-				StringInfoData sql;
-				SPIPlanPtr	p;
+			Oid			nsp = get_namespace_oid("tthc", false);
 
-				initStringInfo(&sql);
-				appendStringInfoString(&sql, "INSERT INTO tthc.report_delta VALUES ($1, $2, $3");
-				types[0] = TEXTOID;
-				types[1] = TEXTOID;
-				types[2] = DATEOID;
-				for (int i = 0; i < NREPORT_MEASURES; i++)
-				{
-					types[3 + i] = INT8OID;
-					appendStringInfo(&sql, ", $%d", 4 + i);
-				}
-				types[NPARAMS - 1] = INTERVALOID;
-				appendStringInfo(&sql, ", $%d)", NPARAMS);
-				p = SPI_prepare(sql.data, NPARAMS, types);
-				if (p == NULL)
-					elog(ERROR, "could not prepare \"%s\": %s", sql.data,
-						 SPI_result_code_string(SPI_result));
-				SPI_keepplan(p);
-				store_plan = p;
-			}
+			rel = table_open(get_relname_relid("report_delta", nsp), RowExclusiveLock);
+			desc = RelationGetDescr(rel);
+			if (desc->natts < 4 + NREPORT_MEASURES)
+				elog(ERROR, "tthc.report_delta has %d columns, expected at least %d",
+					 desc->natts, 4 + NREPORT_MEASURES);
+			estate = CreateExecutorState();
+			rri = makeNode(ResultRelInfo);
+			InitResultRelInfo(rri, rel, 1, NULL, 0);
+			ExecOpenIndices(rri, false);
+			slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
+			v = palloc(sizeof(Datum) * desc->natts);
+			n = palloc0(sizeof(bool) * desc->natts);
 		}
-		args[0] = CStringGetTextDatum(e->key.unit);
-		args[1] = CStringGetTextDatum(e->field);
-		args[2] = DateADTGetDatum(e->key.day);
-		for (int i = 0; i < NREPORT_MEASURES; i++)
-			args[3 + i] = Int64GetDatum(e->m[i]);
 		work = palloc0(sizeof(Interval));
 		work->time = e->work;
-		args[NPARAMS - 1] = IntervalPGetDatum(work);
-		if (SPI_execute_plan(store_plan, args, NULL, false, 0) != SPI_OK_INSERT)
-			elog(ERROR, "could not append to tthc.report_delta");
+		v[0] = CStringGetTextDatum(e->key.unit);
+		v[1] = CStringGetTextDatum(e->field);
+		v[2] = DateADTGetDatum(e->key.day);
+		for (col = 3; col < desc->natts; col++)
+		{
+			Form_pg_attribute att = TupleDescAttr(desc, col);
+			int			m = col - 3;
+
+			if (att->attisdropped)
+			{
+				n[col] = true;
+				continue;
+			}
+			if (m < NREPORT_MEASURES && att->atttypid == INT8OID)
+				v[col] = Int64GetDatum(e->m[m]);
+			else if (m == NREPORT_MEASURES && att->atttypid == INTERVALOID)
+				v[col] = IntervalPGetDatum(work);
+			else if (m > NREPORT_MEASURES && att->atttypid == INT8OID)
+				v[col] = Int64GetDatum(0);
+			else
+				elog(ERROR, "unexpected column \"%s\" in tthc.report_delta", NameStr(att->attname));
+		}
+		tup = heap_form_tuple(desc, v, n);
+		ExecStoreHeapTuple(tup, slot, false);
+		simple_table_tuple_insert(rel, slot);
+		if (rri->ri_NumIndices > 0)
+			ExecInsertIndexTuples(rri, slot, estate, false, false, NULL, NIL);
+		ExecClearTuple(slot);
+		heap_freetuple(tup);
 	}
-	if (connected)
-		SPI_finish();
-	SetUserIdAndSecContext(save_userid, save_sec);
+	if (rel != NULL)
+	{
+		ExecCloseIndices(rri);
+		ExecDropSingleTupleTableSlot(slot);
+		FreeExecutorState(estate);
+		table_close(rel, NoLock);
+	}
 	report_forget();
 }

@@ -42,7 +42,7 @@ extern void report_add(const char *unit, const ProcedureVersion *v, DateADT day,
 					   ReportMeasure m, int64 delta);
 extern void report_add_work(const char *unit, const ProcedureVersion *v, DateADT day,
 							int64 usec);
-extern void report_store(Oid owner);
+extern void report_store(void);
 extern bool report_pending(void);
 extern void report_forget(void);
 
