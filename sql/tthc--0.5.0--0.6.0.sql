@@ -1,6 +1,13 @@
 -- sql/tthc--0.5.0--0.6.0.sql
 \echo Use "ALTER EXTENSION tthc UPDATE TO '0.6.0'" to load this file. \quit
 
+-- No fold may run while the months are added up from the days: a 0.5.0
+-- report_compact() committing in between would fold deltas into the days
+-- and never into the months.  Sweeps wait or skip (their lease), and any
+-- other fold waits on report_day until this update commits.
+SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('tthc.sweep'));
+LOCK TABLE tthc.report_day IN EXCLUSIVE MODE;
+
 -- ===================================================================
 -- Report sums per month: a report reads whole months as month rows and
 -- only the days of a period's partial months as day rows, so its cost no
@@ -67,7 +74,8 @@ DECLARE
 BEGIN
   -- writers wait while the sums are rebuilt
   LOCK TABLE tthc.dossier, tthc.rating IN SHARE MODE;
-  LOCK TABLE tthc.report_day, tthc.report_month, tthc.report_delta IN EXCLUSIVE MODE;
+  -- in the order a fold takes them: the deltas first
+  LOCK TABLE tthc.report_delta, tthc.report_day, tthc.report_month IN EXCLUSIVE MODE;
   DELETE FROM tthc.report_delta;
   DELETE FROM tthc.report_day;
   DELETE FROM tthc.report_month;
@@ -187,10 +195,13 @@ COMMENT ON FUNCTION tthc.report_rebuild() IS
 -- whole months (empty when lo and hi fall in one month).
 CREATE FUNCTION tthc.report_months(lo date, hi date, OUT lo_month date, OUT whole_from date, OUT whole_to date)
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT date_trunc('month', lo::timestamp)::date,
-         CASE WHEN lo = date_trunc('month', lo::timestamp)::date THEN lo
-              ELSE (date_trunc('month', lo::timestamp) + interval '1 month')::date END,
-         date_trunc('month', hi::timestamp)::date
+  -- date arithmetic only (a timestamp would not hold every date); an
+  -- infinite bound stays as it is
+  SELECT m.lo_month,
+         CASE WHEN m.lo_month = lo THEN lo
+              ELSE (m.lo_month + 31) - (extract(day FROM m.lo_month + 31)::int - 1) END,
+         CASE WHEN isfinite(hi) THEN hi - (extract(day FROM hi)::int - 1) ELSE hi END
+  FROM (SELECT CASE WHEN isfinite(lo) THEN lo - (extract(day FROM lo)::int - 1) ELSE lo END AS lo_month) m
 $$;
 COMMENT ON FUNCTION tthc.report_months(date, date) IS
   'The month holding lo, and the whole months [whole_from, whole_to) of the period [lo, hi)';

@@ -284,7 +284,8 @@ CREATE TEMP TABLE periods (p daterange PRIMARY KEY);
 INSERT INTO periods
 VALUES ('[2025-01-01,2025-02-01)'), ('[2025-02-01,2025-04-01)'), ('[2025-03-17,2025-03-18)'),
        ('[2025-04-01,2025-07-01)'), ('[2025-06-30,)'), ('(,2025-05-15)'), ('(,)'),
-       ('[2025-02-10,2025-05-20)'), ('[2025-02-15,2025-03-10)'), ('[2025-03-05,2025-03-25)');
+       ('[2025-02-10,2025-05-20)'), ('[2025-02-10,2025-04-01)'), ('[2025-02-15,2025-03-10)'),
+       ('[2025-03-05,2025-03-25)');
 SELECT p AS period, count(d.*) AS differences,
        (SELECT count(*) FROM tthc.report('H22', p) WHERE level = 'field') AS rows,
        (SELECT received FROM tthc.report('H22', p) WHERE level = 'total') AS received,
