@@ -57,9 +57,10 @@ SELECT 'Thời gian giải quyết trung bình / average working time to resolve
        || to_char(extract(epoch FROM avg_work) / 3600, 'FM990.0') || ' working hours ('
        || to_char(extract(epoch FROM avg_work) / 3600 / 8, 'FM990.0') || ' working days of 8 h)' AS " "
 FROM rep WHERE level = 'total';
-\echo '   (tthc.report answered in' :report_ms 'ms, from the per-day sums the trigger keeps)'
+\echo '   (tthc.report answered in' :report_ms 'ms, from the per-month and per-day sums the trigger keeps)'
 SELECT count(*) FILTER (WHERE status = 'submitted') AS "chờ tiếp nhận / submitted online, not yet accepted",
-       count(*) FILTER (WHERE apologies > 0) AS "có văn bản xin lỗi / with an apology (form 04)"
+       count(*) FILTER (WHERE apologies > 0) AS "có văn bản xin lỗi / with an apology (form 04)",
+       count(*) FILTER (WHERE receiving_unit <> handling_unit) AS "phi địa giới / received at another centre"
 FROM period;
 
 \echo '━━ 2. Chỉ số QĐ 766 / The QĐ 766 ratios: tthc.indicators_766 ━━'

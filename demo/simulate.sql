@@ -19,7 +19,8 @@ SET client_min_messages = warning;
 CREATE TABLE demo.plan (
   grp          int NOT NULL,
   id           int NOT NULL,
-  unit         text NOT NULL,
+  unit         text NOT NULL,          -- the handling unit: the applicant's commune
+  receiving_unit text NOT NULL,        -- where it was received (another commune: boundary-free)
   procedure    text NOT NULL,
   channel      smallint NOT NULL,
   received_at  timestamptz NOT NULL,   -- for refused ones: when the officer looked at it
@@ -191,7 +192,7 @@ DECLARE
   m  record;
   n_plan bigint; n_ins bigint := 0; n_ev bigint := 0; n_ok bigint := 0; n bigint;
   w_all numeric; w_grp numeric;
-  cdf_c float8[]; codes_c text[]; cdf_p float8[]; codes_p text[];
+  cdf_c float8[]; codes_c text[]; cdf_p float8[]; codes_p text[]; communes text[];
   cutoff timestamptz := now() - interval '1 minute';
 BEGIN
   PERFORM setseed(g / 10.0);
@@ -205,8 +206,18 @@ BEGIN
     FROM (SELECT code, sum(popularity) OVER (ORDER BY code) / sum(popularity) OVER () AS c FROM demo.catalogue WHERE level = 'province') s;
 
   -- the plan: receptions on working days, Monday peaks, more in the morning
-  INSERT INTO demo.plan (grp, id, unit, procedure, channel, received_at, submitted_at, refuse, applicant, applicant_id)
+  SELECT array_agg(code ORDER BY code) INTO communes FROM demo.commune WHERE grp = g;
+  -- boundary-free (phi địa giới, from 1/7/2025): one in five applicants who
+  -- come in person for a commune procedure (all are on the province's list)
+  -- hand it in at another centre of the group, which receives and numbers
+  -- it; their own commune handles it
+  INSERT INTO demo.plan (grp, id, unit, receiving_unit, procedure, channel, received_at, submitted_at, refuse,
+                         applicant, applicant_id)
   SELECT g, row_number() OVER (ORDER BY r.at), r.unit,
+         CASE WHEN r.unit <> 'H22' AND r.channel = 1 AND r.at >= timestamptz '2025-07-01 00:00+07' AND random() < 0.2
+              THEN communes[1 + (array_position(communes, r.unit)
+                                 + floor(random() * (array_length(communes, 1) - 1))::int) % array_length(communes, 1)]
+              ELSE r.unit END,
          CASE WHEN r.unit = 'H22' THEN codes_p[1 + width_bucket(r.u1, cdf_p)] ELSE codes_c[1 + width_bucket(r.u1, cdf_c)] END,
          r.channel, r.at,
          CASE WHEN r.refuse THEN r.at - interval '20 hours' * random() END,
@@ -245,7 +256,7 @@ BEGIN
       INSERT INTO tthc.dossier (procedure_code, receiving_unit, handling_unit, channel, status, submitted_at, received_at,
                                 applicant_name, applicant_id, applicant_phone, applicant_address,
                                 payment, digitised, result_electronic)
-      SELECT p.procedure, p.unit, p.unit, p.channel, CASE WHEN p.refuse THEN 'submitted' ELSE 'received' END::tthc.dossier_status,
+      SELECT p.procedure, p.receiving_unit, p.unit, p.channel, CASE WHEN p.refuse THEN 'submitted' ELSE 'received' END::tthc.dossier_status,
              date_trunc('second', CASE WHEN p.refuse THEN p.submitted_at WHEN p.channel = 2 THEN p.received_at - interval '30 hours' * random() ^ 3 END),
              CASE WHEN NOT p.refuse THEN p.received_at END,
              p.applicant, p.applicant_id, '09' || lpad((floor(random() * 1e8))::int::text, 8, '0'),
