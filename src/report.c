@@ -32,17 +32,23 @@
 
 #include "report.h"
 
+/*
+ * Sums are kept per unit, field and day.  A field is named by the first
+ * procedure version of the statement that has it (its representative; 0
+ * for none), so the versions of one field, often many, share one entry and
+ * one delta row, and the key stays a fixed-size blob.
+ */
 typedef struct ReportKey
 {
 	char		unit[CATALOG_KEYLEN];
-	int64		version;
+	int64		field_rep;
 	DateADT		day;
 } ReportKey;
 
 typedef struct ReportEntry
 {
 	ReportKey	key;
-	char	   *field;			/* "" when the procedure has none */
+	const char *field;			/* "" when the procedure has none */
 	bool		dirty;
 	int64		m[NREPORT_MEASURES];
 	int64		work;			/* working time to resolve, usec */
@@ -51,6 +57,18 @@ typedef struct ReportEntry
 static MemoryContext ReportContext = NULL;
 static HTAB *Entries = NULL;
 static ReportEntry *last_entry = NULL;
+
+typedef struct FieldRep
+{
+	int64		version;		/* hash key */
+	int64		rep;
+	const char *field;
+} FieldRep;
+
+static HTAB *Reps = NULL;		/* version id -> its field's representative */
+static FieldRep **fields = NULL;	/* the representatives, one per field */
+static int	nfields = 0;
+static const FieldRep *last_rep = NULL;
 
 /*
  * report_begin: whether this database keeps the aggregates (it does from
@@ -74,6 +92,10 @@ report_forget(void)
 		MemoryContextReset(ReportContext);
 	Entries = NULL;
 	last_entry = NULL;
+	Reps = NULL;
+	fields = NULL;
+	nfields = 0;
+	last_rep = NULL;
 }
 
 bool
@@ -94,23 +116,79 @@ report_pending(void)
 	return false;
 }
 
+static void
+report_context(void)
+{
+	if (ReportContext == NULL)
+		ReportContext = AllocSetContextCreate(TopMemoryContext, "tthc report aggregates",
+											  ALLOCSET_DEFAULT_SIZES);
+}
+
+/*
+ * field_rep: the representative of a version's field (see ReportKey); a
+ * version met for the first time is compared with the fields seen so far.
+ */
+static const FieldRep *
+field_rep(const ProcedureVersion *v)
+{
+	static const FieldRep none = {0, 0, ""};
+	FieldRep   *r;
+	bool		found;
+
+	if (v == NULL || v->field == NULL || v->field[0] == '\0')
+		return &none;
+	if (last_rep != NULL && last_rep->version == v->id)
+		return last_rep;
+	if (Reps == NULL)
+	{
+		HASHCTL		ctl;
+
+		report_context();
+		ctl.keysize = sizeof(int64);
+		ctl.entrysize = sizeof(FieldRep);
+		ctl.hcxt = ReportContext;
+		Reps = hash_create("tthc report fields", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	r = hash_search(Reps, &v->id, HASH_ENTER, &found);
+	if (!found)
+	{
+		r->rep = 0;
+		for (int i = 0; i < nfields; i++)
+			if (strcmp(fields[i]->field, v->field) == 0)
+			{
+				r->rep = fields[i]->rep;
+				r->field = fields[i]->field;
+				break;
+			}
+		if (r->rep == 0)
+		{
+			r->rep = v->id;
+			r->field = MemoryContextStrdup(ReportContext, v->field);
+			fields = fields == NULL ? MemoryContextAlloc(ReportContext, sizeof(FieldRep *) * 8)
+				: (nfields % 8 == 0 ? repalloc(fields, sizeof(FieldRep *) * (nfields + 8)) : fields);
+			fields[nfields++] = r;
+		}
+	}
+	last_rep = r;
+	return r;
+}
+
 static ReportEntry *
 entry_for(const char *unit, const ProcedureVersion *v, DateADT day)
 {
 	ReportKey	key;
 	bool		found;
 	ReportEntry *e;
+	const FieldRep *f = field_rep(v);
 
 	if (last_entry != NULL && last_entry->key.day == day &&
-		last_entry->key.version == (v ? v->id : 0) && strcmp(last_entry->key.unit, unit) == 0)
+		last_entry->key.field_rep == f->rep && strcmp(last_entry->key.unit, unit) == 0)
 		return last_entry;
 	if (Entries == NULL)
 	{
 		HASHCTL		ctl;
 
-		if (ReportContext == NULL)
-			ReportContext = AllocSetContextCreate(TopMemoryContext, "tthc report aggregates",
-												  ALLOCSET_DEFAULT_SIZES);
+		report_context();
 		ctl.keysize = sizeof(ReportKey);
 		ctl.entrysize = sizeof(ReportEntry);
 		ctl.hcxt = ReportContext;
@@ -119,7 +197,7 @@ entry_for(const char *unit, const ProcedureVersion *v, DateADT day)
 	}
 	memset(&key, 0, sizeof(key));
 	strlcpy(key.unit, unit, CATALOG_KEYLEN);
-	key.version = v ? v->id : 0;
+	key.field_rep = f->rep;
 	key.day = day;
 	e = hash_search(Entries, &key, HASH_ENTER, &found);
 	if (!found)
@@ -127,7 +205,7 @@ entry_for(const char *unit, const ProcedureVersion *v, DateADT day)
 		memset(e->m, 0, sizeof(e->m));
 		e->work = 0;
 		e->dirty = false;
-		e->field = MemoryContextStrdup(ReportContext, v && v->field ? v->field : "");
+		e->field = f->field;
 	}
 	last_entry = e;
 	return e;
