@@ -30,9 +30,9 @@
 #   SWEEP_RUNS     sweep: timed runs per size (default 5)
 #   REPORT_SCALE   report: dossiers received in the year (default 10000000)
 #   REPORT_RUNS    report: timed rounds after one warm-up (default 5)
-# Takes ~30 minutes with the defaults on 2 cores: ~8 for calendar, receive, flow
-# and sweep (4 of them loading 10 M dossiers), ~20 for report (~6 loading 10 M
-# dossiers and 31 M events, ~8 in report_rebuild(), ~4 in the hand-written
+# Takes ~25 minutes with the defaults on 2 cores: ~8 for calendar, receive, flow
+# and sweep (4 of them loading 10 M dossiers), ~17 for report (~4 loading 10 M
+# dossiers and 31 M events, ~6 in report_rebuild(), ~6 in the hand-written
 # reports, ~20 GB of disk at its peak); e.g. RECEIVE_ROWS=100000 FLOW_SECONDS=5
 # SWEEP_SCALE=1000000 REPORT_SCALE=1000000 for ~4 minutes.
 set -euo pipefail
