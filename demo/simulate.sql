@@ -56,6 +56,12 @@ CREATE FUNCTION demo.person_name(r float8, s float8, t float8) RETURNS text LANG
                    'Nam','Nga','Phương','Quân','Sơn','Thảo','Trang','Tuấn','Vy','Yến'])[1 + floor(t * 26)::int]
 $$;
 
+-- How late a centre runs compared with the others: a fixed factor per unit
+-- code, from 0.3 to 2.0, skewed so that a few centres are much slower
+CREATE FUNCTION demo.slowness(unit text) RETURNS float8 LANGUAGE sql IMMUTABLE AS $$
+  SELECT 0.3 + 1.7 * ((abs(hashtext(unit)) % 1000) / 1000.0) ^ 3
+$$;
+
 -- The events of one received dossier, from its real reception and deadline.
 -- All times are computed on the working-time clock of the national calendar
 -- (every unit of the demo uses 'vn'), so they fall in office hours.
@@ -116,7 +122,7 @@ BEGIN
   IF stuck THEN RETURN; END IF;
 
   wl := tthc.working_time_between(cur, due);
-  late := random() < CASE WHEN supp THEN 0.25 ELSE 0.05 END;
+  late := random() < CASE WHEN supp THEN 0.10 ELSE 0.02 END * demo.slowness(d.handling_unit);
   IF apol AND wl >= interval '24 hours' THEN
     -- an apology one to two working days before the deadline, then late but before the promised date
     t := tthc.add_working_time(due, -(interval '9 hours' + interval '8 hours' * random()));
