@@ -16,6 +16,8 @@
 #              on a province-year of 10 M dossiers against the same report by
 #              hand (GROUP BY over tthc.dossier) and count(*) over the dossiers;
 #              also times tthc.report_rebuild() once after the bulk load
+#   track      test/bench/track.sql: tthc.track() with a right ID suffix against
+#              wrong ones and unknown codes (a wrong guess is no faster)
 # Settings (environment):
 #   BENCH_ONLY     comma-separated subset of the above (default: all)
 #   BENCH_RUNS     calendar: timed rounds per query, after one warm-up (default 5)
@@ -30,6 +32,7 @@
 #   SWEEP_RUNS     sweep: timed runs per size (default 5)
 #   REPORT_SCALE   report: dossiers received in the year (default 10000000)
 #   REPORT_RUNS    report: timed rounds after one warm-up (default 5)
+#   TRACK_CALLS    track: calls per kind and round (default 20000)
 # Takes ~25 minutes with the defaults on 2 cores: ~8 for calendar, receive, flow
 # and sweep (4 of them loading 10 M dossiers), ~17 for report (~4 loading 10 M
 # dossiers and 31 M events, ~6 in report_rebuild(), ~6 in the hand-written
@@ -41,10 +44,10 @@ top=$(pwd)
 # shellcheck source=scripts/cluster.sh
 . scripts/cluster.sh
 
-only=",${BENCH_ONLY:-calendar,receive,flow,sweep,report},"
+only=",${BENCH_ONLY:-calendar,receive,flow,sweep,report,track},"
 wants() { [[ $only == *",$1,"* ]]; }
 for b in ${only//,/ }; do
-  case $b in calendar|receive|flow|sweep|report) ;; *) echo "bench: unknown benchmark in BENCH_ONLY: $b" >&2; exit 1 ;; esac
+  case $b in calendar|receive|flow|sweep|report|track) ;; *) echo "bench: unknown benchmark in BENCH_ONLY: $b" >&2; exit 1 ;; esac
 done
 
 baseline="$(cd .. && pwd)/shared/bench/baseline.sql"
@@ -219,6 +222,19 @@ if wants report; then
   summary+=("$(printf '  %-60s %8s' "report_rebuild() once, $(field day_rows "$r") rows in tthc.report_day" \
     "$(field rebuild_s "$r") s")")
   drop_db bench_report
+fi
+
+if wants track; then
+  echo
+  echo "== track: tthc.track() with right and wrong ID suffixes and unknown codes (test/bench/track.sql)"
+  fresh_db bench_track
+  out=$(psql_run -d bench_track -v calls="${TRACK_CALLS:-20000}" -f test/bench/track.sql)
+  check "$out"
+  r=$(grep '^RESULT track' <<<"$out")
+  summary+=("$(printf '  %-60s %8s  %-9s %s' \
+    "track(), min_time $(field min_time "$r"): fastest wrong guess / right (raw $(field raw_wrong_vs_right "$r")x)" \
+    "$(field wrong_vs_right "$r")x" ">= 0.99x" "${r##* }")")
+  drop_db bench_track
 fi
 
 echo

@@ -321,6 +321,38 @@ BEGIN
 END $$;
 
 -- ===================================================================
+-- Public tracking takes the same time, found or not
+-- ===================================================================
+
+CREATE FUNCTION tthc.track_wait(started timestamptz) RETURNS void
+  AS 'MODULE_PATHNAME', 'tthc_track_wait' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION tthc.track_wait(timestamptz) IS
+  'Sleeps until tthc.track_min_time has passed since a moment (tthc.track ends with it)';
+
+CREATE OR REPLACE FUNCTION tthc.track(code text, id_suffix text)
+  RETURNS TABLE (status tthc.dossier_status, received_at timestamptz, due_at timestamptz,
+                 promised_at timestamptz, finished_at timestamptz)
+  LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  started timestamptz := clock_timestamp();
+  d record;
+  ok boolean;
+BEGIN
+  -- the same work whether the code exists and whether the suffix matches,
+  -- and then a wait to tthc.track_min_time: the caller's clock learns
+  -- nothing, and guessing a suffix takes at least that long per guess
+  SELECT x.status, x.received_at, x.due_at, x.promised_at, x.finished_at, coalesce(x.applicant_id, '') AS aid
+    INTO d FROM tthc.dossier x WHERE x.code = track.code;
+  ok := length(coalesce(id_suffix, '')) >= 4
+        AND md5(right(coalesce(d.aid, ''), length(id_suffix))) = md5(id_suffix)
+        AND d.aid <> '';
+  RETURN QUERY SELECT d.status, d.received_at, d.due_at, d.promised_at, d.finished_at WHERE ok;
+  PERFORM tthc.track_wait(started);
+END $$;
+COMMENT ON FUNCTION tthc.track(text, text) IS
+  'Status and appointment of a dossier for its applicant: the last 4 or more characters of the applicant''s ID must match; nothing otherwise, in the same time (tthc.track_min_time)';
+
+-- ===================================================================
 -- Privileges
 -- ===================================================================
 

@@ -48,6 +48,8 @@
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "pgstat.h"
+#include "storage/latch.h"
 #include "tcop/pquery.h"
 #include "utils/acl.h"
 #include "lib/stringinfo.h"
@@ -63,6 +65,7 @@
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
+#include "utils/wait_event.h"
 
 #include "calendar.h"
 #include "catalog.h"
@@ -91,6 +94,7 @@ static char *warn_before_str = NULL;
 static TimeLimit warn_before = {TL_WORKING_DAYS, 1000};
 static bool recompute = false;
 static int	backdate_tolerance = 600;	/* seconds */
+static int	track_min_time = 20;	/* milliseconds */
 static char *event_time_str = NULL;
 
 /* ---------- the columns of tthc.dossier the trigger knows ---------- */
@@ -802,6 +806,11 @@ DossierInit(void)
 							"How far before now an event may be dated by anyone but tthc_admin.",
 							"Backfilling older events takes membership of tthc_admin.",
 							&backdate_tolerance, 600, 0, 7 * 24 * 3600, PGC_SUSET, GUC_UNIT_S,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("tthc.track_min_time",
+							"How long every call of tthc.track takes at the least.",
+							"Hides from the caller's clock whether the code exists and how much of the ID suffix was right, and slows down guessing.",
+							&track_min_time, 20, 0, 10000, PGC_SUSET, GUC_UNIT_MS,
 							NULL, NULL, NULL);
 	DefineCustomStringVariable("tthc.event_time",
 							   "Set by tthc.transition and tthc.apologize: the time of the change they make.",
@@ -1944,4 +1953,39 @@ tthc_warn_before_work(PG_FUNCTION_ARGS)
 
 	iv->time = limit_usec(cal, &warn_before);
 	PG_RETURN_INTERVAL_P(iv);
+}
+
+/*
+ * tthc_track_wait: sleep until tthc.track_min_time has passed since
+ * `started`, the moment tthc.track began.  Every call then takes the same
+ * time whatever it found, to the microsecond (a sleep rounded to whole
+ * milliseconds would let the work's duration show through the rounding).
+ * In C, so that the setting is the library's (PGC_SUSET) and not a
+ * placeholder a client set before the library was loaded.
+ */
+PG_FUNCTION_INFO_V1(tthc_track_wait);
+Datum
+tthc_track_wait(PG_FUNCTION_ARGS)
+{
+	TimestampTz until = TimestampTzPlusMilliseconds(PG_GETARG_TIMESTAMPTZ(0), track_min_time);
+
+	for (;;)
+	{
+		TimestampTz now = GetCurrentTimestamp();
+		int64		left = until - now;
+
+		CHECK_FOR_INTERRUPTS();
+		if (left <= 0)
+			break;
+		if (left > 2000)
+		{
+			/* most of it on the latch (interruptible), the rest below */
+			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+							 (left - 1000) / 1000, PG_WAIT_EXTENSION);
+			ResetLatch(MyLatch);
+		}
+		else
+			pg_usleep(left);
+	}
+	PG_RETURN_VOID();
 }

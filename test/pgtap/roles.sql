@@ -2,7 +2,7 @@
 BEGIN;
 SET search_path = public, tthc;
 SET TimeZone = 'Asia/Ho_Chi_Minh';
-SELECT plan(43);
+SELECT plan(45);
 
 SELECT has_role('tthc_admin');
 SELECT has_role('tthc_officer');
@@ -103,6 +103,10 @@ RESET ROLE;
 -- the public tracking function: nothing without the right suffix
 SELECT is((SELECT status::text FROM tthc.track('R02-260302-0001', '5678')), 'received', 'tracking with the ID suffix');
 SELECT is((SELECT count(*)::int FROM tthc.track('R02-260302-0001', '5679')), 0, 'nothing with a wrong suffix');
+SELECT is(current_setting('tthc.track_min_time'), '20ms', 'every tracking call takes 20 ms at the least');
+SET ROLE tap_reader;
+SELECT throws_ok($$SET tthc.track_min_time = 0$$, '42501', NULL, 'which a client cannot shorten');
+RESET ROLE;
 
 SELECT * FROM finish();
 ROLLBACK;
