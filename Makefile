@@ -24,6 +24,9 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS tracks no header dependencies: rebuild every object when a header changes
+$(OBJS): $(wildcard src/*.h)
+
 .PHONY: demo test bench bootstrap
 bootstrap:
 	@scripts/bootstrap.sh

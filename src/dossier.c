@@ -70,6 +70,7 @@
 #include "calendar.h"
 #include "catalog.h"
 #include "dossier.h"
+#include "pending.h"
 #include "report.h"
 #include "time_limit.h"
 #include "transitions.h"
@@ -520,12 +521,27 @@ static SPIPlanPtr counter_take_plan = NULL;
 static SPIPlanPtr counter_raise_plan = NULL;
 static SPIPlanPtr counter_store_plan = NULL;
 
+/* the subtransactions that changed the numbers in memory (pending.h) */
+static PendingSubs counters_pending;
+
+static void
+counters_check(void)
+{
+	if (counters_pending.broken)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TRANSACTION_STATE),
+				 errmsg("a subtransaction rolled back dossier numbers in the middle of a statement that numbered other dossiers"),
+				 errdetail("The numbers kept and the numbers rolled back cannot be told apart: one could be given twice."),
+				 errhint("Catch errors around whole statements that write dossiers, not inside one.")));
+}
+
 static void
 counters_forget(void)
 {
 	if (CounterContext != NULL)
 		MemoryContextReset(CounterContext);
 	Counters = NULL;
+	pending_forgotten(&counters_pending);
 }
 
 static CounterEntry *
@@ -591,10 +607,12 @@ static int32
 counter_next(const char *unit, DateADT day, int32 raise_to, Oid owner)
 {
 	bool		found;
-	CounterEntry *e = counter_entry(unit, day, &found);
+	CounterEntry *e;
 	Oid			save_userid;
 	int			save_sec;
-
+	counters_check();
+	pending_changed(&counters_pending);
+	e = counter_entry(unit, day, &found);
 	if (found)
 	{
 		if (raise_to > 0)
@@ -631,7 +649,8 @@ counter_next(const char *unit, DateADT day, int32 raise_to, Oid owner)
 	}
 	PG_CATCH();
 	{
-		counters_forget();
+		/* the entry never got its number: drop it, keep the others */
+		(void) hash_search(Counters, &e->key, HASH_REMOVE, NULL);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
@@ -650,6 +669,7 @@ counters_store(Oid owner)
 	Oid			save_userid;
 	int			save_sec;
 
+	counters_check();
 	if (Counters == NULL)
 		return;
 	GetUserIdAndSecContext(&save_userid, &save_sec);
@@ -672,12 +692,18 @@ counters_store(Oid owner)
 	if (connected)
 		SPI_finish();
 	SetUserIdAndSecContext(save_userid, save_sec);
+	pending_flushed(&counters_pending);
 	counters_forget();
 }
 
 static void
 dossier_xact_cb(XactEvent event, void *arg)
 {
+	if (event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PRE_PREPARE)
+	{
+		report_check();
+		counters_check();
+	}
 	if (event == XACT_EVENT_PRE_COMMIT && report_pending())
 		ereport(ERROR,
 				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
@@ -703,7 +729,8 @@ dossier_xact_cb(XactEvent event, void *arg)
 		event == XACT_EVENT_COMMIT || event == XACT_EVENT_PREPARE)
 	{
 		counters_forget();
-		report_forget();
+		pending_xact_end(&counters_pending);
+		report_xact_end();
 	}
 }
 
@@ -713,8 +740,9 @@ dossier_subxact_cb(SubXactEvent event, SubTransactionId mySubid,
 {
 	if (event == SUBXACT_EVENT_ABORT_SUB)
 	{
-		counters_forget();
-		report_forget();
+		if (pending_subxact_abort(&counters_pending, mySubid) == PENDING_FORGET)
+			counters_forget();
+		report_subxact_abort(mySubid);
 	}
 }
 

@@ -7,7 +7,7 @@
  * trigger counts, for every row it writes, what the write changes (a
  * reception, a resolution, a dossier entering or leaving the open, paused
  * or overdue stock, ...) into a hash in memory keyed by unit, procedure
- * version and local day.  The AFTER STATEMENT trigger tthc.dossier_counted
+ * field and local day.  The AFTER STATEMENT trigger tthc.dossier_counted
  * appends the sums as rows of tthc.report_delta (a heap insert, as the
  * event log is written): one row per key and statement, never an update,
  * so concurrent writers never wait for each other.  tthc.report_compact()
@@ -30,6 +30,7 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+#include "pending.h"
 #include "report.h"
 
 /*
@@ -70,6 +71,41 @@ static FieldRep **fields = NULL;	/* the representatives, one per field */
 static int	nfields = 0;
 static const FieldRep *last_rep = NULL;
 
+/* the subtransactions that changed the sums in memory (pending.h) */
+static PendingSubs pending;
+
+void
+report_check(void)
+{
+	if (pending.broken)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TRANSACTION_STATE),
+				 errmsg("a subtransaction rolled back dossier changes in the middle of a statement that changed other dossiers"),
+				 errdetail("The report sums of the rows kept and of the rows rolled back cannot be told apart."),
+				 errhint("Catch errors around whole statements that write dossiers (as a call of tthc.transition is), not inside one.")));
+}
+
+static void
+note_change(void)
+{
+	report_check();
+	pending_changed(&pending);
+}
+
+void
+report_subxact_abort(SubTransactionId sub)
+{
+	if (pending_subxact_abort(&pending, sub) == PENDING_FORGET)
+		report_forget();
+}
+
+void
+report_xact_end(void)
+{
+	report_forget();
+	pending_xact_end(&pending);
+}
+
 /*
  * report_begin: whether this database keeps the aggregates (it does from
  * 0.5.0 on: tthc.report_delta exists).
@@ -96,6 +132,7 @@ report_forget(void)
 	fields = NULL;
 	nfields = 0;
 	last_rep = NULL;
+	pending_forgotten(&pending);
 }
 
 bool
@@ -104,6 +141,8 @@ report_pending(void)
 	HASH_SEQ_STATUS it;
 	ReportEntry *e;
 
+	if (pending.broken)
+		return true;
 	if (Entries == NULL)
 		return false;
 	hash_seq_init(&it, Entries);
@@ -218,6 +257,7 @@ report_add(const char *unit, const ProcedureVersion *v, DateADT day, ReportMeasu
 
 	if (delta == 0)
 		return;
+	note_change();
 	e = entry_for(unit, v, day);
 	e->m[m] += delta;
 	e->dirty = true;
@@ -226,8 +266,10 @@ report_add(const char *unit, const ProcedureVersion *v, DateADT day, ReportMeasu
 void
 report_add_work(const char *unit, const ProcedureVersion *v, DateADT day, int64 usec)
 {
-	ReportEntry *e = entry_for(unit, v, day);
+	ReportEntry *e;
 
+	note_change();
+	e = entry_for(unit, v, day);
 	e->work += usec;
 	e->dirty = true;
 }
@@ -253,6 +295,7 @@ report_store(void)
 	Datum	   *v = NULL;
 	bool	   *n = NULL;
 
+	report_check();
 	if (Entries == NULL)
 		return;
 	hash_seq_init(&it, Entries);
@@ -325,5 +368,6 @@ report_store(void)
 		FreeExecutorState(estate);
 		table_close(rel, NoLock);
 	}
+	pending_flushed(&pending);
 	report_forget();
 }

@@ -45,5 +45,8 @@ extern void report_add_work(const char *unit, const ProcedureVersion *v, DateADT
 extern void report_store(void);
 extern bool report_pending(void);
 extern void report_forget(void);
+extern void report_subxact_abort(SubTransactionId sub);
+extern void report_check(void);
+extern void report_xact_end(void);
 
 #endif							/* TTHC_REPORT_H */

@@ -386,5 +386,59 @@ SELECT count(*) AS changed FROM (
   SELECT p, r.* FROM unnest(ARRAY['[2025-02-01,2025-04-01)', '(,)']::daterange[]) p, tthc.report('H22', p) r
   EXCEPT SELECT * FROM before) x;
 
+-- A function called for each row that opens and rolls back a
+-- subtransaction of its own (a loader catching a parse error) takes nothing
+-- with it: every dossier of the statement is numbered without a gap and
+-- counted.  One that rolls back a nested dossier change after the
+-- statement's own rows were counted fails the statement (25000) instead of
+-- losing their sums; caught around the whole statement, everything of it
+-- rolls back and the transaction goes on.
+CREATE FUNCTION pg_temp.safe_int(t text) RETURNS int LANGUAGE plpgsql AS $$
+BEGIN RETURN t::int; EXCEPTION WHEN others THEN RETURN NULL; END $$;
+CREATE FUNCTION pg_temp.undone_move(c text) RETURNS smallint LANGUAGE plpgsql AS $$
+BEGIN
+  IF c IS NOT NULL THEN
+    BEGIN
+      PERFORM tthc.transition(c, 'processing', '2025-08-04 09:30');
+      RAISE EXCEPTION 'undone';
+    EXCEPTION WHEN raise_exception THEN NULL;
+    END;
+  END IF;
+  RETURN 1;
+END $$;
+CREATE TEMP TABLE before_sub AS SELECT * FROM tthc.report('H22', '[2025-08-01,2025-09-01)');
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, channel)
+SELECT '1.000001', 'H22.02', timestamptz '2025-08-04 08:00' + i * interval '1 minute',
+       coalesce(pg_temp.safe_int(CASE WHEN i = 2 THEN 'x' ELSE '1' END), 3)::smallint
+FROM generate_series(1, 4) i
+RETURNING code, channel;
+SELECT r.received - b.received AS counted, r.received_postal - b.received_postal AS counted_postal
+FROM tthc.report('H22', '[2025-08-01,2025-09-01)') r, before_sub b
+WHERE r.level = 'total' AND b.level = 'total';
+\set ON_ERROR_STOP 0
+\set VERBOSITY default
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, channel)
+SELECT '1.000001', 'H22.02', timestamptz '2025-08-04 09:00' + i * interval '1 minute',
+       pg_temp.undone_move(CASE WHEN i = 2 THEN 'H22.02-250804-0001' END)
+FROM generate_series(1, 3) i;
+\set VERBOSITY terse
+\set ON_ERROR_STOP 1
+BEGIN;
+DO $$ BEGIN
+  INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, channel)
+  SELECT '1.000001', 'H22.02', timestamptz '2025-08-04 09:00' + i * interval '1 minute',
+         pg_temp.undone_move(CASE WHEN i = 2 THEN 'H22.02-250804-0001' END)
+  FROM generate_series(1, 3) i;
+EXCEPTION WHEN invalid_transaction_state THEN RAISE NOTICE 'the statement rolled back';
+END $$;
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, channel)
+VALUES ('1.000001', 'H22.02', '2025-08-04 10:00', 1) RETURNING code;
+COMMIT;
+SELECT r.received - b.received AS counted, r.in_progress - b.in_progress AS open,
+       (SELECT status FROM tthc.dossier WHERE code = 'H22.02-250804-0001') AS first_status
+FROM tthc.report('H22', '[2025-08-01,2025-09-01)') r, before_sub b
+WHERE r.level = 'total' AND b.level = 'total';
+SELECT count(*) AS differences FROM pg_temp.differences('H22', '[2025-08-01,2025-09-01)');
+
 \c contrib_regression
 DROP DATABASE tthc_report;
