@@ -610,11 +610,12 @@ counter_next(const char *unit, DateADT day, int32 raise_to, Oid owner)
 	CounterEntry *e;
 	Oid			save_userid;
 	int			save_sec;
+
 	counters_check();
-	pending_changed(&counters_pending);
 	e = counter_entry(unit, day, &found);
 	if (found)
 	{
+		pending_changed(&counters_pending);
 		if (raise_to > 0)
 			e->last = Max(e->last, raise_to);
 		else
@@ -656,6 +657,7 @@ counter_next(const char *unit, DateADT day, int32 raise_to, Oid owner)
 	PG_END_TRY();
 	SetUserIdAndSecContext(save_userid, save_sec);
 	e->stored = e->last;
+	pending_changed(&counters_pending);
 	return raise_to > 0 ? raise_to : e->last;
 }
 
@@ -687,7 +689,6 @@ counters_store(Oid owner)
 										" WHERE unit OPERATOR(pg_catalog.=) $1"
 										" AND day OPERATOR(pg_catalog.=) $2 RETURNING last", 3),
 						   e->key.unit, e->key.day, e->last);
-		e->stored = e->last;
 	}
 	if (connected)
 		SPI_finish();
@@ -704,12 +705,12 @@ dossier_xact_cb(XactEvent event, void *arg)
 		report_check();
 		counters_check();
 	}
-	if (event == XACT_EVENT_PRE_COMMIT && report_pending())
+	if ((event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PRE_PREPARE) && report_pending())
 		ereport(ERROR,
 				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
 				 errmsg("report aggregates of dossier changes were not written"),
 				 errhint("The trigger dossier_counted on tthc.dossier must stay enabled.")));
-	if (event == XACT_EVENT_PRE_COMMIT && Counters != NULL)
+	if ((event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PRE_PREPARE) && Counters != NULL)
 	{
 		HASH_SEQ_STATUS it;
 		CounterEntry *e;
@@ -738,6 +739,11 @@ static void
 dossier_subxact_cb(SubXactEvent event, SubTransactionId mySubid,
 				   SubTransactionId parentSubid, void *arg)
 {
+	if (event == SUBXACT_EVENT_COMMIT_SUB)
+	{
+		pending_subxact_commit(&counters_pending, mySubid, parentSubid);
+		report_subxact_commit(mySubid, parentSubid);
+	}
 	if (event == SUBXACT_EVENT_ABORT_SUB)
 	{
 		if (pending_subxact_abort(&counters_pending, mySubid) == PENDING_FORGET)

@@ -19,8 +19,10 @@
  *     what came before it.
  * A write-out inside S of counts made before S (a nested statement's end
  * writes everything in memory) is lost with S as well: the abort of any S
- * with floor < S <= flushed_in marks the state broken too.  A broken state
- * is cleared when a subtransaction holding all the work involved aborts.
+ * with floor < S <= flushed_in marks the state broken too; the record of
+ * such a write-out lasts until its rows belong to the subtransaction its
+ * work was done in (pending_subxact_commit).  A broken state is cleared when
+ * a subtransaction holding all the work involved aborts.
  */
 #ifndef TTHC_PENDING_H
 #define TTHC_PENDING_H
@@ -113,15 +115,36 @@ pending_subxact_abort(PendingSubs *p, SubTransactionId sub)
 		return PENDING_FORGET;
 	}
 	if (p->flushed_in != InvalidSubTransactionId && p->floor < sub && sub <= p->flushed_in)
+	{
+		/* rows holding work from before `sub` are rolled back with it */
 		mixed = true;
+		p->floor = p->flushed_in = InvalidSubTransactionId;
+	}
 	if (p->first != InvalidSubTransactionId && p->first < sub && sub <= p->last)
 		mixed = true;
-	if (mixed && !p->broken)
+	if (mixed && (!p->broken || oldest < p->broken_floor))
 	{
 		p->broken = true;
 		p->broken_floor = oldest;
 	}
 	return PENDING_KEEP;
+}
+
+/*
+ * pending_subxact_commit: `sub` commits into `parent`.  Rows written out in
+ * `sub` now belong to `parent`; once that is the subtransaction the work
+ * they hold was done in (or one above it), nothing can roll them back apart
+ * from that work, and the record of the write-out is dropped.
+ */
+static inline void
+pending_subxact_commit(PendingSubs *p, SubTransactionId sub, SubTransactionId parent)
+{
+	if (p->flushed_in == InvalidSubTransactionId || p->flushed_in < sub)
+		return;
+	if (parent <= p->floor)
+		p->floor = p->flushed_in = InvalidSubTransactionId;
+	else
+		p->flushed_in = parent;
 }
 
 /* pending_xact_end: a new transaction starts afresh */

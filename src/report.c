@@ -100,6 +100,12 @@ report_subxact_abort(SubTransactionId sub)
 }
 
 void
+report_subxact_commit(SubTransactionId sub, SubTransactionId parent)
+{
+	pending_subxact_commit(&pending, sub, parent);
+}
+
+void
 report_xact_end(void)
 {
 	report_forget();

@@ -46,6 +46,7 @@ extern void report_store(void);
 extern bool report_pending(void);
 extern void report_forget(void);
 extern void report_subxact_abort(SubTransactionId sub);
+extern void report_subxact_commit(SubTransactionId sub, SubTransactionId parent);
 extern void report_check(void);
 extern void report_xact_end(void);
 

@@ -439,6 +439,34 @@ SELECT r.received - b.received AS counted, r.in_progress - b.in_progress AS open
 FROM tthc.report('H22', '[2025-08-01,2025-09-01)') r, before_sub b
 WHERE r.level = 'total' AND b.level = 'total';
 SELECT count(*) AS differences FROM pg_temp.differences('H22', '[2025-08-01,2025-09-01)');
+-- a nested change written out and kept, then a savepoint rolled back over a
+-- statement that failed on its second row: the savepoint takes its numbers
+-- and sums with it, and nothing else
+CREATE FUNCTION pg_temp.kept_move(c text) RETURNS smallint LANGUAGE plpgsql AS $$
+BEGIN
+  IF c IS NOT NULL THEN
+    BEGIN
+      PERFORM tthc.transition(c, 'processing', '2025-08-05 08:30');
+    EXCEPTION WHEN raise_exception THEN NULL;
+    END;
+  END IF;
+  RETURN 1;
+END $$;
+BEGIN;
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, channel)
+SELECT '1.000001', 'H22.02', timestamptz '2025-08-05 08:00' + i * interval '1 minute',
+       pg_temp.kept_move(CASE WHEN i = 2 THEN 'H22.02-250804-0002' END)
+FROM generate_series(1, 2) i RETURNING code;
+SAVEPOINT s;
+\set ON_ERROR_STOP 0
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, channel)
+VALUES ('1.000001', 'H22.02', '2025-08-05 09:00', 1), ('1.000001', 'H22.02', '2025-08-05 09:01', 9);
+\set ON_ERROR_STOP 1
+ROLLBACK TO s;
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, channel)
+VALUES ('1.000001', 'H22.02', '2025-08-05 10:00', 1) RETURNING code;
+COMMIT;
+SELECT count(*) AS differences FROM pg_temp.differences('H22', '[2025-08-01,2025-09-01)');
 
 \c contrib_regression
 DROP DATABASE tthc_report;
