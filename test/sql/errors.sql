@@ -168,6 +168,20 @@ SELECT * FROM pg_temp.try($$SELECT tthc.apologize('E01-250303-0001', 'x', '2025-
 SELECT * FROM pg_temp.try($$SELECT tthc.apologize('E01-250303-0001', 'x', '2025-03-10', '2025-03-05 16:00')$$);
 SELECT * FROM pg_temp.try($$SELECT tthc.apologize('E01-250303-0001', 'chờ kết quả xác minh', '2025-03-10', '2025-03-03 10:00')$$);
 SELECT * FROM pg_temp.try($$UPDATE tthc.dossier SET promised_at = NULL WHERE code = 'E01-250303-0001'$$);
+-- a per-row function rolling back a dossier change of its own after the
+-- statement's rows were counted: 25000
+CREATE FUNCTION pg_temp.undone_move(c text) RETURNS smallint LANGUAGE plpgsql AS $f$
+BEGIN
+  IF c IS NOT NULL THEN
+    BEGIN
+      PERFORM tthc.transition(c, 'awaiting_supplement', '2025-03-04 09:00');
+      RAISE EXCEPTION 'undone';
+    EXCEPTION WHEN raise_exception THEN NULL;
+    END;
+  END IF;
+  RETURN 1;
+END $f$;
+SELECT * FROM pg_temp.try($$INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, channel) SELECT '2.000001', 'E01', '2025-03-03 08:30', pg_temp.undone_move(CASE WHEN i = 2 THEN 'E01-250303-0001' END) FROM generate_series(1, 2) i$$);
 -- settings: 22023
 SELECT * FROM pg_temp.try($$SET tthc.warn_before = '3 days'$$);
 SELECT * FROM pg_temp.try($$SET tthc.apology_min_notice = 'soon'$$);
