@@ -14,7 +14,11 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "miscadmin.h"
+#include "utils/syscache.h"
 #include "catalog/pg_type.h"
 #include "utils/array.h"
 #include "executor/spi.h"
@@ -40,23 +44,33 @@ static HTAB *UnitHash = NULL;
 static HTAB *ProcedureHash = NULL;
 static bool catalog_valid = false;
 static uint64 catalog_invals = 0;
-static Oid	watched[3];			/* unit, procedure, procedure_step */
+static Oid	watched[4];			/* unit, procedure, procedure_step, officer_unit */
+static List *Assignments = NIL; /* of OfficerAssignment, in CatalogContext */
 
 static void
 catalog_relcache_cb(Datum arg, Oid relid)
 {
 	if (relid == InvalidOid || relid == watched[0] || relid == watched[1] ||
-		relid == watched[2])
+		relid == watched[2] || relid == watched[3])
 	{
 		catalog_valid = false;
 		catalog_invals++;
 	}
 }
 
+/* a role created, renamed or dropped changes what officer_unit's names mean */
+static void
+catalog_role_cb(Datum arg, int cacheid, uint32 hashvalue)
+{
+	catalog_valid = false;
+	catalog_invals++;
+}
+
 void
 CatalogInit(void)
 {
 	CacheRegisterRelcacheCallback(catalog_relcache_cb, (Datum) 0);
+	CacheRegisterSyscacheCallback(AUTHOID, catalog_role_cb, (Datum) 0);
 }
 
 static bool
@@ -99,6 +113,8 @@ catalog_build(void)
 	watched[0] = get_relname_relid("unit", nsp);
 	watched[1] = get_relname_relid("procedure", nsp);
 	watched[2] = get_relname_relid("procedure_step", nsp);
+	watched[3] = get_relname_relid("officer_unit", nsp);
+	Assignments = NIL;
 
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = CATALOG_KEYLEN;
@@ -108,7 +124,7 @@ catalog_build(void)
 	ctl.entrysize = sizeof(ProcedureEntry);
 	ProcedureHash = hash_create("tthc procedures", 256, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 
-	if (SPI_execute("SELECT code, calendar FROM tthc.unit", true, 0) != SPI_OK_SELECT)
+	if (SPI_execute("SELECT code, calendar, coalesce(parent, '') FROM tthc.unit", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tthc.unit");
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
@@ -121,6 +137,42 @@ catalog_build(void)
 			continue;			/* cannot be looked up either */
 		u = hash_search(UnitHash, code, HASH_ENTER, NULL);
 		strlcpy(u->calendar, TextDatumGetCString(SPI_getbinval(t, d, 2, &isnull)), NAMEDATALEN);
+		strlcpy(u->parent, TextDatumGetCString(SPI_getbinval(t, d, 3, &isnull)), CATALOG_KEYLEN);
+	}
+
+	/* officers' units, by role OID (a role that does not exist has none) */
+	if (OidIsValid(watched[3]))
+	{
+		Oid			save_userid;
+		int			save_sec;
+		HeapTuple	ct = SearchSysCache1(RELOID, ObjectIdGetDatum(watched[3]));
+		int			rc;
+
+		if (!HeapTupleIsValid(ct))
+			elog(ERROR, "cache lookup failed for relation %u", watched[3]);
+		/* as the table's owner: officers may not read who else is assigned where */
+		GetUserIdAndSecContext(&save_userid, &save_sec);
+		SetUserIdAndSecContext(((Form_pg_class) GETSTRUCT(ct))->relowner,
+							   save_sec | SECURITY_LOCAL_USERID_CHANGE);
+		ReleaseSysCache(ct);
+		rc = SPI_execute("SELECT r.oid, o.unit FROM tthc.officer_unit o"
+						" JOIN pg_catalog.pg_roles r ON r.rolname OPERATOR(pg_catalog.=) o.role",
+						true, 0);
+		SetUserIdAndSecContext(save_userid, save_sec);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "could not read tthc.officer_unit");
+		for (uint64 r = 0; r < SPI_processed; r++)
+		{
+			HeapTuple	t = SPI_tuptable->vals[r];
+			TupleDesc	d = SPI_tuptable->tupdesc;
+			OfficerAssignment *a = MemoryContextAllocZero(CatalogContext, sizeof(OfficerAssignment));
+
+			a->role = DatumGetObjectId(SPI_getbinval(t, d, 1, &isnull));
+			strlcpy(a->unit, TextDatumGetCString(SPI_getbinval(t, d, 2, &isnull)), CATALOG_KEYLEN);
+			old = MemoryContextSwitchTo(CatalogContext);
+			Assignments = lappend(Assignments, a);
+			MemoryContextSwitchTo(old);
+		}
 	}
 
 	/* versions with their steps, as one array per version */
@@ -275,4 +327,77 @@ unit_calendars(void)
 			names = lappend(names, pstrdup(u->calendar));
 	}
 	return names;
+}
+
+/*
+ * unit_within: whether unit `code` is `ancestor` or below it.  The walk up
+ * is bounded, so a cycle in tthc.unit.parent cannot loop.
+ */
+bool
+unit_within(const char *code, const char *ancestor)
+{
+	catalog_ensure();
+	for (int depth = 0; depth < 64 && code != NULL && code[0] != '\0'; depth++)
+	{
+		UnitInfo   *u;
+
+		if (strcmp(code, ancestor) == 0)
+			return true;
+		u = key_fits(code) ? hash_search(UnitHash, code, HASH_FIND, NULL) : NULL;
+		code = u ? u->parent : NULL;
+	}
+	return false;
+}
+
+/* unit_root: the top unit above `code` (its province), or NULL if unknown */
+const char *
+unit_root(const char *code)
+{
+	const char *root = NULL;
+
+	catalog_ensure();
+	for (int depth = 0; depth < 64 && code != NULL && code[0] != '\0'; depth++)
+	{
+		UnitInfo   *u = key_fits(code) ? hash_search(UnitHash, code, HASH_FIND, NULL) : NULL;
+
+		if (u == NULL)
+			break;
+		root = u->code;
+		code = u->parent;
+	}
+	return root;
+}
+
+/* unit_subtree: the units of `roots` (C strings) and every unit below them */
+List *
+unit_subtree(List *roots)
+{
+	HASH_SEQ_STATUS it;
+	UnitInfo   *u;
+	List	   *units = NIL;
+
+	if (roots == NIL)
+		return NIL;
+	catalog_ensure();
+	hash_seq_init(&it, UnitHash);
+	while ((u = hash_seq_search(&it)) != NULL)
+	{
+		ListCell   *lc;
+
+		foreach(lc, roots)
+			if (unit_within(u->code, (const char *) lfirst(lc)))
+			{
+				units = lappend(units, pstrdup(u->code));
+				break;
+			}
+	}
+	return units;
+}
+
+/* officer_assignments: the rows of tthc.officer_unit (OfficerAssignment) */
+List *
+officer_assignments(void)
+{
+	catalog_ensure();
+	return Assignments;
 }

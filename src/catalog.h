@@ -19,6 +19,7 @@ typedef struct UnitInfo
 {
 	char		code[CATALOG_KEYLEN];	/* hash key */
 	char		calendar[NAMEDATALEN];
+	char		parent[CATALOG_KEYLEN];	/* "" for a top unit */
 } UnitInfo;
 
 typedef struct ProcedureStep
@@ -51,5 +52,16 @@ extern const ProcedureVersion *procedure_version_at(const char *code, DateADT da
 													 bool *known);
 extern List *unit_calendars(void);
 extern const ProcedureVersion *procedure_version_by_id(const char *code, int64 id);
+extern List *unit_subtree(List *roots);
+extern const char *unit_root(const char *code);
+extern bool unit_within(const char *code, const char *ancestor);
+extern List *officer_assignments(void);
+
+/* one row of tthc.officer_unit, resolved to the role's OID */
+typedef struct OfficerAssignment
+{
+	Oid			role;
+	char		unit[CATALOG_KEYLEN];
+} OfficerAssignment;
 
 #endif							/* TTHC_CATALOG_H */
