@@ -168,3 +168,186 @@ BEGIN
   lo := coalesce(lower(period), '-infinity'::date);
   hi := coalesce(upper(period), 'infinity'::date);
 END $$;
+
+-- ===================================================================
+-- The control slip binds the dossier's state; only tthc writes the logs
+-- ===================================================================
+-- Each event carries the digest of the dossier row after it (covered by the
+-- event's hash), so a row changed around the trigger (a trigger sorted
+-- after the guard, DISABLE TRIGGER, replica mode, a COPY that is not a
+-- restore) disagrees with its latest event.  The events, apologies and
+-- report sums of a write are held until its row is stored: a row that
+-- INSERT ... ON CONFLICT skips leaves none of them, and gives its number
+-- back.
+
+ALTER TABLE tthc.dossier_event ADD COLUMN state bytea;
+COMMENT ON COLUMN tthc.dossier_event.state IS
+  'tthc.dossier_state() of the dossier after the event (covered by hash); NULL for events logged before 0.7.0 that a later event superseded';
+
+CREATE FUNCTION tthc.dossier_state(d tthc.dossier) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'tthc_dossier_state' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION tthc.dossier_state(tthc.dossier) IS
+  'SHA-256 of the columns of a dossier row that its latest event binds (every column tthc defines but event_hash)';
+
+CREATE FUNCTION tthc.restoring(rel regclass) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'tthc_restoring' LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION tthc.restoring(regclass) IS
+  'Whether the running statement is a COPY FROM into this table by its owner (a restore)';
+
+-- apologies are written with their event, by the dossier trigger
+CREATE OR REPLACE TRIGGER append_only BEFORE INSERT OR UPDATE OR DELETE ON tthc.apology
+  FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
+ALTER TABLE tthc.apology ENABLE ALWAYS TRIGGER append_only;
+COMMENT ON TABLE tthc.apology IS
+  'Apologies and new dates (form 04), written by tthc with the apology event; append-only';
+
+-- ratings restored by pg_restore are already in the restored sums
+CREATE OR REPLACE FUNCTION tthc.rating_counted() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  rows text;
+BEGIN
+  IF tthc.restoring(TG_RELID) THEN
+    RETURN NULL;
+  END IF;
+  -- the new ratings count up, the old ones down
+  FOREACH rows IN ARRAY CASE TG_OP WHEN 'INSERT' THEN ARRAY['new_rows'] WHEN 'DELETE' THEN ARRAY['old_rows']
+                                   ELSE ARRAY['new_rows', 'old_rows'] END LOOP
+    EXECUTE format($q$
+      INSERT INTO tthc.report_delta (unit, field, day, rated, rated_satisfied)
+      SELECT d.handling_unit, coalesce(p.field, ''), (r.rated_at AT TIME ZONE c.time_zone)::date,
+             $1 * count(*), $1 * count(*) FILTER (WHERE r.rating <> 'unsatisfied')
+      FROM %I r
+      JOIN tthc.dossier d ON d.id = r.dossier_id
+      JOIN tthc.unit u ON u.code = d.handling_unit
+      JOIN tthc.calendar c ON c.name = u.calendar
+      LEFT JOIN tthc.procedure p ON p.id = d.procedure_id
+      GROUP BY 1, 2, 3$q$, rows) USING CASE rows WHEN 'new_rows' THEN 1 ELSE -1 END;
+  END LOOP;
+  RETURN NULL;
+END $$;
+
+-- a move without a time of its own is timed by the trigger (after a
+-- concurrent move it takes the clock, not the transaction's start)
+CREATE OR REPLACE FUNCTION tthc.transition(code text, to_status tthc.dossier_status,
+                                           at timestamptz DEFAULT now(), note text DEFAULT NULL)
+  RETURNS tthc.dossier
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  d tthc.dossier;
+  cur tthc.dossier_status;
+BEGIN
+  IF at IS NULL THEN
+    RAISE EXCEPTION 'the time of a transition cannot be null' USING ERRCODE = '22004';
+  END IF;
+  SELECT x.status INTO cur FROM tthc.dossier x WHERE x.code = transition.code FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'dossier % does not exist', code USING ERRCODE = '42704';
+  END IF;
+  IF cur = to_status AND to_status <> 'processing' THEN
+    PERFORM tthc.check_transition(cur, to_status);
+  END IF;
+  -- now() is the default: the trigger picks the time
+  PERFORM set_config('tthc.event_time', CASE WHEN transition.at = now() THEN '' ELSE transition.at::text END, true);
+  UPDATE tthc.dossier x
+     SET status = transition.to_status,
+         changed_at = CASE WHEN transition.at = now() THEN x.changed_at ELSE transition.at END,
+         note = transition.note,
+         step = CASE WHEN x.status = 'processing' AND transition.to_status = 'processing'
+                     THEN coalesce(x.step, 0) + 1 ELSE x.step END
+   WHERE x.code = transition.code
+  RETURNING * INTO d;
+  PERFORM set_config('tthc.event_time', '', true);
+  RETURN d;
+END $$;
+
+CREATE OR REPLACE FUNCTION tthc.apologize(code text, reason text, promised_at timestamptz,
+                                          at timestamptz DEFAULT now())
+  RETURNS tthc.apology
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  d tthc.dossier;
+  a tthc.apology;
+BEGIN
+  IF reason IS NULL OR btrim(reason) = '' THEN
+    RAISE EXCEPTION 'an apology needs a reason' USING ERRCODE = '22023';
+  END IF;
+  IF at IS NULL OR promised_at IS NULL THEN
+    RAISE EXCEPTION 'the apology time and the promised date cannot be null' USING ERRCODE = '22004';
+  END IF;
+  IF NOT isfinite(promised_at) OR NOT isfinite(at) THEN
+    RAISE EXCEPTION 'the apology time and the promised date must be finite' USING ERRCODE = '22023',
+      COLUMN = 'promised_at', TABLE = 'apology', SCHEMA = 'tthc';
+  END IF;
+  PERFORM set_config('tthc.event_time', CASE WHEN apologize.at = now() THEN '' ELSE apologize.at::text END, true);
+  UPDATE tthc.dossier x
+     SET promised_at = apologize.promised_at,
+         changed_at = CASE WHEN apologize.at = now() THEN x.changed_at ELSE apologize.at END,
+         note = apologize.reason
+   WHERE x.code = apologize.code
+  RETURNING * INTO d;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'dossier % does not exist', code USING ERRCODE = '42704';
+  END IF;
+  PERFORM set_config('tthc.event_time', '', true);
+  -- written by the trigger with the apology event
+  SELECT * INTO a FROM tthc.apology y WHERE y.dossier_id = d.id AND y.seq = d.apologies;
+  RETURN a;
+END $$;
+
+CREATE OR REPLACE FUNCTION tthc.verify_log(code text DEFAULT NULL)
+  RETURNS TABLE (code text, seq int, problem text)
+  LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+  WITH e AS (
+    SELECT d.code, x.seq, x.hash,
+           lag(x.seq) OVER w AS prev_seq,
+           tthc.event_hash(lag(x.hash) OVER w, x) AS expected
+    FROM tthc.dossier d JOIN tthc.dossier_event x ON x.dossier_id = d.id
+    WHERE verify_log.code IS NULL OR d.code = verify_log.code
+    WINDOW w AS (PARTITION BY x.dossier_id ORDER BY x.seq)),
+  links AS (
+    SELECT e.code, e.seq,
+           CASE WHEN e.seq <> coalesce(e.prev_seq, 0) + 1 THEN 'an event is missing before this one'
+                WHEN e.hash IS DISTINCT FROM e.expected THEN 'the event was altered: its hash does not match'
+           END AS problem
+    FROM e),
+  heads AS (
+    SELECT d.code, coalesce(l.seq, 0) AS seq,
+           CASE WHEN l.seq IS NULL THEN 'the dossier has no events'
+                WHEN l.seq IS DISTINCT FROM d.event_seq THEN 'the log ends at event ' || l.seq || ', not ' || d.event_seq
+                WHEN l.hash IS DISTINCT FROM d.event_hash THEN 'the latest event does not match the dossier''s hash'
+                WHEN l.state IS NULL THEN 'the latest event does not bind the dossier''s state'
+                WHEN l.state IS DISTINCT FROM tthc.dossier_state(d) THEN 'the dossier row does not match its log: it was changed without an event'
+           END AS problem
+    FROM tthc.dossier d
+    LEFT JOIN LATERAL (SELECT x.seq, x.hash, x.state FROM tthc.dossier_event x WHERE x.dossier_id = d.id
+                       ORDER BY x.seq DESC LIMIT 1) l ON true
+    WHERE verify_log.code IS NULL OR d.code = verify_log.code),
+  orphans AS (
+    SELECT '(dossier id ' || x.dossier_id || ')' AS code, min(x.seq) AS seq,
+           'events of a dossier that does not exist' AS problem
+    FROM tthc.dossier_event x
+    WHERE verify_log.code IS NULL AND NOT EXISTS (SELECT 1 FROM tthc.dossier d WHERE d.id = x.dossier_id)
+    GROUP BY x.dossier_id)
+  SELECT DISTINCT ON (b.code) b.code, b.seq, b.problem
+  FROM (SELECT * FROM links WHERE problem IS NOT NULL
+        UNION ALL SELECT * FROM heads WHERE problem IS NOT NULL
+        UNION ALL SELECT * FROM orphans) b
+  ORDER BY b.code, b.seq
+$$;
+COMMENT ON FUNCTION tthc.verify_log(text) IS
+  'The first problem of each dossier''s control slip (all dossiers, or one): a broken or missing link, a row that disagrees with its latest event or has no events, events of no dossier; no rows when every log is intact';
+
+-- bind the state of every dossier written before this version: its latest
+-- event takes the row's digest, and its hash and the chain head follow
+ALTER TABLE tthc.dossier_event DISABLE TRIGGER append_only;
+ALTER TABLE tthc.dossier DISABLE TRIGGER dossier_guard;
+UPDATE tthc.dossier_event x SET state = tthc.dossier_state(d)
+  FROM tthc.dossier d WHERE d.id = x.dossier_id AND x.seq = d.event_seq;
+UPDATE tthc.dossier_event x SET hash = tthc.event_hash(p.hash, x)
+  FROM tthc.dossier d LEFT JOIN tthc.dossier_event p ON p.dossier_id = d.id AND p.seq = d.event_seq - 1
+  WHERE d.id = x.dossier_id AND x.seq = d.event_seq;
+UPDATE tthc.dossier d SET event_hash = x.hash
+  FROM tthc.dossier_event x WHERE x.dossier_id = d.id AND x.seq = d.event_seq;
+ALTER TABLE tthc.dossier ENABLE TRIGGER dossier_guard;
+ALTER TABLE tthc.dossier_event ENABLE ALWAYS TRIGGER append_only;

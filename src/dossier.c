@@ -43,7 +43,13 @@
 #include "catalog/pg_type.h"
 #include "common/cryptohash.h"
 #include "common/sha2.h"
+#include "commands/async.h"
 #include "commands/trigger.h"
+#include "access/genam.h"
+#include "access/relscan.h"
+#include "utils/fmgroids.h"
+#include "utils/json.h"
+#include "utils/snapmgr.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -158,13 +164,14 @@ typedef enum EvCol
 	E_DOSSIER, E_SEQ, E_AT, E_KIND, E_FROM, E_TO, E_UNIT, E_STEP, E_STEP_DUE,
 	E_STEP_RESULT, E_OLD_DUE, E_NEW_DUE, E_ACTOR, E_NOTE, E_RECORDED,
 	E_HASH,						/* from 0.4.0, optional */
+	E_STATE,					/* from 0.7.0, optional */
 	NEVCOLS
 } EvCol;
 
 static const char *const evcol_name[NEVCOLS] = {
 	"dossier_id", "seq", "at", "kind", "from_status", "to_status", "unit",
 	"step", "step_due_at", "step_result", "old_due_at", "new_due_at", "actor",
-	"note", "recorded_at", "hash"
+	"note", "recorded_at", "hash", "state"
 };
 #define NEVCOLS_REQUIRED E_HASH
 
@@ -186,6 +193,11 @@ typedef struct Row
 	bool	   *on;
 	const AttrNumber *att;
 } Row;
+
+static void writes_forget(void);
+static void writes_subxact_abort(SubTransactionId sub);
+static void writes_subxact_commit(SubTransactionId sub, SubTransactionId parent);
+static List *Writes;
 
 #define RV(r, c)	((r)->v[(r)->att[c] - 1])
 #define RN(r, c)	((r)->n[(r)->att[c] - 1])
@@ -274,20 +286,82 @@ map_columns(TupleDesc desc, Oid relid, int ncols, int nrequired,
 /* ---------- restores ---------- */
 
 /*
- * restoring: whether this write is a COPY FROM by the table's owner (or a
- * superuser), which is how pg_dump's output and pg_restore load data.  Such
- * rows were checked when they were first written; they are loaded as they
- * are, with their events, numbers and flags.  Anyone else's COPY is checked
- * like an INSERT.
+ * restoring: whether this write is part of a COPY FROM into `rel` itself,
+ * run by the table's owner (or a superuser): how pg_dump's output and
+ * pg_restore load data.  Such rows were checked when they were first
+ * written; they are loaded as they are, with their events, numbers and
+ * flags.  Only the top-level statement counts, and only a COPY FROM naming
+ * this table: a COPY (SELECT f()) TO, or a COPY of another table whose
+ * trigger writes this one, is checked like any write.  Anyone else's COPY
+ * is checked like an INSERT.
  */
+static bool
+restoring_as(Relation rel, Oid role)
+{
+	PlannedStmt *ps;
+	CopyStmt   *cs;
+	Oid			target;
+
+	if (ActivePortal == NULL || ActivePortal->commandTag != CMDTAG_COPY ||
+		list_length(ActivePortal->stmts) != 1)
+		return false;
+	ps = linitial_node(PlannedStmt, ActivePortal->stmts);
+	if (ps->utilityStmt == NULL || !IsA(ps->utilityStmt, CopyStmt))
+		return false;
+	cs = (CopyStmt *) ps->utilityStmt;
+	if (!cs->is_from || cs->relation == NULL || cs->query != NULL)
+		return false;
+	target = RangeVarGetRelid(cs->relation, NoLock, true);
+	return target == RelationGetRelid(rel) &&
+		pg_class_ownercheck(RelationGetRelid(rel), role);
+}
+
 static bool
 restoring(Relation rel)
 {
-	return ActivePortal != NULL && ActivePortal->commandTag == CMDTAG_COPY &&
-		pg_class_ownercheck(RelationGetRelid(rel), GetUserId());
+	return restoring_as(rel, GetUserId());
+}
+
+/*
+ * tthc_restoring: tthc.restoring(regclass), for the triggers written in
+ * SQL (the ratings' sums): whether the statement is a restore of that
+ * table by its owner, asked of the outer role since those triggers run as
+ * the extension's owner.
+ */
+PG_FUNCTION_INFO_V1(tthc_restoring);
+Datum
+tthc_restoring(PG_FUNCTION_ARGS)
+{
+	Relation	rel = table_open(PG_GETARG_OID(0), AccessShareLock);
+	bool		r = restoring_as(rel, GetOuterUserId());
+
+	table_close(rel, AccessShareLock);
+	PG_RETURN_BOOL(r);
 }
 
 /* ---------- errors ---------- */
+
+/*
+ * errtable_named, errcolumn_named: the error fields (schema, table, column)
+ * of an error about a tthc table, so applications need not parse messages.
+ */
+static int
+errtable_named(const char *table)
+{
+	err_generic_string(PG_DIAG_SCHEMA_NAME, "tthc");
+	return err_generic_string(PG_DIAG_TABLE_NAME, table);
+}
+
+static int
+errcolumn_named(const char *column)
+{
+	return err_generic_string(PG_DIAG_COLUMN_NAME, column);
+}
+
+#define errtable_of_dossier() errtable_named("dossier")
+#define errcolumn_of_dossier(c) errcolumn_named(c)
+
+static char *make_code(const char *unit, DateADT day, int32 n);
 
 static char *
 ts_str(TimestampTz t)
@@ -305,7 +379,8 @@ computed_column_error(const char *code, Col c, bool insert)
 			 errmsg("column %s of dossier %s is maintained by tthc", col_name[c], code),
 			 c == C_DUE ?
 			 errhint("Deadlines move only by lawful pauses and restarts, and by tthc.recompute_deadlines().") :
-			 errhint("Change the status (tthc.transition), the step, promised_at (tthc.apologize) or the note instead.")));
+			 errhint("Change the status (tthc.transition), the step, promised_at (tthc.apologize) or the note instead."),
+			 errtable_of_dossier(), errcolumn_of_dossier(col_name[c])));
 }
 
 /* ---------- events ---------- */
@@ -393,6 +468,14 @@ event_digest(const uint8 *prev, const Datum *v, const bool *n, const AttrNumber 
 				break;
 		}
 	}
+	/* from 0.7.0 the state of the dossier after the event (older events: none) */
+	if (a[E_STATE] != 0 && !n[a[E_STATE] - 1])
+	{
+		bytea	   *st = DatumGetByteaPP(v[a[E_STATE] - 1]);
+
+		appendStringInfoString(&buf, "\x1fstate:");
+		appendBinaryStringInfo(&buf, VARDATA_ANY(st), VARSIZE_ANY_EXHDR(st));
+	}
 	if (ctx == NULL || pg_cryptohash_init(ctx) < 0 ||
 		(prev != NULL && pg_cryptohash_update(ctx, prev, PG_SHA256_DIGEST_LENGTH) < 0) ||
 		pg_cryptohash_update(ctx, (uint8 *) buf.data, buf.len) < 0 ||
@@ -413,33 +496,30 @@ digest_bytea(const uint8 *digest)
 }
 
 /*
- * events_append: write the events of one dossier change, numbered from
- * seq + 1, chained to `prev` (the dossier's latest hash, or NULL); returns
- * the last event's hash, or NULL when the log has no hash column.  A heap
- * insert plus the index entries, as CatalogTupleInsert does: the log's
- * triggers, which refuse every other writer, do not fire.
+ * events_form: the event rows of one dossier change, numbered from seq + 1,
+ * chained to `prev` (the dossier's latest hash, or NULL), each carrying
+ * `state` (the dossier's state digest after the change, or NULL), formed in
+ * `cxt`; *last is the last event's hash, or NULL when the log has no hash
+ * column.
  */
-static bytea *
-events_append(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev,
-			  const bytea *prev)
+static HeapTuple *
+events_form(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev,
+			const bytea *prev, const bytea *state, MemoryContext cxt, bytea **last)
 {
 	uint8		chain[PG_SHA256_DIGEST_LENGTH];
 	bool		has_prev = false;
 	Relation	rel = table_open(tthc_relid("dossier_event"), RowExclusiveLock);
 	TupleDesc	desc = RelationGetDescr(rel);
-	EState	   *estate = CreateExecutorState();
-	ResultRelInfo *rri = makeNode(ResultRelInfo);
-	TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
 	Datum	   *v = palloc0(sizeof(Datum) * desc->natts);
 	bool	   *n = palloc(sizeof(bool) * desc->natts);
-	const AttrNumber *a = event_map.att;
+	const AttrNumber *a;
 	Datum		actor = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
 	TimestampTz recorded = GetCurrentTransactionStartTimestamp();
+	HeapTuple  *tups = MemoryContextAlloc(cxt, sizeof(HeapTuple) * nev);
 
 	map_columns(desc, RelationGetRelid(rel), NEVCOLS, NEVCOLS_REQUIRED, evcol_name,
 				event_map.att, &event_map.relid, &event_map.natts);
-	InitResultRelInfo(rri, rel, 1, NULL, 0);
-	ExecOpenIndices(rri, false);
+	a = event_map.att;
 	if (prev != NULL && VARSIZE_ANY_EXHDR(prev) == PG_SHA256_DIGEST_LENGTH)
 	{
 		memcpy(chain, VARDATA_ANY(prev), PG_SHA256_DIGEST_LENGTH);
@@ -449,7 +529,7 @@ events_append(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev,
 	for (int i = 0; i < nev; i++)
 	{
 		Event	   *e = &ev[i];
-		HeapTuple	tup;
+		MemoryContext old;
 
 		memset(n, true, sizeof(bool) * desc->natts);
 #define EV_SET(col, val) (v[a[col] - 1] = (val), n[a[col] - 1] = false)
@@ -477,6 +557,8 @@ events_append(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev,
 		if (e->note)
 			EV_SET(E_NOTE, CStringGetTextDatum(e->note));
 		EV_SET(E_RECORDED, TimestampTzGetDatum(recorded));
+		if (a[E_STATE] != 0 && state != NULL)
+			EV_SET(E_STATE, PointerGetDatum(state));
 		if (a[E_HASH] != 0)
 		{
 			event_digest(has_prev ? chain : NULL, v, n, a, chain);
@@ -484,20 +566,84 @@ events_append(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev,
 			EV_SET(E_HASH, PointerGetDatum(digest_bytea(chain)));
 		}
 #undef EV_SET
-		tup = heap_form_tuple(desc, v, n);
-		ExecStoreHeapTuple(tup, slot, false);
+		old = MemoryContextSwitchTo(cxt);
+		tups[i] = heap_form_tuple(desc, v, n);
+		MemoryContextSwitchTo(old);
+	}
+	table_close(rel, NoLock);
+	*last = a[E_HASH] != 0 ? digest_bytea(chain) : NULL;
+	return tups;
+}
+
+/*
+ * rows_insert: heap insert plus the index entries, as CatalogTupleInsert
+ * does, of rows tthc writes to a log (tthc.dossier_event, tthc.apology):
+ * the log's triggers, which refuse every other writer, do not fire.
+ */
+static void
+rows_insert(const char *table, HeapTuple *tups, int ntups)
+{
+	Relation	rel = table_open(tthc_relid(table), RowExclusiveLock);
+	EState	   *estate = CreateExecutorState();
+	ResultRelInfo *rri = makeNode(ResultRelInfo);
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsHeapTuple);
+
+	InitResultRelInfo(rri, rel, 1, NULL, 0);
+	ExecOpenIndices(rri, false);
+	for (int i = 0; i < ntups; i++)
+	{
+		ExecStoreHeapTuple(tups[i], slot, false);
 		simple_table_tuple_insert(rel, slot);
 		if (rri->ri_NumIndices > 0)
 			ExecInsertIndexTuples(rri, slot, estate, false, false, NULL, NIL);
 		ExecClearTuple(slot);
-		heap_freetuple(tup);
 	}
-
 	ExecCloseIndices(rri);
 	ExecDropSingleTupleTableSlot(slot);
 	FreeExecutorState(estate);
 	table_close(rel, NoLock);
-	return a[E_HASH] != 0 ? digest_bytea(chain) : NULL;
+}
+
+/*
+ * apology_form: the tthc.apology row of an apology event (form 04), written
+ * with the event: clients cannot write apologies.
+ */
+static HeapTuple
+apology_form(int64 dossier_id, int seq, TimestampTz at, const char *reason,
+			 TimestampTz due, TimestampTz promised, MemoryContext cxt)
+{
+	Relation	rel = table_open(tthc_relid("apology"), RowExclusiveLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	Datum	   *v = palloc0(sizeof(Datum) * desc->natts);
+	bool	   *n = palloc(sizeof(bool) * desc->natts);
+	static const char *const names[] = {"dossier_id", "seq", "issued_at", "reason", "due_at",
+	"promised_at", "issued_by"};
+	Datum		vals[7];
+	MemoryContext old;
+	HeapTuple	tup;
+
+	vals[0] = Int64GetDatum(dossier_id);
+	vals[1] = Int16GetDatum((int16) seq);
+	vals[2] = TimestampTzGetDatum(at);
+	vals[3] = CStringGetTextDatum(reason ? reason : "");
+	vals[4] = TimestampTzGetDatum(due);
+	vals[5] = TimestampTzGetDatum(promised);
+	vals[6] = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
+	memset(n, true, sizeof(bool) * desc->natts);
+	for (int i = 0; i < lengthof(names); i++)
+	{
+		int			att = SPI_fnumber(desc, names[i]);
+
+		if (att <= 0)
+			elog(ERROR, "column \"%s\" of tthc.apology is missing", names[i]);
+		v[att - 1] = vals[i];
+		n[att - 1] = false;
+	}
+	old = MemoryContextSwitchTo(cxt);
+	tup = heap_form_tuple(desc, v, n);
+	MemoryContextSwitchTo(old);
+	table_close(rel, NoLock);
+	return tup;
 }
 
 /* ---------- dossier numbers ---------- */
@@ -514,6 +660,11 @@ typedef struct CounterEntry
 	int32		last;			/* last number given */
 	int32		stored;			/* value in tthc.dossier_counter */
 } CounterEntry;
+
+/* the number taken by the row being checked (insert_dossier sets it) */
+static bool taken_numbered = false;
+static CounterKey taken_counter;
+static int32 taken_number;
 
 static MemoryContext CounterContext = NULL;
 static HTAB *Counters = NULL;
@@ -600,11 +751,15 @@ counter_run(SPIPlanPtr plan, const char *unit, DateADT day, int32 n)
 }
 
 /*
- * counter_next: the next number for a unit and day.  raise_to > 0 records
- * a number given by the client instead (the counter never goes below it).
+ * counter_next: the next number for a unit and day.  explicit > 0 is a
+ * number the client gave in the dossier's code instead: it is taken when it
+ * is the next number (returned), left to the unique index when it was given
+ * already (0 returned: a duplicate, or a code restored into a hole), and
+ * refused when it would skip numbers, which later receptions would then
+ * collide with or never fill.
  */
 static int32
-counter_next(const char *unit, DateADT day, int32 raise_to, Oid owner)
+counter_next(const char *unit, DateADT day, int32 explicit, Oid owner)
 {
 	bool		found;
 	CounterEntry *e;
@@ -613,52 +768,63 @@ counter_next(const char *unit, DateADT day, int32 raise_to, Oid owner)
 
 	counters_check();
 	e = counter_entry(unit, day, &found);
-	if (found)
+	if (!found)
+	{
+		/* first use in this statement: take the row (and its lock until commit) */
+		e->last = 0;
+		e->stored = 0;
+		/* as the table's owner, like a foreign-key check: clients need no grant */
+		GetUserIdAndSecContext(&save_userid, &save_sec);
+		SetUserIdAndSecContext(owner, save_sec | SECURITY_LOCAL_USERID_CHANGE);
+		PG_TRY();
+		{
+			if (SPI_connect() != SPI_OK_CONNECT)
+				elog(ERROR, "SPI_connect failed");
+			if (explicit > 0)
+				e->last = counter_run(counter_plan(&counter_raise_plan,
+												   "INSERT INTO tthc.dossier_counter AS c (unit, day, last)"
+												   " VALUES ($1, $2, 0) ON CONFLICT (unit, day) DO UPDATE"
+												   " SET last = c.last RETURNING c.last", 2),
+									  unit, day, 0);
+			else
+				e->last = counter_run(counter_plan(&counter_take_plan,
+												   "INSERT INTO tthc.dossier_counter AS c (unit, day, last)"
+												   " VALUES ($1, $2, 1) ON CONFLICT (unit, day) DO UPDATE"
+												   " SET last = pg_catalog.int4pl(c.last, 1)"
+												   " RETURNING c.last", 2),
+									  unit, day, 0);
+			SPI_finish();
+		}
+		PG_CATCH();
+		{
+			/* the entry never got its number: drop it, keep the others */
+			(void) hash_search(Counters, &e->key, HASH_REMOVE, NULL);
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+		SetUserIdAndSecContext(save_userid, save_sec);
+		e->stored = e->last;
+		pending_changed(&counters_pending);
+		if (explicit == 0)
+			return e->last;
+	}
+	else if (explicit == 0)
 	{
 		pending_changed(&counters_pending);
-		if (raise_to > 0)
-			e->last = Max(e->last, raise_to);
-		else
-			e->last++;
-		return raise_to > 0 ? raise_to : e->last;
+		return ++e->last;
 	}
-	/* first use in this statement: take the row (and its lock until commit) */
-	e->last = 0;
-	e->stored = 0;
-	/* as the table's owner, like a foreign-key check: clients need no grant */
-	GetUserIdAndSecContext(&save_userid, &save_sec);
-	SetUserIdAndSecContext(owner, save_sec | SECURITY_LOCAL_USERID_CHANGE);
-	PG_TRY();
-	{
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
-		if (raise_to > 0)
-			e->last = counter_run(counter_plan(&counter_raise_plan,
-											   "INSERT INTO tthc.dossier_counter AS c (unit, day, last)"
-											   " VALUES ($1, $2, $3) ON CONFLICT (unit, day) DO UPDATE"
-											   " SET last = pg_catalog.int4larger(c.last, excluded.last)"
-											   " RETURNING c.last", 3),
-								  unit, day, raise_to);
-		else
-			e->last = counter_run(counter_plan(&counter_take_plan,
-											   "INSERT INTO tthc.dossier_counter AS c (unit, day, last)"
-											   " VALUES ($1, $2, 1) ON CONFLICT (unit, day) DO UPDATE"
-											   " SET last = pg_catalog.int4pl(c.last, 1)"
-											   " RETURNING c.last", 2),
-								  unit, day, 0);
-		SPI_finish();
-	}
-	PG_CATCH();
-	{
-		/* the entry never got its number: drop it, keep the others */
-		(void) hash_search(Counters, &e->key, HASH_REMOVE, NULL);
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
-	SetUserIdAndSecContext(save_userid, save_sec);
-	e->stored = e->last;
+	if (explicit <= e->last)
+		return 0;
+	if (explicit > e->last + 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("dossier code %s skips numbers", make_code(unit, day, explicit)),
+				 errdetail("The next number of unit %s on this day is %d.", unit, e->last + 1),
+				 errhint("Leave code out and tthc numbers the dossier."),
+				 errtable_of_dossier(), errcolumn_of_dossier("code")));
 	pending_changed(&counters_pending);
-	return raise_to > 0 ? raise_to : e->last;
+	e->last = explicit;
+	return explicit;
 }
 
 /* counters_store: write back the numbers counted in memory */
@@ -705,6 +871,11 @@ dossier_xact_cb(XactEvent event, void *arg)
 		report_check();
 		counters_check();
 	}
+	if ((event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PRE_PREPARE) && Writes != NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+				 errmsg("the events of dossier changes were not written"),
+				 errhint("The triggers dossier_counted and dossier_numbered on tthc.dossier must stay enabled.")));
 	if ((event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PRE_PREPARE) && report_pending())
 		ereport(ERROR,
 				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
@@ -732,6 +903,7 @@ dossier_xact_cb(XactEvent event, void *arg)
 		counters_forget();
 		pending_xact_end(&counters_pending);
 		report_xact_end();
+		writes_forget();
 	}
 }
 
@@ -743,12 +915,14 @@ dossier_subxact_cb(SubXactEvent event, SubTransactionId mySubid,
 	{
 		pending_subxact_commit(&counters_pending, mySubid, parentSubid);
 		report_subxact_commit(mySubid, parentSubid);
+		writes_subxact_commit(mySubid, parentSubid);
 	}
 	if (event == SUBXACT_EVENT_ABORT_SUB)
 	{
 		if (pending_subxact_abort(&counters_pending, mySubid) == PENDING_FORGET)
 			counters_forget();
 		report_subxact_abort(mySubid);
+		writes_subxact_abort(mySubid);
 	}
 }
 
@@ -1194,9 +1368,20 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 	cal = calendar_get(hcal_name, 0);
 	v = version_for(proc, cal, at);
 
-	/* the code: given and well-formed, or the next number of the day */
+	/*
+	 * The code: the next number of the day, or a code given by the client,
+	 * which must be of this unit and day, written as tthc writes it (so that
+	 * 00005 cannot stand beside 0005), and must not skip numbers.
+	 */
+	memset(&taken_counter, 0, sizeof(taken_counter));
+	strlcpy(taken_counter.unit, recv, CATALOG_KEYLEN);
+	taken_counter.day = day;
 	if (RN(r, C_CODE))
-		code = make_code(recv, day, counter_next(recv, day, 0, owner));
+	{
+		taken_number = counter_next(recv, day, 0, owner);
+		taken_numbered = true;
+		code = make_code(recv, day, taken_number);
+	}
 	else
 	{
 		int32		n;
@@ -1204,8 +1389,16 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 		code = get_text(r, C_CODE);
 		check_code_shape(code);
 		n = code_number(code, recv, day);
-		if (n > 0)
-			(void) counter_next(recv, day, n, owner);
+		if (n <= 0 || strcmp(code, make_code(recv, day, n)) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("dossier code \"%s\" is not a number of unit %s on the day of its reception", code, recv),
+					 errdetail("A dossier received at %s on that day is numbered %s.", recv,
+							   make_code(recv, day, Max(n, 1))),
+					 errhint("Leave code out and tthc numbers the dossier."),
+					 errtable_of_dossier(), errcolumn_of_dossier("code")));
+		taken_number = counter_next(recv, day, n, owner);
+		taken_numbered = (taken_number > 0);
 	}
 	set_text(r, C_CODE, code);
 
@@ -1309,7 +1502,16 @@ update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
 	else if (!RN(r, C_CHANGED) && DatumGetTimestampTz(RV(r, C_CHANGED)) != prev)
 		at = DatumGetTimestampTz(RV(r, C_CHANGED));
 	else
+	{
+		/*
+		 * No time given: the transaction's start, unless a transaction that
+		 * committed while this one waited for the row logged a later event;
+		 * then the clock, which is past that event's time.
+		 */
 		at = GetCurrentTransactionStartTimestamp();
+		if (at < prev)
+			at = GetCurrentTimestamp();
+	}
 	check_event_time(code, at, true, prev);
 
 	hand = get_text(r, C_HAND_UNIT);
@@ -1508,6 +1710,17 @@ update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("the promised date of dossier %s must be after its deadline", code),
 					 errdetail("It is due at %s.", ts_str(old_due))));
+		if (RN(r, C_NOTE) || get_text(r, C_NOTE)[strspn(get_text(r, C_NOTE), " \t\n")] == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the apology for dossier %s needs a reason", code),
+					 errhint("Set note to the reason, or call tthc.apologize()."),
+					 errtable_of_dossier(), errcolumn_of_dossier("note")));
+		if (TIMESTAMP_NOT_FINITE(promised))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the promised date of dossier %s must be a finite time", code),
+					 errtable_of_dossier(), errcolumn_of_dossier("promised_at")));
 		RV(r, C_APOLOGIES) = Int16GetDatum(DatumGetInt16(RV(r, C_APOLOGIES)) + 1);
 		e->kind = "apology";
 		e->unit = hand;
@@ -1741,6 +1954,470 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 	count_attributes(hand, v, cal, r->v, r->n, r->att, 1);
 }
 
+/* ---------- the dossier's state, bound by its latest event ---------- */
+
+/*
+ * The columns of tthc.dossier whose values the latest event binds: every
+ * column tthc defines but the chain head itself (event_hash).  A column of
+ * the user's own is not bound, so adding one does not unbind every dossier.
+ */
+static const char *const state_col_name[] = {
+	"id", "code", "procedure_code", "procedure_id", "receiving_unit",
+	"handling_unit", "channel", "applicant_name", "applicant_id",
+	"applicant_phone", "applicant_address", "submitted_at", "received_at",
+	"status", "changed_at", "due_at", "promised_at", "apologies",
+	"clock_started_at", "paused_at", "paused_work", "step", "step_unit",
+	"step_started_at", "step_due_at", "step_paused_work", "finished_at",
+	"returned_at", "result", "overdue_since", "due_soon_at", "regime", "note",
+	"event_seq", "payment", "digitised", "result_electronic"
+};
+#define NSTATECOLS lengthof(state_col_name)
+
+static struct
+{
+	Oid			relid;
+	int			natts;
+	AttrNumber	att[NSTATECOLS];
+	Oid			type[NSTATECOLS];
+} state_map;
+
+static void
+put_be(StringInfo buf, uint64 x, int bytes)
+{
+	for (int i = bytes - 1; i >= 0; i--)
+		appendStringInfoChar(buf, (char) ((x >> (8 * i)) & 0xff));
+}
+
+/*
+ * state_digest: SHA-256 of the bound columns of a dossier row, each as a
+ * presence byte and a value independent of the platform and of the
+ * database's OIDs (integers and times big-endian, text as length and bytes,
+ * the status as its national code), so that a restored database, or one on
+ * another machine, computes the same digest.
+ */
+static bytea *
+state_digest(TupleDesc desc, Oid relid, const Datum *v, const bool *n)
+{
+	StringInfoData buf;
+	uint8		out[PG_SHA256_DIGEST_LENGTH];
+	pg_cryptohash_ctx *ctx;
+
+	if (state_map.relid != relid || state_map.natts != desc->natts)
+	{
+		for (int c = 0; c < NSTATECOLS; c++)
+		{
+			state_map.att[c] = SPI_fnumber(desc, state_col_name[c]);
+			if (state_map.att[c] <= 0)
+				state_map.att[c] = 0;
+			else
+				state_map.type[c] = TupleDescAttr(desc, state_map.att[c] - 1)->atttypid;
+		}
+		state_map.relid = relid;
+		state_map.natts = desc->natts;
+	}
+	initStringInfo(&buf);
+	for (int c = 0; c < NSTATECOLS; c++)
+	{
+		int			i = state_map.att[c] - 1;
+		Datum		d;
+
+		if (i < 0)
+			continue;
+		if (n[i])
+		{
+			appendStringInfoChar(&buf, 0);
+			continue;
+		}
+		appendStringInfoChar(&buf, 1);
+		d = v[i];
+		switch (state_map.type[c])
+		{
+			case INT8OID:
+			case TIMESTAMPTZOID:
+				put_be(&buf, (uint64) DatumGetInt64(d), 8);
+				break;
+			case INT4OID:
+				put_be(&buf, (uint64) (uint32) DatumGetInt32(d), 4);
+				break;
+			case INT2OID:
+				put_be(&buf, (uint64) (uint16) DatumGetInt16(d), 2);
+				break;
+			case BOOLOID:
+				appendStringInfoChar(&buf, DatumGetBool(d) ? 1 : 0);
+				break;
+			case INTERVALOID:
+				{
+					Interval   *iv = DatumGetIntervalP(d);
+
+					put_be(&buf, (uint64) iv->time, 8);
+					put_be(&buf, (uint64) (uint32) iv->day, 4);
+					put_be(&buf, (uint64) (uint32) iv->month, 4);
+				}
+				break;
+			case TEXTOID:
+				{
+					text	   *t = DatumGetTextPP(d);
+
+					put_be(&buf, VARSIZE_ANY_EXHDR(t), 4);
+					appendBinaryStringInfo(&buf, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+				}
+				break;
+			default:
+				if (c == 13)	/* status: its national code */
+					put_be(&buf, (uint64) status_code(DatumGetObjectId(d)), 2);
+				else
+				{
+					Oid			out_fn;
+					bool		varlena;
+					char	   *str;
+
+					getTypeOutputInfo(state_map.type[c], &out_fn, &varlena);
+					str = OidOutputFunctionCall(out_fn, d);
+					put_be(&buf, strlen(str), 4);
+					appendStringInfoString(&buf, str);
+				}
+				break;
+		}
+	}
+	ctx = pg_cryptohash_create(PG_SHA256);
+	if (ctx == NULL || pg_cryptohash_init(ctx) < 0 ||
+		pg_cryptohash_update(ctx, (uint8 *) buf.data, buf.len) < 0 ||
+		pg_cryptohash_final(ctx, out, PG_SHA256_DIGEST_LENGTH) < 0)
+		elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(ctx));
+	pg_cryptohash_free(ctx);
+	pfree(buf.data);
+	return digest_bytea(out);
+}
+
+/*
+ * tthc_dossier_state: tthc.dossier_state(tthc.dossier), the digest the
+ * dossier's latest event binds; tthc.verify_log compares.
+ */
+PG_FUNCTION_INFO_V1(tthc_dossier_state);
+Datum
+tthc_dossier_state(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader rec = PG_GETARG_HEAPTUPLEHEADER(0);
+	TupleDesc	desc = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(rec),
+											  HeapTupleHeaderGetTypMod(rec));
+	HeapTupleData tuple;
+	Datum	   *v = palloc(sizeof(Datum) * desc->natts);
+	bool	   *n = palloc(sizeof(bool) * desc->natts);
+	bytea	   *digest;
+
+	tuple.t_len = HeapTupleHeaderGetDatumLength(rec);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = rec;
+	heap_deform_tuple(&tuple, desc, v, n);
+	digest = state_digest(desc, tthc_relid("dossier"), v, n);
+	ReleaseTupleDesc(desc);
+	PG_RETURN_BYTEA_P(digest);
+}
+
+/* ---------- writes held until their row is stored ---------- */
+
+/*
+ * A BEFORE ROW trigger runs before the executor knows whether the row will
+ * be stored: INSERT ... ON CONFLICT skips a row that conflicts after its
+ * triggers ran, and a trigger sorted after the guard may return NULL.  So
+ * the guard does not write a change's events, apology and report sums at
+ * once: it holds them (PendingWrite) and writes them once the row is seen
+ * stored, when the next dossier row of the same subtransaction is checked
+ * or at the end of the statement (the AFTER STATEMENT triggers).  A row not
+ * stored leaves nothing: no event, no count, and its number goes back to
+ * the counter.  "Stored" is one index probe on the primary key with
+ * SnapshotSelf (our own writes of this command count): the row with the
+ * dossier's id carries the event_seq the write gave it.
+ */
+typedef struct PendingWrite
+{
+	SubTransactionId sub;		/* where the row was written */
+	int64		id;
+	int32		seq;			/* event_seq after the write */
+	bool		is_update;
+	HeapTuple	newtup;
+	HeapTuple	oldtup;			/* on UPDATE */
+	TimestampTz at;
+	int			nev;
+	HeapTuple  *events;
+	HeapTuple	apology;		/* or NULL */
+	bool		numbered;		/* took number `number` of unit/day */
+	CounterKey	counter;
+	int32		number;
+	char	   *notify[MAX_EVENTS];	/* channels to notify (overdue, due soon) */
+	char	   *payload;
+} PendingWrite;
+
+static MemoryContext WriteContext = NULL;
+static List *Writes = NIL;		/* of PendingWrite (below), oldest first */
+
+
+static void count_for_report(Row *r, bool is_update, TimestampTz at);
+
+static MemoryContext
+write_context(void)
+{
+	if (WriteContext == NULL)
+		WriteContext = AllocSetContextCreate(TopMemoryContext, "tthc held dossier writes",
+											 ALLOCSET_DEFAULT_SIZES);
+	return WriteContext;
+}
+
+static void
+writes_forget(void)
+{
+	Writes = NIL;
+	if (WriteContext != NULL)
+		MemoryContextReset(WriteContext);
+}
+
+/* row_stored: whether the row of `w` is in the table (see above) */
+static bool
+row_stored(Relation rel, PendingWrite *w)
+{
+	Relation	idx = index_open(RelationGetPrimaryKeyIndex(rel), AccessShareLock);
+	TupleTableSlot *slot = table_slot_create(rel, NULL);
+	IndexScanDesc scan;
+	ScanKeyData key;
+	bool		found = false;
+
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(w->id));
+	scan = index_beginscan(rel, idx, SnapshotSelf, 1, 0);
+	index_rescan(scan, &key, 1, NULL, 0);
+	while (!found && index_getnext_slot(scan, ForwardScanDirection, slot))
+	{
+		bool		isnull;
+		Datum		seq = slot_getattr(slot, dossier_map.att[C_EVENT_SEQ], &isnull);
+
+		found = !isnull && DatumGetInt32(seq) == w->seq;
+	}
+	index_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(idx, AccessShareLock);
+	return found;
+}
+
+/* number_give_back: the row that took number `n` was not stored */
+static void
+number_give_back(const CounterKey *key, int32 n, Oid owner)
+{
+	CounterEntry *e = Counters ? hash_search(Counters, key, HASH_FIND, NULL) : NULL;
+	Oid			save_userid;
+	int			save_sec;
+	Datum		args[3];
+
+	if (e != NULL)
+	{
+		if (e->last == n)
+		{
+			e->last--;
+			pending_changed(&counters_pending);
+		}
+		return;
+	}
+	/* already written back by a nested statement's end */
+	GetUserIdAndSecContext(&save_userid, &save_sec);
+	SetUserIdAndSecContext(owner, save_sec | SECURITY_LOCAL_USERID_CHANGE);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	args[0] = CStringGetTextDatum(key->unit);
+	args[1] = DateADTGetDatum(key->day);
+	args[2] = Int32GetDatum(n);
+	if (SPI_execute_with_args("UPDATE tthc.dossier_counter SET last = last OPERATOR(pg_catalog.-) 1"
+							  " WHERE unit OPERATOR(pg_catalog.=) $1 AND day OPERATOR(pg_catalog.=) $2"
+							  " AND last OPERATOR(pg_catalog.=) $3",
+							  3, (Oid[]) {TEXTOID, DATEOID, INT4OID}, args, NULL, false, 0) < 0)
+		elog(ERROR, "could not update tthc.dossier_counter");
+	SPI_finish();
+	SetUserIdAndSecContext(save_userid, save_sec);
+}
+
+/* write_out: the row of `w` is stored: its events, apology, sums, notices */
+static void
+write_out(Relation rel, PendingWrite *w)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	Row			row;
+
+	rows_insert("dossier_event", w->events, w->nev);
+	if (w->apology != NULL)
+		rows_insert("apology", &w->apology, 1);
+	if (report_begin())
+	{
+		row.att = dossier_map.att;
+		row.v = palloc(sizeof(Datum) * desc->natts);
+		row.n = palloc(sizeof(bool) * desc->natts);
+		heap_deform_tuple(w->newtup, desc, row.v, row.n);
+		row.ov = NULL;
+		row.on = NULL;
+		if (w->is_update)
+		{
+			row.ov = palloc(sizeof(Datum) * desc->natts);
+			row.on = palloc(sizeof(bool) * desc->natts);
+			heap_deform_tuple(w->oldtup, desc, row.ov, row.on);
+		}
+		count_for_report(&row, w->is_update, w->at);
+	}
+	for (int i = 0; i < w->nev; i++)
+		if (w->notify[i] != NULL)
+			Async_Notify(w->notify[i], w->payload);
+}
+
+/*
+ * writes_resolve: write out or drop what the rows of the current
+ * subtransaction hold; holds of outer subtransactions wait for their own.
+ */
+static void
+writes_resolve(Relation rel)
+{
+	SubTransactionId cur = GetCurrentSubTransactionId();
+	List	   *keep = NIL;
+	List	   *mine = NIL;
+	ListCell   *lc;
+
+	if (Writes == NIL)
+		return;
+	foreach(lc, Writes)
+	{
+		PendingWrite *w = (PendingWrite *) lfirst(lc);
+
+		if (w->sub == cur)
+			mine = lappend(mine, w);
+		else
+			keep = lappend(keep, w);
+	}
+	if (mine == NIL)
+		return;
+	/* taken off the list first: an error below must not write them twice */
+	{
+		MemoryContext old = MemoryContextSwitchTo(WriteContext);
+
+		Writes = list_copy(keep);
+		MemoryContextSwitchTo(old);
+	}
+	foreach(lc, mine)
+	{
+		PendingWrite *w = (PendingWrite *) lfirst(lc);
+
+		if (row_stored(rel, w))
+			write_out(rel, w);
+		else if (w->numbered)
+			number_give_back(&w->counter, w->number, rel->rd_rel->relowner);
+	}
+	if (Writes == NIL)
+		writes_forget();
+}
+
+static void
+writes_subxact_abort(SubTransactionId sub)
+{
+	List	   *keep = NIL;
+	ListCell   *lc;
+
+	/* the rows written inside the aborted subtransaction are gone with it */
+	foreach(lc, Writes)
+	{
+		PendingWrite *w = (PendingWrite *) lfirst(lc);
+
+		if (w->sub < sub)
+			keep = lappend(keep, w);
+	}
+	if (keep == NIL)
+		writes_forget();
+	else
+	{
+		MemoryContext old = MemoryContextSwitchTo(WriteContext);
+
+		Writes = list_copy(keep);
+		MemoryContextSwitchTo(old);
+	}
+}
+
+static void
+writes_subxact_commit(SubTransactionId sub, SubTransactionId parent)
+{
+	ListCell   *lc;
+
+	foreach(lc, Writes)
+	{
+		PendingWrite *w = (PendingWrite *) lfirst(lc);
+
+		if (w->sub == sub)
+			w->sub = parent;
+	}
+}
+
+/* the JSON of a notice: what the sweep always sent */
+static char *
+notice_payload(Row *r)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"code\" : ");
+	escape_json(&buf, get_text(r, C_CODE));
+	appendStringInfoString(&buf, ", \"receiving_unit\" : ");
+	escape_json(&buf, get_text(r, C_RECV_UNIT));
+	appendStringInfoString(&buf, ", \"handling_unit\" : ");
+	escape_json(&buf, get_text(r, C_HAND_UNIT));
+	appendStringInfoString(&buf, ", \"due_at\" : ");
+	if (RN(r, C_DUE))
+		appendStringInfoString(&buf, "null");
+	else
+	{
+		char		ts[MAXDATELEN + 1];
+
+		JsonEncodeDateTime(ts, TimestampTzGetDatum(DatumGetTimestampTz(RV(r, C_DUE))), TIMESTAMPTZOID, NULL);
+		appendStringInfo(&buf, "\"%s\"", ts);
+	}
+	appendStringInfoChar(&buf, '}');
+	return buf.data;
+}
+
+/* write_hold: hold the events of a change until its row is stored */
+static void
+write_hold(Row *r, TupleDesc desc, bool is_update, HeapTuple newtup, HeapTuple oldtup,
+		   TimestampTz at, Event *ev, int nev, HeapTuple *events, HeapTuple apology)
+{
+	MemoryContext old;
+	PendingWrite *w;
+
+	old = MemoryContextSwitchTo(write_context());
+	w = palloc0(sizeof(PendingWrite));
+	w->sub = GetCurrentSubTransactionId();
+	w->id = DatumGetInt64(RV(r, C_ID));
+	w->seq = DatumGetInt32(RV(r, C_EVENT_SEQ));
+	w->is_update = is_update;
+	w->newtup = heap_copytuple(newtup);
+	w->oldtup = oldtup ? heap_copytuple(oldtup) : NULL;
+	w->at = at;
+	w->nev = nev;
+	w->events = events;
+	w->apology = apology;
+	w->numbered = taken_numbered;
+	w->counter = taken_counter;
+	w->number = taken_number;
+	for (int i = 0; i < nev; i++)
+		if (strcmp(ev[i].kind, "overdue") == 0 || strcmp(ev[i].kind, "due_soon") == 0)
+		{
+			w->notify[i] = psprintf("tthc_%s", ev[i].kind);
+			if (w->payload == NULL)
+			{
+				MemoryContextSwitchTo(old);
+				{
+					char	   *p = notice_payload(r);
+
+					MemoryContextSwitchTo(WriteContext);
+					w->payload = pstrdup(p);
+				}
+			}
+		}
+	Writes = lappend(Writes, w);
+	MemoryContextSwitchTo(old);
+	taken_numbered = false;
+}
+
 /*
  * tthc_dossier_guard: BEFORE INSERT OR UPDATE FOR EACH ROW on tthc.dossier.
  */
@@ -1764,6 +2441,9 @@ tthc_dossier_guard(PG_FUNCTION_ARGS)
 	desc = RelationGetDescr(td->tg_relation);
 	map_columns(desc, RelationGetRelid(td->tg_relation), NCOLS, NCOLS_REQUIRED, col_name,
 				dossier_map.att, &dossier_map.relid, &dossier_map.natts);
+	/* the row checked before this one is stored by now, or never will be */
+	writes_resolve(td->tg_relation);
+	taken_numbered = false;
 
 	memset(ev, 0, sizeof(ev));
 	row.att = dossier_map.att;
@@ -1788,25 +2468,38 @@ tthc_dossier_guard(PG_FUNCTION_ARGS)
 		elog(ERROR, "tthc_dossier_guard: must be fired by INSERT or UPDATE");
 
 	seq = DatumGetInt32(RV(&row, C_EVENT_SEQ));
-	if (nev > 0)
+	if (nev == 0)
+		return PointerGetDatum(heap_form_tuple(desc, row.v, row.n));
 	{
 		bool		hashed = row.att[C_EVENT_HASH] != 0;
 		bytea	   *last;
+		bytea	   *state;
+		HeapTuple  *events;
+		HeapTuple	apology = NULL;
+		MemoryContext cxt = write_context();
+		const bytea *prev = hashed && !RN(&row, C_EVENT_HASH) ?
+			DatumGetByteaPP(RV(&row, C_EVENT_HASH)) : NULL;
 
-		last = events_append(DatumGetInt64(RV(&row, C_ID)), seq, at, ev, nev,
-							 hashed && !RN(&row, C_EVENT_HASH) ?
-							 DatumGetByteaPP(RV(&row, C_EVENT_HASH)) : NULL);
 		RV(&row, C_EVENT_SEQ) = Int32GetDatum(seq + nev);
+		state = state_digest(desc, RelationGetRelid(td->tg_relation), row.v, row.n);
+		events = events_form(DatumGetInt64(RV(&row, C_ID)), seq, at, ev, nev, prev, state,
+							 cxt, &last);
 		if (hashed)
 		{
 			/* NULL when the log has lost its hash column: no chain */
 			RV(&row, C_EVENT_HASH) = PointerGetDatum(last);
 			RN(&row, C_EVENT_HASH) = (last == NULL);
 		}
+		for (int i = 0; i < nev; i++)
+			if (strcmp(ev[i].kind, "apology") == 0)
+				apology = apology_form(DatumGetInt64(RV(&row, C_ID)), DatumGetInt16(RV(&row, C_APOLOGIES)),
+									   at, get_text(&row, C_NOTE), ev[i].old_due,
+									   DatumGetTimestampTz(RV(&row, C_PROMISED)), cxt);
+		result = heap_form_tuple(desc, row.v, row.n);
+		write_hold(&row, desc, TRIGGER_FIRED_BY_UPDATE(td->tg_event), result,
+				   TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_trigtuple : NULL,
+				   at, ev, nev, events, apology);
 	}
-	if (report_begin())
-		count_for_report(&row, TRIGGER_FIRED_BY_UPDATE(td->tg_event), at);
-	result = heap_form_tuple(desc, row.v, row.n);
 	return PointerGetDatum(result);
 }
 
@@ -1818,6 +2511,7 @@ tthc_dossier_numbered(PG_FUNCTION_ARGS)
 {
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "tthc_dossier_numbered: not called by trigger manager");
+	writes_resolve(((TriggerData *) fcinfo->context)->tg_relation);
 	counters_store(((TriggerData *) fcinfo->context)->tg_relation->rd_rel->relowner);
 	return PointerGetDatum(NULL);
 }
@@ -1831,6 +2525,7 @@ tthc_dossier_counted(PG_FUNCTION_ARGS)
 {
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "tthc_dossier_counted: not called by trigger manager");
+	writes_resolve(((TriggerData *) fcinfo->context)->tg_relation);
 	report_store();
 	return PointerGetDatum(NULL);
 }
