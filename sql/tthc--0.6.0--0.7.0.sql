@@ -31,9 +31,15 @@ ALTER TABLE tthc.officer_unit ENABLE ALWAYS TRIGGER table_changed;
 
 -- policies call my_units() once per query (an initplan), not once per row
 DROP POLICY officer_units ON tthc.dossier;
-CREATE POLICY officer_units ON tthc.dossier TO tthc_officer
+-- an officer reads and moves the dossiers its units received or handle, and
+-- receives only at its own units (a reception numbers at the receiving unit)
+CREATE POLICY officer_units ON tthc.dossier FOR SELECT TO tthc_officer
+  USING (handling_unit = ANY ((SELECT tthc.my_units())::text[]) OR receiving_unit = ANY ((SELECT tthc.my_units())::text[]));
+CREATE POLICY officer_moves ON tthc.dossier FOR UPDATE TO tthc_officer
   USING (handling_unit = ANY ((SELECT tthc.my_units())::text[]) OR receiving_unit = ANY ((SELECT tthc.my_units())::text[]))
   WITH CHECK (handling_unit = ANY ((SELECT tthc.my_units())::text[]) OR receiving_unit = ANY ((SELECT tthc.my_units())::text[]));
+CREATE POLICY officer_receives ON tthc.dossier FOR INSERT TO tthc_officer
+  WITH CHECK (receiving_unit = ANY ((SELECT tthc.my_units())::text[]));
 
 -- the logs are read through the dossiers an officer sees; only tthc writes them
 DROP POLICY officer_units ON tthc.apology;
@@ -351,3 +357,137 @@ UPDATE tthc.dossier d SET event_hash = x.hash
   FROM tthc.dossier_event x WHERE x.dossier_id = d.id AND x.seq = d.event_seq;
 ALTER TABLE tthc.dossier ENABLE TRIGGER dossier_guard;
 ALTER TABLE tthc.dossier_event ENABLE ALWAYS TRIGGER append_only;
+
+-- ===================================================================
+-- The sweep: for tthc_admin, unit by unit when one unit fails
+-- ===================================================================
+-- The notices (NOTIFY tthc_overdue, tthc_due_soon) are sent by the dossier
+-- trigger with the flag, whatever write raised it; the sweep only offers
+-- the candidates.
+
+CREATE FUNCTION tthc.sweep_units(at timestamptz, horizon timestamptz, unit text,
+                                 OUT overdue bigint, OUT due_soon bigint)
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  WITH u AS (
+    UPDATE tthc.dossier d SET changed_at = sweep_units.at
+     WHERE d.overdue_since IS NULL AND d.status IN ('received', 'processing')
+       AND d.due_at < sweep_units.at AND d.changed_at <= sweep_units.at
+       AND (sweep_units.unit IS NULL OR d.handling_unit = sweep_units.unit)
+    RETURNING d.overdue_since)
+  SELECT count(*) FILTER (WHERE u.overdue_since IS NOT NULL) INTO overdue FROM u;
+  WITH u AS (
+    UPDATE tthc.dossier d SET changed_at = sweep_units.at
+     WHERE d.due_soon_at IS NULL AND d.overdue_since IS NULL AND d.status IN ('received', 'processing')
+       AND d.due_at <= sweep_units.horizon AND d.due_at >= sweep_units.at AND d.changed_at <= sweep_units.at
+       AND (sweep_units.unit IS NULL OR d.handling_unit = sweep_units.unit)
+    RETURNING d.due_soon_at)
+  SELECT count(*) FILTER (WHERE u.due_soon_at IS NOT NULL) INTO due_soon FROM u;
+END $$;
+COMMENT ON FUNCTION tthc.sweep_units(timestamptz, timestamptz, text) IS
+  'The work of tthc.sweep for every unit (unit NULL) or one';
+
+CREATE OR REPLACE FUNCTION tthc.sweep(at timestamptz DEFAULT now())
+  RETURNS TABLE (overdue bigint, due_soon bigint)
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  started timestamptz := clock_timestamp();
+  horizon timestamptz;
+  u text;
+  o bigint;
+  s bigint;
+BEGIN
+  IF at IS NULL THEN
+    RAISE EXCEPTION 'the sweep time cannot be null' USING ERRCODE = '22004';
+  END IF;
+  -- one sweeper at a time per database; the others return at once
+  IF NOT pg_try_advisory_xact_lock(pg_catalog.hashtext('tthc.sweep')) THEN
+    overdue := 0; due_soon := 0;
+    RETURN NEXT;
+    RETURN;
+  END IF;
+  horizon := tthc.due_soon_horizon(sweep.at);
+  BEGIN
+    SELECT x.overdue, x.due_soon INTO overdue, due_soon FROM tthc.sweep_units(sweep.at, horizon, NULL) x;
+  EXCEPTION WHEN OTHERS THEN
+    -- one unit (a calendar with no working time, say) must not stop the others
+    overdue := 0; due_soon := 0;
+    FOR u IN SELECT DISTINCT d.handling_unit FROM tthc.dossier d
+              WHERE d.overdue_since IS NULL AND d.status IN ('received', 'processing')
+                AND d.due_at <= greatest(horizon, sweep.at) ORDER BY 1 LOOP
+      BEGIN
+        SELECT x.overdue, x.due_soon INTO o, s FROM tthc.sweep_units(sweep.at, horizon, u) x;
+        overdue := overdue + o;
+        due_soon := due_soon + s;
+      EXCEPTION WHEN OTHERS THEN
+        RAISE WARNING 'tthc.sweep left out unit %: %', u, SQLERRM
+          USING ERRCODE = SQLSTATE, HINT = 'Fix the unit''s calendar; the other units were swept.';
+      END;
+    END LOOP;
+  END;
+  PERFORM tthc.report_compact();
+  INSERT INTO tthc.sweep_state AS s (swept_to, started_at, finished_at, overdue, due_soon, runs)
+  VALUES (sweep.at, started, clock_timestamp(), sweep.overdue, sweep.due_soon, 1)
+  ON CONFLICT (id) DO UPDATE
+    SET swept_to = excluded.swept_to, started_at = excluded.started_at,
+        finished_at = excluded.finished_at, overdue = excluded.overdue,
+        due_soon = excluded.due_soon, runs = s.runs + 1;
+  RETURN NEXT;
+END $$;
+GRANT SELECT, INSERT, UPDATE ON tthc.sweep_state TO tthc_admin;
+
+-- ===================================================================
+-- Public tracking: exactly the last 4 characters of the ID
+-- ===================================================================
+
+CREATE OR REPLACE FUNCTION tthc.track(code text, id_suffix text)
+  RETURNS TABLE (status tthc.dossier_status, received_at timestamptz, due_at timestamptz,
+                 promised_at timestamptz, finished_at timestamptz)
+  LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  started timestamptz := clock_timestamp();
+  d record;
+  ok boolean;
+BEGIN
+  -- a fixed length: a longer suffix would confirm digits one at a time
+  IF id_suffix IS NULL OR length(id_suffix) <> 4 THEN
+    RAISE EXCEPTION 'the ID suffix is the last 4 characters of the applicant''s ID'
+      USING ERRCODE = '22023';
+  END IF;
+  -- the same work whether the code exists and whether the suffix matches,
+  -- and then a wait to tthc.track_min_time: the caller's clock learns
+  -- nothing, and guessing a suffix takes at least that long per guess
+  SELECT x.status, x.received_at, x.due_at, x.promised_at, x.finished_at, coalesce(x.applicant_id, '') AS aid
+    INTO d FROM tthc.dossier x WHERE x.code = track.code;
+  ok := md5(right(coalesce(d.aid, ''), 4)) = md5(id_suffix) AND length(coalesce(d.aid, '')) >= 4;
+  RETURN QUERY SELECT d.status, d.received_at, d.due_at, d.promised_at, d.finished_at WHERE ok;
+  PERFORM tthc.track_wait(started);
+END $$;
+COMMENT ON FUNCTION tthc.track(text, text) IS
+  'Status and appointment of a dossier for its applicant: exactly the last 4 characters of the applicant''s ID must match; nothing otherwise, in the same time (tthc.track_min_time)';
+
+-- ===================================================================
+-- Privileges: a small public API
+-- ===================================================================
+-- What anyone may call: the calendar arithmetic, the status helpers, the
+-- dossier moves (row-level security decides on which dossiers), tracking,
+-- masking and the caller's own scope.  Trigger functions and helpers of
+-- tthc's own functions are not for calling: they no longer clutter an API
+-- generated from the schema.
+
+REVOKE EXECUTE ON FUNCTION
+  tthc.calendar_check(), tthc.calendar_changed(), tthc.protect_shipped(), tthc.table_changed(),
+  tthc.procedure_check(), tthc.dossier_guard(), tthc.dossier_numbered(), tthc.dossier_counted(),
+  tthc.append_only(), tthc.unit_in_use(), tthc.procedure_in_use(),
+  tthc.rating_counted(), tthc.rating_check(), tthc.hours_ok(tthc.time_multirange),
+  tthc.due_soon_horizon(timestamptz), tthc.event_hash(bytea, tthc.dossier_event),
+  tthc.dossier_state(tthc.dossier), tthc.lawful_due(tthc.dossier),
+  tthc.report_scope(text, boolean), tthc.report_period(daterange),
+  tthc.report_fold_sql(text, text, text), tthc.report_months(date, date),
+  tthc.track_wait(timestamptz), tthc.check_units(text[]), tthc.restoring(regclass),
+  tthc.sweep_units(timestamptz, timestamptz, text)
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tthc.event_hash(bytea, tthc.dossier_event), tthc.dossier_state(tthc.dossier),
+  tthc.lawful_due(tthc.dossier) TO tthc_auditor, tthc_admin;
+GRANT EXECUTE ON FUNCTION tthc.due_soon_horizon(timestamptz), tthc.sweep_units(timestamptz, timestamptz, text)
+  TO tthc_admin;

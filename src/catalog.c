@@ -181,7 +181,8 @@ catalog_build(void)
 					" p.field, (pg_catalog.to_jsonb(p) OPERATOR(pg_catalog.->>) 'online_service') IS NOT NULL,"
 					" coalesce(array_agg(s.step ORDER BY s.step) FILTER (WHERE s.step IS NOT NULL), '{}'),"
 					" coalesce(array_agg(coalesce(s.unit, '') ORDER BY s.step) FILTER (WHERE s.step IS NOT NULL), '{}'),"
-					" coalesce(array_agg(s.allowance ORDER BY s.step) FILTER (WHERE s.step IS NOT NULL), '{}')"
+					" coalesce(array_agg(s.allowance ORDER BY s.step) FILTER (WHERE s.step IS NOT NULL), '{}'),"
+					" p.boundary_free"
 					" FROM tthc.procedure p LEFT JOIN tthc.procedure_step s ON s.procedure_id = p.id"
 					" GROUP BY p.id ORDER BY p.code, p.valid_from", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tthc.procedure");
@@ -230,6 +231,7 @@ catalog_build(void)
 		deconstruct_array(DatumGetArrayTypeP(SPI_getbinval(t, d, 13, &isnull)),
 						  get_element_type(SPI_gettypeid(d, 13)),
 						  sizeof(TimeLimit), false, TYPALIGN_INT, &allowances, NULL, &n);
+		v->boundary_free = DatumGetBool(SPI_getbinval(t, d, 14, &isnull));
 		v->nsteps = n;
 		v->steps = n > 0 ? palloc0(sizeof(ProcedureStep) * n) : NULL;
 		for (int i = 0; i < n; i++)

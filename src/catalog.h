@@ -42,6 +42,7 @@ typedef struct ProcedureVersion
 	bool		pause_mode;		/* supplement_mode = 'pause' */
 	char	   *field;			/* procedure field (lĩnh vực), or NULL */
 	bool		online;			/* offered online (online_service is set) */
+	bool		boundary_free;	/* received at any centre of the province */
 	int			nsteps;
 	ProcedureStep *steps;		/* ordered by step, numbered 1..nsteps */
 } ProcedureVersion;

@@ -1369,6 +1369,26 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 	v = version_for(proc, cal, at);
 
 	/*
+	 * Where a dossier may be received: at its handling unit or a unit below
+	 * it (a commune hands a provincial procedure up), at any centre of the
+	 * same province for a boundary-free procedure, never in another province.
+	 */
+	if (strcmp(unit_root(recv), unit_root(hand)) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unit %s cannot receive a dossier for unit %s of another province", recv, hand),
+				 errdetail("Boundary-free reception stops at the province: %s is under %s, %s under %s.",
+						   recv, unit_root(recv), hand, unit_root(hand)),
+				 errtable_of_dossier(), errcolumn_of_dossier("handling_unit")));
+	if (!unit_within(recv, hand) && !v->boundary_free)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("procedure %s is not boundary-free: unit %s cannot receive it for unit %s", proc, recv, hand),
+				 errdetail("A procedure off the province's boundary-free list is received by its handling unit or a unit below it."),
+				 errhint("Receive it at %s, or set tthc.procedure.boundary_free.", hand),
+				 errtable_of_dossier(), errcolumn_of_dossier("receiving_unit")));
+
+	/*
 	 * The code: the next number of the day, or a code given by the client,
 	 * which must be of this unit and day, written as tthc writes it (so that
 	 * 00005 cannot stand beside 0005), and must not skip numbers.
@@ -2613,16 +2633,47 @@ Datum
 tthc_due_soon_horizon(PG_FUNCTION_ARGS)
 {
 	TimestampTz at = PG_GETARG_TIMESTAMPTZ(0);
-	TimestampTz horizon = at;
+	volatile TimestampTz horizon = at;
 	List	   *names = unit_calendars();
 	ListCell   *lc;
 
 	foreach(lc, names)
 	{
-		const CompiledCalendar *cal = calendar_get((const char *) lfirst(lc), 0);
-		TimestampTz h = cal_add_working_time(cal, at, limit_usec(cal, &warn_before));
+		/*
+		 * A calendar that cannot say (no working time ahead) is left out: one
+		 * unit's broken calendar must not stop the sweep of the others.
+		 */
+		MemoryContext cxt = CurrentMemoryContext;
+		ResourceOwner owner = CurrentResourceOwner;
 
-		horizon = Max(horizon, h);
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(cxt);
+		PG_TRY();
+		{
+			const CompiledCalendar *cal = calendar_get((const char *) lfirst(lc), 0);
+			TimestampTz h = cal_add_working_time(cal, at, limit_usec(cal, &warn_before));
+
+			horizon = Max(horizon, h);
+			ReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(cxt);
+			CurrentResourceOwner = owner;
+		}
+		PG_CATCH();
+		{
+			ErrorData  *edata;
+
+			MemoryContextSwitchTo(cxt);
+			edata = CopyErrorData();
+			FlushErrorState();
+			RollbackAndReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(cxt);
+			CurrentResourceOwner = owner;
+			ereport(WARNING,
+					(errcode(edata->sqlerrcode),
+					 errmsg("calendar \"%s\" is left out of the due-soon horizon: %s",
+							(const char *) lfirst(lc), edata->message)));
+		}
+		PG_END_TRY();
 	}
 	PG_RETURN_TIMESTAMPTZ(horizon);
 }

@@ -77,7 +77,7 @@ SELECT lives_ok($$SELECT tthc.transition('S1-260302-0001', 'processing', '2026-0
 RESET ROLE;
 
 CREATE TEMP TABLE sep_d AS
-  SELECT applicant_name AS tag, id, code FROM tthc.dossier WHERE applicant_name IN ('a1', 'a11', 'b2', 'x', 'o1', 'o2');
+  SELECT applicant_name AS tag, id, code, received_at FROM tthc.dossier WHERE applicant_name IN ('a1', 'a11', 'b2', 'x', 'o1', 'o2');
 GRANT SELECT ON sep_d TO PUBLIC;
 SELECT is((SELECT string_agg(tag || '=' || code, ' ' ORDER BY tag COLLATE "C") FROM sep_d WHERE tag NOT IN ('o1', 'o2')),
           'a1=S1-260302-0001 a11=S1.1-260302-0001 b2=S2-260302-0001 x=S2-260302-0002',
@@ -336,36 +336,43 @@ SELECT is(pg_temp.sep_n($$UPDATE tthc.dossier SET note = 'sep-own-2' WHERE code 
 SELECT is(pg_temp.sep_n($$UPDATE tthc.dossier SET note = 'sep-hijack' WHERE code IN ('S1-260302-0001', 'S1.1-260302-0001')$$), '0',
           'sep_off2''s UPDATE of S1''s and S1.1''s dossiers touches 0 rows');
 
--- INSERT ... ON CONFLICT (code) DO UPDATE: the own code updates the own row;
--- the proposed row, handled by the other unit, must not count anywhere
+-- INSERT ... ON CONFLICT (code) DO UPDATE on a code of today (a code given
+-- must be the receiving unit's and day's): the own code updates the own row,
+-- and the proposed row, handled by the other unit, must count nowhere; the
+-- other unit's code either fails or changes nothing
 SET ROLE sep_off1;
-SELECT is(pg_temp.sep_n($$INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, handling_unit)
-                          VALUES ('S1.1-260302-0001', '5.000002', 'S1', 'S2')
+SELECT is(pg_temp.sep_n($$INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, handling_unit, received_at)
+                          SELECT code, '5.000002', 'S1', 'S2', received_at FROM sep_d WHERE tag = 'o1'
                           ON CONFLICT (code) DO UPDATE SET note = 'sep-upsert-1'$$), '1',
-          'sep_off1 upserts on S1.1''s dossier code (1 row)');
-SELECT is(pg_temp.sep_q($$SELECT note FROM tthc.dossier WHERE code = 'S1.1-260302-0001'$$), 'sep-upsert-1',
-          'and the upsert changed S1.1''s dossier');
-DO $$ BEGIN
-  INSERT INTO tthc.dossier (code, procedure_code, receiving_unit) VALUES ('S2-260302-0001', '5.000002', 'S1')
-  ON CONFLICT (code) DO UPDATE SET note = 'sep-hijack';
-EXCEPTION WHEN others THEN NULL;  -- an error is a right answer too
-END $$;
+          'sep_off1 upserts on S1''s dossier code (1 row)');
+SELECT is(pg_temp.sep_q($$SELECT note FROM tthc.dossier WHERE code = (SELECT code FROM sep_d WHERE tag = 'o1')$$), 'sep-upsert-1',
+          'and the upsert changed S1''s dossier');
 SET ROLE sep_off2;
-SELECT is(pg_temp.sep_n($$INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, handling_unit)
-                          VALUES ((SELECT code FROM sep_d WHERE tag = 'o2'), '5.000002', 'S2', 'S1')
+SELECT is(pg_temp.sep_n($$INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, handling_unit, received_at)
+                          SELECT code, '5.000002', 'S2', 'S1', received_at FROM sep_d WHERE tag = 'o2'
                           ON CONFLICT (code) DO UPDATE SET note = 'sep-upsert-2'$$), '1',
           'sep_off2 upserts on S2''s dossier code (1 row)');
 SELECT is(pg_temp.sep_q($$SELECT note FROM tthc.dossier WHERE code = (SELECT code FROM sep_d WHERE tag = 'o2')$$), 'sep-upsert-2',
           'and the upsert changed S2''s dossier');
+SET ROLE sep_off1;
 DO $$ BEGIN
-  INSERT INTO tthc.dossier (code, procedure_code, receiving_unit) VALUES ('S1-260302-0001', '5.000002', 'S2')
+  -- S2's code and reception, handled by S1 so that the proposed row passes an INSERT check on handling_unit
+  INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, handling_unit, received_at)
+  SELECT code, '5.000002', 'S2', 'S1', received_at FROM sep_d WHERE tag = 'o2'
+  ON CONFLICT (code) DO UPDATE SET note = 'sep-hijack';
+EXCEPTION WHEN others THEN NULL;  -- an error is a right answer too
+END $$;
+SET ROLE sep_off2;
+DO $$ BEGIN
+  INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, handling_unit, received_at)
+  SELECT code, '5.000002', 'S1', 'S2', received_at FROM sep_d WHERE tag = 'o1'
   ON CONFLICT (code) DO UPDATE SET note = 'sep-hijack';
 EXCEPTION WHEN others THEN NULL;
 END $$;
 SET ROLE sep_admin;
-SELECT is((SELECT coalesce(note, '-') || ' ' || event_seq FROM tthc.dossier WHERE code = 'S2-260302-0001'), '- 3',
+SELECT is((SELECT note FROM tthc.dossier WHERE code = (SELECT code FROM sep_d WHERE tag = 'o2')), 'sep-upsert-2',
           'as the admin: sep_off1''s upsert on S2''s code left S2''s dossier unchanged');
-SELECT is((SELECT coalesce(note, '-') || ' ' || event_seq FROM tthc.dossier WHERE code = 'S1-260302-0001'), '- 3',
+SELECT is((SELECT note FROM tthc.dossier WHERE code = (SELECT code FROM sep_d WHERE tag = 'o1')), 'sep-upsert-1',
           'as the admin: sep_off2''s upsert on S1''s code left S1''s dossier unchanged');
 SELECT is((SELECT received FROM tthc.report('S2', '[2026-03-01,)') WHERE level = 'total'),
           (SELECT count(*) FROM tthc.dossier WHERE handling_unit = 'S2' AND received_at IS NOT NULL),
