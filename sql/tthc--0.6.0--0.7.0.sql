@@ -196,7 +196,7 @@ COMMENT ON FUNCTION tthc.dossier_state(tthc.dossier) IS
   'SHA-256 of the columns of a dossier row that its latest event binds (every column tthc defines but event_hash)';
 
 CREATE FUNCTION tthc.restoring(rel regclass) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'tthc_restoring' LANGUAGE C VOLATILE STRICT;
+  AS 'MODULE_PATHNAME', 'tthc_restoring' LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
 COMMENT ON FUNCTION tthc.restoring(regclass) IS
   'Whether the running statement is a COPY FROM into this table by its owner (a restore)';
 
@@ -318,7 +318,7 @@ CREATE OR REPLACE FUNCTION tthc.verify_log(code text DEFAULT NULL)
            END AS problem
     FROM e),
   heads AS (
-    SELECT d.code, coalesce(l.seq, 0) AS seq,
+    SELECT d.code, d.event_seq AS seq,
            CASE WHEN l.seq IS NULL THEN 'the dossier has no events'
                 WHEN l.seq IS DISTINCT FROM d.event_seq THEN 'the log ends at event ' || l.seq || ', not ' || d.event_seq
                 WHEN l.hash IS DISTINCT FROM d.event_hash THEN 'the latest event does not match the dossier''s hash'

@@ -1369,9 +1369,10 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 	v = version_for(proc, cal, at);
 
 	/*
-	 * Where a dossier may be received: at its handling unit or a unit below
-	 * it (a commune hands a provincial procedure up), at any centre of the
-	 * same province for a boundary-free procedure, never in another province.
+	 * Where a dossier may be received: at its handling unit, a centre above
+	 * it or a unit below it (a commune hands a provincial procedure up), at
+	 * any centre of the same province for a boundary-free procedure, never
+	 * in another province.
 	 */
 	if (strcmp(unit_root(recv), unit_root(hand)) != 0)
 		ereport(ERROR,
@@ -1380,11 +1381,11 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 				 errdetail("Boundary-free reception stops at the province: %s is under %s, %s under %s.",
 						   recv, unit_root(recv), hand, unit_root(hand)),
 				 errtable_of_dossier(), errcolumn_of_dossier("handling_unit")));
-	if (!unit_within(recv, hand) && !v->boundary_free)
+	if (!unit_within(recv, hand) && !unit_within(hand, recv) && !v->boundary_free)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("procedure %s is not boundary-free: unit %s cannot receive it for unit %s", proc, recv, hand),
-				 errdetail("A procedure off the province's boundary-free list is received by its handling unit or a unit below it."),
+				 errdetail("A procedure off the province's boundary-free list is received by its handling unit, a centre above it or a unit below it."),
 				 errhint("Receive it at %s, or set tthc.procedure.boundary_free.", hand),
 				 errtable_of_dossier(), errcolumn_of_dossier("receiving_unit")));
 
@@ -2519,6 +2520,22 @@ tthc_dossier_guard(PG_FUNCTION_ARGS)
 		write_hold(&row, desc, TRIGGER_FIRED_BY_UPDATE(td->tg_event), result,
 				   TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_trigtuple : NULL,
 				   at, ev, nev, events, apology);
+
+		/*
+		 * A schema older than 0.5.0 has no statement trigger to write the
+		 * held change at the end of an UPDATE: it is written at once, as
+		 * those versions did.
+		 */
+		if (td->tg_relation->trigdesc == NULL ||
+			!(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ?
+			  td->tg_relation->trigdesc->trig_update_after_statement :
+			  td->tg_relation->trigdesc->trig_insert_after_statement))
+		{
+			PendingWrite *w = (PendingWrite *) llast(Writes);
+
+			Writes = list_delete_last(Writes);
+			write_out(td->tg_relation, w);
+		}
 	}
 	return PointerGetDatum(result);
 }

@@ -2,7 +2,7 @@
 BEGIN;
 SET search_path = public, tthc;
 SET TimeZone = 'Asia/Ho_Chi_Minh';
-SELECT plan(45);
+SELECT plan(46);
 
 SELECT has_role('tthc_admin');
 SELECT has_role('tthc_officer');
@@ -57,8 +57,10 @@ SELECT lives_ok($$INSERT INTO tthc.rating (dossier_id, rating) SELECT id, 'satis
                 'an officer records the rating of its finished dossier');
 SELECT throws_ok($$INSERT INTO tthc.rating (dossier_id, rating) SELECT id, 'satisfied' FROM ids WHERE code = 'R02-260302-0001'$$,
                  '23503', NULL, 'not of another commune''s');
-SELECT is((SELECT received FROM tthc.report('R02', '[2026-03-01,)') WHERE level = 'total'), 1::bigint,
-          'reports cover every unit, for every role');
+SELECT is((SELECT received FROM tthc.report('R01', '[2026-03-01,)') WHERE level = 'total'), 2::bigint,
+          'an officer reports on its own unit and the units below it');
+SELECT throws_ok($$SELECT * FROM tthc.report('R02', '[2026-03-01,)')$$, '42501', NULL,
+                 'not on another commune');
 SELECT throws_ok($$SELECT tthc.report_rebuild()$$, '42501', NULL, 'rebuilding the report sums is for tthc_admin');
 RESET ROLE;
 
@@ -78,7 +80,7 @@ SET ROLE tap_reader;
 SELECT throws_ok($$SELECT count(*) FROM tthc.dossier$$, '42501', NULL, 'a reader cannot read the dossier table');
 SELECT throws_ok($$SELECT count(*) FROM tthc.dossier_event$$, '42501', NULL, 'nor the event log');
 SELECT is((SELECT applicant_id || ' ' || applicant_phone FROM tthc.dossier_masked WHERE code = 'R02-260302-0001'),
-          '*********678 *******321', 'the masked view shows the last digits only');
+          '************ *******321', 'the masked view shows no digit of the ID number, the last 3 of the phone');
 SELECT is((SELECT count(*)::int FROM tthc.dossier_sla), 3, 'the SLA view covers every received dossier');
 SELECT is((SELECT band FROM tthc.dossier_sla WHERE code = 'R01.1-260302-0001'), 'done_late', 'with its band');
 SELECT is((SELECT array[received, resolved, resolved_late, in_progress] FROM tthc.report('R01', '[2026-03-01,)') WHERE level = 'total'),

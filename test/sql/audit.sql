@@ -46,13 +46,67 @@ SELECT * FROM tthc.verify_log('H22.01-260302-0002');
 
 -- masking for BI readers
 SELECT code, applicant_id, applicant_phone FROM tthc.dossier_masked ORDER BY code;
-SELECT tthc.mask('123'), tthc.mask('0123456789', 4), tthc.mask(NULL);
+SELECT tthc.mask('123'), tthc.mask('0123456789', 4), tthc.mask(NULL),
+       tthc.mask('0123456789', 0) AS keep_none, tthc.mask('0123456789', -3) AS keep_negative;
+SELECT tthc.mask_name('Nguyễn Văn  An'), tthc.mask_name(' Lê '), tthc.mask_name(NULL) IS NULL AS null_name;
 
 -- public tracking: the suffix of the applicant's ID must match
 SELECT * FROM tthc.track('H22.01-260302-0001', '0121');
 SELECT count(*) AS wrong_suffix FROM tthc.track('H22.01-260302-0001', '0122');
+-- exactly 4 characters: a longer suffix would confirm the masked digits
+-- one by one (a 5th digit in 10 guesses, then a 6th, ...)
 SELECT count(*) AS too_short FROM tthc.track('H22.01-260302-0001', '21');
+SELECT count(*) AS too_long FROM tthc.track('H22.01-260302-0001', '80121');
 SELECT count(*) AS no_such_dossier FROM tthc.track('H22.01-260302-9999', '0121');
+
+-- the log binds the dossier's state: a row changed around the trigger
+-- disagrees with its latest event
+CREATE TABLE audit_before AS SELECT code, status, event_seq FROM tthc.dossier;
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_id)
+SELECT '1.000001', 'H22.01', '2026-03-04 08:00', '02208800200' || i FROM generate_series(1, 5) i;
+-- 1. the trigger disabled
+ALTER TABLE tthc.dossier DISABLE TRIGGER dossier_guard;
+UPDATE tthc.dossier SET status = 'resolved', result = 'early' WHERE code = 'H22.01-260304-0001';
+ALTER TABLE tthc.dossier ENABLE TRIGGER dossier_guard;
+-- 2. replica mode (the guard does not fire there)
+SET session_replication_role = replica;
+UPDATE tthc.dossier SET due_at = due_at + interval '30 days' WHERE code = 'H22.01-260304-0002';
+RESET session_replication_role;
+-- 3. an owner's trigger sorted after the guard rewrites the row it returns
+CREATE FUNCTION public.audit_rewrite() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN NEW.applicant_id := 'forged'; RETURN NEW; END $$;
+CREATE TRIGGER zz_rewrite BEFORE UPDATE ON tthc.dossier FOR EACH ROW
+  WHEN (NEW.code = 'H22.01-260304-0003') EXECUTE FUNCTION public.audit_rewrite();
+SELECT (tthc.transition('H22.01-260304-0003', 'processing', '2026-03-04 09:00')).applicant_id;
+DROP TRIGGER zz_rewrite ON tthc.dossier;
+-- 4. an owner's trigger after the guard drops the row: nothing is logged for it
+CREATE FUNCTION public.audit_skip() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RETURN NULL; END $$;
+CREATE TRIGGER zz_skip BEFORE UPDATE ON tthc.dossier FOR EACH ROW
+  WHEN (NEW.code = 'H22.01-260304-0004') EXECUTE FUNCTION public.audit_skip();
+SELECT tthc.transition('H22.01-260304-0004', 'processing', '2026-03-04 09:00') IS NULL AS not_moved;
+DROP TRIGGER zz_skip ON tthc.dossier;
+SELECT d.event_seq, count(e.seq) AS events FROM tthc.dossier d JOIN tthc.dossier_event e ON e.dossier_id = d.id
+WHERE d.code = 'H22.01-260304-0004' GROUP BY d.event_seq;
+-- 5. a COPY that is not a restore of the table (a function writing the
+-- dossier inside COPY (SELECT ...) TO) is checked like any write
+CREATE FUNCTION public.audit_sneak() RETURNS int LANGUAGE sql AS $$
+  UPDATE tthc.dossier SET due_at = '2030-01-01' WHERE code = 'H22.01-260304-0005' RETURNING 1 $$;
+COPY (SELECT public.audit_sneak()) TO stdout;
+-- the rows disagree; the other dossiers are intact
+SELECT * FROM tthc.verify_log() WHERE code LIKE 'H22.01-260304-%';
+-- a dossier without events, and events of no dossier
+ALTER TABLE tthc.dossier DISABLE TRIGGER dossier_guard;
+ALTER TABLE tthc.dossier DISABLE TRIGGER dossier_numbered;
+INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, handling_unit, changed_at)
+VALUES ('H22.01-260305-0001', '1.000001', 'H22.01', 'H22.01', '2026-03-05 08:00');
+ALTER TABLE tthc.dossier ENABLE TRIGGER dossier_numbered;
+ALTER TABLE tthc.dossier ENABLE TRIGGER dossier_guard;
+ALTER TABLE tthc.dossier_event DISABLE TRIGGER append_only;
+INSERT INTO tthc.dossier_event (dossier_id, seq, at, kind, actor, recorded_at)
+VALUES (999999, 1, '2026-03-05 08:00', 'status', 'someone', '2026-03-05 08:00');
+ALTER TABLE tthc.dossier_event ENABLE TRIGGER append_only;
+SELECT * FROM tthc.verify_log() WHERE code LIKE 'H22.01-260305-%' OR code LIKE '(%';
 
 -- a log whose hash column an owner dropped (the log's schema is the
 -- owner's to change): writes go on, unchained, with a NULL chain head; in

@@ -166,15 +166,63 @@ SELECT d.code, d.received_at, p.time_limit, d.regime
 FROM tthc.dossier d JOIN tthc.procedure p ON p.id = d.procedure_id
 WHERE d.procedure_code = '1.000006' ORDER BY d.received_at;
 
--- 10. Numbers: a code given by the client moves the counter on; other
--- shapes are kept as given if well-formed.
+-- 10. Numbers: a code given by the client must be the receiving unit's, of
+-- the day of its reception, written as tthc writes it, and the next number
+-- (or one given already, left to the unique index): it can never take
+-- another unit's or a later number, which would block every later reception.
 INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, received_at)
 VALUES ('H22.01-260608-0007', '1.000001', 'H22.01', '2026-06-08 08:00');
-INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at) VALUES ('1.000001', 'H22.01', '2026-06-08 08:05');
 INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, received_at)
-VALUES ('000.00.22.H22-260608-00001', '1.000001', 'H22.01', '2026-06-08 08:10');
+VALUES ('H22.02-260608-0001', '1.000001', 'H22.01', '2026-06-08 08:00');
+INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, received_at)
+VALUES ('H22.01-260609-0001', '1.000001', 'H22.01', '2026-06-08 08:00');
+INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, received_at)
+VALUES ('H22.01-260608-00001', '1.000001', 'H22.01', '2026-06-08 08:00');
+INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, received_at)
+VALUES ('H22.01-260608-0001', '1.000001', 'H22.01', '2026-06-08 08:00');
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at) VALUES ('1.000001', 'H22.01', '2026-06-08 08:05');
+-- a code given again conflicts; ON CONFLICT skips it and leaves nothing of it
+INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, received_at)
+VALUES ('H22.01-260608-0002', '1.000001', 'H22.01', '2026-06-08 08:10');
+INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, received_at)
+VALUES ('H22.01-260608-0002', '1.000001', 'H22.01', '2026-06-08 08:10') ON CONFLICT (code) DO NOTHING;
 SELECT code FROM tthc.dossier WHERE received_at::date = '2026-06-08' ORDER BY received_at;
 SELECT unit, day, last FROM tthc.dossier_counter ORDER BY day, unit;
+-- a row skipped by ON CONFLICT on another key leaves no event, no count and
+-- no number: the next row takes the number it had
+CREATE UNIQUE INDEX dossier_applicant_once ON tthc.dossier (applicant_id, received_at);
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_id)
+VALUES ('1.000001', 'H22.01', '2026-06-08 09:00', '022088000601');
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_id)
+VALUES ('1.000001', 'H22.01', '2026-06-08 09:00', '022088000602'),
+       ('1.000001', 'H22.01', '2026-06-08 09:00', '022088000601'),   -- already received
+       ('1.000001', 'H22.01', '2026-06-08 09:00', '022088000603')
+ON CONFLICT (applicant_id, received_at) DO NOTHING;
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_id)
+VALUES ('1.000001', 'H22.01', '2026-06-08 09:00', '022088000601')    -- the last one skipped
+ON CONFLICT (applicant_id, received_at) DO NOTHING;
+DROP INDEX tthc.dossier_applicant_once;
+SELECT d.code, d.applicant_id, d.event_seq, count(e.seq) AS events
+FROM tthc.dossier d LEFT JOIN tthc.dossier_event e ON e.dossier_id = d.id
+WHERE d.received_at = '2026-06-08 09:00' GROUP BY d.code, d.applicant_id, d.event_seq ORDER BY d.code;
+SELECT count(*) AS orphan_events FROM tthc.dossier_event e WHERE NOT EXISTS (SELECT FROM tthc.dossier d WHERE d.id = e.dossier_id);
+SELECT last FROM tthc.dossier_counter WHERE unit = 'H22.01' AND day = '2026-06-08';
+SELECT received FROM tthc.report('H22.01', '[2026-06-08,2026-06-09)') WHERE level = 'total';
+-- boundary-free: a procedure off the list is received along its own line of
+-- units only; no dossier crosses into another province
+INSERT INTO tthc.unit (code, name, level) VALUES ('H99', 'tỉnh khác', 'province');
+INSERT INTO tthc.unit (code, name, level, parent) VALUES ('H22.03', 'phường khác', 'commune', 'H22');
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, handling_unit, received_at) VALUES ('1.000001', 'H22.03', 'H22.01', '2026-06-08 10:00');
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, handling_unit, received_at) VALUES ('1.000001', 'H99', 'H22.01', '2026-06-08 10:00');
+INSERT INTO tthc.procedure (code, name, time_limit, boundary_free) VALUES ('1.000099', 'phi địa giới', '3 working days', true);
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, handling_unit, received_at) VALUES ('1.000099', 'H22.03', 'H22.01', '2026-06-08 10:00')
+RETURNING code, receiving_unit, handling_unit;
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, handling_unit, received_at) VALUES ('1.000099', 'H99', 'H22.01', '2026-06-08 10:00');
+-- along the line of units, without the list: the provincial centre for a
+-- commune, a commune handing a dossier up to the province
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, handling_unit, received_at) VALUES
+  ('1.000001', 'H22', 'H22.01', '2026-06-08 10:05'), ('1.000001', 'H22.01', 'H22', '2026-06-08 10:05')
+RETURNING code, receiving_unit, handling_unit;
 -- every generated code is the unit, the local day of its first event and
 -- the next number of that day, without gaps
 SELECT count(*) AS dossiers,
