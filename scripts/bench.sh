@@ -18,6 +18,8 @@
 #              also times tthc.report_rebuild() once after the bulk load
 #   track      test/bench/track.sql: tthc.track() with a right ID suffix against
 #              wrong ones and unknown codes (a wrong guess is no faster)
+#   policy     test/bench/policy.sql: an officer's screens under row-level
+#              security against the same queries filtered by hand, 1 M dossiers
 # Settings (environment):
 #   BENCH_ONLY     comma-separated subset of the above (default: all)
 #   BENCH_RUNS     calendar: timed rounds per query, after one warm-up (default 5)
@@ -33,6 +35,7 @@
 #   REPORT_SCALE   report: dossiers received in the year (default 10000000)
 #   REPORT_RUNS    report: timed rounds after one warm-up (default 5)
 #   TRACK_CALLS    track: calls per kind and round (default 20000)
+#   POLICY_ROWS    policy: dossiers received (default 1000000)
 # Takes ~25 minutes with the defaults on 2 cores: ~8 for calendar, receive, flow
 # and sweep (4 of them loading 10 M dossiers), ~17 for report (~4 loading 10 M
 # dossiers and 31 M events, ~6 in report_rebuild(), ~6 in the hand-written
@@ -44,10 +47,10 @@ top=$(pwd)
 # shellcheck source=scripts/cluster.sh
 . scripts/cluster.sh
 
-only=",${BENCH_ONLY:-calendar,receive,flow,sweep,report,track},"
+only=",${BENCH_ONLY:-calendar,receive,flow,sweep,report,track,policy},"
 wants() { [[ $only == *",$1,"* ]]; }
 for b in ${only//,/ }; do
-  case $b in calendar|receive|flow|sweep|report|track) ;; *) echo "bench: unknown benchmark in BENCH_ONLY: $b" >&2; exit 1 ;; esac
+  case $b in calendar|receive|flow|sweep|report|track|policy) ;; *) echo "bench: unknown benchmark in BENCH_ONLY: $b" >&2; exit 1 ;; esac
 done
 
 baseline="$(cd .. && pwd)/shared/bench/baseline.sql"
@@ -235,6 +238,19 @@ if wants track; then
     "track(), min_time $(field min_time "$r"): fastest wrong guess / right (raw $(field raw_wrong_vs_right "$r")x)" \
     "$(field wrong_vs_right "$r")x" ">= 0.99x" "${r##* }")")
   drop_db bench_track
+fi
+
+if wants policy; then
+  echo
+  echo "== policy: an officer's screens under row-level security against the same queries by hand (test/bench/policy.sql)"
+  fresh_db bench_policy
+  out=$(psql_run -d bench_policy -v rows="${POLICY_ROWS:-1000000}" -f test/bench/policy.sql)
+  check "$out"
+  r=$(grep '^RESULT policy' <<<"$out")
+  summary+=("$(printf '  %-60s %8s  %-9s %s' \
+    "officer's screens, $(field rows "$r") dossiers: worst policy / hand (queue $(field queue_ratio "$r")x)" \
+    "$(field worst_ratio "$r")x" "<= 1.25x" "${r##* }")")
+  drop_db bench_policy
 fi
 
 echo

@@ -41,6 +41,10 @@ CREATE POLICY officer_moves ON tthc.dossier FOR UPDATE TO tthc_officer
 CREATE POLICY officer_receives ON tthc.dossier FOR INSERT TO tthc_officer
   WITH CHECK (receiving_unit = ANY ((SELECT tthc.my_units())::text[]));
 
+-- the policy reads both units: with an index on each, an officer's screens
+-- read its own dossiers (a bitmap OR of the two), not the province's
+CREATE INDEX dossier_receiving_unit_idx ON tthc.dossier (receiving_unit, received_at);
+
 -- the logs are read through the dossiers an officer sees; only tthc writes them
 DROP POLICY officer_units ON tthc.apology;
 CREATE POLICY officer_units ON tthc.apology FOR SELECT TO tthc_officer
