@@ -1,0 +1,84 @@
+-- 0.7.0's fixes of what attacks and real use found, where no other file
+-- fits: one unit does not stop the sweep of the others, the error fields
+-- name the table and column, an apology is written by tthc and promises a
+-- finite date.  Runs in a database of its own.
+CREATE DATABASE tthc_trust;
+\c tthc_trust
+CREATE EXTENSION tthc;
+SET DateStyle = 'ISO, YMD';
+SET TimeZone = 'Asia/Ho_Chi_Minh';
+\set VERBOSITY terse
+
+INSERT INTO tthc.unit (code, name, level) VALUES ('T1', 'xã một', 'commune'), ('T2', 'xã hai', 'commune');
+INSERT INTO tthc.procedure (code, name, time_limit) VALUES ('1.000001', 'bốn giờ', '4 working hours');
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at)
+SELECT '1.000001', u, '2026-03-02 08:00' FROM unnest(ARRAY['T1', 'T1', 'T2', 'T2']) u;
+
+-- a calendar edited to have no working time at all under unit T2's
+-- dossiers: the sweep leaves it out of the due-soon horizon (0.6.0 failed
+-- every sweep of the database here) and flags the overdue dossiers
+INSERT INTO tthc.calendar (name) VALUES ('never');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours) SELECT 'never', d, '{}' FROM generate_series(1, 7) d;
+ALTER TABLE tthc.unit DISABLE TRIGGER unit_in_use;
+UPDATE tthc.unit SET calendar = 'never' WHERE code = 'T2';
+ALTER TABLE tthc.unit ENABLE TRIGGER unit_in_use;
+SELECT * FROM tthc.sweep('2026-03-02 14:00');
+SELECT code, overdue_since FROM tthc.dossier ORDER BY code;
+ALTER TABLE tthc.unit DISABLE TRIGGER unit_in_use;
+UPDATE tthc.unit SET calendar = 'vn' WHERE code = 'T2';
+ALTER TABLE tthc.unit ENABLE TRIGGER unit_in_use;
+
+-- any failure in one unit's dossiers: the sweep goes unit by unit, warns
+-- about the unit that fails, and flags the others
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at)
+SELECT '1.000001', u, '2026-03-03 08:00' FROM unnest(ARRAY['T1', 'T2']) u;
+CREATE FUNCTION public.trust_fail() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'unit T2 is broken' USING ERRCODE = 'XX001'; END $$;
+CREATE TRIGGER trust_fail BEFORE UPDATE ON tthc.dossier FOR EACH ROW
+  WHEN (OLD.handling_unit = 'T2') EXECUTE FUNCTION public.trust_fail();
+SELECT * FROM tthc.sweep('2026-03-03 14:00');
+SELECT code, overdue_since FROM tthc.dossier WHERE received_at::date = '2026-03-03' ORDER BY code;
+SELECT overdue, runs FROM tthc.sweep_state;
+DROP TRIGGER trust_fail ON tthc.dossier;
+SELECT * FROM tthc.sweep('2026-03-03 14:05');
+
+-- the error fields: applications read the table and column, not the text
+CREATE FUNCTION pg_temp.fields(q text)
+RETURNS TABLE (code text, schema_n text, table_n text, column_n text)
+LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE q;
+  RETURN QUERY SELECT 'ok', NULL::text, NULL::text, NULL::text;
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, schema_n = SCHEMA_NAME,
+                          table_n = TABLE_NAME, column_n = COLUMN_NAME;
+  RETURN NEXT;
+END $$;
+SELECT * FROM pg_temp.fields($$UPDATE tthc.dossier SET due_at = now() WHERE code = 'T1-260302-0001'$$);
+SELECT * FROM pg_temp.fields($$INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, received_at) VALUES ('T2-260302-0009', '1.000001', 'T1', '2026-03-02 08:00')$$);
+SELECT * FROM pg_temp.fields($$INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, received_at) VALUES ('T1-260302-0009', '1.000001', 'T1', '2026-03-02 08:00')$$);
+SELECT * FROM pg_temp.fields($$SELECT tthc.apologize('T1-260302-0001', 'chờ', 'infinity', '2026-03-02 08:30')$$);
+
+-- an apology promises a date: not 'infinity', by the function or by hand
+INSERT INTO tthc.procedure (code, name, time_limit) VALUES ('1.000002', 'mười ngày', '10 working days');
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at) VALUES ('1.000002', 'T1', '2026-03-02 09:00')
+RETURNING code;
+SELECT tthc.apologize('T1-260302-0003', 'chờ xác minh', 'infinity', '2026-03-03 08:00');
+UPDATE tthc.dossier SET promised_at = 'infinity', note = 'chờ', changed_at = '2026-03-03 08:00' WHERE code = 'T1-260302-0003';
+-- nor without a reason, by hand
+UPDATE tthc.dossier SET promised_at = '2026-03-20 16:00', changed_at = '2026-03-03 08:00' WHERE code = 'T1-260302-0003';
+SELECT (tthc.apologize('T1-260302-0003', 'chờ xác minh', '2026-03-20 16:00', '2026-03-03 08:00')).promised_at;
+-- written by tthc with its event, as the caller
+SELECT a.seq, a.reason, a.issued_by = current_user AS by_caller, e.kind
+FROM tthc.apology a JOIN tthc.dossier d ON d.id = a.dossier_id
+JOIN tthc.dossier_event e ON e.dossier_id = d.id AND e.at = a.issued_at AND e.kind = 'apology';
+-- and nobody else writes one, a superuser included
+INSERT INTO tthc.apology (dossier_id, seq, issued_at, reason, due_at, promised_at)
+SELECT id, 2, '2026-03-03 08:00', 'giả', due_at, due_at + interval '1 day' FROM tthc.dossier WHERE code = 'T1-260302-0003';
+
+-- a report's NULL period is 22004, as the README says
+SELECT count(*) FROM tthc.report('T1', NULL);
+SELECT count(*) FROM tthc.indicators_766('T1', NULL);
+
+\c contrib_regression
+DROP DATABASE tthc_trust;
