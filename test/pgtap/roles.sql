@@ -2,7 +2,7 @@
 BEGIN;
 SET search_path = public, tthc;
 SET TimeZone = 'Asia/Ho_Chi_Minh';
-SELECT plan(46);
+SELECT plan(50);
 
 SELECT has_role('tthc_admin');
 SELECT has_role('tthc_officer');
@@ -93,6 +93,8 @@ RESET ROLE;
 
 -- the administrator rebuilds the report sums from the log: the same report
 SET ROLE tap_admin;
+SELECT lives_ok($$SELECT * FROM tthc.sweep()$$, 'tthc_admin runs the sweep (0.6.0: 42501 on sweep_state after the work)');
+SELECT is((SELECT runs FROM tthc.sweep_state), 1::bigint, 'and it is recorded');
 SELECT ok(tthc.report_rebuild() > 0, 'tthc_admin rebuilds the report sums');
 SELECT is((SELECT array[received, resolved, resolved_late, in_progress] FROM tthc.report('R01', '[2026-03-01,)') WHERE level = 'total'),
           ARRAY[2, 1, 1, 1]::bigint[], 'and the report is unchanged');
@@ -110,5 +112,19 @@ SET ROLE tap_reader;
 SELECT throws_ok($$SET tthc.track_min_time = 0$$, '42501', NULL, 'which a client cannot shorten');
 RESET ROLE;
 
+-- the public API: what PUBLIC may call, and nothing else (trigger functions
+-- and helpers of tthc's own functions are not for calling)
+SELECT set_eq(
+  $$SELECT p.proname::text FROM pg_proc p WHERE p.pronamespace = 'tthc'::regnamespace
+      AND has_function_privilege('public', p.oid, 'EXECUTE') AND p.prorettype <> 'trigger'::regtype
+      AND p.proname NOT LIKE 'time\_limit\_%' AND p.proname NOT IN ('time_range', 'time_multirange')$$,
+  ARRAY['lunar_to_solar', 'solar_to_lunar', 'is_working_day', 'add_working_days', 'working_days_between',
+        'add_working_time', 'working_time_between', 'deadline', 'calendar_days', 'dvc_code',
+        'transition_allowed', 'check_transition', 'allowed_targets', 'transition', 'apologize',
+        'my_units', 'sees_all', 'mask', 'mask_name', 'warn_before_work', 'track'],
+  'PUBLIC may call the documented API only (types'' own functions aside)');
+SELECT is((SELECT count(*)::int FROM pg_proc p WHERE p.pronamespace = 'tthc'::regnamespace
+             AND p.prorettype = 'trigger'::regtype AND has_function_privilege('public', p.oid, 'EXECUTE')),
+          0, 'no trigger function is PUBLIC');
 SELECT * FROM finish();
 ROLLBACK;
