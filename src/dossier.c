@@ -39,6 +39,7 @@
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
+#include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "common/cryptohash.h"
@@ -195,6 +196,9 @@ typedef struct Row
 } Row;
 
 static void writes_forget(void);
+static void notices_send(void);
+static void notices_forget(void);
+static void notices_subxact_end(SubTransactionId sub, SubTransactionId parent, bool commit);
 static void writes_subxact_abort(SubTransactionId sub);
 static void writes_subxact_commit(SubTransactionId sub, SubTransactionId parent);
 static List *Writes;
@@ -871,6 +875,10 @@ dossier_xact_cb(XactEvent event, void *arg)
 		report_check();
 		counters_check();
 	}
+	if (event == XACT_EVENT_PRE_COMMIT)
+		notices_send();
+	if (event == XACT_EVENT_PRE_PREPARE)
+		notices_forget();
 	if ((event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PRE_PREPARE) && Writes != NIL)
 		ereport(ERROR,
 				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
@@ -904,6 +912,7 @@ dossier_xact_cb(XactEvent event, void *arg)
 		pending_xact_end(&counters_pending);
 		report_xact_end();
 		writes_forget();
+		notices_forget();
 	}
 }
 
@@ -916,6 +925,7 @@ dossier_subxact_cb(SubXactEvent event, SubTransactionId mySubid,
 		pending_subxact_commit(&counters_pending, mySubid, parentSubid);
 		report_subxact_commit(mySubid, parentSubid);
 		writes_subxact_commit(mySubid, parentSubid);
+		notices_subxact_end(mySubid, parentSubid, true);
 	}
 	if (event == SUBXACT_EVENT_ABORT_SUB)
 	{
@@ -923,6 +933,7 @@ dossier_subxact_cb(SubXactEvent event, SubTransactionId mySubid,
 			counters_forget();
 		report_subxact_abort(mySubid);
 		writes_subxact_abort(mySubid);
+		notices_subxact_end(mySubid, parentSubid, false);
 	}
 }
 
@@ -1155,7 +1166,7 @@ unit_calendar(const char *unit, const char *role)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("%s unit \"%s\" does not exist", role, unit),
-				 errhint("Units are rows of tthc.unit.")));
+				 errhint("Units are rows of tthc.unit."), errtable_of_dossier(), errcolumn_of_dossier(strcmp(role, "receiving") == 0 ? "receiving_unit" : "handling_unit")));
 	return u->calendar;
 }
 
@@ -1170,13 +1181,13 @@ version_for(const char *code, const CompiledCalendar *cal, TimestampTz at)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("procedure \"%s\" does not exist", code),
-				 errhint("Procedures are rows of tthc.procedure.")));
+				 errhint("Procedures are rows of tthc.procedure."), errtable_of_dossier(), errcolumn_of_dossier("procedure_code")));
 	if (v == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("procedure \"%s\" has no version in force on %s", code,
 						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(day)))),
-				 errhint("Check valid_from and valid_to in tthc.procedure.")));
+				 errhint("Check valid_from and valid_to in tthc.procedure."), errtable_of_dossier(), errcolumn_of_dossier("procedure_code")));
 	return v;
 }
 
@@ -1202,7 +1213,7 @@ check_backdating(const char *code, TimestampTz at)
 			 errmsg("only tthc_admin may date an event of dossier %s more than %d seconds back",
 					code, backdate_tolerance),
 			 errdetail("The event is dated %s.", ts_str(at)),
-			 errhint("Record events as they happen, or ask an administrator to backfill.")));
+			 errhint("Record events as they happen, or ask an administrator to backfill."), errtable_of_dossier(), errcolumn_of_dossier("changed_at")));
 }
 
 static void
@@ -1213,14 +1224,14 @@ check_event_time(const char *code, TimestampTz at, bool has_prev, TimestampTz pr
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("event time of dossier %s is in the future", code),
-				 errdetail("Events are recorded when they happen, not ahead of the database's clock.")));
+				 errdetail("Events are recorded when they happen, not ahead of the database's clock."), errtable_of_dossier(), errcolumn_of_dossier("changed_at")));
 	if (has_prev && at < prev)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("event time %s of dossier %s is before its latest event",
 						ts_str(at), code),
 				 errdetail("The latest event is at %s; the process control slip only moves forward.",
-						   ts_str(prev))));
+						   ts_str(prev)), errtable_of_dossier(), errcolumn_of_dossier("changed_at")));
 }
 
 static char *
@@ -1260,7 +1271,7 @@ check_code_shape(const char *code)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("dossier code \"%s\" has the wrong shape", code),
 				 errdetail("A dossier code is {receiving unit}-{yyMMdd}-{NNNN}, such as H22.01-250303-0001."),
-				 errhint("Leave code out and tthc numbers the dossier.")));
+				 errhint("Leave code out and tthc numbers the dossier."), errtable_of_dossier(), errcolumn_of_dossier("code")));
 }
 
 /*
@@ -1311,7 +1322,7 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 		computed_column_error(NULL, C_PAUSED_WORK, true);
 
 	if (RN(r, C_STATUS))
-		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("the status of a dossier cannot be null")));
+		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("the status of a dossier cannot be null"), errtable_of_dossier(), errcolumn_of_dossier("status")));
 	st = status_code(DatumGetObjectId(RV(r, C_STATUS)));
 	if (st != ST_SUBMITTED && st != ST_RECEIVED)
 		ereport(ERROR,
@@ -1319,11 +1330,11 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 				 errmsg("a new dossier cannot start as %s",
 						DatumGetCString(DirectFunctionCall1(enum_out, RV(r, C_STATUS)))),
 				 errdetail("A dossier starts as submitted (online, not yet accepted) or received."),
-				 errhint("Insert it as received, then move it with tthc.transition().")));
+				 errhint("Insert it as received, then move it with tthc.transition()."), errtable_of_dossier(), errcolumn_of_dossier("status")));
 	if (RN(r, C_RECV_UNIT))
-		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("a dossier needs a receiving_unit")));
+		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("a dossier needs a receiving_unit"), errtable_of_dossier(), errcolumn_of_dossier("receiving_unit")));
 	if (RN(r, C_PROC_CODE))
-		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("a dossier needs a procedure_code")));
+		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("a dossier needs a procedure_code"), errtable_of_dossier(), errcolumn_of_dossier("procedure_code")));
 	recv = get_text(r, C_RECV_UNIT);
 	if (RN(r, C_HAND_UNIT))
 		set_text(r, C_HAND_UNIT, recv);
@@ -1344,7 +1355,7 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 					 errmsg("a dossier cannot be received before it was submitted"),
 					 errdetail("submitted_at is %s, received_at %s.",
 							   ts_str(DatumGetTimestampTz(RV(r, C_SUBMITTED))),
-							   ts_str(at))));
+							   ts_str(at)), errtable_of_dossier(), errcolumn_of_dossier("received_at")));
 	}
 	else
 	{
@@ -1352,7 +1363,7 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("a submitted dossier has no received_at"),
-					 errhint("Insert it as received, or set received_at by moving it to received.")));
+					 errhint("Insert it as received, or set received_at by moving it to received."), errtable_of_dossier(), errcolumn_of_dossier("received_at")));
 		if (RN(r, C_SUBMITTED))
 			set_ts(r, C_SUBMITTED, GetCurrentTransactionStartTimestamp());
 		at = DatumGetTimestampTz(RV(r, C_SUBMITTED));
@@ -1450,6 +1461,52 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 	*at_out = at;
 }
 
+/*
+ * check_generated_id: a new dossier's id comes from its identity sequence.
+ * OVERRIDING SYSTEM VALUE would let a client choose one ahead of the
+ * sequence, and every later reception in the province would collide with
+ * it (23505), so an id past what the sequence has given fails with 428C9.
+ * An id at or below it either exists (the unique index decides) or was
+ * never stored (a rolled-back reception): harmless.  The sequence is read
+ * when an id passes the highest one seen, once per sequence cache
+ * (CACHE 32) in a bulk insert.
+ */
+static void
+check_generated_id(Relation rel, int64 id, Oid owner)
+{
+	static Oid	seq_of = InvalidOid;
+	static Oid	seq = InvalidOid;
+	static int64 seen = 0;
+
+	if (seq_of != RelationGetRelid(rel))
+	{
+		seq = getIdentitySequence(RelationGetRelid(rel), dossier_map.att[C_ID], true);
+		seq_of = RelationGetRelid(rel);
+		seen = 0;
+	}
+	if (id <= seen || !OidIsValid(seq))
+		return;
+	{
+		LOCAL_FCINFO(fcinfo, 1);
+		Oid			save_userid;
+		int			save_sec;
+		Datum		last;
+
+		/* as the owner, like the counter: clients need no grant on the sequence */
+		GetUserIdAndSecContext(&save_userid, &save_sec);
+		SetUserIdAndSecContext(owner, save_sec | SECURITY_LOCAL_USERID_CHANGE);
+		InitFunctionCallInfoData(*fcinfo, NULL, 1, InvalidOid, NULL, NULL);
+		fcinfo->args[0].value = ObjectIdGetDatum(seq);
+		fcinfo->args[0].isnull = false;
+		last = pg_sequence_last_value(fcinfo);
+		SetUserIdAndSecContext(save_userid, save_sec);
+		if (!fcinfo->isnull)
+			seen = Max(seen, DatumGetInt64(last));
+	}
+	if (id > seen)
+		computed_column_error(NULL, C_ID, true);
+}
+
 static bool
 col_changed(Row *r, TupleDesc desc, int attno)
 {
@@ -1511,7 +1568,7 @@ update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
 	}
 	code = get_text(r, C_CODE);
 	if (RN(r, C_STATUS))
-		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("the status of a dossier cannot be null")));
+		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("the status of a dossier cannot be null"), errtable_of_dossier(), errcolumn_of_dossier("status")));
 	to = DatumGetObjectId(RV(r, C_STATUS));
 	s = status_code(from);
 	t = status_code(to);
@@ -1633,7 +1690,7 @@ update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
 					 errmsg("dossier %s cannot change its step while moving from %s to %s", code,
 							DatumGetCString(DirectFunctionCall1(enum_out, ObjectIdGetDatum(from))),
 							DatumGetCString(DirectFunctionCall1(enum_out, ObjectIdGetDatum(to)))),
-					 errhint("Hand it over in a separate change, while processing.")));
+					 errhint("Hand it over in a separate change, while processing."), errtable_of_dossier(), errcolumn_of_dossier("step")));
 		if (e->has_old_due == false && has_due && !RN(r, C_DUE) &&
 			DatumGetTimestampTz(RV(r, C_DUE)) != old_due)
 		{
@@ -1661,21 +1718,21 @@ update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("dossier %s can be handed over only while processing", code),
 					 errdetail("The current status is %s.",
-							   DatumGetCString(DirectFunctionCall1(enum_out, ObjectIdGetDatum(from))))));
+							   DatumGetCString(DirectFunctionCall1(enum_out, ObjectIdGetDatum(from)))), errtable_of_dossier(), errcolumn_of_dossier("step")));
 		transition_check(from, to, code);
 		if (v == NULL || v->nsteps == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("dossier %s has no steps to hand over between", code),
 					 errdetail("Its procedure has no inter-agency steps (tthc.procedure_step)."),
-					 errhint("From processing a dossier moves to awaiting_supplement, awaiting_payment, resolved, withdrawn or stopped.")));
+					 errhint("From processing a dossier moves to awaiting_supplement, awaiting_payment, resolved, withdrawn or stopped."), errtable_of_dossier(), errcolumn_of_dossier("step")));
 		if (old_step == 0 || new_step != old_step + 1 ||
 			new_step > v->nsteps)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("dossier %s cannot go from step %d to step %d", code, old_step, new_step),
 					 errdetail("Its procedure has %d steps; a hand-over goes to the next one.",
-							   v ? v->nsteps : 0)));
+							   v ? v->nsteps : 0), errtable_of_dossier(), errcolumn_of_dossier("step")));
 		sd = DatumGetTimestampTz(RV(r, C_STEP_DUE));
 		e->kind = "handover";
 		e->from = from;
@@ -1699,7 +1756,7 @@ update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
 		if (RN(r, C_PROMISED))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("the promised date of dossier %s cannot be removed", code)));
+					 errmsg("the promised date of dossier %s cannot be removed", code), errtable_of_dossier(), errcolumn_of_dossier("promised_at")));
 		promised = DatumGetTimestampTz(RV(r, C_PROMISED));
 		if (!(s == ST_RECEIVED || s == ST_PROCESSING || s == ST_AWAITING_SUPPLEMENT ||
 			  s == ST_AWAITING_PAYMENT) || !has_due)
@@ -1707,14 +1764,14 @@ update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("dossier %s is not open, so it cannot be apologised for", code),
 					 errdetail("The current status is %s.",
-							   DatumGetCString(DirectFunctionCall1(enum_out, ObjectIdGetDatum(from))))));
+							   DatumGetCString(DirectFunctionCall1(enum_out, ObjectIdGetDatum(from)))), errtable_of_dossier(), errcolumn_of_dossier("promised_at")));
 		if (DatumGetInt16(RV(r, C_APOLOGIES)) >= apology_max)
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("dossier %s already has %d apolog%s", code,
 							DatumGetInt16(RV(r, C_APOLOGIES)),
 							DatumGetInt16(RV(r, C_APOLOGIES)) == 1 ? "y" : "ies"),
-					 errdetail("tthc.apology_max is %d.", apology_max)));
+					 errdetail("tthc.apology_max is %d.", apology_max), errtable_of_dossier(), errcolumn_of_dossier("promised_at")));
 		left = work_between(cal, at, old_due);
 		need = limit_usec(cal, &apology_min_notice);
 		if (left < need)
@@ -1725,12 +1782,12 @@ update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
 							   ts_str(old_due),
 							   left <= 0 ? "no time" :
 							   psprintf("%.2f hours", (double) left / USECS_PER_HOUR),
-							   apology_min_notice_str)));
+							   apology_min_notice_str), errtable_of_dossier(), errcolumn_of_dossier("promised_at")));
 		if (promised <= old_due)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("the promised date of dossier %s must be after its deadline", code),
-					 errdetail("It is due at %s.", ts_str(old_due))));
+					 errdetail("It is due at %s.", ts_str(old_due)), errtable_of_dossier(), errcolumn_of_dossier("promised_at")));
 		if (RN(r, C_NOTE) || get_text(r, C_NOTE)[strspn(get_text(r, C_NOTE), " \t\n")] == '\0')
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -2148,14 +2205,17 @@ tthc_dossier_state(PG_FUNCTION_ARGS)
  * or at the end of the statement (the AFTER STATEMENT triggers).  A row not
  * stored leaves nothing: no event, no count, and its number goes back to
  * the counter.  "Stored" is one index probe on the primary key with
- * SnapshotSelf (our own writes of this command count): the row with the
- * dossier's id carries the event_seq the write gave it.
+ * SnapshotSelf (our own writes of this command count): a new row is there
+ * with its code; an updated one carries at least the event_seq the write
+ * gave it (more when a nested statement, in a subtransaction the row's
+ * statement opened, changed it again before it was resolved).
  */
 typedef struct PendingWrite
 {
 	SubTransactionId sub;		/* where the row was written */
 	int64		id;
 	int32		seq;			/* event_seq after the write */
+	char	   *code;			/* on INSERT: the code it was given */
 	bool		is_update;
 	HeapTuple	newtup;
 	HeapTuple	oldtup;			/* on UPDATE */
@@ -2211,7 +2271,17 @@ row_stored(Relation rel, PendingWrite *w)
 		bool		isnull;
 		Datum		seq = slot_getattr(slot, dossier_map.att[C_EVENT_SEQ], &isnull);
 
-		found = !isnull && DatumGetInt32(seq) == w->seq;
+		if (isnull || DatumGetInt32(seq) < w->seq)
+			continue;
+		if (w->code != NULL)
+		{
+			Datum		code = slot_getattr(slot, dossier_map.att[C_CODE], &isnull);
+
+			/* another dossier with the id a client chose is not this row */
+			if (isnull || strcmp(TextDatumGetCString(code), w->code) != 0)
+				continue;
+		}
+		found = true;
 	}
 	index_endscan(scan);
 	ExecDropSingleTupleTableSlot(slot);
@@ -2254,6 +2324,90 @@ number_give_back(const CounterKey *key, int32 n, Oid owner)
 	SetUserIdAndSecContext(save_userid, save_sec);
 }
 
+/*
+ * The notices of flags raised (NOTIFY tthc_overdue, tthc_due_soon) are
+ * sent at commit, from the pre-commit callback, rather than when the flag
+ * is written: a transaction that sent a NOTIFY cannot be prepared, and a
+ * portal's two-phase commit must not fail because its write raised a flag.
+ * A prepared transaction's flags are therefore not announced (the flag
+ * itself stands).  A notice goes with the subtransaction that wrote it.
+ */
+typedef struct Notice
+{
+	SubTransactionId sub;
+	char	   *channel;
+	char	   *payload;
+} Notice;
+
+static MemoryContext NoticeContext = NULL;
+static List *Notices = NIL;
+
+static void
+notice_queue(const char *channel, const char *payload)
+{
+	MemoryContext old;
+	Notice	   *n;
+
+	if (NoticeContext == NULL)
+		NoticeContext = AllocSetContextCreate(TopMemoryContext, "tthc notices",
+											  ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(NoticeContext);
+	n = palloc(sizeof(Notice));
+	n->sub = GetCurrentSubTransactionId();
+	n->channel = pstrdup(channel);
+	n->payload = pstrdup(payload);
+	Notices = lappend(Notices, n);
+	MemoryContextSwitchTo(old);
+}
+
+static void
+notices_forget(void)
+{
+	Notices = NIL;
+	if (NoticeContext != NULL)
+		MemoryContextReset(NoticeContext);
+}
+
+static void
+notices_send(void)
+{
+	ListCell   *lc;
+
+	foreach(lc, Notices)
+	{
+		Notice	   *n = (Notice *) lfirst(lc);
+
+		Async_Notify(n->channel, n->payload);
+	}
+	notices_forget();
+}
+
+static void
+notices_subxact_end(SubTransactionId sub, SubTransactionId parent, bool commit)
+{
+	List	   *keep = NIL;
+	ListCell   *lc;
+
+	foreach(lc, Notices)
+	{
+		Notice	   *n = (Notice *) lfirst(lc);
+
+		if (n->sub >= sub && commit)
+			n->sub = parent;
+		if (commit || n->sub < sub)
+			keep = lappend(keep, n);
+	}
+	if (keep == NIL)
+		notices_forget();
+	else
+	{
+		MemoryContext old = MemoryContextSwitchTo(NoticeContext);
+
+		Notices = list_copy(keep);
+		MemoryContextSwitchTo(old);
+	}
+}
+
 /* write_out: the row of `w` is stored: its events, apology, sums, notices */
 static void
 write_out(Relation rel, PendingWrite *w)
@@ -2282,7 +2436,7 @@ write_out(Relation rel, PendingWrite *w)
 	}
 	for (int i = 0; i < w->nev; i++)
 		if (w->notify[i] != NULL)
-			Async_Notify(w->notify[i], w->payload);
+			notice_queue(w->notify[i], w->payload);
 }
 
 /*
@@ -2409,6 +2563,7 @@ write_hold(Row *r, TupleDesc desc, bool is_update, HeapTuple newtup, HeapTuple o
 	w->sub = GetCurrentSubTransactionId();
 	w->id = DatumGetInt64(RV(r, C_ID));
 	w->seq = DatumGetInt32(RV(r, C_EVENT_SEQ));
+	w->code = is_update ? NULL : pstrdup(get_text(r, C_CODE));
 	w->is_update = is_update;
 	w->newtup = heap_copytuple(newtup);
 	w->oldtup = oldtup ? heap_copytuple(oldtup) : NULL;
@@ -2475,6 +2630,8 @@ tthc_dossier_guard(PG_FUNCTION_ARGS)
 		heap_deform_tuple(td->tg_trigtuple, desc, row.v, row.n);
 		row.ov = NULL;
 		row.on = NULL;
+		check_generated_id(td->tg_relation, DatumGetInt64(RV(&row, C_ID)),
+						   td->tg_relation->rd_rel->relowner);
 		insert_dossier(&row, td->tg_relation->rd_rel->relowner, ev, &nev, &at);
 	}
 	else if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
@@ -2585,7 +2742,7 @@ tthc_append_only(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("DELETE on dossier is not allowed"),
 				 errdetail("A dossier is a record of its centre; its events and the reports count it."),
-				 errhint("Move it to withdrawn, refused or stopped with tthc.transition() instead.")));
+				 errhint("Move it to withdrawn, refused or stopped with tthc.transition() instead."), errtable(td->tg_relation)));
 	op = TRIGGER_FIRED_BY_INSERT(td->tg_event) ? "INSERT" :
 		TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? "UPDATE" :
 		TRIGGER_FIRED_BY_DELETE(td->tg_event) ? "DELETE" : "TRUNCATE";
@@ -2595,7 +2752,7 @@ tthc_append_only(PG_FUNCTION_ARGS)
 			 errdetail("%s is append-only: tthc writes it as dossiers change.",
 					   RelationGetRelationName(td->tg_relation)),
 			 TRIGGER_FIRED_BY_INSERT(td->tg_event) ?
-			 errhint("Only its owner's COPY FROM, as in a restore, may load rows.") : 0));
+			 errhint("Only its owner's COPY FROM, as in a restore, may load rows.") : 0, errtable(td->tg_relation)));
 	return PointerGetDatum(NULL);
 }
 

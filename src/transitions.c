@@ -183,7 +183,10 @@ transition_check(Oid from, Oid to, const char *dossier_code)
 			 errmsg("a dossier cannot move from %s to %s", matrix.name[i], matrix.name[j]),
 			 errdetail("The current status is %s; allowed next statuses: %s.", matrix.name[i],
 					   targets.len ? targets.data : "none (it is final)"),
-			 errhint("Allowed moves are the rows of tthc.status_transition.")));
+			 errhint("Allowed moves are the rows of tthc.status_transition."),
+			 dossier_code ? err_generic_string(PG_DIAG_SCHEMA_NAME, "tthc") : 0,
+			 dossier_code ? err_generic_string(PG_DIAG_TABLE_NAME, "dossier") : 0,
+			 dossier_code ? err_generic_string(PG_DIAG_COLUMN_NAME, "status") : 0));
 }
 
 static const char *const status_labels[] = {

@@ -8,7 +8,7 @@
 BEGIN;
 SET search_path = public, tthc;
 SET TimeZone = 'Asia/Ho_Chi_Minh';
-SELECT plan(120);
+SELECT plan(124);
 
 -- ===================================================================
 -- Fixture (as the superuser and a tthc_admin member)
@@ -178,6 +178,19 @@ CREATE FUNCTION pg_temp.sep_off1_all() RETURNS text LANGUAGE sql SECURITY INVOKE
   FROM tthc.dossier d LEFT JOIN sep_d s ON s.id = d.id $$;
 SELECT is(pg_temp.sep_q($$SELECT pg_temp.sep_off1_all()$$), '{a1,a11,o1,x}',
           'a SECURITY INVOKER function sep_off1 writes in pg_temp still sees its units only');
+-- a cheap function of the officer's in the WHERE clause, which fails on any
+-- row of another unit: the views are security barriers, so it never sees one
+CREATE FUNCTION pg_temp.sep_trap(h text, r text) RETURNS boolean LANGUAGE plpgsql COST 0.0000001 AS $$
+BEGIN
+  IF NOT (h = ANY (tthc.my_units()) OR r = ANY (tthc.my_units())) THEN
+    RAISE EXCEPTION 'leaked a row of % / %', h, r;
+  END IF;
+  RETURN true;
+END $$;
+SELECT lives_ok($$SELECT count(*) FROM tthc.dossier_sla WHERE pg_temp.sep_trap(handling_unit, receiving_unit)$$,
+                'sep_off1''s own function in a WHERE on tthc.dossier_sla sees no other unit''s row');
+SELECT lives_ok($$SELECT count(*) FROM tthc.dossier_masked WHERE pg_temp.sep_trap(handling_unit, receiving_unit)$$,
+                'nor on tthc.dossier_masked');
 RESET ROLE;
 
 -- sep_off2: b2, x (received at S2), o2
@@ -197,6 +210,17 @@ SELECT is(pg_temp.sep_q($$SELECT array_agg(coalesce(s.tag, r.dossier_id::text)):
 SELECT is(pg_temp.sep_q($$SELECT array_agg(coalesce(s.tag, v.code) ORDER BY coalesce(s.tag, v.code) COLLATE "C")::text
                           FROM tthc.dossier_sla v LEFT JOIN sep_d s ON s.id = v.id$$),
           '{b2,o2,x}', 'sep_off2 reads tthc.dossier_sla, its unit''s rows only');
+CREATE FUNCTION pg_temp.sep_trap2(h text, r text) RETURNS boolean LANGUAGE plpgsql COST 0.0000001 AS $$
+BEGIN
+  IF NOT (h = ANY (tthc.my_units()) OR r = ANY (tthc.my_units())) THEN
+    RAISE EXCEPTION 'leaked a row of % / %', h, r;
+  END IF;
+  RETURN true;
+END $$;
+SELECT lives_ok($$SELECT count(*) FROM tthc.dossier_sla WHERE pg_temp.sep_trap2(handling_unit, receiving_unit)$$,
+                'sep_off2''s own function in a WHERE on tthc.dossier_sla sees no other unit''s row');
+SELECT lives_ok($$SELECT count(*) FROM tthc.dossier_masked WHERE pg_temp.sep_trap2(handling_unit, receiving_unit)$$,
+                'nor on tthc.dossier_masked');
 SELECT is(pg_temp.sep_q($$SELECT array_agg(coalesce(s.tag, v.code) ORDER BY coalesce(s.tag, v.code) COLLATE "C")::text
                           FROM tthc.dossier_masked v LEFT JOIN sep_d s ON s.id = v.id$$),
           '{b2,o2,x}', 'sep_off2 reads tthc.dossier_masked, its unit''s rows only');

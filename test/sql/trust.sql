@@ -76,6 +76,67 @@ JOIN tthc.dossier_event e ON e.dossier_id = d.id AND e.at = a.issued_at AND e.ki
 INSERT INTO tthc.apology (dossier_id, seq, issued_at, reason, due_at, promised_at)
 SELECT id, 2, '2026-03-03 08:00', 'giả', due_at, due_at + interval '1 day' FROM tthc.dossier WHERE code = 'T1-260302-0003';
 
+-- a rating is dated when it is given: an officer cannot put it in a past
+-- month (whose satisfaction ratio it would change) nor ahead of the clock
+SELECT count(*) FROM (VALUES (tthc.transition('T1-260302-0001', 'processing', '2026-03-03 08:50')),
+                            (tthc.transition('T1-260302-0001', 'resolved', '2026-03-03 09:00'))) m;
+CREATE ROLE trust_officer NOLOGIN IN ROLE tthc_officer;
+INSERT INTO tthc.officer_unit (role, unit) VALUES ('trust_officer', 'T1');
+SET ROLE trust_officer;
+INSERT INTO tthc.rating (dossier_id, rating, rated_at)
+SELECT id, 'satisfied', '2026-03-03 10:00' FROM tthc.dossier WHERE code = 'T1-260302-0001';
+INSERT INTO tthc.rating (dossier_id, rating, rated_at)
+SELECT id, 'satisfied', now() + interval '1 hour' FROM tthc.dossier WHERE code = 'T1-260302-0001';
+INSERT INTO tthc.rating (dossier_id, rating)
+SELECT id, 'satisfied' FROM tthc.dossier WHERE code = 'T1-260302-0001';
+UPDATE tthc.rating SET rating = 'unsatisfied';
+RESET ROLE;
+SELECT count(*) AS ratings, min(rating) AS rating FROM tthc.rating;
+DELETE FROM tthc.officer_unit WHERE role = 'trust_officer';
+DROP ROLE trust_officer;
+
+-- a row changed again by a nested statement (a function catching its own
+-- errors, in a subtransaction) before its own statement ended keeps its
+-- events, sums and number (found by review: the reception event was lost
+-- and the counter went back under a stored code)
+CREATE FUNCTION pg_temp.touch(bigint) RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+  BEGIN
+    UPDATE tthc.dossier SET note = 'touched', changed_at = '2026-03-04 08:05' WHERE id = $1;
+  EXCEPTION WHEN others THEN NULL;
+  END;
+  RETURN $1;
+END $$;
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at)
+VALUES ('1.000002', 'T1', '2026-03-04 08:00') RETURNING code, pg_temp.touch(id) > 0 AS touched;
+UPDATE tthc.dossier SET status = 'processing', changed_at = '2026-03-04 08:10'
+WHERE code = 'T1-260304-0001' RETURNING event_seq, pg_temp.touch(id) > 0 AS touched;
+SELECT e.seq, e.kind, e.to_status, e.note FROM tthc.dossier_event e JOIN tthc.dossier d ON d.id = e.dossier_id
+WHERE d.code = 'T1-260304-0001' ORDER BY e.seq;
+SELECT last FROM tthc.dossier_counter WHERE unit = 'T1' AND day = '2026-03-04';
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at) VALUES ('1.000001', 'T1', '2026-03-04 08:20') RETURNING code;
+SELECT * FROM tthc.verify_log('T1-260304-0001');
+
+-- an id is tthc's: none ahead of the sequence (every later reception in the
+-- province would collide with it), and a chosen id of another dossier with
+-- ON CONFLICT DO NOTHING is skipped, not taken for that dossier
+INSERT INTO tthc.dossier (id, procedure_code, receiving_unit, received_at) OVERRIDING SYSTEM VALUE
+VALUES (1000000, '1.000002', 'T1', '2026-03-04 08:30');
+INSERT INTO tthc.dossier (id, procedure_code, receiving_unit, received_at) OVERRIDING SYSTEM VALUE
+SELECT id, '1.000002', 'T1', '2026-03-04 08:30' FROM tthc.dossier WHERE code = 'T2-260302-0001'
+ON CONFLICT DO NOTHING;
+SELECT count(*) AS t1_codes_today, max(code) FROM tthc.dossier WHERE code LIKE 'T1-260304-%';
+SELECT last FROM tthc.dossier_counter WHERE unit = 'T1' AND day = '2026-03-04';
+SELECT count(*) AS problems FROM tthc.verify_log();
+
+-- a write that raises a flag inside a two-phase transaction: PREPARE works
+-- (the notice would make it fail; the flag stands, unannounced)
+BEGIN;
+UPDATE tthc.dossier SET note = 'cổng', changed_at = '2026-03-05 08:00' WHERE code = 'T1-260304-0002';
+PREPARE TRANSACTION 'trust_portal';
+COMMIT PREPARED 'trust_portal';
+SELECT code, overdue_since IS NOT NULL AS flagged FROM tthc.dossier WHERE code = 'T1-260304-0002';
+
 -- a report's NULL period is 22004, as the README says
 SELECT count(*) FROM tthc.report('T1', NULL);
 SELECT count(*) FROM tthc.indicators_766('T1', NULL);
