@@ -41,6 +41,7 @@
 #include "access/xact.h"
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "common/cryptohash.h"
 #include "common/sha2.h"
@@ -53,6 +54,8 @@
 #include "utils/snapmgr.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
+#include "nodes/plannodes.h"
+#include "parser/parsetree.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "pgstat.h"
@@ -196,6 +199,11 @@ typedef struct Row
 } Row;
 
 static void writes_forget(void);
+static void stmts_xact_end(void);
+static void stmt_start(QueryDesc *qd, int eflags);
+static void stmt_end(QueryDesc *qd);
+static ExecutorStart_hook_type prev_ExecutorStart = NULL;
+static ExecutorEnd_hook_type prev_ExecutorEnd = NULL;
 static void notices_send(void);
 static void notices_forget(void);
 static void notices_subxact_end(SubTransactionId sub, SubTransactionId parent, bool commit);
@@ -908,6 +916,7 @@ dossier_xact_cb(XactEvent event, void *arg)
 	if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT ||
 		event == XACT_EVENT_COMMIT || event == XACT_EVENT_PREPARE)
 	{
+		stmts_xact_end();
 		counters_forget();
 		pending_xact_end(&counters_pending);
 		report_xact_end();
@@ -916,10 +925,13 @@ dossier_xact_cb(XactEvent event, void *arg)
 	}
 }
 
+static void stmts_subxact(SubXactEvent event);
+
 static void
 dossier_subxact_cb(SubXactEvent event, SubTransactionId mySubid,
 				   SubTransactionId parentSubid, void *arg)
 {
+	stmts_subxact(event);
 	if (event == SUBXACT_EVENT_COMMIT_SUB)
 	{
 		pending_subxact_commit(&counters_pending, mySubid, parentSubid);
@@ -1039,6 +1051,10 @@ DossierInit(void)
 							 "Set by tthc.recompute_deadlines while it moves deadlines.",
 							 NULL, &recompute, false, PGC_USERSET,
 							 GUC_NOT_IN_SAMPLE | GUC_NO_SHOW_ALL, NULL, NULL, NULL);
+	prev_ExecutorStart = ExecutorStart_hook;
+	ExecutorStart_hook = stmt_start;
+	prev_ExecutorEnd = ExecutorEnd_hook;
+	ExecutorEnd_hook = stmt_end;
 	RegisterXactCallback(dossier_xact_cb, NULL);
 	RegisterSubXactCallback(dossier_subxact_cb, NULL);
 	CacheRegisterRelcacheCallback(dossier_relcache_cb, (Datum) 0);
@@ -2193,6 +2209,106 @@ tthc_dossier_state(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(digest);
 }
 
+/* ---------- the statement a trigger runs for ---------- */
+
+/*
+ * The executor does not tell a row trigger which statement fired it, so
+ * the executor hooks keep a stack of the statements running in this
+ * backend (QueryDesc, innermost last).  The guard looks at the innermost:
+ * a plain INSERT or UPDATE of tthc.dossier (no ON CONFLICT, not MERGE) on
+ * a table with no other BEFORE ROW trigger stores every row the guard
+ * returns, unless the statement fails as a whole, so its events can be
+ * written at once.  Anything else, or a statement that began before the
+ * library was loaded, holds them until the row is seen stored (below).
+ * Entries are removed by QueryDesc at ExecutorEnd; an error unwinds them
+ * with its subtransaction.
+ */
+static List *Running = NIL;		/* of QueryDesc, in TopMemoryContext cells */
+static List *SubDepths = NIL;	/* length of Running at each open subtransaction */
+
+static void
+stmt_start(QueryDesc *qd, int eflags)
+{
+	MemoryContext old;
+
+	if (prev_ExecutorStart)
+		prev_ExecutorStart(qd, eflags);
+	else
+		standard_ExecutorStart(qd, eflags);
+	old = MemoryContextSwitchTo(TopMemoryContext);
+	Running = lappend(Running, qd);
+	MemoryContextSwitchTo(old);
+}
+
+static void
+stmt_end(QueryDesc *qd)
+{
+	Running = list_delete_ptr(Running, qd);
+	if (prev_ExecutorEnd)
+		prev_ExecutorEnd(qd);
+	else
+		standard_ExecutorEnd(qd);
+}
+
+static void
+stmts_subxact(SubXactEvent event)
+{
+	MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+	if (event == SUBXACT_EVENT_START_SUB)
+		SubDepths = lappend_int(SubDepths, list_length(Running));
+	else if ((event == SUBXACT_EVENT_COMMIT_SUB || event == SUBXACT_EVENT_ABORT_SUB) &&
+			 SubDepths != NIL)
+	{
+		int			depth = llast_int(SubDepths);
+
+		SubDepths = list_delete_last(SubDepths);
+		if (event == SUBXACT_EVENT_ABORT_SUB)
+			Running = list_truncate(Running, depth);
+	}
+	MemoryContextSwitchTo(old);
+}
+
+static void
+stmts_xact_end(void)
+{
+	list_free(Running);
+	list_free(SubDepths);
+	Running = NIL;
+	SubDepths = NIL;
+}
+
+/* stores_every_row: whether `rel`'s rows returned by the guard are all stored */
+static bool
+stores_every_row(Relation rel)
+{
+	QueryDesc  *qd;
+	PlannedStmt *ps;
+	ModifyTable *mt;
+	TriggerDesc *trig = rel->trigdesc;
+
+	if (Running == NIL || trig == NULL)
+		return false;
+	for (int i = 0; i < trig->numtriggers; i++)
+	{
+		Trigger    *t = &trig->triggers[i];
+
+		if (TRIGGER_FOR_ROW(t->tgtype) && TRIGGER_FOR_BEFORE(t->tgtype) &&
+			(TRIGGER_FOR_INSERT(t->tgtype) || TRIGGER_FOR_UPDATE(t->tgtype)) &&
+			strcmp(t->tgname, "dossier_guard") != 0)
+			return false;
+	}
+	qd = (QueryDesc *) llast(Running);
+	ps = qd->plannedstmt;
+	if (ps == NULL || ps->planTree == NULL || !IsA(ps->planTree, ModifyTable) ||
+		(ps->commandType != CMD_INSERT && ps->commandType != CMD_UPDATE))
+		return false;
+	mt = (ModifyTable *) ps->planTree;
+	if (mt->onConflictAction != ONCONFLICT_NONE || list_length(mt->resultRelations) != 1)
+		return false;
+	return rt_fetch(linitial_int(mt->resultRelations), ps->rtable)->relid == RelationGetRelid(rel);
+}
+
 /* ---------- writes held until their row is stored ---------- */
 
 /*
@@ -2679,11 +2795,11 @@ tthc_dossier_guard(PG_FUNCTION_ARGS)
 				   at, ev, nev, events, apology);
 
 		/*
-		 * A schema older than 0.5.0 has no statement trigger to write the
-		 * held change at the end of an UPDATE: it is written at once, as
-		 * those versions did.
+		 * A statement that stores every row, and a schema older than 0.5.0
+		 * (no statement trigger to write a held change at the end of an
+		 * UPDATE): the change is written at once.
 		 */
-		if (td->tg_relation->trigdesc == NULL ||
+		if (stores_every_row(td->tg_relation) || td->tg_relation->trigdesc == NULL ||
 			!(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ?
 			  td->tg_relation->trigdesc->trig_update_after_statement :
 			  td->tg_relation->trigdesc->trig_insert_after_statement))

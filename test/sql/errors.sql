@@ -168,10 +168,8 @@ SELECT * FROM pg_temp.try($$SELECT tthc.apologize('E01-250303-0001', 'x', '2025-
 SELECT * FROM pg_temp.try($$SELECT tthc.apologize('E01-250303-0001', 'x', '2025-03-10', '2025-03-05 16:00')$$);
 SELECT * FROM pg_temp.try($$SELECT tthc.apologize('E01-250303-0001', 'chờ kết quả xác minh', '2025-03-10', '2025-03-03 10:00')$$);
 SELECT * FROM pg_temp.try($$UPDATE tthc.dossier SET promised_at = NULL WHERE code = 'E01-250303-0001'$$);
--- a per-row function rolling back a dossier change of its own in the
--- middle of a statement: the change leaves nothing (its events and sums are
--- held until its row is stored, and go with the subtransaction), the
--- statement's own rows are kept and counted once
+-- a per-row function rolling back a dossier change of its own after the
+-- statement's rows were counted: 25000
 CREATE FUNCTION pg_temp.undone_move(c text) RETURNS smallint LANGUAGE plpgsql AS $f$
 BEGIN
   IF c IS NOT NULL THEN

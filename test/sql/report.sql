@@ -395,10 +395,10 @@ SELECT count(*) AS changed FROM (
 -- A function called for each row that opens and rolls back a
 -- subtransaction of its own (a loader catching a parse error) takes nothing
 -- with it: every dossier of the statement is numbered without a gap and
--- counted.  One that rolls back a nested dossier change takes that change
--- with it, events and sums, and nothing else: the statement's own rows are
--- held until they are stored, so none of their sums was made inside the
--- subtransaction (0.6.0 had to fail such a statement with 25000).
+-- counted.  One that rolls back a nested dossier change after the
+-- statement's own rows were counted fails the statement (25000) instead of
+-- losing their sums; caught around the whole statement, everything of it
+-- rolls back and the transaction goes on.
 CREATE FUNCTION pg_temp.safe_int(t text) RETURNS int LANGUAGE plpgsql AS $$
 BEGIN RETURN t::int; EXCEPTION WHEN others THEN RETURN NULL; END $$;
 CREATE FUNCTION pg_temp.undone_move(c text) RETURNS smallint LANGUAGE plpgsql AS $$

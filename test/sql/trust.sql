@@ -137,6 +137,29 @@ PREPARE TRANSACTION 'trust_portal';
 COMMIT PREPARED 'trust_portal';
 SELECT code, overdue_since IS NOT NULL AS flagged FROM tthc.dossier WHERE code = 'T1-260304-0002';
 
+-- COPY, from the attacker's side: an officer cannot load dossiers (row-level
+-- security refuses COPY FROM) nor the logs, and what it copies out is its
+-- own units' rows; a login outside every tthc role copies nothing
+CREATE ROLE trust_clerk NOLOGIN IN ROLE tthc_officer;
+CREATE ROLE trust_stranger NOLOGIN;
+INSERT INTO tthc.officer_unit (role, unit) VALUES ('trust_clerk', 'T2');
+SET ROLE trust_clerk;
+\copy tthc.dossier (procedure_code, receiving_unit) FROM '/dev/null'
+\copy tthc.dossier_event FROM '/dev/null'
+\copy tthc.apology FROM '/dev/null'
+\copy tthc.rating FROM '/dev/null'
+COPY tthc.dossier (code) TO STDOUT;
+COPY (SELECT count(*) FROM tthc.dossier_event) TO STDOUT;
+SET ROLE trust_stranger;
+COPY tthc.dossier (code) TO STDOUT;
+\copy tthc.dossier (procedure_code, receiving_unit) FROM '/dev/null'
+RESET ROLE;
+SELECT count(*) AS t2_events FROM tthc.dossier_event e JOIN tthc.dossier d ON d.id = e.dossier_id
+WHERE d.handling_unit = 'T2' OR d.receiving_unit = 'T2';
+DELETE FROM tthc.officer_unit WHERE role = 'trust_clerk';
+DROP ROLE trust_clerk;
+DROP ROLE trust_stranger;
+
 -- a report's NULL period is 22004, as the README says
 SELECT count(*) FROM tthc.report('T1', NULL);
 SELECT count(*) FROM tthc.indicators_766('T1', NULL);
