@@ -2666,23 +2666,32 @@ notice_payload(Row *r)
 	return buf.data;
 }
 
-/* write_hold: hold the events of a change until its row is stored */
-static void
-write_hold(Row *r, TupleDesc desc, bool is_update, HeapTuple newtup, HeapTuple oldtup,
-		   TimestampTz at, Event *ev, int nev, HeapTuple *events, HeapTuple apology)
+/*
+ * write_make: the write of a change, in `cxt`: the held list's context for
+ * a held write (the row's tuples copied), the trigger's for one written at
+ * once.
+ */
+static PendingWrite *
+write_make(Row *r, bool is_update, HeapTuple newtup, HeapTuple oldtup, TimestampTz at,
+		   Event *ev, int nev, HeapTuple *events, HeapTuple apology, MemoryContext cxt)
 {
+	char	   *payload = NULL;
 	MemoryContext old;
 	PendingWrite *w;
+	bool		held = (cxt != CurrentMemoryContext);
 
-	old = MemoryContextSwitchTo(write_context());
+	for (int i = 0; i < nev && payload == NULL; i++)
+		if (strcmp(ev[i].kind, "overdue") == 0 || strcmp(ev[i].kind, "due_soon") == 0)
+			payload = notice_payload(r);
+	old = MemoryContextSwitchTo(cxt);
 	w = palloc0(sizeof(PendingWrite));
 	w->sub = GetCurrentSubTransactionId();
 	w->id = DatumGetInt64(RV(r, C_ID));
 	w->seq = DatumGetInt32(RV(r, C_EVENT_SEQ));
 	w->code = is_update ? NULL : pstrdup(get_text(r, C_CODE));
 	w->is_update = is_update;
-	w->newtup = heap_copytuple(newtup);
-	w->oldtup = oldtup ? heap_copytuple(oldtup) : NULL;
+	w->newtup = held ? heap_copytuple(newtup) : newtup;
+	w->oldtup = oldtup && held ? heap_copytuple(oldtup) : oldtup;
 	w->at = at;
 	w->nev = nev;
 	w->events = events;
@@ -2692,22 +2701,11 @@ write_hold(Row *r, TupleDesc desc, bool is_update, HeapTuple newtup, HeapTuple o
 	w->number = taken_number;
 	for (int i = 0; i < nev; i++)
 		if (strcmp(ev[i].kind, "overdue") == 0 || strcmp(ev[i].kind, "due_soon") == 0)
-		{
 			w->notify[i] = psprintf("tthc_%s", ev[i].kind);
-			if (w->payload == NULL)
-			{
-				MemoryContextSwitchTo(old);
-				{
-					char	   *p = notice_payload(r);
-
-					MemoryContextSwitchTo(WriteContext);
-					w->payload = pstrdup(p);
-				}
-			}
-		}
-	Writes = lappend(Writes, w);
+	w->payload = payload ? pstrdup(payload) : NULL;
 	MemoryContextSwitchTo(old);
 	taken_numbered = false;
+	return w;
 }
 
 /*
@@ -2770,9 +2768,22 @@ tthc_dossier_guard(PG_FUNCTION_ARGS)
 		bytea	   *state;
 		HeapTuple  *events;
 		HeapTuple	apology = NULL;
-		MemoryContext cxt = write_context();
+		/*
+		 * A statement that stores every row it does not fail on, and a
+		 * schema older than 0.5.0 (no statement trigger to write a held
+		 * change at the end of an UPDATE): the change is written at once,
+		 * in the trigger's memory.  Otherwise it is held until its row is
+		 * seen stored.
+		 */
+		bool		at_once = stores_every_row(td->tg_relation) ||
+			td->tg_relation->trigdesc == NULL ||
+			!(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ?
+			  td->tg_relation->trigdesc->trig_update_after_statement :
+			  td->tg_relation->trigdesc->trig_insert_after_statement);
+		MemoryContext cxt = at_once ? CurrentMemoryContext : write_context();
 		const bytea *prev = hashed && !RN(&row, C_EVENT_HASH) ?
 			DatumGetByteaPP(RV(&row, C_EVENT_HASH)) : NULL;
+		PendingWrite *w;
 
 		RV(&row, C_EVENT_SEQ) = Int32GetDatum(seq + nev);
 		state = state_digest(desc, RelationGetRelid(td->tg_relation), row.v, row.n);
@@ -2790,24 +2801,17 @@ tthc_dossier_guard(PG_FUNCTION_ARGS)
 									   at, get_text(&row, C_NOTE), ev[i].old_due,
 									   DatumGetTimestampTz(RV(&row, C_PROMISED)), cxt);
 		result = heap_form_tuple(desc, row.v, row.n);
-		write_hold(&row, desc, TRIGGER_FIRED_BY_UPDATE(td->tg_event), result,
-				   TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_trigtuple : NULL,
-				   at, ev, nev, events, apology);
-
-		/*
-		 * A statement that stores every row, and a schema older than 0.5.0
-		 * (no statement trigger to write a held change at the end of an
-		 * UPDATE): the change is written at once.
-		 */
-		if (stores_every_row(td->tg_relation) || td->tg_relation->trigdesc == NULL ||
-			!(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ?
-			  td->tg_relation->trigdesc->trig_update_after_statement :
-			  td->tg_relation->trigdesc->trig_insert_after_statement))
-		{
-			PendingWrite *w = (PendingWrite *) llast(Writes);
-
-			Writes = list_delete_last(Writes);
+		w = write_make(&row, TRIGGER_FIRED_BY_UPDATE(td->tg_event), result,
+					   TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_trigtuple : NULL,
+					   at, ev, nev, events, apology, cxt);
+		if (at_once)
 			write_out(td->tg_relation, w);
+		else
+		{
+			MemoryContext old = MemoryContextSwitchTo(WriteContext);
+
+			Writes = lappend(Writes, w);
+			MemoryContextSwitchTo(old);
 		}
 	}
 	return PointerGetDatum(result);
