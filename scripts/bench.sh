@@ -5,7 +5,7 @@
 # informational: the exit status is non-zero only when a benchmark could not
 # run or tthc wrote something inconsistent, never for a missed target.
 #   calendar   test/bench/bench.sql: working-day functions against the
-#              executor floor and the hand-written ../shared/bench/baseline.sql
+#              executor floor and the hand-written test/bench/baseline.sql
 #   receive    test/bench/receive.sql: INSERT ... SELECT of 1 M dossiers into
 #              tthc.dossier against a copy of the table without triggers
 #   flow       pgbench, 8 clients: receive, process, resolve a dossier
@@ -53,7 +53,7 @@ for b in ${only//,/ }; do
   case $b in calendar|receive|flow|sweep|report|track|policy) ;; *) echo "bench: unknown benchmark in BENCH_ONLY: $b" >&2; exit 1 ;; esac
 done
 
-baseline="$(cd .. && pwd)/shared/bench/baseline.sql"
+baseline="$top/test/bench/baseline.sql"
 if wants calendar && [ ! -r "$baseline" ]; then
   echo "bench: baseline not found: $baseline" >&2
   echo "bench: it holds the hand-written SQL and PL/pgSQL functions tthc is compared with" >&2

@@ -41,6 +41,6 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG_MAJOR/bin/pg_config}
-make -s PG_CONFIG="$PG_CONFIG" >/dev/null
+make -s PG_CONFIG="$PG_CONFIG" WERROR=-Werror >/dev/null
 $SUDO make -s install PG_CONFIG="$PG_CONFIG" >/dev/null
 echo "bootstrap: tthc $(sed -n "s/^default_version *= *'\(.*\)'/\1/p" tthc.control) built and installed into $("$PG_CONFIG" --pkglibdir)"

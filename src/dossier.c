@@ -79,6 +79,7 @@
 
 #include "calendar.h"
 #include "catalog.h"
+#include "compat.h"
 #include "dossier.h"
 #include "pending.h"
 #include "report.h"
@@ -325,7 +326,7 @@ restoring_as(Relation rel, Oid role)
 		return false;
 	target = RangeVarGetRelid(cs->relation, NoLock, true);
 	return target == RelationGetRelid(rel) &&
-		pg_class_ownercheck(RelationGetRelid(rel), role);
+		rel_ownercheck(RelationGetRelid(rel), role);
 }
 
 static bool
