@@ -1,6 +1,6 @@
 -- test/bench/bench.sql: tthc's working-day functions against the executor
 -- floor and against hand-written SQL / PL/pgSQL, in one session.
--- Run by scripts/bench.sh after loading ../shared/bench/baseline.sql (schema bl).
+-- Run by scripts/bench.sh after loading test/bench/baseline.sql (schema bl).
 -- psql variables (all optional): runs (timed rounds, default 5), subset (rows
 -- of bl.work the slow baselines run on, default 10000).  Prints a table and
 -- PASS/MISS per target; absolute times are never asserted.
@@ -90,7 +90,7 @@ SELECT format('max_parallel_workers_per_gather = %s, jit = %s, session TimeZone 
               current_setting('max_parallel_workers_per_gather'), current_setting('jit'),
               current_setting('TimeZone'))
 UNION ALL
-SELECT format('Baselines (../shared/bench/baseline.sql) run on a fixed subset, the first %s rows of bl.work,', :subset)
+SELECT format('Baselines (test/bench/baseline.sql) run on a fixed subset, the first %s rows of bl.work,', :subset)
 UNION ALL
 SELECT 'and are compared per row ("speedup" = baseline µs/row / tthc µs/row on all rows).';
 \echo

@@ -1,6 +1,6 @@
 -- test/bench/setup.sql: the benchmark's data and timing harness, schema bench.
 -- Included by bench.sql (\ir); expects the baseline schema bl
--- (../shared/bench/baseline.sql) to be loaded already, and psql variables
+-- (test/bench/baseline.sql) to be loaded already, and psql variables
 -- :rows (size of bench.pairs) and :subset (rows the slow baselines run on).
 
 DROP SCHEMA IF EXISTS bench CASCADE;
