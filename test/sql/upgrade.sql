@@ -12,17 +12,39 @@ ALTER EXTENSION tthc UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'tthc';
 SELECT tthc.add_working_days('2026-02-13', 1, 'kept') AS after_update,
        tthc.transition_allowed('submitted', 'received') AS new_functions_work;
-SELECT string_agg(obj, E'\n' ORDER BY obj) AS old_objects
-FROM (SELECT pg_describe_object(classid, objid, objsubid) AS obj FROM pg_depend
-      WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
-        AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'tthc')) s \gset
+-- every object, definition by definition (test/lib/catalog_snapshot.sql,
+-- not echoed)
+\set ECHO none
+\i test/lib/catalog_snapshot.sql
+\set ECHO all
+SELECT string_agg(line, chr(30) ORDER BY line) AS old_catalog FROM tthc_catalog \gset
 \c tthc_upgrade_new
 CREATE EXTENSION tthc;
-SELECT count(*) AS objects,
-       string_agg(obj, E'\n' ORDER BY obj) = :'old_objects' AS same_objects_as_updated
-FROM (SELECT pg_describe_object(classid, objid, objsubid) AS obj FROM pg_depend
-      WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
-        AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'tthc')) s;
+\set ECHO none
+\i test/lib/catalog_snapshot.sql
+\set ECHO all
+CREATE TEMP TABLE updated_catalog AS SELECT unnest(string_to_array(:'old_catalog', chr(30))) AS line;
+-- what a fresh install and 0.1.0 plus every update do not share: nothing
+CREATE TEMP VIEW catalog_diff AS
+SELECT 'only installed' AS side, line FROM (SELECT line FROM tthc_catalog EXCEPT SELECT line FROM updated_catalog) a
+UNION ALL
+SELECT 'only updated', line FROM (SELECT line FROM updated_catalog EXCEPT SELECT line FROM tthc_catalog) b;
+SELECT (SELECT count(*) FROM tthc_catalog) > 500 AS many_lines_compared,
+       count(*) FILTER (WHERE line LIKE 'function %') > 0 AS functions,
+       count(*) FILTER (WHERE line LIKE 'policy %') > 0 AS policies,
+       count(*) FILTER (WHERE line LIKE 'shipped rows %') > 0 AS shipped_rows
+FROM tthc_catalog;
+SELECT side, left(line, 100) AS line FROM catalog_diff ORDER BY 1, 2;
+-- the comparison catches a different definition: volatility, a comment, a
+-- trigger's enabled state, a grant, a column default
+BEGIN;
+ALTER FUNCTION tthc.mask_name(text) VOLATILE;
+COMMENT ON COLUMN tthc.dossier.note IS 'a different comment';
+ALTER TABLE tthc.dossier_event ENABLE TRIGGER append_only;
+GRANT SELECT ON tthc.rating TO tthc_reader;
+ALTER TABLE tthc.dossier ALTER COLUMN channel SET DEFAULT 2;
+SELECT side, left(regexp_replace(line, '\s+', ' ', 'g'), 60) AS line FROM catalog_diff ORDER BY 1, 2;
+ROLLBACK;
 -- updating from 0.3.0 seals the events already written into hash chains
 CREATE DATABASE tthc_upgrade_030;
 \c tthc_upgrade_030
