@@ -1,0 +1,3759 @@
+-- sql/tthc--0.7.0.sql
+\echo Use "CREATE EXTENSION tthc" to load this file. \quit
+
+-- The full install script of tthc 0.7.0, rerolled by scripts/full_script.sh
+-- from 0.1.0 and every update script (pg_dump of the updated objects):
+-- edit the update scripts and reroll, never this file.  test/sql/upgrade.sql
+-- checks that it gives the same objects as the update chain.
+
+-- the roles (once per cluster; they outlive the extension)
+DO $$
+DECLARE
+  r text;
+BEGIN
+  FOREACH r IN ARRAY ARRAY['tthc_admin', 'tthc_officer', 'tthc_auditor', 'tthc_reader'] LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+      EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+    END IF;
+  END LOOP;
+END $$;
+GRANT tthc_officer TO tthc_admin;
+
+--
+-- PostgreSQL database dump
+--
+
+SELECT pg_catalog.set_config('search_path', '', true);
+SET LOCAL check_function_bodies = false;
+
+--
+-- Name: tthc; Type: SCHEMA; Schema: -; Owner: -
+--
+
+--
+-- Name: day_kind; Type: TYPE; Schema: tthc; Owner: -
+--
+
+CREATE TYPE tthc.day_kind AS ENUM (
+    'working',
+    'weekend',
+    'holiday',
+    'compensatory',
+    'swapped',
+    'makeup',
+    'special_hours'
+);
+
+--
+-- Name: TYPE day_kind; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TYPE tthc.day_kind IS 'Why a date works or not: weekly pattern (working, weekend) or a dated exception';
+
+--
+-- Name: dossier_status; Type: TYPE; Schema: tthc; Owner: -
+--
+
+CREATE TYPE tthc.dossier_status AS ENUM (
+    'submitted',
+    'received',
+    'refused',
+    'processing',
+    'awaiting_supplement',
+    'awaiting_payment',
+    'withdrawn',
+    'stopped',
+    'resolved',
+    'returned'
+);
+
+--
+-- Name: TYPE dossier_status; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TYPE tthc.dossier_status IS 'Dossier statuses, in the order of the national DVCQG codes 1-10';
+
+--
+-- Name: lunar_date; Type: TYPE; Schema: tthc; Owner: -
+--
+
+CREATE TYPE tthc.lunar_date AS (
+	year integer,
+	month integer,
+	day integer,
+	leap boolean
+);
+
+--
+-- Name: TYPE lunar_date; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TYPE tthc.lunar_date IS 'A date of the Vietnamese lunar calendar (UTC+7); leap marks the intercalary month';
+
+--
+-- Name: time_limit; Type: SHELL TYPE; Schema: tthc; Owner: -
+--
+
+CREATE TYPE tthc.time_limit;
+
+--
+-- Name: time_limit_in(cstring); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.time_limit_in(cstring) RETURNS tthc.time_limit
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_time_limit_in';
+
+--
+-- Name: FUNCTION time_limit_in(cstring); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.time_limit_in(cstring) IS 'Text input of tthc.time_limit (English or Vietnamese)';
+
+--
+-- Name: time_limit_out(tthc.time_limit); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.time_limit_out(tthc.time_limit) RETURNS cstring
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_time_limit_out';
+
+--
+-- Name: FUNCTION time_limit_out(tthc.time_limit); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.time_limit_out(tthc.time_limit) IS 'Canonical English text of tthc.time_limit';
+
+--
+-- Name: time_limit_recv(internal); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.time_limit_recv(internal) RETURNS tthc.time_limit
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_time_limit_recv';
+
+--
+-- Name: FUNCTION time_limit_recv(internal); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.time_limit_recv(internal) IS 'Binary input of tthc.time_limit';
+
+--
+-- Name: time_limit_send(tthc.time_limit); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.time_limit_send(tthc.time_limit) RETURNS bytea
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_time_limit_send';
+
+--
+-- Name: FUNCTION time_limit_send(tthc.time_limit); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.time_limit_send(tthc.time_limit) IS 'Binary output of tthc.time_limit';
+
+--
+-- Name: time_limit; Type: TYPE; Schema: tthc; Owner: -
+--
+
+CREATE TYPE tthc.time_limit (
+    INTERNALLENGTH = 8,
+    INPUT = tthc.time_limit_in,
+    OUTPUT = tthc.time_limit_out,
+    RECEIVE = tthc.time_limit_recv,
+    SEND = tthc.time_limit_send,
+    ALIGNMENT = int4,
+    STORAGE = plain
+);
+
+--
+-- Name: TYPE time_limit; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TYPE tthc.time_limit IS 'A procedure''s legal time limit: N working days, N working hours, N days, or same day';
+
+--
+-- Name: time_range; Type: TYPE; Schema: tthc; Owner: -
+--
+
+CREATE TYPE tthc.time_range AS RANGE (
+    subtype = time without time zone,
+    multirange_type_name = tthc.time_multirange
+);
+
+--
+-- Name: TYPE time_range; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TYPE tthc.time_range IS 'A span of local wall-clock time, used half-open [start, end)';
+
+--
+-- Name: add_working_days(date, integer, text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.add_working_days(d date, n integer, calendar text DEFAULT 'vn'::text) RETURNS date
+    LANGUAGE c STABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_add_working_days';
+
+--
+-- Name: FUNCTION add_working_days(d date, n integer, calendar text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.add_working_days(d date, n integer, calendar text) IS 'n >= 1: the n-th working day after d; 0: d or the next working day; n < 0: the |n|-th working day before d';
+
+--
+-- Name: add_working_time(timestamp with time zone, interval, text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.add_working_time(ts timestamp with time zone, amount interval, calendar text DEFAULT 'vn'::text) RETURNS timestamp with time zone
+    LANGUAGE c STABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_add_working_time';
+
+--
+-- Name: FUNCTION add_working_time(ts timestamp with time zone, amount interval, calendar text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.add_working_time(ts timestamp with time zone, amount interval, calendar text) IS 'Moves through working intervals only; a start outside working time begins at the next interval';
+
+--
+-- Name: allowed_targets(tthc.dossier_status); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.allowed_targets(from_status tthc.dossier_status) RETURNS tthc.dossier_status[]
+    LANGUAGE c STABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_allowed_targets';
+
+--
+-- Name: FUNCTION allowed_targets(from_status tthc.dossier_status); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.allowed_targets(from_status tthc.dossier_status) IS 'The statuses a dossier may move to from a status';
+
+--
+-- Name: apology; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.apology (
+    dossier_id bigint NOT NULL,
+    seq smallint NOT NULL,
+    issued_at timestamp with time zone NOT NULL,
+    reason text NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    promised_at timestamp with time zone NOT NULL,
+    issued_by text DEFAULT CURRENT_USER NOT NULL
+);
+
+--
+-- Name: TABLE apology; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.apology IS 'Apologies and new dates (form 04), written by tthc with the apology event; append-only';
+
+--
+-- Name: apologize(text, text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.apologize(code text, reason text, promised_at timestamp with time zone, at timestamp with time zone DEFAULT now()) RETURNS tthc.apology
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  d tthc.dossier;
+  a tthc.apology;
+BEGIN
+  IF reason IS NULL OR btrim(reason) = '' THEN
+    RAISE EXCEPTION 'an apology needs a reason' USING ERRCODE = '22023';
+  END IF;
+  IF at IS NULL OR promised_at IS NULL THEN
+    RAISE EXCEPTION 'the apology time and the promised date cannot be null' USING ERRCODE = '22004';
+  END IF;
+  IF NOT isfinite(promised_at) OR NOT isfinite(at) THEN
+    RAISE EXCEPTION 'the apology time and the promised date must be finite' USING ERRCODE = '22023',
+      COLUMN = 'promised_at', TABLE = 'apology', SCHEMA = 'tthc';
+  END IF;
+  PERFORM set_config('tthc.event_time', CASE WHEN apologize.at = now() THEN '' ELSE apologize.at::text END, true);
+  UPDATE tthc.dossier x
+     SET promised_at = apologize.promised_at,
+         changed_at = CASE WHEN apologize.at = now() THEN x.changed_at ELSE apologize.at END,
+         note = apologize.reason
+   WHERE x.code = apologize.code
+  RETURNING * INTO d;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'dossier % does not exist', code USING ERRCODE = '42704';
+  END IF;
+  PERFORM set_config('tthc.event_time', '', true);
+  -- written by the trigger with the apology event
+  SELECT * INTO a FROM tthc.apology y WHERE y.dossier_id = d.id AND y.seq = d.apologies;
+  RETURN a;
+END $$;
+
+--
+-- Name: FUNCTION apologize(code text, reason text, promised_at timestamp with time zone, at timestamp with time zone); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.apologize(code text, reason text, promised_at timestamp with time zone, at timestamp with time zone) IS 'Issues an apology with a new date (form 04): only while open, early enough (tthc.apology_min_notice) and at most tthc.apology_max times';
+
+--
+-- Name: append_only(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.append_only() RETURNS trigger
+    LANGUAGE c
+    AS 'MODULE_PATHNAME', 'tthc_append_only';
+
+--
+-- Name: FUNCTION append_only(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.append_only() IS 'Refuses writes to a log that only tthc appends to';
+
+--
+-- Name: calendar_changed(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.calendar_changed() RETURNS trigger
+    LANGUAGE c
+    AS 'MODULE_PATHNAME', 'tthc_calendar_changed';
+
+--
+-- Name: FUNCTION calendar_changed(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.calendar_changed() IS 'Statement trigger: tells every session to recompile its calendars at its next statement';
+
+--
+-- Name: calendar_check(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.calendar_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_timezone_names z WHERE z.name = NEW.time_zone) THEN
+    RAISE EXCEPTION 'time zone "%" of calendar "%" is not a known zone name', NEW.time_zone, NEW.name
+      USING ERRCODE = '22023',
+            HINT = 'Use a name from pg_timezone_names, e.g. Asia/Ho_Chi_Minh; abbreviations and offsets are ambiguous.';
+  END IF;
+  IF NEW.parent IS NOT NULL THEN
+    -- serialise parent changes, so that two concurrent ones cannot close a cycle
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('tthc.calendar.parent'));
+  END IF;
+  IF NEW.parent IS NOT NULL AND EXISTS (
+       WITH RECURSIVE up(name) AS (
+         SELECT NEW.parent
+         UNION
+         SELECT c.parent FROM tthc.calendar c JOIN up ON c.name = up.name WHERE c.parent IS NOT NULL)
+       SELECT 1 FROM up WHERE up.name = NEW.name) THEN
+    RAISE EXCEPTION 'calendar "%" cannot inherit from itself', NEW.name
+      USING ERRCODE = '22023', DETAIL = format('Its parent chain from "%s" leads back to it.', NEW.parent);
+  END IF;
+  RETURN NEW;
+END $$;
+
+--
+-- Name: FUNCTION calendar_check(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.calendar_check() IS 'Validates a calendar row: known time zone, no inheritance cycle';
+
+--
+-- Name: calendar_days(text, date, date); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.calendar_days(calendar text, "from" date, "to" date) RETURNS TABLE(day date, working boolean, kind text, name text, legal_reference text, provisional boolean, working_time interval, source text)
+    LANGUAGE c STABLE STRICT ROWS 366 PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_calendar_days';
+
+--
+-- Name: FUNCTION calendar_days(calendar text, "from" date, "to" date); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.calendar_days(calendar text, "from" date, "to" date) IS 'Each date of a calendar with its working flag, kind, name, legal reference and provisional flag';
+
+--
+-- Name: check_transition(tthc.dossier_status, tthc.dossier_status); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.check_transition(from_status tthc.dossier_status, to_status tthc.dossier_status) RETURNS void
+    LANGUAGE c STABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_check_transition';
+
+--
+-- Name: FUNCTION check_transition(from_status tthc.dossier_status, to_status tthc.dossier_status); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.check_transition(from_status tthc.dossier_status, to_status tthc.dossier_status) IS 'Raises 55000, naming the allowed next statuses, unless the move is allowed';
+
+--
+-- Name: check_units(text[]); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.check_units(units text[]) RETURNS void
+    LANGUAGE c STABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_check_units';
+
+--
+-- Name: FUNCTION check_units(units text[]); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.check_units(units text[]) IS 'Raises 42501 unless the outer role (the login or SET ROLE, also inside SECURITY DEFINER functions) reads every unit or works on each of these';
+
+--
+-- Name: deadline(timestamp with time zone, tthc.time_limit, text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.deadline(received timestamp with time zone, time_limit tthc.time_limit, calendar text DEFAULT 'vn'::text) RETURNS timestamp with time zone
+    LANGUAGE c STABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_deadline';
+
+--
+-- Name: FUNCTION deadline(received timestamp with time zone, time_limit tthc.time_limit, calendar text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.deadline(received timestamp with time zone, time_limit tthc.time_limit, calendar text) IS 'The appointment (hẹn trả) of a dossier received at a time, under a legal time limit';
+
+--
+-- Name: dossier_counted(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.dossier_counted() RETURNS trigger
+    LANGUAGE c
+    AS 'MODULE_PATHNAME', 'tthc_dossier_counted';
+
+--
+-- Name: FUNCTION dossier_counted(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.dossier_counted() IS 'Appends the report sums counted by a statement''s dossier writes to tthc.report_delta';
+
+--
+-- Name: dossier_guard(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.dossier_guard() RETURNS trigger
+    LANGUAGE c
+    AS 'MODULE_PATHNAME', 'tthc_dossier_guard';
+
+--
+-- Name: FUNCTION dossier_guard(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.dossier_guard() IS 'Checks every write of a dossier (status moves, times, computed columns), runs the clock and logs the event';
+
+--
+-- Name: dossier_numbered(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.dossier_numbered() RETURNS trigger
+    LANGUAGE c
+    AS 'MODULE_PATHNAME', 'tthc_dossier_numbered';
+
+--
+-- Name: FUNCTION dossier_numbered(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.dossier_numbered() IS 'Writes the dossier numbers handed out by a statement back to tthc.dossier_counter';
+
+--
+-- Name: dossier; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.dossier (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    procedure_code text NOT NULL,
+    procedure_id bigint,
+    receiving_unit text NOT NULL,
+    handling_unit text NOT NULL,
+    channel smallint DEFAULT 1 NOT NULL,
+    applicant_name text,
+    applicant_id text,
+    applicant_phone text,
+    applicant_address text,
+    submitted_at timestamp with time zone,
+    received_at timestamp with time zone,
+    status tthc.dossier_status DEFAULT 'received'::tthc.dossier_status NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    due_at timestamp with time zone,
+    promised_at timestamp with time zone,
+    apologies smallint DEFAULT 0 NOT NULL,
+    clock_started_at timestamp with time zone,
+    paused_at timestamp with time zone,
+    paused_work interval DEFAULT '00:00:00'::interval NOT NULL,
+    step smallint,
+    step_unit text,
+    step_started_at timestamp with time zone,
+    step_due_at timestamp with time zone,
+    step_paused_work interval,
+    finished_at timestamp with time zone,
+    returned_at timestamp with time zone,
+    result text,
+    overdue_since timestamp with time zone,
+    due_soon_at timestamp with time zone,
+    regime text,
+    note text,
+    event_seq integer DEFAULT 0 NOT NULL,
+    event_hash bytea,
+    payment text,
+    digitised boolean DEFAULT false NOT NULL,
+    result_electronic boolean DEFAULT false NOT NULL,
+    CONSTRAINT channel_known CHECK ((channel = ANY (ARRAY[1, 2, 3]))),
+    CONSTRAINT dossier_code_format CHECK ((code ~ '^[A-Z0-9.]+-[0-9]{6}-[0-9]{4,5}$'::text)),
+    CONSTRAINT payment_known CHECK ((payment = ANY (ARRAY['online'::text, 'offline'::text]))),
+    CONSTRAINT regime_known CHECK ((regime = ANY (ARRAY['ND61_2018'::text, 'ND118_2025'::text]))),
+    CONSTRAINT result_known CHECK ((result = ANY (ARRAY['early'::text, 'on_time'::text, 'late'::text])))
+);
+
+--
+-- Name: TABLE dossier; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.dossier IS 'Administrative-procedure dossiers (hồ sơ TTHC); every write is checked and completed by the dossier_guard trigger';
+
+--
+-- Name: COLUMN dossier.code; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.code IS 'The dossier code {receiving unit}-{yyMMdd}-{NNNN}, generated when not given (gap-free per unit and local day)';
+
+--
+-- Name: COLUMN dossier.procedure_id; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.procedure_id IS 'The version of the procedure in force at reception (set by tthc)';
+
+--
+-- Name: COLUMN dossier.handling_unit; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.handling_unit IS 'The unit that decides; its calendar times the dossier (defaults to the receiving unit)';
+
+--
+-- Name: COLUMN dossier.channel; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.channel IS '1 in person, 2 online, 3 public postal service';
+
+--
+-- Name: COLUMN dossier.changed_at; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.changed_at IS 'Time of the latest event; set it in an UPDATE to date the change, otherwise now() is used';
+
+--
+-- Name: COLUMN dossier.due_at; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.due_at IS 'The legal deadline (set by tthc at reception; moved only by lawful pauses, restarts and tthc.recompute_deadlines)';
+
+--
+-- Name: COLUMN dossier.promised_at; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.promised_at IS 'The new date proposed in an apology (see tthc.apologize); lateness is still judged on due_at';
+
+--
+-- Name: COLUMN dossier.clock_started_at; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.clock_started_at IS 'Reception, or the latest restart after a supplement';
+
+--
+-- Name: COLUMN dossier.paused_at; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.paused_at IS 'Set while the clock is stopped (awaiting a supplement or payment)';
+
+--
+-- Name: COLUMN dossier.paused_work; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.paused_work IS 'Working time spent paused since clock_started_at; due_at moved forward by it';
+
+--
+-- Name: COLUMN dossier.step; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.step IS 'Current step of an inter-agency procedure; advance it by one to hand the dossier over';
+
+--
+-- Name: COLUMN dossier.finished_at; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.finished_at IS 'When the dossier entered resolved';
+
+--
+-- Name: COLUMN dossier.result; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.result IS 'early | on_time | late against due_at, set at resolution';
+
+--
+-- Name: COLUMN dossier.overdue_since; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.overdue_since IS 'The deadline it passed while running, once noticed (by tthc.sweep or any later change)';
+
+--
+-- Name: COLUMN dossier.due_soon_at; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.due_soon_at IS 'When the due-soon warning was raised';
+
+--
+-- Name: COLUMN dossier.regime; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.regime IS 'ND61_2018 for dossiers received before 2025-07-01 (UTC+7), ND118_2025 after';
+
+--
+-- Name: COLUMN dossier.note; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.note IS 'Note of the latest change; it is copied to the event log';
+
+--
+-- Name: COLUMN dossier.event_seq; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.event_seq IS 'Number of events logged for this dossier';
+
+--
+-- Name: COLUMN dossier.event_hash; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.event_hash IS 'Hash of the latest event: the head of the dossier''s hash chain';
+
+--
+-- Name: COLUMN dossier.payment; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.payment IS 'How the fees were paid: online (through the portal) or offline; NULL when the dossier has no fee';
+
+--
+-- Name: COLUMN dossier.digitised; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.digitised IS 'The components of the dossier were digitised at reception';
+
+--
+-- Name: COLUMN dossier.result_electronic; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.result_electronic IS 'The result was issued as an electronic document';
+
+--
+-- Name: dossier_state(tthc.dossier); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.dossier_state(d tthc.dossier) RETURNS bytea
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_dossier_state';
+
+--
+-- Name: FUNCTION dossier_state(d tthc.dossier); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.dossier_state(d tthc.dossier) IS 'SHA-256 of the columns of a dossier row that its latest event binds (every column tthc defines but event_hash)';
+
+--
+-- Name: due_soon_horizon(timestamp with time zone); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.due_soon_horizon(at timestamp with time zone) RETURNS timestamp with time zone
+    LANGUAGE c STABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_due_soon_horizon';
+
+--
+-- Name: FUNCTION due_soon_horizon(at timestamp with time zone); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.due_soon_horizon(at timestamp with time zone) IS 'The latest deadline that is due soon at a time on any unit''s calendar (tthc.warn_before of working time ahead)';
+
+--
+-- Name: dvc_code(tthc.dossier_status); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.dvc_code(status tthc.dossier_status) RETURNS integer
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$ SELECT CASE status
+          WHEN 'submitted' THEN 1 WHEN 'received' THEN 2 WHEN 'refused' THEN 3
+          WHEN 'processing' THEN 4 WHEN 'awaiting_supplement' THEN 5
+          WHEN 'awaiting_payment' THEN 6 WHEN 'withdrawn' THEN 7 WHEN 'stopped' THEN 8
+          WHEN 'resolved' THEN 9 WHEN 'returned' THEN 10 END $$;
+
+--
+-- Name: FUNCTION dvc_code(status tthc.dossier_status); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.dvc_code(status tthc.dossier_status) IS 'The national (DVCQG) code of a status: 1 submitted ... 10 returned';
+
+--
+-- Name: dossier_event; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.dossier_event (
+    dossier_id bigint NOT NULL,
+    seq integer NOT NULL,
+    at timestamp with time zone NOT NULL,
+    kind text NOT NULL,
+    from_status tthc.dossier_status,
+    to_status tthc.dossier_status,
+    unit text,
+    step smallint,
+    step_due_at timestamp with time zone,
+    step_result text,
+    old_due_at timestamp with time zone,
+    new_due_at timestamp with time zone,
+    actor text NOT NULL,
+    note text,
+    recorded_at timestamp with time zone NOT NULL,
+    hash bytea,
+    state bytea
+);
+
+--
+-- Name: TABLE dossier_event; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.dossier_event IS 'The process control slip: one row per change of a dossier, written by tthc only; append-only';
+
+--
+-- Name: COLUMN dossier_event.kind; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier_event.kind IS 'status | pause | resume | restart | handover | deadline | apology | overdue | due_soon | edit';
+
+--
+-- Name: COLUMN dossier_event.unit; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier_event.unit IS 'The unit acting, or responsible for the step that ended';
+
+--
+-- Name: COLUMN dossier_event.step_result; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier_event.step_result IS 'early | on_time | late of the step that ended with this event';
+
+--
+-- Name: COLUMN dossier_event.recorded_at; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier_event.recorded_at IS 'Transaction time of the write (at is the lawful time of the event)';
+
+--
+-- Name: COLUMN dossier_event.hash; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier_event.hash IS 'SHA-256 of the previous event''s hash and this event''s fields (see tthc.event_hash)';
+
+--
+-- Name: COLUMN dossier_event.state; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier_event.state IS 'tthc.dossier_state() of the dossier after the event (covered by hash); NULL for events logged before 0.7.0 that a later event superseded';
+
+--
+-- Name: event_hash(bytea, tthc.dossier_event); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.event_hash(prev bytea, e tthc.dossier_event) RETURNS bytea
+    LANGUAGE c IMMUTABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_event_hash';
+
+--
+-- Name: FUNCTION event_hash(prev bytea, e tthc.dossier_event); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.event_hash(prev bytea, e tthc.dossier_event) IS 'The hash an event must carry after the previous event''s hash (NULL for the first event)';
+
+--
+-- Name: hours_ok(tthc.time_multirange); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.hours_ok(hours tthc.time_multirange) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$ SELECT count(*) <= 8 AND coalesce(bool_and(NOT lower_inf(r) AND NOT upper_inf(r)), true)
+        FROM unnest(hours) r $$;
+
+--
+-- Name: FUNCTION hours_ok(hours tthc.time_multirange); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.hours_ok(hours tthc.time_multirange) IS 'Whether a day''s hours are at most 8 bounded intervals';
+
+--
+-- Name: indicators_766(text, daterange); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.indicators_766(unit text, period daterange) RETURNS TABLE(grp text, indicator text, numerator bigint, denominator bigint, ratio numeric, basis text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  units text[] := tthc.report_scope(indicators_766.unit, true);
+  lo date;
+  hi date;
+  whole_from date;
+  whole_to date;
+  t record;
+BEGIN
+  SELECT p.lo, p.hi INTO lo, hi FROM tthc.report_period(period) p;
+  SELECT m.whole_from, m.whole_to INTO whole_from, whole_to FROM tthc.report_months(lo, hi) m;
+  SELECT coalesce(sum(a.resolved_early + a.resolved_on_time), 0) AS in_time,
+         coalesce(sum(a.resolved_early + a.resolved_on_time + a.resolved_late), 0) AS resolved,
+         coalesce(sum(a.received_in_person + a.received_online + a.received_postal), 0) AS received,
+         coalesce(sum(a.offered_online), 0) AS offered, coalesce(sum(a.offered_online_online), 0) AS offered_online,
+         coalesce(sum(a.with_fee), 0) AS with_fee, coalesce(sum(a.paid_online), 0) AS paid_online,
+         coalesce(sum(a.digitised), 0) AS digitised, coalesce(sum(a.result_electronic), 0) AS e_result,
+         coalesce(sum(a.rated), 0) AS rated, coalesce(sum(a.rated_satisfied), 0) AS satisfied
+    INTO t
+  -- the period's whole months as month rows, its partial months as days
+  FROM (SELECT * FROM tthc.report_day r
+        WHERE r.unit = ANY (units)
+          AND (r.day >= lo AND r.day < least(whole_from, hi) OR r.day >= greatest(whole_to, whole_from) AND r.day < hi)
+        UNION ALL
+        SELECT * FROM tthc.report_month r
+        WHERE r.unit = ANY (units) AND r.month >= whole_from AND r.month < whole_to
+        UNION ALL
+        SELECT * FROM tthc.report_delta r WHERE r.unit = ANY (units) AND r.day >= lo AND r.day < hi) a;
+  RETURN QUERY
+  SELECT x.grp, x.indicator, x.num::bigint, x.den::bigint,
+         round(x.num::numeric / nullif(x.den, 0), 4), x.basis
+  FROM (VALUES
+    ('transparency', 'published_procedures', NULL::bigint, NULL::bigint,
+     'not recorded: which procedures are published on the portal'),
+    ('progress', 'on_time_rate', t.in_time, t.resolved,
+     'resolved early or on time / resolved in the period'),
+    ('digitisation', 'digitised_rate', t.digitised, t.received,
+     'received with digitised components (dossier.digitised) / received in the period'),
+    ('digitisation', 'electronic_result_rate', t.e_result, t.resolved,
+     'resolved with an electronic result (dossier.result_electronic) / resolved in the period'),
+    ('digitisation', 'reused_data_rate', NULL, NULL,
+     'not recorded: components taken from digitised results instead of submitted again'),
+    ('online', 'online_rate', t.offered_online, t.offered,
+     'received online / received for procedures offered online (procedure.online_service), in the period'),
+    ('online', 'online_payment_rate', t.paid_online, t.with_fee,
+     'paid online / received with a fee (dossier.payment), in the period'),
+    ('satisfaction', 'satisfaction_rate', t.satisfied, t.rated,
+     'ratings not unsatisfied / ratings given in the period (tthc.rating)')
+  ) x(grp, indicator, num, den, basis);
+END $$;
+
+--
+-- Name: FUNCTION indicators_766(unit text, period daterange); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.indicators_766(unit text, period daterange) IS 'The QĐ 766 ratios the data supports, with numerator and denominator, for a unit and the units below it; NULL where tthc records nothing to count';
+
+--
+-- Name: is_working_day(date, text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.is_working_day(day date, calendar text DEFAULT 'vn'::text) RETURNS boolean
+    LANGUAGE c STABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_is_working_day';
+
+--
+-- Name: FUNCTION is_working_day(day date, calendar text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.is_working_day(day date, calendar text) IS 'Whether a date has working time in a calendar';
+
+--
+-- Name: lawful_due(tthc.dossier); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.lawful_due(d tthc.dossier) RETURNS timestamp with time zone
+    LANGUAGE c STABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_lawful_due';
+
+--
+-- Name: FUNCTION lawful_due(d tthc.dossier); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.lawful_due(d tthc.dossier) IS 'The deadline of a dossier recomputed on today''s calendars: the limit from clock_started_at, moved by paused_work';
+
+--
+-- Name: lunar_to_solar(integer, integer, integer, boolean); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.lunar_to_solar(year integer, month integer, day integer, leap boolean DEFAULT false) RETURNS date
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_lunar_to_solar';
+
+--
+-- Name: FUNCTION lunar_to_solar(year integer, month integer, day integer, leap boolean); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.lunar_to_solar(year integer, month integer, day integer, leap boolean) IS 'The solar date of a Vietnamese lunar date (lunar years 1900-2199)';
+
+--
+-- Name: mask(text, integer); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.mask(value text, keep integer DEFAULT 3) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  SELECT CASE WHEN value IS NULL THEN NULL
+              WHEN length(value) <= greatest(keep, 0) THEN repeat('*', length(value))
+              ELSE repeat('*', length(value) - greatest(keep, 0)) || right(value, greatest(keep, 0)) END
+$$;
+
+--
+-- Name: FUNCTION mask(value text, keep integer); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.mask(value text, keep integer) IS 'A value with all but its last `keep` characters (none when keep <= 0) replaced by *';
+
+--
+-- Name: mask_name(text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.mask_name(name text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  SELECT string_agg(left(w, 1) || repeat('*', length(w) - 1), ' ' ORDER BY i)
+  FROM regexp_split_to_table(btrim(name), '\s+') WITH ORDINALITY AS t(w, i)
+$$;
+
+--
+-- Name: FUNCTION mask_name(name text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.mask_name(name text) IS 'A person''s name with every word reduced to its first letter (Nguyễn Văn An: N***** V** A*)';
+
+--
+-- Name: my_units(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.my_units() RETURNS text[]
+    LANGUAGE c STABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_my_units';
+
+--
+-- Name: FUNCTION my_units(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.my_units() IS 'The units current_user works on: those tthc.officer_unit assigns to its roles, and the units below them';
+
+--
+-- Name: procedure_check(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.procedure_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  -- one version at a time per code; the lock makes concurrent inserts take turns
+  PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('tthc.procedure:' || NEW.code));
+  IF EXISTS (SELECT 1 FROM tthc.procedure p
+             WHERE p.code = NEW.code AND p.id <> NEW.id
+               AND daterange(p.valid_from, p.valid_to, '[]') && daterange(NEW.valid_from, NEW.valid_to, '[]')) THEN
+    RAISE EXCEPTION 'procedure % already has a version valid between % and %',
+                    NEW.code, NEW.valid_from, coalesce(NEW.valid_to::text, 'open end')
+      USING ERRCODE = '23P01',
+            HINT = 'Close the current version first: UPDATE tthc.procedure SET valid_to = ... WHERE code = ...';
+  END IF;
+  RETURN NEW;
+END $$;
+
+--
+-- Name: FUNCTION procedure_check(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.procedure_check() IS 'Versions of a procedure do not overlap';
+
+--
+-- Name: procedure_in_use(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.procedure_in_use() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  pid bigint := (pg_catalog.to_jsonb(OLD) ->> CASE TG_TABLE_NAME WHEN 'procedure' THEN 'id' ELSE 'procedure_id' END)::bigint;
+BEGIN
+  IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'procedure'
+     AND (NEW.time_limit::text, NEW.online_time_limit::text, NEW.same_day_cutoff, NEW.supplement_mode, NEW.valid_from,
+          NEW.field, NEW.online_service)
+         IS NOT DISTINCT FROM
+         (OLD.time_limit::text, OLD.online_time_limit::text, OLD.same_day_cutoff, OLD.supplement_mode, OLD.valid_from,
+          OLD.field, OLD.online_service) THEN
+    RETURN NEW;   -- closing a version (valid_to) or renaming is fine
+  END IF;
+  IF EXISTS (SELECT 1 FROM tthc.dossier d WHERE d.procedure_id = pid) THEN
+    RAISE EXCEPTION 'procedure version % has dossiers', pid
+      USING ERRCODE = '23503',
+            DETAIL = 'Dossiers received under a version keep its limits, field and online offer.',
+            HINT = 'Close the version (valid_to) and add a new one.';
+  END IF;
+  RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+
+--
+-- Name: FUNCTION procedure_in_use(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.procedure_in_use() IS 'A procedure version with dossiers keeps its limits and steps';
+
+--
+-- Name: protect_shipped(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.protect_shipped() RETURNS trigger
+    LANGUAGE c
+    AS 'MODULE_PATHNAME', 'tthc_protect_shipped';
+
+--
+-- Name: FUNCTION protect_shipped(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.protect_shipped() IS 'Refuses to change or remove the rows shipped with the extension (pg_dump would not keep the change)';
+
+--
+-- Name: rating_check(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.rating_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  st tthc.dossier_status;
+BEGIN
+  SELECT d.status INTO st FROM tthc.dossier d WHERE d.id = NEW.dossier_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'dossier % does not exist', NEW.dossier_id USING ERRCODE = '23503',
+      SCHEMA = 'tthc', TABLE = 'rating', COLUMN = 'dossier_id';
+  END IF;
+  IF st NOT IN ('resolved', 'returned', 'withdrawn', 'stopped') THEN
+    RAISE EXCEPTION 'dossier % cannot be rated while %', NEW.dossier_id, st
+      USING ERRCODE = '55000',
+            DETAIL = 'A rating is given once the dossier is resolved, returned, withdrawn or stopped.',
+            SCHEMA = 'tthc', TABLE = 'rating', COLUMN = 'dossier_id';
+  END IF;
+  IF NEW.rated_at > clock_timestamp() THEN
+    RAISE EXCEPTION 'the rating of dossier % is dated in the future', NEW.dossier_id
+      USING ERRCODE = '22023', SCHEMA = 'tthc', TABLE = 'rating', COLUMN = 'rated_at';
+  END IF;
+  PERFORM tthc.sees_all();   -- loads the library: the setting is then its own, not a client's placeholder
+  IF NEW.rated_at < now() - current_setting('tthc.backdate_tolerance')::interval
+     AND NOT pg_has_role(current_user, 'tthc_admin', 'USAGE') THEN
+    RAISE EXCEPTION 'only tthc_admin may date a rating more than % back', current_setting('tthc.backdate_tolerance')
+      USING ERRCODE = '42501', HINT = 'Record the rating as it is given.',
+            SCHEMA = 'tthc', TABLE = 'rating', COLUMN = 'rated_at';
+  END IF;
+  RETURN NEW;
+END $$;
+
+--
+-- Name: FUNCTION rating_check(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.rating_check() IS 'A rating belongs to a finished dossier that exists';
+
+--
+-- Name: rating_counted(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.rating_counted() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+  rows text;
+BEGIN
+  IF tthc.restoring(TG_RELID) THEN
+    RETURN NULL;
+  END IF;
+  -- the new ratings count up, the old ones down
+  FOREACH rows IN ARRAY CASE TG_OP WHEN 'INSERT' THEN ARRAY['new_rows'] WHEN 'DELETE' THEN ARRAY['old_rows']
+                                   ELSE ARRAY['new_rows', 'old_rows'] END LOOP
+    EXECUTE format($q$
+      INSERT INTO tthc.report_delta (unit, field, day, rated, rated_satisfied)
+      SELECT d.handling_unit, coalesce(p.field, ''), (r.rated_at AT TIME ZONE c.time_zone)::date,
+             $1 * count(*), $1 * count(*) FILTER (WHERE r.rating <> 'unsatisfied')
+      FROM %I r
+      JOIN tthc.dossier d ON d.id = r.dossier_id
+      JOIN tthc.unit u ON u.code = d.handling_unit
+      JOIN tthc.calendar c ON c.name = u.calendar
+      LEFT JOIN tthc.procedure p ON p.id = d.procedure_id
+      GROUP BY 1, 2, 3$q$, rows) USING CASE rows WHEN 'new_rows' THEN 1 ELSE -1 END;
+  END LOOP;
+  RETURN NULL;
+END $_$;
+
+--
+-- Name: FUNCTION rating_counted(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.rating_counted() IS 'Appends the report sums of a statement''s ratings to tthc.report_delta';
+
+--
+-- Name: recompute_deadlines(text, date, boolean, timestamp with time zone); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.recompute_deadlines(calendar text, since date, apply boolean DEFAULT false, at timestamp with time zone DEFAULT now()) RETURNS TABLE(code text, handling_unit text, status tthc.dossier_status, old_due_at timestamp with time zone, new_due_at timestamp with time zone)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM tthc.calendar c WHERE c.name = recompute_deadlines.calendar) THEN
+    RAISE EXCEPTION 'calendar "%" does not exist', recompute_deadlines.calendar USING ERRCODE = '42704';
+  END IF;
+  IF since IS NULL OR at IS NULL THEN
+    RAISE EXCEPTION 'since and at cannot be null' USING ERRCODE = '22004';
+  END IF;
+  IF apply THEN
+    PERFORM set_config('tthc.recompute', 'on', true);
+  END IF;
+  RETURN QUERY
+  WITH RECURSIVE family(name) AS (
+    SELECT recompute_deadlines.calendar
+    UNION SELECT c.name FROM tthc.calendar c JOIN family f ON c.parent = f.name),
+  changed AS (
+    SELECT x.* FROM (
+      SELECT d.id, d.code, d.handling_unit, d.status, d.due_at AS old_due_at, tthc.lawful_due(d) AS new_due_at
+      FROM tthc.dossier d JOIN tthc.unit u ON u.code = d.handling_unit
+      WHERE u.calendar IN (SELECT f.name FROM family f)
+        AND d.status IN ('received', 'processing', 'awaiting_supplement', 'awaiting_payment')
+        -- local midnight of `since` in any zone is no earlier than this
+        AND d.due_at >= since::timestamp AT TIME ZONE 'UTC' - interval '14 hours') x
+    WHERE x.new_due_at IS DISTINCT FROM x.old_due_at),
+  moved AS (
+    -- the guard trigger recomputes each deadline itself and logs the change
+    UPDATE tthc.dossier d
+       SET changed_at = greatest(d.changed_at, recompute_deadlines.at),
+           note = format('deadline recomputed: calendar %s changed from %s', recompute_deadlines.calendar, since)
+      FROM changed ch
+     WHERE apply AND d.id = ch.id
+    RETURNING d.id)
+  SELECT ch.code, ch.handling_unit, ch.status, ch.old_due_at, ch.new_due_at
+  FROM changed ch ORDER BY ch.new_due_at, ch.code;
+  PERFORM set_config('tthc.recompute', 'off', true);
+END $$;
+
+--
+-- Name: FUNCTION recompute_deadlines(calendar text, since date, apply boolean, at timestamp with time zone); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.recompute_deadlines(calendar text, since date, apply boolean, at timestamp with time zone) IS 'After a calendar change: lists (apply = false) or moves, logging each (apply = true), the deadlines of open dossiers on that calendar and those inheriting from it';
+
+--
+-- Name: report(text, daterange, boolean); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.report(unit text, period daterange, include_children boolean DEFAULT true) RETURNS TABLE(level text, unit text, field text, carried_over bigint, received bigint, received_in_person bigint, received_online bigint, received_postal bigint, resolved bigint, resolved_early bigint, resolved_on_time bigint, resolved_late bigint, in_progress bigint, in_progress_in_time bigint, in_progress_overdue bigint, awaiting_supplement bigint, supplement_requests bigint, withdrawn bigint, refused bigint, stopped bigint, on_time_rate numeric, avg_work interval)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  -- (the output column "unit" shadows the parameter: $1, $2, $3 below)
+  -- The stocks at the end sum every change before hi and carried_over every
+  -- change before lo; the flows, the rows from lo on.  A month row counts as
+  -- its first day: every month read lies wholly before lo or wholly inside
+  -- the period, and the days of the months holding lo and hi come as days.
+  WITH p AS (
+    SELECT tthc.report_scope($1, $3) AS units, r.lo, r.hi, m.lo_month, m.whole_from, m.whole_to
+    FROM tthc.report_period($2) r, tthc.report_months(r.lo, r.hi) m),
+  a AS (
+    SELECT r.* FROM tthc.report_day r, p
+    WHERE r.unit = ANY (p.units)
+      AND (r.day >= p.lo_month AND r.day < least(p.whole_from, p.hi)
+           OR r.day >= greatest(p.whole_to, p.whole_from) AND r.day < p.hi)
+    UNION ALL
+    SELECT r.* FROM tthc.report_month r, p
+    WHERE r.unit = ANY (p.units) AND (r.month < p.lo_month OR r.month >= p.whole_from AND r.month < p.whole_to)
+    UNION ALL
+    SELECT r.* FROM tthc.report_delta r, p WHERE r.unit = ANY (p.units) AND r.day < p.hi),
+  s AS (
+    SELECT CASE WHEN grouping(a.unit, a.field) = 0 THEN 'field'
+                WHEN grouping(a.unit, a.field) = 1 THEN 'unit' ELSE 'total' END AS level,
+           a.unit, CASE WHEN grouping(a.field) = 0 THEN nullif(a.field, '') END AS field,
+           coalesce(sum(a.open_change) FILTER (WHERE a.day < p.lo), 0) AS carried_over,
+           coalesce(sum(a.received_in_person) FILTER (WHERE a.day >= p.lo), 0) AS in_person,
+           coalesce(sum(a.received_online) FILTER (WHERE a.day >= p.lo), 0) AS online,
+           coalesce(sum(a.received_postal) FILTER (WHERE a.day >= p.lo), 0) AS postal,
+           coalesce(sum(a.resolved_early) FILTER (WHERE a.day >= p.lo), 0) AS early,
+           coalesce(sum(a.resolved_on_time) FILTER (WHERE a.day >= p.lo), 0) AS on_time,
+           coalesce(sum(a.resolved_late) FILTER (WHERE a.day >= p.lo), 0) AS late,
+           coalesce(sum(a.open_change), 0) AS open_end,
+           coalesce(sum(a.overdue_change), 0) AS overdue_end,
+           coalesce(sum(a.supplement_change), 0) AS supp_end,
+           coalesce(sum(a.supplement_requests) FILTER (WHERE a.day >= p.lo), 0) AS supp_req,
+           coalesce(sum(a.withdrawn) FILTER (WHERE a.day >= p.lo), 0) AS withdrawn,
+           coalesce(sum(a.refused) FILTER (WHERE a.day >= p.lo), 0) AS refused,
+           coalesce(sum(a.stopped) FILTER (WHERE a.day >= p.lo), 0) AS stopped,
+           sum(a.resolved_work) FILTER (WHERE a.day >= p.lo) AS work
+    FROM a CROSS JOIN p
+    GROUP BY GROUPING SETS ((a.unit, a.field), (a.unit), ()))
+  SELECT s.level, s.unit, s.field, s.carried_over::bigint,
+         (s.in_person + s.online + s.postal)::bigint, s.in_person::bigint, s.online::bigint, s.postal::bigint,
+         (s.early + s.on_time + s.late)::bigint, s.early::bigint, s.on_time::bigint, s.late::bigint,
+         s.open_end::bigint, (s.open_end - s.overdue_end)::bigint, s.overdue_end::bigint,
+         s.supp_end::bigint, s.supp_req::bigint, s.withdrawn::bigint, s.refused::bigint, s.stopped::bigint,
+         round((s.early + s.on_time) / nullif(s.early + s.on_time + s.late, 0), 4),
+         CASE WHEN s.early + s.on_time + s.late > 0
+              THEN s.work / (s.early + s.on_time + s.late)::float8 END
+  FROM s
+  ORDER BY s.level = 'total', s.unit, s.level = 'unit', s.field
+$_$;
+
+--
+-- Name: FUNCTION report(unit text, period daterange, include_children boolean); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.report(unit text, period daterange, include_children boolean) IS 'The periodic report (forms 06/07 style) per handling unit and procedure field, with unit and grand totals, from the report aggregates';
+
+--
+-- Name: report_compact(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.report_compact() RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+  n bigint;
+BEGIN
+  -- one statement: the deltas leave and reach both tables at once
+  EXECUTE format($q$
+    WITH moved AS (DELETE FROM tthc.report_delta RETURNING *),
+         daily AS (%s),
+         monthly AS (%s)
+    SELECT count(*) FROM moved$q$,
+    tthc.report_fold_sql('tthc.report_day', 'day', 'day'),
+    tthc.report_fold_sql('tthc.report_month', 'month', 'date_trunc(''month'', day::timestamp)::date'))
+  INTO n;
+  RETURN n;
+END $_$;
+
+--
+-- Name: FUNCTION report_compact(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.report_compact() IS 'Folds the rows appended to tthc.report_delta into tthc.report_day and tthc.report_month; returns how many were folded (tthc.sweep runs it)';
+
+--
+-- Name: report_fold_sql(text, text, text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.report_fold_sql(target text, key text, bucket text) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  SELECT format($q$INSERT INTO %1$s AS r SELECT unit, field, %3$s, %4$s FROM moved GROUP BY 1, 2, 3
+                  ON CONFLICT (unit, field, %2$I) DO UPDATE SET %5$s RETURNING 1$q$,
+                target, key, bucket,
+                string_agg(format('sum(%I)', a.attname), ', ' ORDER BY a.attnum),
+                string_agg(format('%1$I = r.%1$I + excluded.%1$I', a.attname), ', ' ORDER BY a.attnum))
+  FROM pg_catalog.pg_attribute a
+  WHERE a.attrelid = 'tthc.report_day'::pg_catalog.regclass AND a.attnum > 0 AND NOT a.attisdropped
+    AND a.attname NOT IN ('unit', 'field', 'day')
+$_$;
+
+--
+-- Name: FUNCTION report_fold_sql(target text, key text, bucket text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.report_fold_sql(target text, key text, bucket text) IS 'The statement folding report_delta rows into a sums table (used by tthc.report_compact)';
+
+--
+-- Name: report_months(date, date); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.report_months(lo date, hi date, OUT lo_month date, OUT whole_from date, OUT whole_to date) RETURNS record
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  -- date arithmetic only (a timestamp would not hold every date); an
+  -- infinite bound stays as it is
+  SELECT m.lo_month,
+         CASE WHEN m.lo_month = lo THEN lo
+              ELSE (m.lo_month + 31) - (extract(day FROM m.lo_month + 31)::int - 1) END,
+         CASE WHEN isfinite(hi) THEN hi - (extract(day FROM hi)::int - 1) ELSE hi END
+  FROM (SELECT CASE WHEN isfinite(lo) THEN lo - (extract(day FROM lo)::int - 1) ELSE lo END AS lo_month) m
+$$;
+
+--
+-- Name: FUNCTION report_months(lo date, hi date, OUT lo_month date, OUT whole_from date, OUT whole_to date); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.report_months(lo date, hi date, OUT lo_month date, OUT whole_from date, OUT whole_to date) IS 'The month holding lo, and the whole months [whole_from, whole_to) of the period [lo, hi)';
+
+--
+-- Name: report_period(daterange); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.report_period(period daterange, OUT lo date, OUT hi date) RETURNS record
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  IF period IS NULL THEN
+    RAISE EXCEPTION 'the period of a report cannot be null' USING ERRCODE = '22004',
+      HINT = 'For example daterange(''2025-01-01'', ''2026-01-01''): the year 2025.';
+  END IF;
+  IF isempty(period) THEN
+    RAISE EXCEPTION 'the period of a report must be a non-empty date range'
+      USING ERRCODE = '22023', HINT = 'For example daterange(''2025-01-01'', ''2026-01-01''): the year 2025.';
+  END IF;
+  lo := coalesce(lower(period), '-infinity'::date);
+  hi := coalesce(upper(period), 'infinity'::date);
+END $$;
+
+--
+-- Name: FUNCTION report_period(period daterange, OUT lo date, OUT hi date); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.report_period(period daterange, OUT lo date, OUT hi date) IS 'The first day and the day after the last of a report period';
+
+--
+-- Name: report_rebuild(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.report_rebuild() RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  n bigint;
+BEGIN
+  -- writers wait while the sums are rebuilt
+  LOCK TABLE tthc.dossier, tthc.rating IN SHARE MODE;
+  -- in the order a fold takes them: the deltas first
+  LOCK TABLE tthc.report_delta, tthc.report_day, tthc.report_month IN EXCLUSIVE MODE;
+  DELETE FROM tthc.report_delta;
+  DELETE FROM tthc.report_day;
+  DELETE FROM tthc.report_month;
+  INSERT INTO tthc.report_delta
+  WITH d AS (
+    SELECT d.id, d.handling_unit AS unit, d.channel, d.result, d.received_at, d.finished_at,
+           d.clock_started_at, d.paused_work, d.payment, d.digitised, d.result_electronic,
+           u.calendar, c.time_zone AS tz, coalesce(p.field, '') AS field,
+           p.online_service IS NOT NULL AS offered
+    FROM tthc.dossier d
+    JOIN tthc.unit u ON u.code = d.handling_unit
+    JOIN tthc.calendar c ON c.name = u.calendar
+    LEFT JOIN LATERAL (
+      SELECT v.field, v.online_service FROM tthc.procedure v
+      WHERE CASE WHEN d.procedure_id IS NOT NULL THEN v.id = d.procedure_id
+                 ELSE v.code = d.procedure_code
+                      AND v.valid_from <= (d.submitted_at AT TIME ZONE c.time_zone)::date
+                      AND (v.valid_to IS NULL OR v.valid_to >= (d.submitted_at AT TIME ZONE c.time_zone)::date) END
+      ORDER BY v.valid_from DESC LIMIT 1) p ON true),
+  e AS (
+    SELECT e.dossier_id, e.seq, e.at, e.kind, e.to_status,
+           count(e.to_status) OVER w AS sgrp,
+           max(e.seq) FILTER (WHERE e.kind = 'overdue') OVER w AS last_overdue,
+           max(e.seq) FILTER (WHERE e.new_due_at > e.at) OVER w AS last_cleared
+    FROM tthc.dossier_event e
+    WINDOW w AS (PARTITION BY e.dossier_id ORDER BY e.seq ROWS UNBOUNDED PRECEDING)),
+  s AS (
+    SELECT e.dossier_id, e.seq, e.at,
+           max(e.to_status) OVER (PARTITION BY e.dossier_id, e.sgrp) AS st,
+           e.last_overdue IS NOT NULL AND e.last_overdue > coalesce(e.last_cleared, 0) AS flagged
+    FROM e),
+  g AS (
+    SELECT s.dossier_id, s.seq, s.at, s.st,
+           lag(s.st) OVER p AS st_before,
+           (s.st IN ('received', 'processing', 'awaiting_supplement', 'awaiting_payment'))::int AS open,
+           (s.st = 'awaiting_supplement')::int AS supp,
+           (s.st IN ('received', 'processing') AND s.flagged)::int AS over
+    FROM s WINDOW p AS (PARTITION BY s.dossier_id ORDER BY s.seq)),
+  ev AS (
+    SELECT d.unit, d.field, (g.at AT TIME ZONE d.tz)::date AS day, g.st, g.st_before, d.channel, d.result,
+           CASE WHEN g.st = 'resolved' AND g.st IS DISTINCT FROM g.st_before
+                THEN tthc.working_time_between(d.clock_started_at, d.finished_at, d.calendar) - d.paused_work END AS work,
+           g.open - coalesce(lag(g.open) OVER p, 0) AS open_change,
+           g.supp - coalesce(lag(g.supp) OVER p, 0) AS supp_change,
+           g.over - coalesce(lag(g.over) OVER p, 0) AS over_change
+    FROM g JOIN d ON d.id = g.dossier_id
+    WINDOW p AS (PARTITION BY g.dossier_id ORDER BY g.seq)),
+  counted AS (
+    SELECT unit, field, day,
+           count(*) FILTER (WHERE moved AND st = 'received' AND channel = 1) AS received_in_person,
+           count(*) FILTER (WHERE moved AND st = 'received' AND channel = 2) AS received_online,
+           count(*) FILTER (WHERE moved AND st = 'received' AND channel = 3) AS received_postal,
+           count(*) FILTER (WHERE moved AND st = 'resolved' AND result = 'early') AS resolved_early,
+           count(*) FILTER (WHERE moved AND st = 'resolved' AND result = 'on_time') AS resolved_on_time,
+           count(*) FILTER (WHERE moved AND st = 'resolved' AND result = 'late') AS resolved_late,
+           count(*) FILTER (WHERE moved AND st = 'refused') AS refused,
+           count(*) FILTER (WHERE moved AND st = 'withdrawn') AS withdrawn,
+           count(*) FILTER (WHERE moved AND st = 'stopped') AS stopped,
+           count(*) FILTER (WHERE moved AND st = 'awaiting_supplement') AS supplement_requests,
+           sum(open_change) AS open_change, sum(supp_change) AS supplement_change,
+           sum(over_change) AS overdue_change,
+           0 AS offered_online, 0 AS offered_online_online, 0 AS with_fee, 0 AS paid_online,
+           0 AS digitised, 0 AS result_electronic,
+           coalesce(sum(work), interval '0') AS resolved_work, 0 AS rated, 0 AS rated_satisfied
+    FROM (SELECT ev.*, ev.st IS DISTINCT FROM ev.st_before AS moved FROM ev) x
+    GROUP BY unit, field, day
+    UNION ALL
+    -- flagged overdue: since the deadline (old_due_at), not since the sweep noticed
+    SELECT d.unit, d.field, x.day, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, sum(x.sign),
+           0, 0, 0, 0, 0, 0, interval '0', 0, 0
+    FROM tthc.dossier_event e JOIN d ON d.id = e.dossier_id,
+         LATERAL (VALUES ((e.old_due_at AT TIME ZONE d.tz)::date, 1), ((e.at AT TIME ZONE d.tz)::date, -1)) x(day, sign)
+    WHERE e.kind = 'overdue'
+    GROUP BY 1, 2, 3
+    UNION ALL
+    SELECT d.unit, d.field, (d.received_at AT TIME ZONE d.tz)::date,
+           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+           count(*) FILTER (WHERE d.offered), count(*) FILTER (WHERE d.offered AND d.channel = 2),
+           count(*) FILTER (WHERE d.payment IS NOT NULL), count(*) FILTER (WHERE d.payment = 'online'),
+           count(*) FILTER (WHERE d.digitised), 0, interval '0', 0, 0
+    FROM d WHERE d.received_at IS NOT NULL
+    GROUP BY 1, 2, 3
+    UNION ALL
+    SELECT d.unit, d.field, (d.finished_at AT TIME ZONE d.tz)::date,
+           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+           count(*) FILTER (WHERE d.result_electronic), interval '0', 0, 0
+    FROM d WHERE d.finished_at IS NOT NULL
+    GROUP BY 1, 2, 3
+    UNION ALL
+    SELECT d.unit, d.field, (r.rated_at AT TIME ZONE d.tz)::date,
+           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, interval '0',
+           count(*), count(*) FILTER (WHERE r.rating <> 'unsatisfied')
+    FROM tthc.rating r JOIN d ON d.id = r.dossier_id
+    GROUP BY 1, 2, 3)
+  SELECT unit, field, day, sum(received_in_person), sum(received_online), sum(received_postal),
+         sum(resolved_early), sum(resolved_on_time), sum(resolved_late),
+         sum(refused), sum(withdrawn), sum(stopped), sum(supplement_requests),
+         sum(open_change), sum(supplement_change), sum(overdue_change),
+         sum(offered_online), sum(offered_online_online), sum(with_fee), sum(paid_online),
+         sum(digitised), sum(result_electronic), sum(resolved_work), sum(rated), sum(rated_satisfied)
+  FROM counted GROUP BY unit, field, day;
+  PERFORM tthc.report_compact();
+  SELECT count(*) INTO n FROM tthc.report_day;
+  RETURN n;
+END $$;
+
+--
+-- Name: FUNCTION report_rebuild(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.report_rebuild() IS 'Recomputes tthc.report_day and tthc.report_month from the event log, the dossiers and the ratings (after a bulk load with the trigger off); returns the rows of report_day';
+
+--
+-- Name: report_scope(text, boolean); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.report_scope(unit text, include_children boolean) RETURNS text[]
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  units text[];
+BEGIN
+  IF unit IS NULL THEN
+    RAISE EXCEPTION 'the unit of a report cannot be null' USING ERRCODE = '22004';
+  END IF;
+  WITH RECURSIVE scope(code) AS (
+    SELECT u.code FROM tthc.unit u WHERE u.code = report_scope.unit
+    UNION
+    SELECT u.code FROM tthc.unit u JOIN scope s ON u.parent = s.code WHERE report_scope.include_children)
+  SELECT array_agg(code) INTO units FROM scope;
+  IF units IS NULL THEN
+    RAISE EXCEPTION 'unit "%" does not exist', unit
+      USING ERRCODE = '22023', HINT = 'Units are rows of tthc.unit.';
+  END IF;
+  -- the caller, not the owner these report functions run as
+  PERFORM tthc.check_units(ARRAY[unit]);
+  RETURN units;
+END $$;
+
+--
+-- Name: FUNCTION report_scope(unit text, include_children boolean); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.report_scope(unit text, include_children boolean) IS 'A unit and, if asked, all units below it';
+
+--
+-- Name: restoring(regclass); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.restoring(rel regclass) RETURNS boolean
+    LANGUAGE c STRICT PARALLEL RESTRICTED
+    AS 'MODULE_PATHNAME', 'tthc_restoring';
+
+--
+-- Name: FUNCTION restoring(rel regclass); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.restoring(rel regclass) IS 'Whether the running statement is a COPY FROM into this table by its owner (a restore)';
+
+--
+-- Name: sees_all(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.sees_all() RETURNS boolean
+    LANGUAGE c STABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_sees_all';
+
+--
+-- Name: FUNCTION sees_all(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.sees_all() IS 'Whether current_user reads every unit (a superuser, or a member of tthc_reader, tthc_auditor or tthc_admin)';
+
+--
+-- Name: solar_to_lunar(date); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.solar_to_lunar(date) RETURNS tthc.lunar_date
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_solar_to_lunar';
+
+--
+-- Name: FUNCTION solar_to_lunar(date); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.solar_to_lunar(date) IS 'The Vietnamese lunar date (UTC+7) of a solar date';
+
+--
+-- Name: sweep(timestamp with time zone); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.sweep(at timestamp with time zone DEFAULT now()) RETURNS TABLE(overdue bigint, due_soon bigint)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  started timestamptz := clock_timestamp();
+  horizon timestamptz;
+  u text;
+  o bigint;
+  s bigint;
+BEGIN
+  IF at IS NULL THEN
+    RAISE EXCEPTION 'the sweep time cannot be null' USING ERRCODE = '22004';
+  END IF;
+  -- one sweeper at a time per database; the others return at once
+  IF NOT pg_try_advisory_xact_lock(pg_catalog.hashtext('tthc.sweep')) THEN
+    overdue := 0; due_soon := 0;
+    RETURN NEXT;
+    RETURN;
+  END IF;
+  horizon := tthc.due_soon_horizon(sweep.at);
+  BEGIN
+    SELECT x.overdue, x.due_soon INTO overdue, due_soon FROM tthc.sweep_units(sweep.at, horizon, NULL) x;
+  EXCEPTION WHEN OTHERS THEN
+    -- one unit (a calendar with no working time, say) must not stop the others
+    overdue := 0; due_soon := 0;
+    FOR u IN SELECT DISTINCT d.handling_unit FROM tthc.dossier d
+              WHERE d.overdue_since IS NULL AND d.status IN ('received', 'processing')
+                AND d.due_at <= greatest(horizon, sweep.at) ORDER BY 1 LOOP
+      BEGIN
+        SELECT x.overdue, x.due_soon INTO o, s FROM tthc.sweep_units(sweep.at, horizon, u) x;
+        overdue := overdue + o;
+        due_soon := due_soon + s;
+      EXCEPTION WHEN OTHERS THEN
+        RAISE WARNING 'tthc.sweep left out unit %: %', u, SQLERRM
+          USING ERRCODE = SQLSTATE, HINT = 'Fix the unit''s calendar; the other units were swept.';
+      END;
+    END LOOP;
+  END;
+  PERFORM tthc.report_compact();
+  INSERT INTO tthc.sweep_state AS s (swept_to, started_at, finished_at, overdue, due_soon, runs)
+  VALUES (sweep.at, started, clock_timestamp(), sweep.overdue, sweep.due_soon, 1)
+  ON CONFLICT (id) DO UPDATE
+    SET swept_to = excluded.swept_to, started_at = excluded.started_at,
+        finished_at = excluded.finished_at, overdue = excluded.overdue,
+        due_soon = excluded.due_soon, runs = s.runs + 1;
+  RETURN NEXT;
+END $$;
+
+--
+-- Name: FUNCTION sweep(at timestamp with time zone); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.sweep(at timestamp with time zone) IS 'Flags running dossiers past their deadline (once) and warns those due soon, logging events and sending NOTIFY tthc_overdue / tthc_due_soon';
+
+--
+-- Name: sweep_units(timestamp with time zone, timestamp with time zone, text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.sweep_units(at timestamp with time zone, horizon timestamp with time zone, unit text, OUT overdue bigint, OUT due_soon bigint) RETURNS record
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  WITH u AS (
+    UPDATE tthc.dossier d SET changed_at = sweep_units.at
+     WHERE d.overdue_since IS NULL AND d.status IN ('received', 'processing')
+       AND d.due_at < sweep_units.at AND d.changed_at <= sweep_units.at
+       AND (sweep_units.unit IS NULL OR d.handling_unit = sweep_units.unit)
+    RETURNING d.overdue_since)
+  SELECT count(*) FILTER (WHERE u.overdue_since IS NOT NULL) INTO overdue FROM u;
+  WITH u AS (
+    UPDATE tthc.dossier d SET changed_at = sweep_units.at
+     WHERE d.due_soon_at IS NULL AND d.overdue_since IS NULL AND d.status IN ('received', 'processing')
+       AND d.due_at <= sweep_units.horizon AND d.due_at >= sweep_units.at AND d.changed_at <= sweep_units.at
+       AND (sweep_units.unit IS NULL OR d.handling_unit = sweep_units.unit)
+    RETURNING d.due_soon_at)
+  SELECT count(*) FILTER (WHERE u.due_soon_at IS NOT NULL) INTO due_soon FROM u;
+END $$;
+
+--
+-- Name: FUNCTION sweep_units(at timestamp with time zone, horizon timestamp with time zone, unit text, OUT overdue bigint, OUT due_soon bigint); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.sweep_units(at timestamp with time zone, horizon timestamp with time zone, unit text, OUT overdue bigint, OUT due_soon bigint) IS 'The work of tthc.sweep for every unit (unit NULL) or one';
+
+--
+-- Name: table_changed(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.table_changed() RETURNS trigger
+    LANGUAGE c
+    AS 'MODULE_PATHNAME', 'tthc_table_changed';
+
+--
+-- Name: FUNCTION table_changed(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.table_changed() IS 'Statement trigger: every session recompiles what it cached from this table at its next statement';
+
+--
+-- Name: time_limit_amount(tthc.time_limit); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.time_limit_amount(tthc.time_limit) RETURNS numeric
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_time_limit_amount';
+
+--
+-- Name: FUNCTION time_limit_amount(tthc.time_limit); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.time_limit_amount(tthc.time_limit) IS 'The amount of a limit in its unit (0 for same day)';
+
+--
+-- Name: time_limit_eq(tthc.time_limit, tthc.time_limit); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.time_limit_eq(tthc.time_limit, tthc.time_limit) RETURNS boolean
+    LANGUAGE c IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_time_limit_eq';
+
+--
+-- Name: FUNCTION time_limit_eq(tthc.time_limit, tthc.time_limit); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.time_limit_eq(tthc.time_limit, tthc.time_limit) IS 'Same unit and amount';
+
+--
+-- Name: time_limit_hash(tthc.time_limit); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.time_limit_hash(tthc.time_limit) RETURNS integer
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_time_limit_hash';
+
+--
+-- Name: FUNCTION time_limit_hash(tthc.time_limit); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.time_limit_hash(tthc.time_limit) IS 'Hash support for tthc.time_limit';
+
+--
+-- Name: time_limit_ne(tthc.time_limit, tthc.time_limit); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.time_limit_ne(tthc.time_limit, tthc.time_limit) RETURNS boolean
+    LANGUAGE c IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_time_limit_ne';
+
+--
+-- Name: FUNCTION time_limit_ne(tthc.time_limit, tthc.time_limit); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.time_limit_ne(tthc.time_limit, tthc.time_limit) IS 'Different unit or amount';
+
+--
+-- Name: time_limit_unit(tthc.time_limit); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.time_limit_unit(tthc.time_limit) RETURNS text
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_time_limit_unit';
+
+--
+-- Name: FUNCTION time_limit_unit(tthc.time_limit); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.time_limit_unit(tthc.time_limit) IS 'The unit of a limit: working_days, working_hours, days or same_day';
+
+--
+-- Name: track(text, text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.track(code text, id_suffix text) RETURNS TABLE(status tthc.dossier_status, received_at timestamp with time zone, due_at timestamp with time zone, promised_at timestamp with time zone, finished_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  started timestamptz := clock_timestamp();
+  d record;
+  ok boolean;
+BEGIN
+  -- a fixed length: a longer suffix would confirm digits one at a time
+  IF id_suffix IS NULL OR length(id_suffix) <> 4 THEN
+    RAISE EXCEPTION 'the ID suffix is the last 4 characters of the applicant''s ID'
+      USING ERRCODE = '22023';
+  END IF;
+  -- the same work whether the code exists and whether the suffix matches,
+  -- and then a wait to tthc.track_min_time: the caller's clock learns
+  -- nothing, and guessing a suffix takes at least that long per guess
+  SELECT x.status, x.received_at, x.due_at, x.promised_at, x.finished_at, coalesce(x.applicant_id, '') AS aid
+    INTO d FROM tthc.dossier x WHERE x.code = track.code;
+  ok := md5(right(coalesce(d.aid, ''), 4)) = md5(id_suffix) AND length(coalesce(d.aid, '')) >= 4;
+  RETURN QUERY SELECT d.status, d.received_at, d.due_at, d.promised_at, d.finished_at WHERE ok;
+  PERFORM tthc.track_wait(started);
+END $$;
+
+--
+-- Name: FUNCTION track(code text, id_suffix text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.track(code text, id_suffix text) IS 'Status and appointment of a dossier for its applicant: exactly the last 4 characters of the applicant''s ID must match; nothing otherwise, in the same time (tthc.track_min_time)';
+
+--
+-- Name: track_wait(timestamp with time zone); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.track_wait(started timestamp with time zone) RETURNS void
+    LANGUAGE c STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_track_wait';
+
+--
+-- Name: FUNCTION track_wait(started timestamp with time zone); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.track_wait(started timestamp with time zone) IS 'Sleeps until tthc.track_min_time has passed since a moment (tthc.track ends with it)';
+
+--
+-- Name: transition(text, tthc.dossier_status, timestamp with time zone, text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.transition(code text, to_status tthc.dossier_status, at timestamp with time zone DEFAULT now(), note text DEFAULT NULL::text) RETURNS tthc.dossier
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  d tthc.dossier;
+  cur tthc.dossier_status;
+BEGIN
+  IF at IS NULL THEN
+    RAISE EXCEPTION 'the time of a transition cannot be null' USING ERRCODE = '22004';
+  END IF;
+  SELECT x.status INTO cur FROM tthc.dossier x WHERE x.code = transition.code FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'dossier % does not exist', code USING ERRCODE = '42704';
+  END IF;
+  IF cur = to_status AND to_status <> 'processing' THEN
+    PERFORM tthc.check_transition(cur, to_status);
+  END IF;
+  -- now() is the default: the trigger picks the time
+  PERFORM set_config('tthc.event_time', CASE WHEN transition.at = now() THEN '' ELSE transition.at::text END, true);
+  UPDATE tthc.dossier x
+     SET status = transition.to_status,
+         changed_at = CASE WHEN transition.at = now() THEN x.changed_at ELSE transition.at END,
+         note = transition.note,
+         step = CASE WHEN x.status = 'processing' AND transition.to_status = 'processing'
+                     THEN coalesce(x.step, 0) + 1 ELSE x.step END
+   WHERE x.code = transition.code
+  RETURNING * INTO d;
+  PERFORM set_config('tthc.event_time', '', true);
+  RETURN d;
+END $$;
+
+--
+-- Name: FUNCTION transition(code text, to_status tthc.dossier_status, at timestamp with time zone, note text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.transition(code text, to_status tthc.dossier_status, at timestamp with time zone, note text) IS 'Moves a dossier to a status at a time (processing to processing hands it to the next step)';
+
+--
+-- Name: transition_allowed(tthc.dossier_status, tthc.dossier_status); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.transition_allowed(from_status tthc.dossier_status, to_status tthc.dossier_status) RETURNS boolean
+    LANGUAGE c STABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_transition_allowed';
+
+--
+-- Name: FUNCTION transition_allowed(from_status tthc.dossier_status, to_status tthc.dossier_status); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.transition_allowed(from_status tthc.dossier_status, to_status tthc.dossier_status) IS 'Whether a dossier may move between two statuses';
+
+--
+-- Name: unit_in_use(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.unit_in_use() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.code = OLD.code AND NEW.calendar = OLD.calendar THEN
+    RETURN NEW;
+  END IF;
+  IF EXISTS (SELECT 1 FROM tthc.dossier d
+             WHERE d.handling_unit = OLD.code OR d.receiving_unit = OLD.code) THEN
+    RAISE EXCEPTION 'unit % has dossiers', OLD.code
+      USING ERRCODE = '23503',
+            DETAIL = 'Its code and calendar time those dossiers; they cannot change while dossiers refer to it.',
+            HINT = 'Create a new unit instead.';
+  END IF;
+  RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+
+--
+-- Name: FUNCTION unit_in_use(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.unit_in_use() IS 'A unit with dossiers keeps its code and calendar';
+
+--
+-- Name: verify_log(text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.verify_log(code text DEFAULT NULL::text) RETURNS TABLE(code text, seq integer, problem text)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  WITH e AS (
+    SELECT d.code, x.seq, x.hash,
+           lag(x.seq) OVER w AS prev_seq,
+           tthc.event_hash(lag(x.hash) OVER w, x) AS expected
+    FROM tthc.dossier d JOIN tthc.dossier_event x ON x.dossier_id = d.id
+    WHERE verify_log.code IS NULL OR d.code = verify_log.code
+    WINDOW w AS (PARTITION BY x.dossier_id ORDER BY x.seq)),
+  links AS (
+    SELECT e.code, e.seq,
+           CASE WHEN e.seq <> coalesce(e.prev_seq, 0) + 1 THEN 'an event is missing before this one'
+                WHEN e.hash IS DISTINCT FROM e.expected THEN 'the event was altered: its hash does not match'
+           END AS problem
+    FROM e),
+  heads AS (
+    SELECT d.code, d.event_seq AS seq,
+           CASE WHEN l.seq IS NULL THEN 'the dossier has no events'
+                WHEN l.seq IS DISTINCT FROM d.event_seq THEN 'the log ends at event ' || l.seq || ', not ' || d.event_seq
+                WHEN l.hash IS DISTINCT FROM d.event_hash THEN 'the latest event does not match the dossier''s hash'
+                WHEN l.state IS NULL THEN 'the latest event does not bind the dossier''s state'
+                WHEN l.state IS DISTINCT FROM tthc.dossier_state(d) THEN 'the dossier row does not match its log: it was changed without an event'
+           END AS problem
+    FROM tthc.dossier d
+    LEFT JOIN LATERAL (SELECT x.seq, x.hash, x.state FROM tthc.dossier_event x WHERE x.dossier_id = d.id
+                       ORDER BY x.seq DESC LIMIT 1) l ON true
+    WHERE verify_log.code IS NULL OR d.code = verify_log.code),
+  orphans AS (
+    SELECT '(dossier id ' || x.dossier_id || ')' AS code, min(x.seq) AS seq,
+           'events of a dossier that does not exist' AS problem
+    FROM tthc.dossier_event x
+    WHERE verify_log.code IS NULL AND NOT EXISTS (SELECT 1 FROM tthc.dossier d WHERE d.id = x.dossier_id)
+    GROUP BY x.dossier_id)
+  SELECT DISTINCT ON (b.code) b.code, b.seq, b.problem
+  FROM (SELECT * FROM links WHERE problem IS NOT NULL
+        UNION ALL SELECT * FROM heads WHERE problem IS NOT NULL
+        UNION ALL SELECT * FROM orphans) b
+  ORDER BY b.code, b.seq
+$$;
+
+--
+-- Name: FUNCTION verify_log(code text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.verify_log(code text) IS 'The first problem of each dossier''s control slip (all dossiers, or one): a broken or missing link, a row that disagrees with its latest event or has no events, events of no dossier; no rows when every log is intact';
+
+--
+-- Name: warn_before_work(text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.warn_before_work(calendar text) RETURNS interval
+    LANGUAGE c STABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_warn_before_work';
+
+--
+-- Name: FUNCTION warn_before_work(calendar text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.warn_before_work(calendar text) IS 'tthc.warn_before as working time on a calendar';
+
+--
+-- Name: working_days_between(date, date, text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.working_days_between(a date, b date, calendar text DEFAULT 'vn'::text) RETURNS integer
+    LANGUAGE c STABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_working_days_between';
+
+--
+-- Name: FUNCTION working_days_between(a date, b date, calendar text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.working_days_between(a date, b date, calendar text) IS 'Working days x with a < x <= b; negative, -(b <= x < a), when b < a';
+
+--
+-- Name: working_time_between(timestamp with time zone, timestamp with time zone, text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.working_time_between(a timestamp with time zone, b timestamp with time zone, calendar text DEFAULT 'vn'::text) RETURNS interval
+    LANGUAGE c STABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_working_time_between';
+
+--
+-- Name: FUNCTION working_time_between(a timestamp with time zone, b timestamp with time zone, calendar text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.working_time_between(a timestamp with time zone, b timestamp with time zone, calendar text) IS 'Working time in [a, b); negative when b < a';
+
+--
+-- Name: <>; Type: OPERATOR; Schema: tthc; Owner: -
+--
+
+CREATE OPERATOR tthc.<> (
+    FUNCTION = tthc.time_limit_ne,
+    LEFTARG = tthc.time_limit,
+    RIGHTARG = tthc.time_limit,
+    COMMUTATOR = OPERATOR(tthc.<>),
+    NEGATOR = OPERATOR(tthc.=),
+    RESTRICT = neqsel,
+    JOIN = neqjoinsel
+);
+
+--
+-- Name: =; Type: OPERATOR; Schema: tthc; Owner: -
+--
+
+CREATE OPERATOR tthc.= (
+    FUNCTION = tthc.time_limit_eq,
+    LEFTARG = tthc.time_limit,
+    RIGHTARG = tthc.time_limit,
+    COMMUTATOR = OPERATOR(tthc.=),
+    NEGATOR = OPERATOR(tthc.<>),
+    HASHES,
+    RESTRICT = eqsel,
+    JOIN = eqjoinsel
+);
+
+--
+-- Name: time_limit_ops; Type: OPERATOR FAMILY; Schema: tthc; Owner: -
+--
+
+CREATE OPERATOR FAMILY tthc.time_limit_ops USING hash;
+
+--
+-- Name: time_limit_ops; Type: OPERATOR CLASS; Schema: tthc; Owner: -
+--
+
+CREATE OPERATOR CLASS tthc.time_limit_ops
+    DEFAULT FOR TYPE tthc.time_limit USING hash FAMILY tthc.time_limit_ops AS
+    OPERATOR 1 tthc.=(tthc.time_limit,tthc.time_limit) ,
+    FUNCTION 1 (tthc.time_limit, tthc.time_limit) tthc.time_limit_hash(tthc.time_limit);
+
+--
+-- Name: calendar; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.calendar (
+    name text NOT NULL,
+    description text,
+    parent text,
+    time_zone text DEFAULT 'Asia/Ho_Chi_Minh'::text NOT NULL,
+    day_length interval DEFAULT '08:00:00'::interval NOT NULL,
+    same_day_cutoff time without time zone DEFAULT '15:00:00'::time without time zone NOT NULL,
+    holiday_rules text,
+    shipped boolean DEFAULT false NOT NULL,
+    CONSTRAINT calendar_holiday_rules_check CHECK ((holiday_rules = 'vn'::text)),
+    CONSTRAINT calendar_name_format CHECK ((name ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text)),
+    CONSTRAINT day_length_range CHECK (((day_length > '00:00:00'::interval) AND (day_length <= '24:00:00'::interval)))
+);
+
+--
+-- Name: TABLE calendar; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.calendar IS 'Named working-time calendars; a calendar inherits the dated exceptions and weekly hours of its parent';
+
+--
+-- Name: COLUMN calendar.day_length; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.calendar.day_length IS 'Nominal working day: N working days = N x day_length of working time';
+
+--
+-- Name: COLUMN calendar.same_day_cutoff; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.calendar.same_day_cutoff IS 'A same-day dossier normalised at or after this local time is due the next working day';
+
+--
+-- Name: COLUMN calendar.holiday_rules; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.calendar.holiday_rules IS '''vn'': generate the Labour Code days for years without a tthc.calendar_year row';
+
+--
+-- Name: COLUMN calendar.shipped; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.calendar.shipped IS 'Installed by the extension (left out of pg_dump)';
+
+--
+-- Name: calendar_exception; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.calendar_exception (
+    calendar text NOT NULL,
+    day date NOT NULL,
+    kind tthc.day_kind NOT NULL,
+    name text NOT NULL,
+    legal_reference text,
+    hours tthc.time_multirange,
+    provisional boolean DEFAULT false NOT NULL,
+    shipped boolean DEFAULT false NOT NULL,
+    CONSTRAINT day_in_supported_range CHECK (((day >= '1990-01-01'::date) AND (day <= '2199-12-31'::date))),
+    CONSTRAINT days_off_have_no_hours CHECK (((kind <> ALL (ARRAY['holiday'::tthc.day_kind, 'compensatory'::tthc.day_kind, 'swapped'::tthc.day_kind])) OR (hours IS NULL))),
+    CONSTRAINT hours_bounded_at_most_8 CHECK (tthc.hours_ok(hours)),
+    CONSTRAINT kind_is_an_exception CHECK ((kind <> 'weekend'::tthc.day_kind)),
+    CONSTRAINT special_hours_need_hours CHECK (((kind <> 'special_hours'::tthc.day_kind) OR ((hours IS NOT NULL) AND (NOT isempty(hours)))))
+);
+
+--
+-- Name: TABLE calendar_exception; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.calendar_exception IS 'Dated exceptions: days off (holiday, compensatory, swapped), make-up days, dates with their own hours, working (a normal day, cancelling an inherited or shipped day off); a row of yours overrides a shipped one';
+
+--
+-- Name: COLUMN calendar_exception.hours; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.calendar_exception.hours IS 'Own working hours (special_hours; optional for makeup, which otherwise works the first working weekday''s hours)';
+
+--
+-- Name: calendar_week; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.calendar_week (
+    calendar text NOT NULL,
+    isodow smallint NOT NULL,
+    hours tthc.time_multirange NOT NULL,
+    shipped boolean DEFAULT false NOT NULL,
+    CONSTRAINT hours_bounded_at_most_8 CHECK (tthc.hours_ok(hours)),
+    CONSTRAINT isodow_range CHECK (((isodow >= 1) AND (isodow <= 7)))
+);
+
+--
+-- Name: TABLE calendar_week; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.calendar_week IS 'Weekly working hours by ISO weekday (1 = Monday); a weekday without a row takes the parent''s, ''{}'' closes it; a row of yours overrides a shipped one';
+
+--
+-- Name: calendar_year; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.calendar_year (
+    calendar text NOT NULL,
+    year integer NOT NULL,
+    legal_reference text NOT NULL,
+    shipped boolean DEFAULT false NOT NULL,
+    CONSTRAINT year_in_supported_range CHECK (((year >= 1990) AND (year <= 2199)))
+);
+
+--
+-- Name: TABLE calendar_year; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.calendar_year IS 'Years with an official schedule: the generated (provisional) Labour Code days of that year are dropped';
+
+--
+-- Name: dossier_counter; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.dossier_counter (
+    unit text NOT NULL,
+    day date NOT NULL,
+    last integer NOT NULL
+);
+
+--
+-- Name: TABLE dossier_counter; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.dossier_counter IS 'Last dossier number given per receiving unit and local day; its row lock makes codes gap-free';
+
+--
+-- Name: dossier_id_seq; Type: SEQUENCE; Schema: tthc; Owner: -
+--
+
+ALTER TABLE tthc.dossier ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME tthc.dossier_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 32
+);
+
+--
+-- Name: dossier_masked; Type: VIEW; Schema: tthc; Owner: -
+--
+
+CREATE VIEW tthc.dossier_masked WITH (security_barrier='true') AS
+ SELECT d.id,
+    d.code,
+    d.procedure_code,
+    d.procedure_id,
+    d.receiving_unit,
+    d.handling_unit,
+    d.channel,
+    tthc.mask_name(d.applicant_name) AS applicant_name,
+    tthc.mask(d.applicant_id, 0) AS applicant_id,
+    tthc.mask(d.applicant_phone) AS applicant_phone,
+    d.submitted_at,
+    d.received_at,
+    d.status,
+    d.changed_at,
+    d.due_at,
+    d.promised_at,
+    d.apologies,
+    d.clock_started_at,
+    d.paused_at,
+    d.paused_work,
+    d.step,
+    d.step_unit,
+    d.step_started_at,
+    d.step_due_at,
+    d.finished_at,
+    d.returned_at,
+    d.result,
+    d.overdue_since,
+    d.due_soon_at,
+    d.regime
+   FROM tthc.dossier d
+  WHERE (( SELECT tthc.sees_all() AS sees_all) OR (d.handling_unit = ANY (( SELECT tthc.my_units() AS my_units)::text[])) OR (d.receiving_unit = ANY (( SELECT tthc.my_units() AS my_units)::text[])));
+
+--
+-- Name: VIEW dossier_masked; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON VIEW tthc.dossier_masked IS 'Dossiers without personal data in clear: the applicant''s name as initials, no digit of the ID number (tthc.track checks its last 4), the phone''s last 3; each caller sees the units it may see';
+
+--
+-- Name: unit; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.unit (
+    code text NOT NULL,
+    name text NOT NULL,
+    level text NOT NULL,
+    parent text,
+    calendar text DEFAULT 'vn'::text NOT NULL,
+    CONSTRAINT unit_code_format CHECK ((code ~ '^[A-Z0-9.]+$'::text)),
+    CONSTRAINT unit_level_known CHECK ((level = ANY (ARRAY['province'::text, 'commune'::text, 'department'::text, 'agency'::text])))
+);
+
+--
+-- Name: TABLE unit; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.unit IS 'Receiving and handling units (provincial centre, commune centres, agencies), with their electronic code and calendar';
+
+--
+-- Name: dossier_sla; Type: VIEW; Schema: tthc; Owner: -
+--
+
+CREATE VIEW tthc.dossier_sla WITH (security_barrier='true') AS
+ SELECT s.id,
+    s.code,
+    s.procedure_code,
+    s.receiving_unit,
+    s.handling_unit,
+    s.channel,
+    s.status,
+    s.received_at,
+    s.clock_started_at,
+    s.due_at,
+    s.promised_at,
+    s.finished_at,
+    s.result,
+    s.overdue_since,
+    s.calendar,
+    s.elapsed_work,
+    s.remaining_work,
+        CASE
+            WHEN ((s.elapsed_work + s.remaining_work) > '00:00:00'::interval) THEN round((EXTRACT(epoch FROM s.elapsed_work) / EXTRACT(epoch FROM (s.elapsed_work + s.remaining_work))), 3)
+            ELSE NULL::numeric
+        END AS share_used,
+        CASE
+            WHEN (s.status = ANY (ARRAY['resolved'::tthc.dossier_status, 'returned'::tthc.dossier_status])) THEN ('done_'::text || s.result)
+            WHEN (s.status = ANY (ARRAY['awaiting_supplement'::tthc.dossier_status, 'awaiting_payment'::tthc.dossier_status])) THEN 'paused'::text
+            WHEN ((s.status = ANY (ARRAY['received'::tthc.dossier_status, 'processing'::tthc.dossier_status])) AND (s.remaining_work < '00:00:00'::interval)) THEN 'overdue'::text
+            WHEN ((s.status = ANY (ARRAY['received'::tthc.dossier_status, 'processing'::tthc.dossier_status])) AND (s.due_at < now())) THEN 'overdue'::text
+            WHEN ((s.status = ANY (ARRAY['received'::tthc.dossier_status, 'processing'::tthc.dossier_status])) AND (s.remaining_work <= tthc.warn_before_work(s.calendar))) THEN 'due_soon'::text
+            WHEN (s.status = ANY (ARRAY['received'::tthc.dossier_status, 'processing'::tthc.dossier_status])) THEN 'in_time'::text
+            ELSE NULL::text
+        END AS band
+   FROM ( SELECT d.id,
+            d.code,
+            d.procedure_code,
+            d.receiving_unit,
+            d.handling_unit,
+            d.channel,
+            d.status,
+            d.received_at,
+            d.clock_started_at,
+            d.due_at,
+            d.promised_at,
+            d.finished_at,
+            d.result,
+            d.overdue_since,
+            u.calendar,
+            GREATEST(((tthc.working_time_between(d.clock_started_at, r.at, u.calendar) - d.paused_work) - COALESCE(tthc.working_time_between(d.paused_at, r.at, u.calendar), '00:00:00'::interval)), '00:00:00'::interval) AS elapsed_work,
+            tthc.working_time_between(r.at, d.due_at, u.calendar) AS remaining_work
+           FROM ((tthc.dossier d
+             JOIN tthc.unit u ON ((u.code = d.handling_unit)))
+             CROSS JOIN LATERAL ( SELECT LEAST(COALESCE(d.finished_at, now()), now()) AS at) r)
+          WHERE ((d.clock_started_at IS NOT NULL) AND (( SELECT tthc.sees_all() AS sees_all) OR (d.handling_unit = ANY (( SELECT tthc.my_units() AS my_units)::text[])) OR (d.receiving_unit = ANY (( SELECT tthc.my_units() AS my_units)::text[]))))) s;
+
+--
+-- Name: VIEW dossier_sla; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON VIEW tthc.dossier_sla IS 'Every received dossier the caller may see, with its elapsed and remaining working time, the share of its limit used, and its band';
+
+--
+-- Name: officer_unit; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.officer_unit (
+    role name NOT NULL,
+    unit text NOT NULL
+);
+
+--
+-- Name: TABLE officer_unit; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.officer_unit IS 'Which units (and their child units) the members of a role may work on, as tthc_officer';
+
+--
+-- Name: procedure; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.procedure (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    field text,
+    time_limit tthc.time_limit NOT NULL,
+    online_time_limit tthc.time_limit,
+    same_day_cutoff time without time zone,
+    supplement_mode text DEFAULT 'restart'::text NOT NULL,
+    boundary_free boolean DEFAULT false NOT NULL,
+    valid_from date DEFAULT '1990-01-01'::date NOT NULL,
+    valid_to date,
+    online_service text,
+    CONSTRAINT online_service_known CHECK ((online_service = ANY (ARRAY['full'::text, 'partial'::text]))),
+    CONSTRAINT procedure_code_format CHECK ((code ~ '^[0-9]\.[0-9]{6}(\.[0-9A-Z]+)*$'::text)),
+    CONSTRAINT supplement_mode_known CHECK ((supplement_mode = ANY (ARRAY['restart'::text, 'pause'::text]))),
+    CONSTRAINT validity_ordered CHECK (((valid_to IS NULL) OR (valid_to >= valid_from)))
+);
+
+--
+-- Name: TABLE procedure; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.procedure IS 'Administrative procedures with their legal time limit, one row per version (valid_from..valid_to, inclusive)';
+
+--
+-- Name: COLUMN procedure.supplement_mode; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.procedure.supplement_mode IS 'restart: the full limit runs again from the complete dossier; pause: the clock stops while awaiting the supplement';
+
+--
+-- Name: COLUMN procedure.online_service; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.procedure.online_service IS 'Offered as an online public service: full (toàn trình) or partial (một phần); NULL when not offered online';
+
+--
+-- Name: procedure_id_seq; Type: SEQUENCE; Schema: tthc; Owner: -
+--
+
+ALTER TABLE tthc.procedure ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME tthc.procedure_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: procedure_step; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.procedure_step (
+    procedure_id bigint NOT NULL,
+    step integer NOT NULL,
+    unit text,
+    role text,
+    allowance tthc.time_limit NOT NULL,
+    CONSTRAINT step_has_unit_or_role CHECK (((unit IS NOT NULL) OR (role IS NOT NULL))),
+    CONSTRAINT step_positive CHECK ((step >= 1))
+);
+
+--
+-- Name: TABLE procedure_step; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.procedure_step IS 'Ordered steps of an inter-agency (liên thông) procedure, each with the unit or role responsible and its allowance';
+
+--
+-- Name: rating; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.rating (
+    dossier_id bigint NOT NULL,
+    rating text NOT NULL,
+    comment text,
+    rated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT rating_known CHECK ((rating = ANY (ARRAY['very_satisfied'::text, 'satisfied'::text, 'unsatisfied'::text])))
+);
+
+--
+-- Name: TABLE rating; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.rating IS 'The applicant''s rating of a dossier''s handling (one per dossier), for the satisfaction ratio';
+
+--
+-- Name: report_day; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.report_day (
+    unit text NOT NULL,
+    field text NOT NULL,
+    day date NOT NULL,
+    received_in_person bigint DEFAULT 0 NOT NULL,
+    received_online bigint DEFAULT 0 NOT NULL,
+    received_postal bigint DEFAULT 0 NOT NULL,
+    resolved_early bigint DEFAULT 0 NOT NULL,
+    resolved_on_time bigint DEFAULT 0 NOT NULL,
+    resolved_late bigint DEFAULT 0 NOT NULL,
+    refused bigint DEFAULT 0 NOT NULL,
+    withdrawn bigint DEFAULT 0 NOT NULL,
+    stopped bigint DEFAULT 0 NOT NULL,
+    supplement_requests bigint DEFAULT 0 NOT NULL,
+    open_change bigint DEFAULT 0 NOT NULL,
+    supplement_change bigint DEFAULT 0 NOT NULL,
+    overdue_change bigint DEFAULT 0 NOT NULL,
+    offered_online bigint DEFAULT 0 NOT NULL,
+    offered_online_online bigint DEFAULT 0 NOT NULL,
+    with_fee bigint DEFAULT 0 NOT NULL,
+    paid_online bigint DEFAULT 0 NOT NULL,
+    digitised bigint DEFAULT 0 NOT NULL,
+    result_electronic bigint DEFAULT 0 NOT NULL,
+    resolved_work interval DEFAULT '00:00:00'::interval NOT NULL,
+    rated bigint DEFAULT 0 NOT NULL,
+    rated_satisfied bigint DEFAULT 0 NOT NULL
+);
+
+--
+-- Name: TABLE report_day; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.report_day IS 'Report sums per handling unit, procedure field ('''' for none) and local day, folded from tthc.report_delta';
+
+--
+-- Name: COLUMN report_day.open_change; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_day.open_change IS 'Change of the open stock (received, processing, awaiting a supplement or a payment) on the day';
+
+--
+-- Name: COLUMN report_day.overdue_change; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_day.overdue_change IS 'Change of the stock of running dossiers flagged overdue on the day (a flagged dossier counts from its deadline on)';
+
+--
+-- Name: COLUMN report_day.resolved_work; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_day.resolved_work IS 'Working time to resolve, summed over the dossiers resolved on the day';
+
+--
+-- Name: report_delta; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.report_delta (
+    unit text NOT NULL,
+    field text NOT NULL,
+    day date NOT NULL,
+    received_in_person bigint DEFAULT 0 NOT NULL,
+    received_online bigint DEFAULT 0 NOT NULL,
+    received_postal bigint DEFAULT 0 NOT NULL,
+    resolved_early bigint DEFAULT 0 NOT NULL,
+    resolved_on_time bigint DEFAULT 0 NOT NULL,
+    resolved_late bigint DEFAULT 0 NOT NULL,
+    refused bigint DEFAULT 0 NOT NULL,
+    withdrawn bigint DEFAULT 0 NOT NULL,
+    stopped bigint DEFAULT 0 NOT NULL,
+    supplement_requests bigint DEFAULT 0 NOT NULL,
+    open_change bigint DEFAULT 0 NOT NULL,
+    supplement_change bigint DEFAULT 0 NOT NULL,
+    overdue_change bigint DEFAULT 0 NOT NULL,
+    offered_online bigint DEFAULT 0 NOT NULL,
+    offered_online_online bigint DEFAULT 0 NOT NULL,
+    with_fee bigint DEFAULT 0 NOT NULL,
+    paid_online bigint DEFAULT 0 NOT NULL,
+    digitised bigint DEFAULT 0 NOT NULL,
+    result_electronic bigint DEFAULT 0 NOT NULL,
+    resolved_work interval DEFAULT '00:00:00'::interval NOT NULL,
+    rated bigint DEFAULT 0 NOT NULL,
+    rated_satisfied bigint DEFAULT 0 NOT NULL
+);
+
+--
+-- Name: TABLE report_delta; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.report_delta IS 'Report sums appended per statement by tthc (no index, never updated), until tthc.report_compact() folds them';
+
+--
+-- Name: report_month; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.report_month (
+    unit text NOT NULL,
+    field text NOT NULL,
+    month date NOT NULL,
+    received_in_person bigint DEFAULT 0 NOT NULL,
+    received_online bigint DEFAULT 0 NOT NULL,
+    received_postal bigint DEFAULT 0 NOT NULL,
+    resolved_early bigint DEFAULT 0 NOT NULL,
+    resolved_on_time bigint DEFAULT 0 NOT NULL,
+    resolved_late bigint DEFAULT 0 NOT NULL,
+    refused bigint DEFAULT 0 NOT NULL,
+    withdrawn bigint DEFAULT 0 NOT NULL,
+    stopped bigint DEFAULT 0 NOT NULL,
+    supplement_requests bigint DEFAULT 0 NOT NULL,
+    open_change bigint DEFAULT 0 NOT NULL,
+    supplement_change bigint DEFAULT 0 NOT NULL,
+    overdue_change bigint DEFAULT 0 NOT NULL,
+    offered_online bigint DEFAULT 0 NOT NULL,
+    offered_online_online bigint DEFAULT 0 NOT NULL,
+    with_fee bigint DEFAULT 0 NOT NULL,
+    paid_online bigint DEFAULT 0 NOT NULL,
+    digitised bigint DEFAULT 0 NOT NULL,
+    result_electronic bigint DEFAULT 0 NOT NULL,
+    resolved_work interval DEFAULT '00:00:00'::interval NOT NULL,
+    rated bigint DEFAULT 0 NOT NULL,
+    rated_satisfied bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT report_month_first_day CHECK ((month = (date_trunc('month'::text, (month)::timestamp without time zone))::date))
+);
+
+--
+-- Name: TABLE report_month; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.report_month IS 'The sums of tthc.report_day per month (month: its first day), folded with them by tthc.report_compact()';
+
+--
+-- Name: status_transition; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.status_transition (
+    from_status tthc.dossier_status NOT NULL,
+    to_status tthc.dossier_status NOT NULL,
+    allowed boolean DEFAULT true NOT NULL,
+    note text,
+    shipped boolean DEFAULT false NOT NULL
+);
+
+--
+-- Name: TABLE status_transition; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.status_transition IS 'Allowed status moves, as data: a row of yours for a pair overrides the shipped one (allowed = false forbids it)';
+
+--
+-- Name: sweep_state; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.sweep_state (
+    id boolean DEFAULT true NOT NULL,
+    swept_to timestamp with time zone NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    finished_at timestamp with time zone NOT NULL,
+    overdue bigint NOT NULL,
+    due_soon bigint NOT NULL,
+    runs bigint NOT NULL,
+    CONSTRAINT one_row CHECK (id)
+);
+
+--
+-- Name: TABLE sweep_state; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.sweep_state IS 'The latest run of tthc.sweep on this node';
+
+--
+-- Data for Name: apology; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
+-- Data for Name: calendar; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true);
+
+--
+-- Data for Name: calendar_exception; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
+
+--
+-- Data for Name: calendar_week; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true);
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true);
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true);
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true);
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true);
+
+--
+-- Data for Name: calendar_year; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true);
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true);
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true);
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true);
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true);
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true);
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true);
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true);
+
+--
+-- Data for Name: dossier; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
+-- Data for Name: dossier_counter; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
+-- Data for Name: dossier_event; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
+-- Data for Name: officer_unit; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
+-- Data for Name: procedure; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
+-- Data for Name: procedure_step; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
+-- Data for Name: rating; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
+-- Data for Name: report_day; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
+-- Data for Name: report_delta; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
+-- Data for Name: report_month; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
+-- Data for Name: status_transition; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipped) VALUES ('submitted', 'received', true, 'accepted: the clock starts', true);
+INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipped) VALUES ('submitted', 'refused', true, 'not accepted', true);
+INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipped) VALUES ('received', 'processing', true, NULL, true);
+INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipped) VALUES ('processing', 'processing', true, 'hand-over between steps or agencies', true);
+INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipped) VALUES ('processing', 'awaiting_supplement', true, 'request to supplement (form 02)', true);
+INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipped) VALUES ('awaiting_supplement', 'processing', true, 'complete dossier back', true);
+INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipped) VALUES ('processing', 'awaiting_payment', true, 'financial obligations', true);
+INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipped) VALUES ('awaiting_payment', 'processing', true, NULL, true);
+INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipped) VALUES ('awaiting_payment', 'resolved', true, NULL, true);
+INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipped) VALUES ('received', 'withdrawn', true, 'the applicant withdraws', true);
+INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipped) VALUES ('processing', 'withdrawn', true, 'the applicant withdraws', true);
+INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipped) VALUES ('awaiting_supplement', 'withdrawn', true, 'the applicant withdraws', true);
+INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipped) VALUES ('awaiting_payment', 'withdrawn', true, 'the applicant withdraws', true);
+INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipped) VALUES ('processing', 'stopped', true, 'stop notice', true);
+INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipped) VALUES ('awaiting_supplement', 'stopped', true, 'stop notice', true);
+INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipped) VALUES ('processing', 'resolved', true, 'completed: lateness is judged here', true);
+INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipped) VALUES ('resolved', 'returned', true, 'result handed over', true);
+
+--
+-- Data for Name: sweep_state; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
+-- Data for Name: unit; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
+-- Name: dossier_id_seq; Type: SEQUENCE SET; Schema: tthc; Owner: -
+--
+
+SELECT pg_catalog.setval('tthc.dossier_id_seq', 1, false);
+
+--
+-- Name: procedure_id_seq; Type: SEQUENCE SET; Schema: tthc; Owner: -
+--
+
+SELECT pg_catalog.setval('tthc.procedure_id_seq', 1, false);
+
+--
+-- Name: apology apology_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.apology
+    ADD CONSTRAINT apology_pkey PRIMARY KEY (dossier_id, seq);
+
+--
+-- Name: calendar_exception calendar_exception_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.calendar_exception
+    ADD CONSTRAINT calendar_exception_pkey PRIMARY KEY (calendar, day, shipped);
+
+--
+-- Name: calendar calendar_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.calendar
+    ADD CONSTRAINT calendar_pkey PRIMARY KEY (name);
+
+--
+-- Name: calendar_week calendar_week_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.calendar_week
+    ADD CONSTRAINT calendar_week_pkey PRIMARY KEY (calendar, isodow, shipped);
+
+--
+-- Name: calendar_year calendar_year_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.calendar_year
+    ADD CONSTRAINT calendar_year_pkey PRIMARY KEY (calendar, year);
+
+--
+-- Name: dossier dossier_code_unique; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.dossier
+    ADD CONSTRAINT dossier_code_unique UNIQUE (code);
+
+--
+-- Name: dossier_counter dossier_counter_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.dossier_counter
+    ADD CONSTRAINT dossier_counter_pkey PRIMARY KEY (unit, day);
+
+--
+-- Name: dossier_event dossier_event_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.dossier_event
+    ADD CONSTRAINT dossier_event_pkey PRIMARY KEY (dossier_id, seq);
+
+--
+-- Name: dossier dossier_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.dossier
+    ADD CONSTRAINT dossier_pkey PRIMARY KEY (id);
+
+--
+-- Name: officer_unit officer_unit_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.officer_unit
+    ADD CONSTRAINT officer_unit_pkey PRIMARY KEY (role, unit);
+
+--
+-- Name: procedure procedure_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.procedure
+    ADD CONSTRAINT procedure_pkey PRIMARY KEY (id);
+
+--
+-- Name: procedure_step procedure_step_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.procedure_step
+    ADD CONSTRAINT procedure_step_pkey PRIMARY KEY (procedure_id, step);
+
+--
+-- Name: rating rating_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.rating
+    ADD CONSTRAINT rating_pkey PRIMARY KEY (dossier_id);
+
+--
+-- Name: report_day report_day_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.report_day
+    ADD CONSTRAINT report_day_pkey PRIMARY KEY (unit, field, day);
+
+--
+-- Name: report_month report_month_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.report_month
+    ADD CONSTRAINT report_month_pkey PRIMARY KEY (unit, field, month);
+
+--
+-- Name: status_transition status_transition_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.status_transition
+    ADD CONSTRAINT status_transition_pkey PRIMARY KEY (from_status, to_status, shipped);
+
+--
+-- Name: sweep_state sweep_state_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.sweep_state
+    ADD CONSTRAINT sweep_state_pkey PRIMARY KEY (id);
+
+--
+-- Name: unit unit_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.unit
+    ADD CONSTRAINT unit_pkey PRIMARY KEY (code);
+
+--
+-- Name: dossier_due_soon_watch; Type: INDEX; Schema: tthc; Owner: -
+--
+
+CREATE INDEX dossier_due_soon_watch ON tthc.dossier USING btree (due_at) WHERE ((due_soon_at IS NULL) AND (overdue_since IS NULL) AND (status = ANY (ARRAY['received'::tthc.dossier_status, 'processing'::tthc.dossier_status])));
+
+--
+-- Name: dossier_handling_unit_idx; Type: INDEX; Schema: tthc; Owner: -
+--
+
+CREATE INDEX dossier_handling_unit_idx ON tthc.dossier USING btree (handling_unit, received_at);
+
+--
+-- Name: dossier_overdue_watch; Type: INDEX; Schema: tthc; Owner: -
+--
+
+CREATE INDEX dossier_overdue_watch ON tthc.dossier USING btree (due_at) WHERE ((overdue_since IS NULL) AND (status = ANY (ARRAY['received'::tthc.dossier_status, 'processing'::tthc.dossier_status])));
+
+--
+-- Name: dossier_procedure_idx; Type: INDEX; Schema: tthc; Owner: -
+--
+
+CREATE INDEX dossier_procedure_idx ON tthc.dossier USING btree (procedure_id);
+
+--
+-- Name: dossier_receiving_unit_idx; Type: INDEX; Schema: tthc; Owner: -
+--
+
+CREATE INDEX dossier_receiving_unit_idx ON tthc.dossier USING btree (receiving_unit, received_at);
+
+--
+-- Name: procedure_code_valid_from_idx; Type: INDEX; Schema: tthc; Owner: -
+--
+
+CREATE INDEX procedure_code_valid_from_idx ON tthc.procedure USING btree (code, valid_from);
+
+--
+-- Name: report_day_day_idx; Type: INDEX; Schema: tthc; Owner: -
+--
+
+CREATE INDEX report_day_day_idx ON tthc.report_day USING btree (day);
+
+--
+-- Name: unit_parent_idx; Type: INDEX; Schema: tthc; Owner: -
+--
+
+CREATE INDEX unit_parent_idx ON tthc.unit USING btree (parent);
+
+--
+-- Name: apology append_only; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER append_only BEFORE INSERT OR DELETE OR UPDATE ON tthc.apology FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
+
+ALTER TABLE tthc.apology ENABLE ALWAYS TRIGGER append_only;
+
+--
+-- Name: dossier_event append_only; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER append_only BEFORE INSERT OR DELETE OR UPDATE ON tthc.dossier_event FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
+
+ALTER TABLE tthc.dossier_event ENABLE ALWAYS TRIGGER append_only;
+
+--
+-- Name: rating append_only; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER append_only BEFORE DELETE OR UPDATE ON tthc.rating FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
+
+ALTER TABLE tthc.rating ENABLE ALWAYS TRIGGER append_only;
+
+--
+-- Name: apology append_only_truncate; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON tthc.apology FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
+
+ALTER TABLE tthc.apology ENABLE ALWAYS TRIGGER append_only_truncate;
+
+--
+-- Name: dossier_event append_only_truncate; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON tthc.dossier_event FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
+
+ALTER TABLE tthc.dossier_event ENABLE ALWAYS TRIGGER append_only_truncate;
+
+--
+-- Name: rating append_only_truncate; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON tthc.rating FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
+
+ALTER TABLE tthc.rating ENABLE ALWAYS TRIGGER append_only_truncate;
+
+--
+-- Name: calendar calendar_changed; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER calendar_changed AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON tthc.calendar FOR EACH STATEMENT EXECUTE FUNCTION tthc.calendar_changed();
+
+ALTER TABLE tthc.calendar ENABLE ALWAYS TRIGGER calendar_changed;
+
+--
+-- Name: calendar_exception calendar_changed; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER calendar_changed AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON tthc.calendar_exception FOR EACH STATEMENT EXECUTE FUNCTION tthc.calendar_changed();
+
+ALTER TABLE tthc.calendar_exception ENABLE ALWAYS TRIGGER calendar_changed;
+
+--
+-- Name: calendar_week calendar_changed; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER calendar_changed AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON tthc.calendar_week FOR EACH STATEMENT EXECUTE FUNCTION tthc.calendar_changed();
+
+ALTER TABLE tthc.calendar_week ENABLE ALWAYS TRIGGER calendar_changed;
+
+--
+-- Name: calendar_year calendar_changed; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER calendar_changed AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON tthc.calendar_year FOR EACH STATEMENT EXECUTE FUNCTION tthc.calendar_changed();
+
+ALTER TABLE tthc.calendar_year ENABLE ALWAYS TRIGGER calendar_changed;
+
+--
+-- Name: calendar calendar_check; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER calendar_check BEFORE INSERT OR UPDATE ON tthc.calendar FOR EACH ROW EXECUTE FUNCTION tthc.calendar_check();
+
+--
+-- Name: dossier dossier_counted; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER dossier_counted AFTER INSERT OR UPDATE ON tthc.dossier FOR EACH STATEMENT EXECUTE FUNCTION tthc.dossier_counted();
+
+--
+-- Name: dossier dossier_guard; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER dossier_guard BEFORE INSERT OR UPDATE ON tthc.dossier FOR EACH ROW EXECUTE FUNCTION tthc.dossier_guard();
+
+--
+-- Name: dossier dossier_kept; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER dossier_kept BEFORE DELETE ON tthc.dossier FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
+
+--
+-- Name: dossier dossier_numbered; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER dossier_numbered AFTER INSERT ON tthc.dossier FOR EACH STATEMENT EXECUTE FUNCTION tthc.dossier_numbered();
+
+--
+-- Name: procedure procedure_check; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER procedure_check BEFORE INSERT OR UPDATE ON tthc.procedure FOR EACH ROW EXECUTE FUNCTION tthc.procedure_check();
+
+--
+-- Name: procedure procedure_in_use; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER procedure_in_use BEFORE DELETE OR UPDATE ON tthc.procedure FOR EACH ROW EXECUTE FUNCTION tthc.procedure_in_use();
+
+--
+-- Name: procedure_step procedure_in_use; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER procedure_in_use BEFORE DELETE OR UPDATE ON tthc.procedure_step FOR EACH ROW EXECUTE FUNCTION tthc.procedure_in_use();
+
+--
+-- Name: calendar protect_shipped; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER protect_shipped BEFORE DELETE OR UPDATE ON tthc.calendar FOR EACH ROW EXECUTE FUNCTION tthc.protect_shipped();
+
+--
+-- Name: calendar_exception protect_shipped; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER protect_shipped BEFORE DELETE OR UPDATE ON tthc.calendar_exception FOR EACH ROW EXECUTE FUNCTION tthc.protect_shipped();
+
+--
+-- Name: calendar_week protect_shipped; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER protect_shipped BEFORE DELETE OR UPDATE ON tthc.calendar_week FOR EACH ROW EXECUTE FUNCTION tthc.protect_shipped();
+
+--
+-- Name: calendar_year protect_shipped; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER protect_shipped BEFORE DELETE OR UPDATE ON tthc.calendar_year FOR EACH ROW EXECUTE FUNCTION tthc.protect_shipped();
+
+--
+-- Name: status_transition protect_shipped; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER protect_shipped BEFORE DELETE OR UPDATE ON tthc.status_transition FOR EACH ROW EXECUTE FUNCTION tthc.protect_shipped();
+
+--
+-- Name: calendar protect_shipped_truncate; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON tthc.calendar FOR EACH STATEMENT EXECUTE FUNCTION tthc.protect_shipped();
+
+--
+-- Name: calendar_exception protect_shipped_truncate; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON tthc.calendar_exception FOR EACH STATEMENT EXECUTE FUNCTION tthc.protect_shipped();
+
+--
+-- Name: calendar_week protect_shipped_truncate; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON tthc.calendar_week FOR EACH STATEMENT EXECUTE FUNCTION tthc.protect_shipped();
+
+--
+-- Name: calendar_year protect_shipped_truncate; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON tthc.calendar_year FOR EACH STATEMENT EXECUTE FUNCTION tthc.protect_shipped();
+
+--
+-- Name: status_transition protect_shipped_truncate; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON tthc.status_transition FOR EACH STATEMENT EXECUTE FUNCTION tthc.protect_shipped();
+
+--
+-- Name: rating rating_check; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER rating_check BEFORE INSERT OR UPDATE ON tthc.rating FOR EACH ROW EXECUTE FUNCTION tthc.rating_check();
+
+--
+-- Name: rating rating_deleted; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER rating_deleted AFTER DELETE ON tthc.rating REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tthc.rating_counted();
+
+--
+-- Name: rating rating_inserted; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER rating_inserted AFTER INSERT ON tthc.rating REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tthc.rating_counted();
+
+--
+-- Name: rating rating_updated; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER rating_updated AFTER UPDATE ON tthc.rating REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tthc.rating_counted();
+
+--
+-- Name: officer_unit table_changed; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER table_changed AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON tthc.officer_unit FOR EACH STATEMENT EXECUTE FUNCTION tthc.table_changed();
+
+ALTER TABLE tthc.officer_unit ENABLE ALWAYS TRIGGER table_changed;
+
+--
+-- Name: procedure table_changed; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER table_changed AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON tthc.procedure FOR EACH STATEMENT EXECUTE FUNCTION tthc.table_changed();
+
+ALTER TABLE tthc.procedure ENABLE ALWAYS TRIGGER table_changed;
+
+--
+-- Name: procedure_step table_changed; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER table_changed AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON tthc.procedure_step FOR EACH STATEMENT EXECUTE FUNCTION tthc.table_changed();
+
+ALTER TABLE tthc.procedure_step ENABLE ALWAYS TRIGGER table_changed;
+
+--
+-- Name: status_transition table_changed; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER table_changed AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON tthc.status_transition FOR EACH STATEMENT EXECUTE FUNCTION tthc.table_changed();
+
+ALTER TABLE tthc.status_transition ENABLE ALWAYS TRIGGER table_changed;
+
+--
+-- Name: unit table_changed; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER table_changed AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON tthc.unit FOR EACH STATEMENT EXECUTE FUNCTION tthc.table_changed();
+
+ALTER TABLE tthc.unit ENABLE ALWAYS TRIGGER table_changed;
+
+--
+-- Name: unit unit_in_use; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER unit_in_use BEFORE DELETE OR UPDATE ON tthc.unit FOR EACH ROW EXECUTE FUNCTION tthc.unit_in_use();
+
+--
+-- Name: calendar_exception calendar_exception_calendar_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.calendar_exception
+    ADD CONSTRAINT calendar_exception_calendar_fkey FOREIGN KEY (calendar) REFERENCES tthc.calendar(name) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: calendar calendar_parent_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.calendar
+    ADD CONSTRAINT calendar_parent_fkey FOREIGN KEY (parent) REFERENCES tthc.calendar(name) ON UPDATE CASCADE;
+
+--
+-- Name: calendar_week calendar_week_calendar_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.calendar_week
+    ADD CONSTRAINT calendar_week_calendar_fkey FOREIGN KEY (calendar) REFERENCES tthc.calendar(name) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: calendar_year calendar_year_calendar_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.calendar_year
+    ADD CONSTRAINT calendar_year_calendar_fkey FOREIGN KEY (calendar) REFERENCES tthc.calendar(name) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: officer_unit officer_unit_unit_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.officer_unit
+    ADD CONSTRAINT officer_unit_unit_fkey FOREIGN KEY (unit) REFERENCES tthc.unit(code);
+
+--
+-- Name: procedure_step procedure_step_procedure_id_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.procedure_step
+    ADD CONSTRAINT procedure_step_procedure_id_fkey FOREIGN KEY (procedure_id) REFERENCES tthc.procedure(id) ON DELETE CASCADE;
+
+--
+-- Name: procedure_step procedure_step_unit_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.procedure_step
+    ADD CONSTRAINT procedure_step_unit_fkey FOREIGN KEY (unit) REFERENCES tthc.unit(code) ON UPDATE CASCADE;
+
+--
+-- Name: unit unit_calendar_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.unit
+    ADD CONSTRAINT unit_calendar_fkey FOREIGN KEY (calendar) REFERENCES tthc.calendar(name) ON UPDATE CASCADE;
+
+--
+-- Name: unit unit_parent_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.unit
+    ADD CONSTRAINT unit_parent_fkey FOREIGN KEY (parent) REFERENCES tthc.unit(code) ON UPDATE CASCADE;
+
+--
+-- Name: apology admin_all; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY admin_all ON tthc.apology FOR SELECT TO tthc_admin USING (true);
+
+--
+-- Name: dossier admin_all; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY admin_all ON tthc.dossier TO tthc_admin USING (true) WITH CHECK (true);
+
+--
+-- Name: dossier_event admin_all; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY admin_all ON tthc.dossier_event FOR SELECT TO tthc_admin USING (true);
+
+--
+-- Name: rating admin_all; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY admin_all ON tthc.rating FOR SELECT TO tthc_admin USING (true);
+
+--
+-- Name: rating admin_record; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY admin_record ON tthc.rating FOR INSERT TO tthc_admin WITH CHECK (true);
+
+--
+-- Name: apology; Type: ROW SECURITY; Schema: tthc; Owner: -
+--
+
+ALTER TABLE tthc.apology ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: apology auditor_read; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY auditor_read ON tthc.apology FOR SELECT TO tthc_auditor USING (true);
+
+--
+-- Name: dossier auditor_read; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY auditor_read ON tthc.dossier FOR SELECT TO tthc_auditor USING (true);
+
+--
+-- Name: dossier_event auditor_read; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY auditor_read ON tthc.dossier_event FOR SELECT TO tthc_auditor USING (true);
+
+--
+-- Name: rating auditor_read; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY auditor_read ON tthc.rating FOR SELECT TO tthc_auditor USING (true);
+
+--
+-- Name: dossier; Type: ROW SECURITY; Schema: tthc; Owner: -
+--
+
+ALTER TABLE tthc.dossier ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: dossier_event; Type: ROW SECURITY; Schema: tthc; Owner: -
+--
+
+ALTER TABLE tthc.dossier_event ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: dossier officer_moves; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY officer_moves ON tthc.dossier FOR UPDATE TO tthc_officer USING (((handling_unit = ANY (( SELECT tthc.my_units() AS my_units)::text[])) OR (receiving_unit = ANY (( SELECT tthc.my_units() AS my_units)::text[])))) WITH CHECK (((handling_unit = ANY (( SELECT tthc.my_units() AS my_units)::text[])) OR (receiving_unit = ANY (( SELECT tthc.my_units() AS my_units)::text[]))));
+
+--
+-- Name: rating officer_read; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY officer_read ON tthc.rating FOR SELECT TO tthc_officer USING ((EXISTS ( SELECT 1
+   FROM tthc.dossier d
+  WHERE (d.id = rating.dossier_id))));
+
+--
+-- Name: dossier officer_receives; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY officer_receives ON tthc.dossier FOR INSERT TO tthc_officer WITH CHECK ((receiving_unit = ANY (( SELECT tthc.my_units() AS my_units)::text[])));
+
+--
+-- Name: rating officer_record; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY officer_record ON tthc.rating FOR INSERT TO tthc_officer WITH CHECK ((EXISTS ( SELECT 1
+   FROM tthc.dossier d
+  WHERE (d.id = rating.dossier_id))));
+
+--
+-- Name: apology officer_units; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY officer_units ON tthc.apology FOR SELECT TO tthc_officer USING ((EXISTS ( SELECT 1
+   FROM tthc.dossier d
+  WHERE (d.id = apology.dossier_id))));
+
+--
+-- Name: dossier officer_units; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY officer_units ON tthc.dossier FOR SELECT TO tthc_officer USING (((handling_unit = ANY (( SELECT tthc.my_units() AS my_units)::text[])) OR (receiving_unit = ANY (( SELECT tthc.my_units() AS my_units)::text[]))));
+
+--
+-- Name: dossier_event officer_units; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY officer_units ON tthc.dossier_event FOR SELECT TO tthc_officer USING ((EXISTS ( SELECT 1
+   FROM tthc.dossier d
+  WHERE (d.id = dossier_event.dossier_id))));
+
+--
+-- Name: rating; Type: ROW SECURITY; Schema: tthc; Owner: -
+--
+
+ALTER TABLE tthc.rating ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: TABLE apology; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.apology TO tthc_officer;
+GRANT SELECT ON TABLE tthc.apology TO tthc_auditor;
+
+--
+-- Name: FUNCTION append_only(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.append_only() FROM PUBLIC;
+
+--
+-- Name: FUNCTION calendar_changed(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.calendar_changed() FROM PUBLIC;
+
+--
+-- Name: FUNCTION calendar_check(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.calendar_check() FROM PUBLIC;
+
+--
+-- Name: FUNCTION check_units(units text[]); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.check_units(units text[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION dossier_counted(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.dossier_counted() FROM PUBLIC;
+
+--
+-- Name: FUNCTION dossier_guard(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.dossier_guard() FROM PUBLIC;
+
+--
+-- Name: FUNCTION dossier_numbered(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.dossier_numbered() FROM PUBLIC;
+
+--
+-- Name: TABLE dossier; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE tthc.dossier TO tthc_officer;
+GRANT SELECT ON TABLE tthc.dossier TO tthc_auditor;
+
+--
+-- Name: FUNCTION dossier_state(d tthc.dossier); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.dossier_state(d tthc.dossier) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.dossier_state(d tthc.dossier) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.dossier_state(d tthc.dossier) TO tthc_admin;
+
+--
+-- Name: FUNCTION due_soon_horizon(at timestamp with time zone); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.due_soon_horizon(at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.due_soon_horizon(at timestamp with time zone) TO tthc_admin;
+
+--
+-- Name: TABLE dossier_event; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.dossier_event TO tthc_officer;
+GRANT SELECT ON TABLE tthc.dossier_event TO tthc_auditor;
+
+--
+-- Name: FUNCTION event_hash(prev bytea, e tthc.dossier_event); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.event_hash(prev bytea, e tthc.dossier_event) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.event_hash(prev bytea, e tthc.dossier_event) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.event_hash(prev bytea, e tthc.dossier_event) TO tthc_admin;
+
+--
+-- Name: FUNCTION hours_ok(hours tthc.time_multirange); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.hours_ok(hours tthc.time_multirange) FROM PUBLIC;
+
+--
+-- Name: FUNCTION indicators_766(unit text, period daterange); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.indicators_766(unit text, period daterange) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.indicators_766(unit text, period daterange) TO tthc_reader;
+GRANT ALL ON FUNCTION tthc.indicators_766(unit text, period daterange) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.indicators_766(unit text, period daterange) TO tthc_admin;
+GRANT ALL ON FUNCTION tthc.indicators_766(unit text, period daterange) TO tthc_officer;
+
+--
+-- Name: FUNCTION lawful_due(d tthc.dossier); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.lawful_due(d tthc.dossier) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.lawful_due(d tthc.dossier) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.lawful_due(d tthc.dossier) TO tthc_admin;
+
+--
+-- Name: FUNCTION procedure_check(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.procedure_check() FROM PUBLIC;
+
+--
+-- Name: FUNCTION procedure_in_use(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.procedure_in_use() FROM PUBLIC;
+
+--
+-- Name: FUNCTION protect_shipped(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.protect_shipped() FROM PUBLIC;
+
+--
+-- Name: FUNCTION rating_check(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.rating_check() FROM PUBLIC;
+
+--
+-- Name: FUNCTION rating_counted(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.rating_counted() FROM PUBLIC;
+
+--
+-- Name: FUNCTION recompute_deadlines(calendar text, since date, apply boolean, at timestamp with time zone); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.recompute_deadlines(calendar text, since date, apply boolean, at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.recompute_deadlines(calendar text, since date, apply boolean, at timestamp with time zone) TO tthc_admin;
+
+--
+-- Name: FUNCTION report(unit text, period daterange, include_children boolean); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.report(unit text, period daterange, include_children boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.report(unit text, period daterange, include_children boolean) TO tthc_reader;
+GRANT ALL ON FUNCTION tthc.report(unit text, period daterange, include_children boolean) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.report(unit text, period daterange, include_children boolean) TO tthc_admin;
+GRANT ALL ON FUNCTION tthc.report(unit text, period daterange, include_children boolean) TO tthc_officer;
+
+--
+-- Name: FUNCTION report_compact(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.report_compact() FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.report_compact() TO tthc_admin;
+
+--
+-- Name: FUNCTION report_fold_sql(target text, key text, bucket text); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.report_fold_sql(target text, key text, bucket text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION report_months(lo date, hi date, OUT lo_month date, OUT whole_from date, OUT whole_to date); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.report_months(lo date, hi date, OUT lo_month date, OUT whole_from date, OUT whole_to date) FROM PUBLIC;
+
+--
+-- Name: FUNCTION report_period(period daterange, OUT lo date, OUT hi date); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.report_period(period daterange, OUT lo date, OUT hi date) FROM PUBLIC;
+
+--
+-- Name: FUNCTION report_rebuild(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.report_rebuild() FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.report_rebuild() TO tthc_admin;
+
+--
+-- Name: FUNCTION report_scope(unit text, include_children boolean); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.report_scope(unit text, include_children boolean) FROM PUBLIC;
+
+--
+-- Name: FUNCTION restoring(rel regclass); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.restoring(rel regclass) FROM PUBLIC;
+
+--
+-- Name: FUNCTION sweep(at timestamp with time zone); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.sweep(at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.sweep(at timestamp with time zone) TO tthc_admin;
+
+--
+-- Name: FUNCTION sweep_units(at timestamp with time zone, horizon timestamp with time zone, unit text, OUT overdue bigint, OUT due_soon bigint); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.sweep_units(at timestamp with time zone, horizon timestamp with time zone, unit text, OUT overdue bigint, OUT due_soon bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.sweep_units(at timestamp with time zone, horizon timestamp with time zone, unit text, OUT overdue bigint, OUT due_soon bigint) TO tthc_admin;
+
+--
+-- Name: FUNCTION table_changed(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.table_changed() FROM PUBLIC;
+
+--
+-- Name: FUNCTION track_wait(started timestamp with time zone); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.track_wait(started timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION unit_in_use(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.unit_in_use() FROM PUBLIC;
+
+--
+-- Name: FUNCTION verify_log(code text); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.verify_log(code text) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.verify_log(code text) TO tthc_auditor;
+
+--
+-- Name: TABLE calendar; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.calendar TO PUBLIC;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tthc.calendar TO tthc_admin;
+
+--
+-- Name: TABLE calendar_exception; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.calendar_exception TO PUBLIC;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tthc.calendar_exception TO tthc_admin;
+
+--
+-- Name: TABLE calendar_week; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.calendar_week TO PUBLIC;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tthc.calendar_week TO tthc_admin;
+
+--
+-- Name: TABLE calendar_year; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.calendar_year TO PUBLIC;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tthc.calendar_year TO tthc_admin;
+
+--
+-- Name: TABLE dossier_counter; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.dossier_counter TO tthc_auditor;
+
+--
+-- Name: TABLE dossier_masked; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.dossier_masked TO tthc_reader;
+GRANT SELECT ON TABLE tthc.dossier_masked TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.dossier_masked TO tthc_admin;
+GRANT SELECT ON TABLE tthc.dossier_masked TO tthc_officer;
+
+--
+-- Name: TABLE unit; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.unit TO PUBLIC;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tthc.unit TO tthc_admin;
+
+--
+-- Name: TABLE dossier_sla; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.dossier_sla TO tthc_reader;
+GRANT SELECT ON TABLE tthc.dossier_sla TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.dossier_sla TO tthc_admin;
+GRANT SELECT ON TABLE tthc.dossier_sla TO tthc_officer;
+
+--
+-- Name: TABLE officer_unit; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tthc.officer_unit TO tthc_admin;
+GRANT SELECT ON TABLE tthc.officer_unit TO tthc_auditor;
+
+--
+-- Name: TABLE procedure; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.procedure TO PUBLIC;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tthc.procedure TO tthc_admin;
+
+--
+-- Name: SEQUENCE procedure_id_seq; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT USAGE ON SEQUENCE tthc.procedure_id_seq TO tthc_admin;
+
+--
+-- Name: TABLE procedure_step; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.procedure_step TO PUBLIC;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tthc.procedure_step TO tthc_admin;
+
+--
+-- Name: TABLE rating; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE tthc.rating TO tthc_officer;
+GRANT SELECT ON TABLE tthc.rating TO tthc_auditor;
+
+--
+-- Name: TABLE report_day; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.report_day TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.report_day TO tthc_reader;
+
+--
+-- Name: TABLE report_delta; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.report_delta TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.report_delta TO tthc_reader;
+
+--
+-- Name: TABLE report_month; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.report_month TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.report_month TO tthc_reader;
+
+--
+-- Name: TABLE status_transition; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.status_transition TO PUBLIC;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tthc.status_transition TO tthc_admin;
+
+--
+-- Name: TABLE sweep_state; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.sweep_state TO PUBLIC;
+GRANT SELECT,INSERT,UPDATE ON TABLE tthc.sweep_state TO tthc_admin;
+
+--
+-- PostgreSQL database dump complete
+--
+
+
+-- what pg_dump leaves out of a schema dump
+GRANT USAGE ON SCHEMA tthc TO PUBLIC;
+GRANT USAGE ON SCHEMA tthc TO tthc_admin;
+GRANT USAGE ON SCHEMA tthc TO tthc_officer;
+GRANT USAGE ON SCHEMA tthc TO tthc_auditor;
+GRANT USAGE ON SCHEMA tthc TO tthc_reader;
+COMMENT ON TYPE tthc.time_multirange IS 'The working intervals of a day, e.g. {[07:30,11:30),[13:00,17:00)}';
+
+-- the tables pg_dump keeps (the rows the extension ships are left out)
+SELECT pg_catalog.pg_extension_config_dump('tthc.calendar', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('tthc.calendar_week', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('tthc.calendar_exception', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('tthc.calendar_year', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('tthc.status_transition', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('tthc.unit', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.procedure', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.procedure_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.procedure_step', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.dossier', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.dossier_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.dossier_event', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.apology', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.dossier_counter', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.officer_unit', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.rating', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.report_day', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.report_delta', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.report_month', '');
