@@ -141,10 +141,6 @@ COMMENT ON VIEW tthc.dossier_sla IS
 ALTER VIEW tthc.dossier_sla SET (security_barrier = true);
 GRANT SELECT ON tthc.dossier_masked, tthc.dossier_sla TO tthc_officer;
 
--- ids come from the sequence (the trigger refuses one ahead of it); it
--- hands them out 32 at a time per session, so checking costs one read of
--- the sequence per 32 receptions
-ALTER TABLE tthc.dossier ALTER COLUMN id SET CACHE 32;
 
 -- ===================================================================
 -- Reports: an officer reports on its own units

@@ -926,13 +926,13 @@ dossier_xact_cb(XactEvent event, void *arg)
 	}
 }
 
-static void stmts_subxact(SubXactEvent event);
+static void stmts_subxact(SubXactEvent event, SubTransactionId sub);
 
 static void
 dossier_subxact_cb(SubXactEvent event, SubTransactionId mySubid,
 				   SubTransactionId parentSubid, void *arg)
 {
-	stmts_subxact(event);
+	stmts_subxact(event, mySubid);
 	if (event == SUBXACT_EVENT_COMMIT_SUB)
 	{
 		pending_subxact_commit(&counters_pending, mySubid, parentSubid);
@@ -1482,11 +1482,13 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
  * check_generated_id: a new dossier's id comes from its identity sequence.
  * OVERRIDING SYSTEM VALUE would let a client choose one ahead of the
  * sequence, and every later reception in the province would collide with
- * it (23505), so an id past what the sequence has given fails with 428C9.
- * An id at or below it either exists (the unique index decides) or was
- * never stored (a rolled-back reception): harmless.  The sequence is read
- * when an id passes the highest one seen, once per sequence cache
- * (CACHE 32) in a bulk insert.
+ * it (23505), so an id past the sequence's last value fails with 428C9.
+ * The sequence hands out one value at a time (no CACHE), so its last value
+ * is the highest id given to anyone: an id at or below it was given to a
+ * reception (the unique index decides, or it was rolled back).  The one
+ * window left is an id given to another session whose row is not written
+ * yet.  The sequence is read when an id passes the highest one seen: about
+ * once per reception, a buffer read like nextval's own.
  */
 static void
 check_generated_id(Relation rel, int64 id, Oid owner)
@@ -2224,8 +2226,13 @@ tthc_dossier_state(PG_FUNCTION_ARGS)
  * Entries are removed by QueryDesc at ExecutorEnd; an error unwinds them
  * with its subtransaction.
  */
-static List *Running = NIL;		/* of QueryDesc, in TopMemoryContext cells */
-static List *SubDepths = NIL;	/* length of Running at each open subtransaction */
+typedef struct RunningStmt
+{
+	QueryDesc  *qd;
+	SubTransactionId sub;		/* where it started: gone if that one aborts */
+} RunningStmt;
+
+static List *Running = NIL;		/* of RunningStmt, in TopMemoryContext */
 
 static void
 stmt_start(QueryDesc *qd, int eflags)
@@ -2237,14 +2244,37 @@ stmt_start(QueryDesc *qd, int eflags)
 	else
 		standard_ExecutorStart(qd, eflags);
 	old = MemoryContextSwitchTo(TopMemoryContext);
-	Running = lappend(Running, qd);
+	{
+		RunningStmt *r = palloc(sizeof(RunningStmt));
+
+		r->qd = qd;
+		r->sub = GetCurrentSubTransactionId();
+		Running = lappend(Running, r);
+	}
 	MemoryContextSwitchTo(old);
+}
+
+static void
+stmts_remove(QueryDesc *qd, SubTransactionId aborted)
+{
+	ListCell   *lc;
+
+	foreach(lc, Running)
+	{
+		RunningStmt *r = (RunningStmt *) lfirst(lc);
+
+		if (r->qd == qd || (aborted != InvalidSubTransactionId && r->sub >= aborted))
+		{
+			Running = foreach_delete_current(Running, lc);
+			pfree(r);
+		}
+	}
 }
 
 static void
 stmt_end(QueryDesc *qd)
 {
-	Running = list_delete_ptr(Running, qd);
+	stmts_remove(qd, InvalidSubTransactionId);
 	if (prev_ExecutorEnd)
 		prev_ExecutorEnd(qd);
 	else
@@ -2252,31 +2282,18 @@ stmt_end(QueryDesc *qd)
 }
 
 static void
-stmts_subxact(SubXactEvent event)
+stmts_subxact(SubXactEvent event, SubTransactionId sub)
 {
-	MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
-
-	if (event == SUBXACT_EVENT_START_SUB)
-		SubDepths = lappend_int(SubDepths, list_length(Running));
-	else if ((event == SUBXACT_EVENT_COMMIT_SUB || event == SUBXACT_EVENT_ABORT_SUB) &&
-			 SubDepths != NIL)
-	{
-		int			depth = llast_int(SubDepths);
-
-		SubDepths = list_delete_last(SubDepths);
-		if (event == SUBXACT_EVENT_ABORT_SUB)
-			Running = list_truncate(Running, depth);
-	}
-	MemoryContextSwitchTo(old);
+	/* the statements begun in an aborted subtransaction ended with it */
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		stmts_remove(NULL, sub);
 }
 
 static void
 stmts_xact_end(void)
 {
-	list_free(Running);
-	list_free(SubDepths);
+	list_free_deep(Running);
 	Running = NIL;
-	SubDepths = NIL;
 }
 
 /* stores_every_row: whether `rel`'s rows returned by the guard are all stored */
@@ -2299,10 +2316,12 @@ stores_every_row(Relation rel)
 			strcmp(t->tgname, "dossier_guard") != 0)
 			return false;
 	}
-	qd = (QueryDesc *) llast(Running);
+	qd = ((RunningStmt *) llast(Running))->qd;
 	ps = qd->plannedstmt;
+	/* a data-modifying WITH may hold an INSERT ... ON CONFLICT of its own */
 	if (ps == NULL || ps->planTree == NULL || !IsA(ps->planTree, ModifyTable) ||
-		(ps->commandType != CMD_INSERT && ps->commandType != CMD_UPDATE))
+		(ps->commandType != CMD_INSERT && ps->commandType != CMD_UPDATE) ||
+		ps->hasModifyingCTE)
 		return false;
 	mt = (ModifyTable *) ps->planTree;
 	if (mt->onConflictAction != ONCONFLICT_NONE || list_length(mt->resultRelations) != 1)

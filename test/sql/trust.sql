@@ -125,8 +125,39 @@ VALUES (1000000, '1.000002', 'T1', '2026-03-04 08:30');
 INSERT INTO tthc.dossier (id, procedure_code, receiving_unit, received_at) OVERRIDING SYSTEM VALUE
 SELECT id, '1.000002', 'T1', '2026-03-04 08:30' FROM tthc.dossier WHERE code = 'T2-260302-0001'
 ON CONFLICT DO NOTHING;
+-- nor the next id, which the sequence has not given yet (with a sequence
+-- CACHE it would sit inside a range another session holds)
+INSERT INTO tthc.dossier (id, procedure_code, receiving_unit, received_at) OVERRIDING SYSTEM VALUE
+SELECT max(id) + 1, '1.000002', 'T1', '2026-03-04 08:30' FROM tthc.dossier;
 SELECT count(*) AS t1_codes_today, max(code) FROM tthc.dossier WHERE code LIKE 'T1-260304-%';
 SELECT last FROM tthc.dossier_counter WHERE unit = 'T1' AND day = '2026-03-04';
+SELECT count(*) AS problems FROM tthc.verify_log();
+
+-- found by a second review: rows that a data-modifying WITH skips with ON
+-- CONFLICT inside a plain INSERT or UPDATE, and a statement of a rolled-back
+-- savepoint left on the executor's stack (a cursor closed inside it), leave
+-- no events and no counts
+CREATE TEMP TABLE before_cte AS SELECT received FROM tthc.report('T1', '[2026-03-04,2026-03-05)') WHERE level = 'total';
+WITH c AS (INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, received_at)
+           SELECT 'T1-260304-0001', '1.000001', 'T1', '2026-03-04 09:00' FROM generate_series(1, 3)
+           ON CONFLICT DO NOTHING RETURNING id)
+UPDATE tthc.dossier SET note = 'cte' WHERE code = 'T1-260304-0001';
+CREATE FUNCTION pg_temp.stale() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  c refcursor;
+BEGIN
+  OPEN c FOR SELECT 1;
+  BEGIN
+    CLOSE c;
+    INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at) VALUES ('9.999999', 'T1', '2026-03-04 09:00');
+  EXCEPTION WHEN others THEN NULL;
+  END;
+  RETURN 'x';
+END $$;
+INSERT INTO tthc.dossier (code, procedure_code, receiving_unit, received_at, applicant_name)
+VALUES ('T1-260304-0001', '1.000001', 'T1', '2026-03-04 09:00', pg_temp.stale()) ON CONFLICT DO NOTHING;
+SELECT r.received - b.received AS counted_again FROM tthc.report('T1', '[2026-03-04,2026-03-05)') r, before_cte b
+WHERE r.level = 'total';
 SELECT count(*) AS problems FROM tthc.verify_log();
 
 -- a write that raises a flag inside a two-phase transaction: PREPARE works
