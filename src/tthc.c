@@ -11,6 +11,7 @@
 #include "calendar.h"
 #include "catalog.h"
 #include "dossier.h"
+#include "track.h"
 #include "transitions.h"
 #include "worker.h"
 
@@ -25,6 +26,7 @@ _PG_init(void)
 	TransitionsInit();
 	CatalogInit();
 	DossierInit();
+	TrackInit();
 	WorkerInit();
 	MarkGUCPrefixReserved("tthc");
 }
