@@ -11,6 +11,7 @@
 #include "calendar.h"
 #include "catalog.h"
 #include "dossier.h"
+#include "event_log.h"
 #include "track.h"
 #include "transitions.h"
 #include "worker.h"
@@ -26,6 +27,7 @@ _PG_init(void)
 	TransitionsInit();
 	CatalogInit();
 	DossierInit();
+	EventLogInit();
 	TrackInit();
 	WorkerInit();
 	MarkGUCPrefixReserved("tthc");
