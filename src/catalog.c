@@ -31,6 +31,7 @@
 #include "utils/snapmgr.h"
 
 #include "catalog.h"
+#include "errfields.h"
 
 typedef struct ProcedureEntry
 {
@@ -402,4 +403,18 @@ officer_assignments(void)
 {
 	catalog_ensure();
 	return Assignments;
+}
+
+/* unit_calendar: the calendar of a unit that must exist (42704 otherwise) */
+const char *
+unit_calendar(const char *unit, const char *role)
+{
+	const UnitInfo *u = unit_lookup(unit);
+
+	if (u == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("%s unit \"%s\" does not exist", role, unit),
+				 errhint("Units are rows of tthc.unit."), errtable_of_dossier(), errcolumn_of_dossier(strcmp(role, "receiving") == 0 ? "receiving_unit" : "handling_unit")));
+	return u->calendar;
 }

@@ -57,6 +57,7 @@ extern List *unit_subtree(List *roots);
 extern const char *unit_root(const char *code);
 extern bool unit_within(const char *code, const char *ancestor);
 extern List *officer_assignments(void);
+extern const char *unit_calendar(const char *unit, const char *role);
 
 /* one row of tthc.officer_unit, resolved to the role's OID */
 typedef struct OfficerAssignment

@@ -84,6 +84,8 @@
 #include "errfields.h"
 #include "numbering.h"
 #include "colmap.h"
+#include "dossier_row.h"
+#include "clock.h"
 #include "event_log.h"
 #include "pending.h"
 #include "report.h"
@@ -94,9 +96,6 @@ PG_FUNCTION_INFO_V1(tthc_dossier_guard);
 PG_FUNCTION_INFO_V1(tthc_dossier_numbered);
 PG_FUNCTION_INFO_V1(tthc_dossier_counted);
 PG_FUNCTION_INFO_V1(tthc_append_only);
-PG_FUNCTION_INFO_V1(tthc_lawful_due);
-PG_FUNCTION_INFO_V1(tthc_due_soon_horizon);
-PG_FUNCTION_INFO_V1(tthc_warn_before_work);
 
 extern Datum tthc_time_limit_in(PG_FUNCTION_ARGS);
 
@@ -105,27 +104,13 @@ extern Datum tthc_time_limit_in(PG_FUNCTION_ARGS);
 static char *apology_min_notice_str = NULL;
 static TimeLimit apology_min_notice = {TL_WORKING_DAYS, 1000};
 static int	apology_max = 1;
-static char *warn_before_str = NULL;
-static TimeLimit warn_before = {TL_WORKING_DAYS, 1000};
 static bool recompute = false;
 static int	backdate_tolerance = 600;	/* seconds */
 static char *event_time_str = NULL;
 
 /* ---------- the columns of tthc.dossier the trigger knows ---------- */
 
-typedef enum Col
-{
-	C_ID, C_CODE, C_PROC_CODE, C_PROC_ID, C_RECV_UNIT, C_HAND_UNIT, C_CHANNEL,
-	C_SUBMITTED, C_RECEIVED, C_STATUS, C_CHANGED, C_DUE, C_PROMISED,
-	C_APOLOGIES, C_CLOCK, C_PAUSED_AT, C_PAUSED_WORK, C_STEP, C_STEP_UNIT,
-	C_STEP_START, C_STEP_DUE, C_STEP_PAUSED, C_FINISHED, C_RETURNED, C_RESULT,
-	C_OVERDUE, C_DUE_SOON, C_REGIME, C_NOTE, C_EVENT_SEQ,
-	C_EVENT_HASH,				/* from 0.4.0; optional so an old schema still works */
-	C_PAYMENT, C_DIGITISED, C_E_RESULT, /* from 0.5.0, optional */
-	NCOLS
-} Col;
-
-static const char *const col_name[NCOLS] = {
+const char *const col_name[NCOLS] = {
 	"id", "code", "procedure_code", "procedure_id", "receiving_unit",
 	"handling_unit", "channel", "submitted_at", "received_at", "status",
 	"changed_at", "due_at", "promised_at", "apologies", "clock_started_at",
@@ -134,7 +119,8 @@ static const char *const col_name[NCOLS] = {
 	"overdue_since", "due_soon_at", "regime", "note", "event_seq",
 	"event_hash", "payment", "digitised", "result_electronic"
 };
-#define NCOLS_REQUIRED C_EVENT_HASH
+
+ColMap		dossier_map;
 
 /*
  * Columns only tthc writes on UPDATE (428C9 otherwise).  status, changed_at,
@@ -157,25 +143,6 @@ static const bool col_free_while_submitted[NCOLS] = {
 	[C_PROC_CODE] = true,[C_HAND_UNIT] = true,[C_CHANNEL] = true
 };
 
-typedef struct ColMap
-{
-	Oid			relid;
-	int			natts;
-	AttrNumber	att[NCOLS];
-} ColMap;
-
-static ColMap dossier_map;
-
-/* A row being written: the values of NEW (and of OLD on UPDATE). */
-typedef struct Row
-{
-	Datum	   *v;
-	bool	   *n;
-	Datum	   *ov;
-	bool	   *on;
-	const AttrNumber *att;
-} Row;
-
 static void writes_forget(void);
 static void stmts_xact_end(void);
 static void stmt_start(QueryDesc *qd, int eflags);
@@ -188,64 +155,6 @@ static void notices_subxact_end(SubTransactionId sub, SubTransactionId parent, b
 static void writes_subxact_abort(SubTransactionId sub);
 static void writes_subxact_commit(SubTransactionId sub, SubTransactionId parent);
 static List *Writes;
-
-#define RV(r, c)	((r)->v[(r)->att[c] - 1])
-#define RN(r, c)	((r)->n[(r)->att[c] - 1])
-#define OV(r, c)	((r)->ov[(r)->att[c] - 1])
-#define ON(r, c)	((r)->on[(r)->att[c] - 1])
-
-static inline void
-set_ts(Row *r, Col c, TimestampTz t)
-{
-	RV(r, c) = TimestampTzGetDatum(t);
-	RN(r, c) = false;
-}
-
-static inline void
-set_null(Row *r, Col c)
-{
-	RV(r, c) = (Datum) 0;
-	RN(r, c) = true;
-}
-
-static inline void
-set_text(Row *r, Col c, const char *s)
-{
-	if (s == NULL)
-		set_null(r, c);
-	else
-	{
-		RV(r, c) = CStringGetTextDatum(s);
-		RN(r, c) = false;
-	}
-}
-
-static inline void
-set_work(Row *r, Col c, int64 usec)
-{
-	Interval   *iv = palloc0(sizeof(Interval));
-
-	iv->time = usec;
-	RV(r, c) = IntervalPGetDatum(iv);
-	RN(r, c) = false;
-}
-
-static inline int64
-get_work(Row *r, Col c)
-{
-	Interval   *iv;
-
-	if (RN(r, c))
-		return 0;
-	iv = DatumGetIntervalP(RV(r, c));
-	return iv->time + (int64) iv->day * USECS_PER_DAY;
-}
-
-static inline char *
-get_text(Row *r, Col c)
-{
-	return RN(r, c) ? NULL : TextDatumGetCString(RV(r, c));
-}
 
 /* ---------- restores ---------- */
 
@@ -390,55 +299,11 @@ dossier_subxact_cb(SubXactEvent event, SubTransactionId mySubid,
 
 /* ---------- settings ---------- */
 
-static bool
-check_working_limit(char **newval, void **extra, GucSource source)
-{
-	TimeLimit  *tl;
-	MemoryContext cxt = CurrentMemoryContext;
-	volatile bool ok = true;
-
-	PG_TRY();
-	{
-		tl = DatumGetTimeLimitP(DirectFunctionCall1(tthc_time_limit_in, CStringGetDatum(*newval)));
-		if (tl->unit != TL_WORKING_DAYS && tl->unit != TL_WORKING_HOURS)
-			ok = false;
-		else
-		{
-			TimeLimit  *copy = malloc(sizeof(TimeLimit));	/* GUC frees extra with free() */
-
-			if (copy == NULL)
-				ok = false;
-			else
-			{
-				*copy = *tl;
-				*extra = copy;
-			}
-		}
-	}
-	PG_CATCH();
-	{
-		MemoryContextSwitchTo(cxt);
-		FlushErrorState();
-		ok = false;
-	}
-	PG_END_TRY();
-	if (!ok)
-		GUC_check_errdetail("Give working time, such as '1 working day' or '4 working hours'.");
-	return ok;
-}
-
 static void
 assign_apology_min_notice(const char *newval, void *extra)
 {
 	if (extra)
 		apology_min_notice = *(TimeLimit *) extra;
-}
-
-static void
-assign_warn_before(const char *newval, void *extra)
-{
-	if (extra)
-		warn_before = *(TimeLimit *) extra;
 }
 
 /*
@@ -465,11 +330,6 @@ DossierInit(void)
 							"How many apologies a dossier may receive.",
 							NULL, &apology_max, 1, 0, 100, PGC_USERSET, 0,
 							NULL, NULL, NULL);
-	DefineCustomStringVariable("tthc.warn_before",
-							   "Working time before the deadline at which tthc.sweep warns that a dossier is due soon.",
-							   NULL, &warn_before_str, "1 working day",
-							   PGC_USERSET, 0, check_working_limit,
-							   assign_warn_before, NULL);
 	DefineCustomIntVariable("tthc.backdate_tolerance",
 							"How far before now an event may be dated by anyone but tthc_admin.",
 							"Backfilling older events takes membership of tthc_admin.",
@@ -492,131 +352,7 @@ DossierInit(void)
 	CacheRegisterRelcacheCallback(dossier_relcache_cb, (Datum) 0);
 }
 
-/* ---------- the clock ---------- */
-
-static int64
-limit_usec(const CompiledCalendar *cal, const TimeLimit *tl)
-{
-	return tl->unit == TL_WORKING_DAYS ?
-		(int64) tl->milli * cal->day_length / 1000 :
-		(int64) tl->milli * (USECS_PER_HOUR / 1000);
-}
-
-/* shift: t moved forward by `work` of working time */
-static TimestampTz
-shift(const CompiledCalendar *cal, TimestampTz t, int64 work)
-{
-	if (work == 0)
-		return t;
-	return cal_at_position(cal, cal_position(cal, t) + work, false);
-}
-
-static int64
-work_between(const CompiledCalendar *cal, TimestampTz a, TimestampTz b)
-{
-	return cal_position(cal, b) - cal_position(cal, a);
-}
-
-static DateADT
-local_date(const CompiledCalendar *cal, TimestampTz t)
-{
-	int32		day;
-	int64		tod;
-
-	cal_local(cal, t, &day, &tod);
-	return cal->first + day;
-}
-
-/* judge: early, on_time or late for finishing at `at` against `due` */
-static const char *
-judge(const CompiledCalendar *cal, TimestampTz at, TimestampTz due)
-{
-	int32		d_at,
-				d_due;
-	int64		tod;
-
-	if (at > due)
-		return "late";
-	cal_local(cal, at, &d_at, &tod);
-	cal_local(cal, due, &d_due, &tod);
-	if (d_at < d_due && cal_is_working(cal, d_at))
-		return "early";
-	return "on_time";
-}
-
-static const TimeLimit *
-version_limit(const ProcedureVersion *v, int channel)
-{
-	return (channel == 2 && v->has_online) ? &v->online_limit : &v->limit;
-}
-
-static TimestampTz
-regime_switch(void)
-{
-	/* 2025-07-01 00:00 in UTC+7 */
-	return (TimestampTz) (date2j(2025, 7, 1) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY -
-		7 * USECS_PER_HOUR;
-}
-
-static const ProcedureStep *
-step_of(const ProcedureVersion *v, int step)
-{
-	return (step >= 1 && step <= v->nsteps) ? &v->steps[step - 1] : NULL;
-}
-
-/* step_start: step `step` begins at `at` (its own clock) */
-static void
-step_start(Row *r, const CompiledCalendar *cal, const ProcedureVersion *v,
-		   int step, TimestampTz at)
-{
-	const ProcedureStep *s = step_of(v, step);
-
-	RV(r, C_STEP) = Int16GetDatum((int16) step);
-	RN(r, C_STEP) = false;
-	set_text(r, C_STEP_UNIT, s->has_unit ? s->unit : NULL);
-	set_ts(r, C_STEP_START, at);
-	set_ts(r, C_STEP_DUE, cal_deadline(cal, at, &s->allowance, v->cutoff));
-	set_work(r, C_STEP_PAUSED, 0);
-}
-
-/* clock_start: the full limit runs from `at` (reception or restart) */
-static void
-clock_start(Row *r, const CompiledCalendar *cal, const ProcedureVersion *v,
-			int channel, TimestampTz at)
-{
-	set_ts(r, C_CLOCK, at);
-	set_ts(r, C_DUE, cal_deadline(cal, at, version_limit(v, channel), v->cutoff));
-	set_work(r, C_PAUSED_WORK, 0);
-	set_null(r, C_PAUSED_AT);
-	if (v->nsteps > 0)
-		step_start(r, cal, v, RN(r, C_STEP) ? 1 : DatumGetInt16(RV(r, C_STEP)), at);
-}
-
-/*
- * lawful_due: what due_at (and step_due_at) should be on today's calendars,
- * from the columns that record the clock's history.
- */
-static TimestampTz
-lawful_due(const CompiledCalendar *cal, const ProcedureVersion *v, int channel,
-		   TimestampTz clock, int64 paused_work)
-{
-	return shift(cal, cal_deadline(cal, clock, version_limit(v, channel), v->cutoff), paused_work);
-}
-
 /* ---------- the trigger ---------- */
-
-static const char *
-unit_calendar(const char *unit, const char *role)
-{
-	const UnitInfo *u = unit_lookup(unit);
-
-	if (u == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("%s unit \"%s\" does not exist", role, unit),
-				 errhint("Units are rows of tthc.unit."), errtable_of_dossier(), errcolumn_of_dossier(strcmp(role, "receiving") == 0 ? "receiving_unit" : "handling_unit")));
-	return u->calendar;
-}
 
 static const ProcedureVersion *
 version_for(const char *code, const CompiledCalendar *cal, TimestampTz at)
@@ -2074,114 +1810,4 @@ tthc_append_only(PG_FUNCTION_ARGS)
 			 TRIGGER_FIRED_BY_INSERT(td->tg_event) ?
 			 errhint("Only its owner's COPY FROM, as in a restore, may load rows.") : 0, errtable(td->tg_relation)));
 	return PointerGetDatum(NULL);
-}
-
-/*
- * tthc_lawful_due: tthc.lawful_due(tthc.dossier), the deadline recomputed
- * on today's calendars (what tthc.recompute_deadlines would set).
- */
-Datum
-tthc_lawful_due(PG_FUNCTION_ARGS)
-{
-	HeapTupleHeader d = PG_GETARG_HEAPTUPLEHEADER(0);
-	bool		isnull;
-	Datum		x;
-	char	   *proc,
-			   *hand;
-	int64		proc_id;
-	int			channel;
-	TimestampTz clock;
-	int64		paused = 0;
-	const ProcedureVersion *v;
-	const CompiledCalendar *cal;
-
-	x = GetAttributeByName(d, "clock_started_at", &isnull);
-	if (isnull)
-		PG_RETURN_NULL();
-	clock = DatumGetTimestampTz(x);
-	x = GetAttributeByName(d, "procedure_id", &isnull);
-	if (isnull)
-		PG_RETURN_NULL();
-	proc_id = DatumGetInt64(x);
-	proc = TextDatumGetCString(GetAttributeByName(d, "procedure_code", &isnull));
-	hand = TextDatumGetCString(GetAttributeByName(d, "handling_unit", &isnull));
-	channel = DatumGetInt16(GetAttributeByName(d, "channel", &isnull));
-	x = GetAttributeByName(d, "paused_work", &isnull);
-	if (!isnull)
-		paused = DatumGetIntervalP(x)->time + (int64) DatumGetIntervalP(x)->day * USECS_PER_DAY;
-	cal = calendar_get(unit_calendar(hand, "handling"), 0);
-	v = procedure_version_by_id(proc, proc_id);
-	if (v == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("procedure version " INT64_FORMAT " of %s does not exist", proc_id, proc)));
-	PG_RETURN_TIMESTAMPTZ(lawful_due(cal, v, channel, clock, paused));
-}
-
-/*
- * tthc_due_soon_horizon: the latest deadline that is within
- * tthc.warn_before of `at` on the calendar of any unit; tthc.sweep reads
- * the deadlines up to it from an index and the trigger decides per row.
- */
-Datum
-tthc_due_soon_horizon(PG_FUNCTION_ARGS)
-{
-	TimestampTz at = PG_GETARG_TIMESTAMPTZ(0);
-	volatile TimestampTz horizon = at;
-	List	   *names = unit_calendars();
-	ListCell   *lc;
-
-	foreach(lc, names)
-	{
-		/*
-		 * A calendar that cannot say (no working time ahead) is left out: one
-		 * unit's broken calendar must not stop the sweep of the others.
-		 */
-		MemoryContext cxt = CurrentMemoryContext;
-		ResourceOwner owner = CurrentResourceOwner;
-
-		BeginInternalSubTransaction(NULL);
-		MemoryContextSwitchTo(cxt);
-		PG_TRY();
-		{
-			const CompiledCalendar *cal = calendar_get((const char *) lfirst(lc), 0);
-			TimestampTz h = cal_add_working_time(cal, at, limit_usec(cal, &warn_before));
-
-			horizon = Max(horizon, h);
-			ReleaseCurrentSubTransaction();
-			MemoryContextSwitchTo(cxt);
-			CurrentResourceOwner = owner;
-		}
-		PG_CATCH();
-		{
-			ErrorData  *edata;
-
-			MemoryContextSwitchTo(cxt);
-			edata = CopyErrorData();
-			FlushErrorState();
-			RollbackAndReleaseCurrentSubTransaction();
-			MemoryContextSwitchTo(cxt);
-			CurrentResourceOwner = owner;
-			ereport(WARNING,
-					(errcode(edata->sqlerrcode),
-					 errmsg("calendar \"%s\" is left out of the due-soon horizon: %s",
-							(const char *) lfirst(lc), edata->message)));
-		}
-		PG_END_TRY();
-	}
-	PG_RETURN_TIMESTAMPTZ(horizon);
-}
-
-/*
- * tthc_warn_before_work: tthc.warn_before_work(calendar), the due-soon
- * threshold as working time on that calendar.
- */
-Datum
-tthc_warn_before_work(PG_FUNCTION_ARGS)
-{
-	const CompiledCalendar *cal = calendar_from_arg(fcinfo, 0);
-	Interval   *iv = palloc0(sizeof(Interval));
-
-	iv->time = limit_usec(cal, &warn_before);
-	PG_RETURN_INTERVAL_P(iv);
 }

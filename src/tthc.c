@@ -10,6 +10,7 @@
 
 #include "calendar.h"
 #include "catalog.h"
+#include "clock.h"
 #include "dossier.h"
 #include "event_log.h"
 #include "track.h"
@@ -26,6 +27,7 @@ _PG_init(void)
 	CalendarInit();
 	TransitionsInit();
 	CatalogInit();
+	ClockInit();
 	DossierInit();
 	EventLogInit();
 	TrackInit();
