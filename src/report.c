@@ -13,7 +13,8 @@
  * so concurrent writers never wait for each other.  tthc.report_compact()
  * (run by the background worker after each sweep) folds the deltas into
  * tthc.report_day and tthc.report_month; the report functions read those
- * and the deltas, so they are exact at any moment.
+ * and the deltas, so they are exact at any moment.  count_for_report (at
+ * the end of this file) is what one dossier write changes.
  */
 #include "postgres.h"
 
@@ -32,6 +33,9 @@
 
 #include "pending.h"
 #include "report.h"
+#include "clock.h"
+#include "dossier_row.h"
+#include "transitions.h"
 
 /*
  * Sums are kept per unit, field and day.  A field is named by the first
@@ -376,4 +380,148 @@ report_store(void)
 	}
 	pending_flushed(&pending);
 	report_forget();
+}
+
+/* ---------- counting a dossier write (the guard calls it) ---------- */
+
+static inline bool
+is_open(DossierStatus s)
+{
+	return s == ST_RECEIVED || s == ST_PROCESSING || s == ST_AWAITING_SUPPLEMENT ||
+		s == ST_AWAITING_PAYMENT;
+}
+
+static inline bool
+is_running(DossierStatus s)
+{
+	return s == ST_RECEIVED || s == ST_PROCESSING;
+}
+
+/*
+ * count_attributes: what a dossier row holds for the 766 ratios, counted
+ * with `sign` on its reception day (payment, digitisation, procedures
+ * offered online) and its resolution day (electronic result).
+ */
+static void
+count_attributes(const char *unit, const ProcedureVersion *v, const CompiledCalendar *cal,
+				 Datum *val, bool *null, const AttrNumber *att, int sign)
+{
+#define AV(c) (val[att[c] - 1])
+#define AN(c) (null[att[c] - 1])
+	if (!AN(C_RECEIVED))
+	{
+		DateADT		day = local_date(cal, DatumGetTimestampTz(AV(C_RECEIVED)));
+
+		if (v != NULL && v->online)
+		{
+			report_add(unit, v, day, RM_OFFERED_ONLINE, sign);
+			if (DatumGetInt16(AV(C_CHANNEL)) == 2)
+				report_add(unit, v, day, RM_OFFERED_ONLINE_ONLINE, sign);
+		}
+		if (att[C_PAYMENT] != 0 && !AN(C_PAYMENT))
+		{
+			char	   *p = TextDatumGetCString(AV(C_PAYMENT));
+
+			report_add(unit, v, day, RM_WITH_FEE, sign);
+			if (strcmp(p, "online") == 0)
+				report_add(unit, v, day, RM_PAID_ONLINE, sign);
+		}
+		if (att[C_DIGITISED] != 0 && !AN(C_DIGITISED) && DatumGetBool(AV(C_DIGITISED)))
+			report_add(unit, v, day, RM_DIGITISED, sign);
+	}
+	if (!AN(C_FINISHED) && att[C_E_RESULT] != 0 && !AN(C_E_RESULT) && DatumGetBool(AV(C_E_RESULT)))
+		report_add(unit, v, local_date(cal, DatumGetTimestampTz(AV(C_FINISHED))),
+				   RM_RESULT_ELECTRONIC, sign);
+#undef AV
+#undef AN
+}
+
+/*
+ * count_for_report: what this write changes in the report aggregates, on
+ * the local day of its event time `at`, for the dossier's handling unit
+ * and procedure version (the version in force at submission while it has
+ * none).  tthc.report_rebuild() derives the same sums from the event log.
+ */
+void
+count_for_report(Row *r, bool is_update, TimestampTz at)
+{
+	char	   *hand = get_text(r, C_HAND_UNIT);
+	const CompiledCalendar *cal = calendar_get(unit_calendar(hand, "handling"), 0);
+	const ProcedureVersion *v;
+	DossierStatus s = is_update ? status_code(DatumGetObjectId(OV(r, C_STATUS))) : 0;
+	DossierStatus t = status_code(DatumGetObjectId(RV(r, C_STATUS)));
+	DateADT		day = local_date(cal, at);
+	bool		over_before,
+				over_after;
+
+	if (!RN(r, C_PROC_ID))
+		v = procedure_version_by_id(get_text(r, C_PROC_CODE), DatumGetInt64(RV(r, C_PROC_ID)));
+	else
+	{
+		bool		known;
+
+		v = procedure_version_at(get_text(r, C_PROC_CODE),
+								 local_date(cal, DatumGetTimestampTz(RV(r, C_SUBMITTED))), &known);
+	}
+
+	if (s != t)
+	{
+		switch (t)
+		{
+			case ST_RECEIVED:
+				report_add(hand, v, day,
+						   DatumGetInt16(RV(r, C_CHANNEL)) == 2 ? RM_RECEIVED_ONLINE :
+						   DatumGetInt16(RV(r, C_CHANNEL)) == 3 ? RM_RECEIVED_POSTAL :
+						   RM_RECEIVED_IN_PERSON, 1);
+				break;
+			case ST_RESOLVED:
+				{
+					const char *res = get_text(r, C_RESULT);
+
+					report_add(hand, v, day,
+							   strcmp(res, "early") == 0 ? RM_RESOLVED_EARLY :
+							   strcmp(res, "late") == 0 ? RM_RESOLVED_LATE : RM_RESOLVED_ON_TIME, 1);
+					report_add_work(hand, v, day,
+									work_between(cal, DatumGetTimestampTz(RV(r, C_CLOCK)),
+												 DatumGetTimestampTz(RV(r, C_FINISHED))) -
+									get_work(r, C_PAUSED_WORK));
+				}
+				break;
+			case ST_REFUSED:
+				report_add(hand, v, day, RM_REFUSED, 1);
+				break;
+			case ST_WITHDRAWN:
+				report_add(hand, v, day, RM_WITHDRAWN, 1);
+				break;
+			case ST_STOPPED:
+				report_add(hand, v, day, RM_STOPPED, 1);
+				break;
+			case ST_AWAITING_SUPPLEMENT:
+				report_add(hand, v, day, RM_SUPPLEMENT_REQUESTS, 1);
+				break;
+			default:
+				break;
+		}
+		report_add(hand, v, day, RM_OPEN_CHANGE, (int) is_open(t) - (int) is_open(s));
+		report_add(hand, v, day, RM_SUPPLEMENT_CHANGE,
+				   (int) (t == ST_AWAITING_SUPPLEMENT) - (int) (s == ST_AWAITING_SUPPLEMENT));
+	}
+	/*
+	 * A dossier flagged overdue by this write has been overdue since its
+	 * deadline (overdue_since), however late the sweep noticed it: it joins
+	 * the overdue stock on that day.
+	 */
+	over_before = is_update && is_running(s) && !ON(r, C_OVERDUE);
+	if (is_update && is_running(s) && ON(r, C_OVERDUE) && !RN(r, C_OVERDUE))
+	{
+		report_add(hand, v, local_date(cal, DatumGetTimestampTz(RV(r, C_OVERDUE))),
+				   RM_OVERDUE_CHANGE, 1);
+		over_before = true;
+	}
+	over_after = is_running(t) && !RN(r, C_OVERDUE);
+	report_add(hand, v, day, RM_OVERDUE_CHANGE, (int) over_after - (int) over_before);
+
+	if (is_update)
+		count_attributes(hand, v, cal, r->ov, r->on, r->att, -1);
+	count_attributes(hand, v, cal, r->v, r->n, r->att, 1);
 }

@@ -50,4 +50,7 @@ extern void report_subxact_commit(SubTransactionId sub, SubTransactionId parent)
 extern void report_check(void);
 extern void report_xact_end(void);
 
+struct Row;
+extern void count_for_report(struct Row *r, bool is_update, TimestampTz at);
+
 #endif							/* TTHC_REPORT_H */
