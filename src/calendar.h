@@ -98,7 +98,7 @@ extern void CalendarInit(void);
 extern CompiledCalendar *calendar_from_arg(FunctionCallInfo fcinfo, int argno);
 extern CompiledCalendar *calendar_get(const char *name, int depth);
 
-/* Day-level helpers (worktime.c). */
+/* Day-level helpers on a compiled calendar (more in worktime.h). */
 /* cal_midnight: the instant of local midnight starting day index i */
 static inline TimestampTz
 cal_midnight(const CompiledCalendar *cal, int32 i)
@@ -113,17 +113,7 @@ cal_is_working(const CompiledCalendar *cal, int32 i)
 	return cal->cumdays[i + 1] != cal->cumdays[i];
 }
 
-extern int32 cal_day_index(const CompiledCalendar *cal, DateADT d);
-extern void cal_local(const CompiledCalendar *cal, TimestampTz ts,
-					  int32 *day, int64 *tod);
-extern TimestampTz cal_instant(const CompiledCalendar *cal, int32 day, int64 tod);
+/* cal_wall_instant: the instant of wall-clock time `wall` on day index `day` */
 extern TimestampTz cal_wall_instant(const CompiledCalendar *cal, int32 day, int64 wall);
-extern int64 cal_position(const CompiledCalendar *cal, TimestampTz ts);
-extern TimestampTz cal_at_position(const CompiledCalendar *cal, int64 w,
-								   bool latest);
-extern TimestampTz cal_add_working_time(const CompiledCalendar *cal,
-										TimestampTz ts, int64 usec);
-extern TimestampTz cal_end_of_day(const CompiledCalendar *cal, int32 day);
-extern int32 cal_next_working(const CompiledCalendar *cal, int32 day);
 
 #endif							/* TTHC_CALENDAR_H */

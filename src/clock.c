@@ -28,6 +28,7 @@
 #include "utils/timestamp.h"
 
 #include "calendar.h"
+#include "worktime.h"
 #include "catalog.h"
 #include "clock.h"
 #include "dossier_row.h"
@@ -37,7 +38,6 @@ PG_FUNCTION_INFO_V1(tthc_lawful_due);
 PG_FUNCTION_INFO_V1(tthc_due_soon_horizon);
 PG_FUNCTION_INFO_V1(tthc_warn_before_work);
 
-extern Datum tthc_time_limit_in(PG_FUNCTION_ARGS);
 
 static char *warn_before_str = NULL;
 TimeLimit	warn_before = {TL_WORKING_DAYS, 1000};
@@ -45,14 +45,14 @@ TimeLimit	warn_before = {TL_WORKING_DAYS, 1000};
 bool
 check_working_limit(char **newval, void **extra, GucSource source)
 {
-	TimeLimit  *tl;
+	TimeLimit	tl;
 	MemoryContext cxt = CurrentMemoryContext;
 	volatile bool ok = true;
 
 	PG_TRY();
 	{
-		tl = DatumGetTimeLimitP(DirectFunctionCall1(tthc_time_limit_in, CStringGetDatum(*newval)));
-		if (tl->unit != TL_WORKING_DAYS && tl->unit != TL_WORKING_HOURS)
+		time_limit_parse(*newval, &tl);
+		if (tl.unit != TL_WORKING_DAYS && tl.unit != TL_WORKING_HOURS)
 			ok = false;
 		else
 		{
@@ -62,7 +62,7 @@ check_working_limit(char **newval, void **extra, GucSource source)
 				ok = false;
 			else
 			{
-				*copy = *tl;
+				*copy = tl;
 				*extra = copy;
 			}
 		}

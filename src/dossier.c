@@ -76,6 +76,7 @@
 #include "utils/wait_event.h"
 
 #include "calendar.h"
+#include "worktime.h"
 #include "catalog.h"
 #include "compat.h"
 #include "dossier.h"
@@ -96,7 +97,6 @@ PG_FUNCTION_INFO_V1(tthc_dossier_numbered);
 PG_FUNCTION_INFO_V1(tthc_dossier_counted);
 PG_FUNCTION_INFO_V1(tthc_append_only);
 
-extern Datum tthc_time_limit_in(PG_FUNCTION_ARGS);
 
 /* ---------- settings ---------- */
 

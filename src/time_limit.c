@@ -162,7 +162,8 @@ bad_input(const char *str, const char *detail)
 			 errhint(ACCEPTED_FORMS)));
 }
 
-static void
+/* time_limit_parse: a time limit from its text (22P02 / 22003 on bad input) */
+void
 time_limit_parse(const char *str, TimeLimit *tl)
 {
 	char	   *s = normalise(str);

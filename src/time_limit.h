@@ -32,9 +32,7 @@ typedef struct TimeLimit
 #define DatumGetTimeLimitP(X)		((TimeLimit *) DatumGetPointer(X))
 #define PG_GETARG_TIME_LIMIT_P(n)	DatumGetTimeLimitP(PG_GETARG_DATUM(n))
 
-struct CompiledCalendar;
-extern TimestampTz cal_deadline(const struct CompiledCalendar *cal,
-								TimestampTz received, const TimeLimit *tl,
-								int64 cutoff);
+
+extern void time_limit_parse(const char *str, TimeLimit *tl);
 
 #endif							/* TTHC_TIME_LIMIT_H */

@@ -23,11 +23,15 @@
  */
 #include "postgres.h"
 
+#include "funcapi.h"
 #include "utils/builtins.h"
+#include "utils/tuplestore.h"
 #include "utils/datetime.h"
 #include "utils/timestamp.h"
 
 #include "calendar.h"
+#include "holidays.h"
+#include "worktime.h"
 #include "time_limit.h"
 
 PG_FUNCTION_INFO_V1(tthc_is_working_day);
@@ -36,6 +40,7 @@ PG_FUNCTION_INFO_V1(tthc_working_days_between);
 PG_FUNCTION_INFO_V1(tthc_add_working_time);
 PG_FUNCTION_INFO_V1(tthc_working_time_between);
 PG_FUNCTION_INFO_V1(tthc_deadline);
+PG_FUNCTION_INFO_V1(tthc_calendar_days);
 
 static void
 out_of_range(const CompiledCalendar *cal, const char *what)
@@ -334,4 +339,75 @@ tthc_deadline(PG_FUNCTION_ARGS)
 
 	PG_RETURN_TIMESTAMPTZ(cal_deadline(cal, PG_GETARG_TIMESTAMPTZ(0),
 									   PG_GETARG_TIME_LIMIT_P(1), -1));
+}
+
+/*
+ * tthc_calendar_days: one row per date, what a clerk reads to check the
+ * calendar: working flag, kind, name, legal reference, provisional flag.
+ */
+Datum
+tthc_calendar_days(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	CompiledCalendar *cal = calendar_from_arg(fcinfo, 0);
+	DateADT		from = PG_GETARG_DATEADT(1);
+	DateADT		to = PG_GETARG_DATEADT(2);
+	int32		lo,
+				hi,
+				k;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (from > to)
+		PG_RETURN_VOID();
+	lo = cal_day_index(cal, from);
+	hi = cal_day_index(cal, to);
+
+	/* first note at or after lo */
+	{
+		int			l = 0,
+					h = cal->nnotes;
+
+		while (l < h)
+		{
+			int			m = (l + h) / 2;
+
+			if (cal->notes[m].day < lo)
+				l = m + 1;
+			else
+				h = m;
+		}
+		k = l;
+	}
+
+	for (int32 i = lo; i <= hi; i++)
+	{
+		Datum		values[8];
+		bool		nulls[8] = {0};
+		const DayNote *n = (k < cal->nnotes && cal->notes[k].day == i) ?
+			&cal->notes[k++] : NULL;
+		int64		work = cal->patterns[cal->hours[i]].total;
+		Interval   *iv = palloc0(sizeof(Interval));
+		DayKind		kind = n ? n->kind : (work > 0 ? DAY_WORKING : DAY_WEEKEND);
+
+		iv->time = work;
+		values[0] = DateADTGetDatum(cal->first + i);
+		values[1] = BoolGetDatum(work > 0);
+		values[2] = CStringGetTextDatum(day_kind_names[kind]);
+		if (n && n->name)
+			values[3] = CStringGetTextDatum(n->name);
+		else
+			nulls[3] = true;
+		if (n && n->legal_reference)
+			values[4] = CStringGetTextDatum(n->legal_reference);
+		else
+			nulls[4] = true;
+		values[5] = BoolGetDatum(n ? n->provisional : false);
+		values[6] = IntervalPGetDatum(iv);
+		if (n && n->source)
+			values[7] = CStringGetTextDatum(n->source);
+		else
+			nulls[7] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	PG_RETURN_VOID();
 }
