@@ -45,9 +45,9 @@
 #include "utils/timestamp.h"
 
 #include "calendar.h"
+#include "ext_read.h"
 
 PG_FUNCTION_INFO_V1(tthc_calendar_changed);
-PG_FUNCTION_INFO_V1(tthc_protect_shipped);
 
 typedef struct CalendarEntry
 {
@@ -334,8 +334,7 @@ calendar_compile(const char *name, int depth)
 	char	   *rules;
 	char	   *source;
 	bool		isnull;
-	bool		snapshot_pushed = false;
-	int			guc_level;
+	ExtRead		rd;
 	int32		i;
 
 	if (depth > CAL_MAX_DEPTH)
@@ -365,17 +364,7 @@ calendar_compile(const char *name, int depth)
 	 * invalidation received after the snapshot was taken must not leave an
 	 * old calendar cached (parallel workers keep the leader's snapshot).
 	 */
-	guc_level = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp",
-							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
-							 true, 0, false);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (!IsInParallelMode())
-	{
-		PushActiveSnapshot(GetLatestSnapshot());
-		snapshot_pushed = true;
-	}
+	ext_read_begin(&rd);
 
 	calendar_relid = calendar_table_oid();
 
@@ -579,10 +568,7 @@ calendar_compile(const char *name, int depth)
 				 pattern_for(&b, kind, &own, day - cal->first), nm, ref, source);
 	}
 
-	if (snapshot_pushed)
-		PopActiveSnapshot();
-	SPI_finish();
-	AtEOXact_GUC(true, guc_level);
+	ext_read_end(&rd);
 
 	/* the lookup arrays */
 	oldcxt = MemoryContextSwitchTo(cxt);
@@ -747,54 +733,4 @@ tthc_calendar_changed(PG_FUNCTION_ARGS)
 	return PointerGetDatum(NULL);
 }
 
-/*
- * tthc_protect_shipped: the rows CREATE EXTENSION installs are restored by
- * CREATE EXTENSION, and pg_dump leaves them out; a change to them would be
- * lost silently by a dump and restore.  They are read-only, except to the
- * extension's own scripts; a row of the user's for the same date or weekday
- * overrides a shipped one instead.
- */
-Datum
-tthc_protect_shipped(PG_FUNCTION_ARGS)
-{
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-	const char *table;
-
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		elog(ERROR, "tthc_protect_shipped: not called by trigger manager");
-	table = RelationGetRelationName(trigdata->tg_relation);
-	if (creating_extension)
-		return TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event) ? PointerGetDatum(NULL) :
-			PointerGetDatum(TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ?
-							trigdata->tg_trigtuple : trigdata->tg_newtuple);
-
-	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("cannot truncate tthc.%s", table),
-				 errdetail("It holds rows shipped with the extension."),
-				 errhint("DELETE your own rows instead: DELETE FROM tthc.%s WHERE NOT shipped.", table)));
-	else
-	{
-		TupleDesc	desc = RelationGetDescr(trigdata->tg_relation);
-		int			col = SPI_fnumber(desc, "shipped");
-		bool		isnull;
-
-		if (col <= 0)
-			elog(ERROR, "tthc.%s has no column \"shipped\"", table);
-		if (DatumGetBool(heap_getattr(trigdata->tg_trigtuple, col, desc, &isnull)) && !isnull)
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("cannot %s a row of tthc.%s shipped with the extension",
-							TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ? "delete" : "update",
-							table),
-					 errdetail("Shipped rows come back with CREATE EXTENSION and are left out of pg_dump, so the change would be lost."),
-					 strcmp(table, "calendar") == 0 ?
-					 errhint("Change the settings in a calendar of yours whose parent is this one.") :
-					 errhint("Insert your own row with the same key: it overrides the shipped one.")));
-		return PointerGetDatum(TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ?
-							   trigdata->tg_trigtuple : trigdata->tg_newtuple);
-	}
-	return PointerGetDatum(NULL);
-}
 

@@ -32,6 +32,7 @@
 
 #include "catalog.h"
 #include "errfields.h"
+#include "ext_read.h"
 
 typedef struct ProcedureEntry
 {
@@ -83,8 +84,7 @@ key_fits(const char *code)
 static void
 catalog_build(void)
 {
-	int			guc_level;
-	bool		pushed = false;
+	ExtRead		rd;
 	bool		isnull;
 	HASHCTL		ctl;
 	uint64		invals_at_start = catalog_invals;
@@ -99,17 +99,7 @@ catalog_build(void)
 		MemoryContextReset(CatalogContext);
 	UnitHash = ProcedureHash = NULL;
 
-	guc_level = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp",
-							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
-							 true, 0, false);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (!IsInParallelMode())
-	{
-		PushActiveSnapshot(GetLatestSnapshot());
-		pushed = true;
-	}
+	ext_read_begin(&rd);
 	nsp = get_namespace_oid("tthc", false);
 	watched[0] = get_relname_relid("unit", nsp);
 	watched[1] = get_relname_relid("procedure", nsp);
@@ -247,10 +237,7 @@ catalog_build(void)
 	}
 	MemoryContextSwitchTo(old);
 
-	if (pushed)
-		PopActiveSnapshot();
-	SPI_finish();
-	AtEOXact_GUC(true, guc_level);
+	ext_read_end(&rd);
 	catalog_valid = (catalog_invals == invals_at_start);
 }
 

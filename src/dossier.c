@@ -86,6 +86,7 @@
 #include "dossier_row.h"
 #include "clock.h"
 #include "writes.h"
+#include "table_triggers.h"
 #include "event_log.h"
 #include "pending.h"
 #include "report.h"
@@ -95,7 +96,6 @@
 PG_FUNCTION_INFO_V1(tthc_dossier_guard);
 PG_FUNCTION_INFO_V1(tthc_dossier_numbered);
 PG_FUNCTION_INFO_V1(tthc_dossier_counted);
-PG_FUNCTION_INFO_V1(tthc_append_only);
 
 
 /* ---------- settings ---------- */
@@ -142,62 +142,6 @@ static const bool col_free_while_submitted[NCOLS] = {
 	[C_PROC_CODE] = true,[C_HAND_UNIT] = true,[C_CHANNEL] = true
 };
 
-
-/* ---------- restores ---------- */
-
-/*
- * restoring: whether this write is part of a COPY FROM into `rel` itself,
- * run by the table's owner (or a superuser): how pg_dump's output and
- * pg_restore load data.  Such rows were checked when they were first
- * written; they are loaded as they are, with their events, numbers and
- * flags.  Only the top-level statement counts, and only a COPY FROM naming
- * this table: a COPY (SELECT f()) TO, or a COPY of another table whose
- * trigger writes this one, is checked like any write.  Anyone else's COPY
- * is checked like an INSERT.
- */
-static bool
-restoring_as(Relation rel, Oid role)
-{
-	PlannedStmt *ps;
-	CopyStmt   *cs;
-	Oid			target;
-
-	if (ActivePortal == NULL || ActivePortal->commandTag != CMDTAG_COPY ||
-		list_length(ActivePortal->stmts) != 1)
-		return false;
-	ps = linitial_node(PlannedStmt, ActivePortal->stmts);
-	if (ps->utilityStmt == NULL || !IsA(ps->utilityStmt, CopyStmt))
-		return false;
-	cs = (CopyStmt *) ps->utilityStmt;
-	if (!cs->is_from || cs->relation == NULL || cs->query != NULL)
-		return false;
-	target = RangeVarGetRelid(cs->relation, NoLock, true);
-	return target == RelationGetRelid(rel) &&
-		rel_ownercheck(RelationGetRelid(rel), role);
-}
-
-static bool
-restoring(Relation rel)
-{
-	return restoring_as(rel, GetUserId());
-}
-
-/*
- * tthc_restoring: tthc.restoring(regclass), for the triggers written in
- * SQL (the ratings' sums): whether the statement is a restore of that
- * table by its owner, asked of the outer role since those triggers run as
- * the extension's owner.
- */
-PG_FUNCTION_INFO_V1(tthc_restoring);
-Datum
-tthc_restoring(PG_FUNCTION_ARGS)
-{
-	Relation	rel = table_open(PG_GETARG_OID(0), AccessShareLock);
-	bool		r = restoring_as(rel, GetOuterUserId());
-
-	table_close(rel, AccessShareLock);
-	PG_RETURN_BOOL(r);
-}
 
 /* ---------- errors ---------- */
 
@@ -1135,34 +1079,3 @@ tthc_dossier_counted(PG_FUNCTION_ARGS)
 	return PointerGetDatum(NULL);
 }
 
-/*
- * tthc_append_only: statement trigger on a log only tthc writes to.
- */
-Datum
-tthc_append_only(PG_FUNCTION_ARGS)
-{
-	TriggerData *td = (TriggerData *) fcinfo->context;
-	const char *op;
-
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		elog(ERROR, "tthc_append_only: not called by trigger manager");
-	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && restoring(td->tg_relation))
-		return PointerGetDatum(NULL);
-	if (strcmp(RelationGetRelationName(td->tg_relation), "dossier") == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("DELETE on dossier is not allowed"),
-				 errdetail("A dossier is a record of its centre; its events and the reports count it."),
-				 errhint("Move it to withdrawn, refused or stopped with tthc.transition() instead."), errtable(td->tg_relation)));
-	op = TRIGGER_FIRED_BY_INSERT(td->tg_event) ? "INSERT" :
-		TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? "UPDATE" :
-		TRIGGER_FIRED_BY_DELETE(td->tg_event) ? "DELETE" : "TRUNCATE";
-	ereport(ERROR,
-			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("%s on %s is not allowed", op, RelationGetRelationName(td->tg_relation)),
-			 errdetail("%s is append-only: tthc writes it as dossiers change.",
-					   RelationGetRelationName(td->tg_relation)),
-			 TRIGGER_FIRED_BY_INSERT(td->tg_event) ?
-			 errhint("Only its owner's COPY FROM, as in a restore, may load rows.") : 0, errtable(td->tg_relation)));
-	return PointerGetDatum(NULL);
-}

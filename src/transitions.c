@@ -28,8 +28,8 @@
 #include "utils/snapmgr.h"
 
 #include "transitions.h"
+#include "ext_read.h"
 
-PG_FUNCTION_INFO_V1(tthc_table_changed);
 PG_FUNCTION_INFO_V1(tthc_transition_allowed);
 PG_FUNCTION_INFO_V1(tthc_check_transition);
 PG_FUNCTION_INFO_V1(tthc_allowed_targets);
@@ -69,24 +69,13 @@ TransitionsInit(void)
 static void
 matrix_build(void)
 {
-	int			guc_level;
-	bool		pushed = false;
+	ExtRead		rd;
 	bool		isnull;
 	TransitionMatrix m;
 	uint64		invals_at_start = matrix_invals;
 
 	memset(&m, 0, sizeof(m));
-	guc_level = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp",
-							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
-							 true, 0, false);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (!IsInParallelMode())
-	{
-		PushActiveSnapshot(GetLatestSnapshot());
-		pushed = true;
-	}
+	ext_read_begin(&rd);
 	transition_relid = get_relname_relid("status_transition",
 										 get_namespace_oid("tthc", false));
 
@@ -132,10 +121,7 @@ matrix_build(void)
 		if (i >= 0 && j >= 0)
 			m.allowed[i][j] = ok;
 	}
-	if (pushed)
-		PopActiveSnapshot();
-	SPI_finish();
-	AtEOXact_GUC(true, guc_level);
+	ext_read_end(&rd);
 
 	/* an invalidation that arrived while reading means: read again next time */
 	matrix = m;
@@ -239,20 +225,6 @@ status_oid(DossierStatus code)
 
 /* ---------- SQL-callable ---------- */
 
-/*
- * tthc_table_changed: statement trigger on a small catalogue table: every
- * backend drops what it compiled from the table at its next statement.
- */
-Datum
-tthc_table_changed(PG_FUNCTION_ARGS)
-{
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		elog(ERROR, "tthc_table_changed: not called by trigger manager");
-	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
-	return PointerGetDatum(NULL);
-}
 
 Datum
 tthc_transition_allowed(PG_FUNCTION_ARGS)
