@@ -17,7 +17,7 @@
  * DEFINER function current_user is the function's owner, so the functions
  * that run as the owner (tthc.report and friends) ask about the outer role
  * instead (tthc.check_units: the role set by the login or SET ROLE).  The
- * assignments come from the catalogue cache (catalog.c), read as the
+ * assignments come from the registry (registry.c), read as the
  * table's owner, so callers need no privilege on tthc.officer_unit.
  */
 #include "postgres.h"
@@ -30,7 +30,7 @@
 #include "utils/lsyscache.h"
 
 #include "access.h"
-#include "catalog.h"
+#include "registry.h"
 
 PG_FUNCTION_INFO_V1(tthc_my_units);
 PG_FUNCTION_INFO_V1(tthc_sees_all);

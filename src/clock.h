@@ -12,7 +12,7 @@
 #include "utils/timestamp.h"
 
 #include "calendar.h"
-#include "catalog.h"
+#include "registry.h"
 #include "dossier_row.h"
 #include "time_limit.h"
 

@@ -89,7 +89,7 @@ counter_entry(const char *unit, DateADT day, bool *found)
 							   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	}
 	memset(&key, 0, sizeof(key));
-	strlcpy(key.unit, unit, CATALOG_KEYLEN);
+	strlcpy(key.unit, unit, REGISTRY_KEYLEN);
 	key.day = day;
 	return hash_search(Counters, &key, HASH_ENTER, found);
 }

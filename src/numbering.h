@@ -10,12 +10,12 @@
 #include "access/xact.h"
 #include "utils/date.h"
 
-#include "catalog.h"
+#include "registry.h"
 
 /* a receiving unit and local day, the key of tthc.dossier_counter */
 typedef struct CounterKey
 {
-	char		unit[CATALOG_KEYLEN];
+	char		unit[REGISTRY_KEYLEN];
 	DateADT		day;
 } CounterKey;
 

@@ -10,7 +10,7 @@
 
 #include "utils/date.h"
 
-#include "catalog.h"
+#include "registry.h"
 
 /* The counted measures, in the column order of tthc.report_delta. */
 typedef enum ReportMeasure

@@ -9,7 +9,7 @@
 #include "utils/guc.h"
 
 #include "calendar.h"
-#include "catalog.h"
+#include "registry.h"
 #include "clock.h"
 #include "dossier.h"
 #include "event_log.h"
@@ -26,7 +26,7 @@ _PG_init(void)
 {
 	CalendarInit();
 	TransitionsInit();
-	CatalogInit();
+	RegistryInit();
 	ClockInit();
 	DossierInit();
 	EventLogInit();

@@ -1,7 +1,8 @@
 /*
- * catalog.c
- *		Per-backend copies of tthc.unit, tthc.procedure and
- *		tthc.procedure_step, for the dossier trigger.
+ * registry.c
+ *		The registry of units, procedures and officers: per-backend copies
+ *		of tthc.unit, tthc.procedure, tthc.procedure_step and
+ *		tthc.officer_unit, for the dossier trigger and access control.
  *
  * The tables are small and authoritative.  They are compiled together, on
  * first use, into two hash tables (units by code; procedures by code, each
@@ -9,7 +10,7 @@
  * in one memory context under CacheMemoryContext.  A statement trigger on
  * each table sends a relcache invalidation (tthc.table_changed); the
  * callback only marks the copy stale, and the next lookup rebuilds it from
- * the latest committed state under a fixed search_path, as calendar.c does.
+ * the latest committed state under a fixed search_path (ext_read.c).
  * Pointers returned stay valid until the next lookup.
  */
 #include "postgres.h"
@@ -30,73 +31,73 @@
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
-#include "catalog.h"
+#include "registry.h"
 #include "errfields.h"
 #include "ext_read.h"
 
 typedef struct ProcedureEntry
 {
-	char		code[CATALOG_KEYLEN];	/* hash key */
+	char		code[REGISTRY_KEYLEN];	/* hash key */
 	int			nversions;
 	ProcedureVersion *versions;	/* ordered by valid_from */
 } ProcedureEntry;
 
-static MemoryContext CatalogContext = NULL;
+static MemoryContext RegistryContext = NULL;
 static HTAB *UnitHash = NULL;
 static HTAB *ProcedureHash = NULL;
-static bool catalog_valid = false;
-static uint64 catalog_invals = 0;
+static bool registry_valid = false;
+static uint64 registry_invals = 0;
 static Oid	watched[4];			/* unit, procedure, procedure_step, officer_unit */
-static List *Assignments = NIL; /* of OfficerAssignment, in CatalogContext */
+static List *Assignments = NIL; /* of OfficerAssignment, in RegistryContext */
 
 static void
-catalog_relcache_cb(Datum arg, Oid relid)
+registry_relcache_cb(Datum arg, Oid relid)
 {
 	if (relid == InvalidOid || relid == watched[0] || relid == watched[1] ||
 		relid == watched[2] || relid == watched[3])
 	{
-		catalog_valid = false;
-		catalog_invals++;
+		registry_valid = false;
+		registry_invals++;
 	}
 }
 
 /* a role created, renamed or dropped changes what officer_unit's names mean */
 static void
-catalog_role_cb(Datum arg, int cacheid, uint32 hashvalue)
+registry_role_cb(Datum arg, int cacheid, uint32 hashvalue)
 {
-	catalog_valid = false;
-	catalog_invals++;
+	registry_valid = false;
+	registry_invals++;
 }
 
 void
-CatalogInit(void)
+RegistryInit(void)
 {
-	CacheRegisterRelcacheCallback(catalog_relcache_cb, (Datum) 0);
-	CacheRegisterSyscacheCallback(AUTHOID, catalog_role_cb, (Datum) 0);
+	CacheRegisterRelcacheCallback(registry_relcache_cb, (Datum) 0);
+	CacheRegisterSyscacheCallback(AUTHOID, registry_role_cb, (Datum) 0);
 }
 
 static bool
 key_fits(const char *code)
 {
-	return strlen(code) < CATALOG_KEYLEN;
+	return strlen(code) < REGISTRY_KEYLEN;
 }
 
 static void
-catalog_build(void)
+registry_build(void)
 {
 	ExtRead		rd;
 	bool		isnull;
 	HASHCTL		ctl;
-	uint64		invals_at_start = catalog_invals;
+	uint64		invals_at_start = registry_invals;
 	Oid			nsp;
 	MemoryContext old;
 	ProcedureEntry *cur = NULL;
 
-	if (CatalogContext == NULL)
-		CatalogContext = AllocSetContextCreate(CacheMemoryContext, "tthc catalogue",
+	if (RegistryContext == NULL)
+		RegistryContext = AllocSetContextCreate(CacheMemoryContext, "tthc catalogue",
 											   ALLOCSET_SMALL_SIZES);
 	else
-		MemoryContextReset(CatalogContext);
+		MemoryContextReset(RegistryContext);
 	UnitHash = ProcedureHash = NULL;
 
 	ext_read_begin(&rd);
@@ -108,9 +109,9 @@ catalog_build(void)
 	Assignments = NIL;
 
 	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = CATALOG_KEYLEN;
+	ctl.keysize = REGISTRY_KEYLEN;
 	ctl.entrysize = sizeof(UnitInfo);
-	ctl.hcxt = CatalogContext;
+	ctl.hcxt = RegistryContext;
 	UnitHash = hash_create("tthc units", 64, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 	ctl.entrysize = sizeof(ProcedureEntry);
 	ProcedureHash = hash_create("tthc procedures", 256, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
@@ -128,7 +129,7 @@ catalog_build(void)
 			continue;			/* cannot be looked up either */
 		u = hash_search(UnitHash, code, HASH_ENTER, NULL);
 		strlcpy(u->calendar, TextDatumGetCString(SPI_getbinval(t, d, 2, &isnull)), NAMEDATALEN);
-		strlcpy(u->parent, TextDatumGetCString(SPI_getbinval(t, d, 3, &isnull)), CATALOG_KEYLEN);
+		strlcpy(u->parent, TextDatumGetCString(SPI_getbinval(t, d, 3, &isnull)), REGISTRY_KEYLEN);
 	}
 
 	/* officers' units, by role OID (a role that does not exist has none) */
@@ -156,11 +157,11 @@ catalog_build(void)
 		{
 			HeapTuple	t = SPI_tuptable->vals[r];
 			TupleDesc	d = SPI_tuptable->tupdesc;
-			OfficerAssignment *a = MemoryContextAllocZero(CatalogContext, sizeof(OfficerAssignment));
+			OfficerAssignment *a = MemoryContextAllocZero(RegistryContext, sizeof(OfficerAssignment));
 
 			a->role = DatumGetObjectId(SPI_getbinval(t, d, 1, &isnull));
-			strlcpy(a->unit, TextDatumGetCString(SPI_getbinval(t, d, 2, &isnull)), CATALOG_KEYLEN);
-			old = MemoryContextSwitchTo(CatalogContext);
+			strlcpy(a->unit, TextDatumGetCString(SPI_getbinval(t, d, 2, &isnull)), REGISTRY_KEYLEN);
+			old = MemoryContextSwitchTo(RegistryContext);
 			Assignments = lappend(Assignments, a);
 			MemoryContextSwitchTo(old);
 		}
@@ -177,7 +178,7 @@ catalog_build(void)
 					" FROM tthc.procedure p LEFT JOIN tthc.procedure_step s ON s.procedure_id = p.id"
 					" GROUP BY p.id ORDER BY p.code, p.valid_from", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tthc.procedure");
-	old = MemoryContextSwitchTo(CatalogContext);
+	old = MemoryContextSwitchTo(RegistryContext);
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		HeapTuple	t = SPI_tuptable->vals[r];
@@ -231,27 +232,27 @@ catalog_build(void)
 
 			v->steps[i].step = DatumGetInt32(steps[i]);
 			v->steps[i].has_unit = (u[0] != '\0');
-			strlcpy(v->steps[i].unit, u, CATALOG_KEYLEN);
+			strlcpy(v->steps[i].unit, u, REGISTRY_KEYLEN);
 			v->steps[i].allowance = *(TimeLimit *) DatumGetPointer(allowances[i]);
 		}
 	}
 	MemoryContextSwitchTo(old);
 
 	ext_read_end(&rd);
-	catalog_valid = (catalog_invals == invals_at_start);
+	registry_valid = (registry_invals == invals_at_start);
 }
 
 static inline void
-catalog_ensure(void)
+registry_ensure(void)
 {
-	if (!catalog_valid || UnitHash == NULL)
-		catalog_build();
+	if (!registry_valid || UnitHash == NULL)
+		registry_build();
 }
 
 const UnitInfo *
 unit_lookup(const char *code)
 {
-	catalog_ensure();
+	registry_ensure();
 	if (!key_fits(code))
 		return NULL;
 	return hash_search(UnitHash, code, HASH_FIND, NULL);
@@ -266,7 +267,7 @@ procedure_version_at(const char *code, DateADT day, bool *known)
 {
 	ProcedureEntry *e;
 
-	catalog_ensure();
+	registry_ensure();
 	e = key_fits(code) ? hash_search(ProcedureHash, code, HASH_FIND, NULL) : NULL;
 	*known = (e != NULL);
 	if (e == NULL)
@@ -286,7 +287,7 @@ procedure_version_by_id(const char *code, int64 id)
 {
 	ProcedureEntry *e;
 
-	catalog_ensure();
+	registry_ensure();
 	e = key_fits(code) ? hash_search(ProcedureHash, code, HASH_FIND, NULL) : NULL;
 	if (e != NULL)
 		for (int i = 0; i < e->nversions; i++)
@@ -303,7 +304,7 @@ unit_calendars(void)
 	UnitInfo   *u;
 	List	   *names = NIL;
 
-	catalog_ensure();
+	registry_ensure();
 	hash_seq_init(&it, UnitHash);
 	while ((u = hash_seq_search(&it)) != NULL)
 	{
@@ -326,7 +327,7 @@ unit_calendars(void)
 bool
 unit_within(const char *code, const char *ancestor)
 {
-	catalog_ensure();
+	registry_ensure();
 	for (int depth = 0; depth < 64 && code != NULL && code[0] != '\0'; depth++)
 	{
 		UnitInfo   *u;
@@ -345,7 +346,7 @@ unit_root(const char *code)
 {
 	const char *root = NULL;
 
-	catalog_ensure();
+	registry_ensure();
 	for (int depth = 0; depth < 64 && code != NULL && code[0] != '\0'; depth++)
 	{
 		UnitInfo   *u = key_fits(code) ? hash_search(UnitHash, code, HASH_FIND, NULL) : NULL;
@@ -368,7 +369,7 @@ unit_subtree(List *roots)
 
 	if (roots == NIL)
 		return NIL;
-	catalog_ensure();
+	registry_ensure();
 	hash_seq_init(&it, UnitHash);
 	while ((u = hash_seq_search(&it)) != NULL)
 	{
@@ -388,7 +389,7 @@ unit_subtree(List *roots)
 List *
 officer_assignments(void)
 {
-	catalog_ensure();
+	registry_ensure();
 	return Assignments;
 }
 

@@ -1,10 +1,11 @@
 /*
- * catalog.h
- *		Units and procedures, compiled once per backend for the dossier
- *		trigger (tthc.unit, tthc.procedure, tthc.procedure_step).
+ * registry.h
+ *		Units, procedures and officers' assignments, compiled once per
+ *		backend (registry.c: tthc.unit, tthc.procedure, tthc.procedure_step,
+ *		tthc.officer_unit).
  */
-#ifndef TTHC_CATALOG_H
-#define TTHC_CATALOG_H
+#ifndef TTHC_REGISTRY_H
+#define TTHC_REGISTRY_H
 
 #include "postgres.h"
 
@@ -13,20 +14,20 @@
 
 #include "time_limit.h"
 
-#define CATALOG_KEYLEN 64		/* longest unit or procedure code + 1 */
+#define REGISTRY_KEYLEN 64		/* longest unit or procedure code + 1 */
 
 typedef struct UnitInfo
 {
-	char		code[CATALOG_KEYLEN];	/* hash key */
+	char		code[REGISTRY_KEYLEN];	/* hash key */
 	char		calendar[NAMEDATALEN];
-	char		parent[CATALOG_KEYLEN];	/* "" for a top unit */
+	char		parent[REGISTRY_KEYLEN];	/* "" for a top unit */
 } UnitInfo;
 
 typedef struct ProcedureStep
 {
 	int			step;
 	bool		has_unit;
-	char		unit[CATALOG_KEYLEN];
+	char		unit[REGISTRY_KEYLEN];
 	TimeLimit	allowance;
 } ProcedureStep;
 
@@ -47,7 +48,7 @@ typedef struct ProcedureVersion
 	ProcedureStep *steps;		/* ordered by step, numbered 1..nsteps */
 } ProcedureVersion;
 
-extern void CatalogInit(void);
+extern void RegistryInit(void);
 extern const UnitInfo *unit_lookup(const char *code);
 extern const ProcedureVersion *procedure_version_at(const char *code, DateADT day,
 													 bool *known);
@@ -63,7 +64,7 @@ extern const char *unit_calendar(const char *unit, const char *role);
 typedef struct OfficerAssignment
 {
 	Oid			role;
-	char		unit[CATALOG_KEYLEN];
+	char		unit[REGISTRY_KEYLEN];
 } OfficerAssignment;
 
-#endif							/* TTHC_CATALOG_H */
+#endif							/* TTHC_REGISTRY_H */
