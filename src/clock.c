@@ -29,7 +29,7 @@
 
 #include "calendar.h"
 #include "worktime.h"
-#include "catalog.h"
+#include "registry.h"
 #include "clock.h"
 #include "dossier_row.h"
 #include "time_limit.h"
@@ -138,18 +138,18 @@ judge(const CompiledCalendar *cal, TimestampTz at, TimestampTz due)
 	int64		tod;
 
 	if (at > due)
-		return "late";
+		return RESULT_LATE;
 	cal_local(cal, at, &d_at, &tod);
 	cal_local(cal, due, &d_due, &tod);
 	if (d_at < d_due && cal_is_working(cal, d_at))
-		return "early";
-	return "on_time";
+		return RESULT_EARLY;
+	return RESULT_ON_TIME;
 }
 
 const TimeLimit *
 version_limit(const ProcedureVersion *v, int channel)
 {
-	return (channel == 2 && v->has_online) ? &v->online_limit : &v->limit;
+	return (channel == CHANNEL_ONLINE && v->has_online) ? &v->online_limit : &v->limit;
 }
 
 TimestampTz

@@ -77,7 +77,7 @@
 
 #include "calendar.h"
 #include "worktime.h"
-#include "catalog.h"
+#include "registry.h"
 #include "compat.h"
 #include "dossier.h"
 #include "errfields.h"
@@ -462,7 +462,7 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 	 * 00005 cannot stand beside 0005), and must not skip numbers.
 	 */
 	memset(&taken_counter, 0, sizeof(taken_counter));
-	strlcpy(taken_counter.unit, recv, CATALOG_KEYLEN);
+	strlcpy(taken_counter.unit, recv, REGISTRY_KEYLEN);
 	taken_counter.day = day;
 	if (RN(r, C_CODE))
 	{
@@ -493,7 +493,7 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 	set_ts(r, C_CHANGED, at);
 	if (st == ST_RECEIVED)
 	{
-		set_text(r, C_REGIME, at < regime_switch() ? "ND61_2018" : "ND118_2025");
+		set_text(r, C_REGIME, at < regime_switch() ? REGIME_ND61 : REGIME_ND118);
 		RV(r, C_PROC_ID) = Int64GetDatum(v->id);
 		RN(r, C_PROC_ID) = false;
 		clock_start(r, cal, v, channel, at);
@@ -663,7 +663,7 @@ update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
 	note = note_changed ? get_text(r, C_NOTE) : NULL;
 
 	/* a running dossier past its deadline is overdue, noticed once */
-	running_before = (s == ST_RECEIVED || s == ST_PROCESSING);
+	running_before = status_is_running(s);
 	if (running_before && has_due && RN(r, C_OVERDUE) && at > old_due)
 	{
 		set_ts(r, C_OVERDUE, old_due);
@@ -696,7 +696,7 @@ update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
 			RV(r, C_PROC_ID) = Int64GetDatum(v->id);
 			RN(r, C_PROC_ID) = false;
 			set_ts(r, C_RECEIVED, at);
-			set_text(r, C_REGIME, at < regime_switch() ? "ND61_2018" : "ND118_2025");
+			set_text(r, C_REGIME, at < regime_switch() ? REGIME_ND61 : REGIME_ND118);
 			clock_start(r, cal, v, channel, at);
 		}
 		else if (t == ST_PROCESSING && (s == ST_AWAITING_SUPPLEMENT || s == ST_AWAITING_PAYMENT))
@@ -816,8 +816,7 @@ update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("the promised date of dossier %s cannot be removed", code), errtable_of_dossier(), errcolumn_of_dossier("promised_at")));
 		promised = DatumGetTimestampTz(RV(r, C_PROMISED));
-		if (!(s == ST_RECEIVED || s == ST_PROCESSING || s == ST_AWAITING_SUPPLEMENT ||
-			  s == ST_AWAITING_PAYMENT) || !has_due)
+		if (!status_is_open(s) || !has_due)
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("dossier %s is not open, so it cannot be apologised for", code),
@@ -904,7 +903,7 @@ update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
 	}
 
 	/* due soon: running, not flagged, within tthc.warn_before */
-	if ((t == ST_RECEIVED || t == ST_PROCESSING) && !RN(r, C_DUE) && RN(r, C_OVERDUE) &&
+	if (status_is_running(t) && !RN(r, C_DUE) && RN(r, C_OVERDUE) &&
 		RN(r, C_DUE_SOON))
 	{
 		TimestampTz due = DatumGetTimestampTz(RV(r, C_DUE));

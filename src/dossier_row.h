@@ -30,6 +30,24 @@ typedef enum Col
 } Col;
 
 extern const char *const col_name[NCOLS];
+
+/* tthc.dossier.channel */
+typedef enum Channel
+{
+	CHANNEL_IN_PERSON = 1,
+	CHANNEL_ONLINE = 2,
+	CHANNEL_POSTAL = 3			/* public postal service */
+} Channel;
+
+/* tthc.dossier.result, against due_at */
+#define RESULT_EARLY	"early"
+#define RESULT_ON_TIME	"on_time"
+#define RESULT_LATE		"late"
+
+/* tthc.dossier.regime: the legal frame by reception time */
+#define REGIME_ND61		"ND61_2018"
+#define REGIME_ND118	"ND118_2025"
+
 #define NCOLS_REQUIRED C_EVENT_HASH
 
 typedef struct ColMap

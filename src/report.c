@@ -45,7 +45,7 @@
  */
 typedef struct ReportKey
 {
-	char		unit[CATALOG_KEYLEN];
+	char		unit[REGISTRY_KEYLEN];
 	int64		field_rep;
 	DateADT		day;
 } ReportKey;
@@ -245,7 +245,7 @@ entry_for(const char *unit, const ProcedureVersion *v, DateADT day)
 							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	}
 	memset(&key, 0, sizeof(key));
-	strlcpy(key.unit, unit, CATALOG_KEYLEN);
+	strlcpy(key.unit, unit, REGISTRY_KEYLEN);
 	key.field_rep = f->rep;
 	key.day = day;
 	e = hash_search(Entries, &key, HASH_ENTER, &found);
@@ -384,19 +384,6 @@ report_store(void)
 
 /* ---------- counting a dossier write (the guard calls it) ---------- */
 
-static inline bool
-is_open(DossierStatus s)
-{
-	return s == ST_RECEIVED || s == ST_PROCESSING || s == ST_AWAITING_SUPPLEMENT ||
-		s == ST_AWAITING_PAYMENT;
-}
-
-static inline bool
-is_running(DossierStatus s)
-{
-	return s == ST_RECEIVED || s == ST_PROCESSING;
-}
-
 /*
  * count_attributes: what a dossier row holds for the 766 ratios, counted
  * with `sign` on its reception day (payment, digitisation, procedures
@@ -415,7 +402,7 @@ count_attributes(const char *unit, const ProcedureVersion *v, const CompiledCale
 		if (v != NULL && v->online)
 		{
 			report_add(unit, v, day, RM_OFFERED_ONLINE, sign);
-			if (DatumGetInt16(AV(C_CHANNEL)) == 2)
+			if (DatumGetInt16(AV(C_CHANNEL)) == CHANNEL_ONLINE)
 				report_add(unit, v, day, RM_OFFERED_ONLINE_ONLINE, sign);
 		}
 		if (att[C_PAYMENT] != 0 && !AN(C_PAYMENT))
@@ -470,8 +457,8 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 		{
 			case ST_RECEIVED:
 				report_add(hand, v, day,
-						   DatumGetInt16(RV(r, C_CHANNEL)) == 2 ? RM_RECEIVED_ONLINE :
-						   DatumGetInt16(RV(r, C_CHANNEL)) == 3 ? RM_RECEIVED_POSTAL :
+						   DatumGetInt16(RV(r, C_CHANNEL)) == CHANNEL_ONLINE ? RM_RECEIVED_ONLINE :
+						   DatumGetInt16(RV(r, C_CHANNEL)) == CHANNEL_POSTAL ? RM_RECEIVED_POSTAL :
 						   RM_RECEIVED_IN_PERSON, 1);
 				break;
 			case ST_RESOLVED:
@@ -479,8 +466,8 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 					const char *res = get_text(r, C_RESULT);
 
 					report_add(hand, v, day,
-							   strcmp(res, "early") == 0 ? RM_RESOLVED_EARLY :
-							   strcmp(res, "late") == 0 ? RM_RESOLVED_LATE : RM_RESOLVED_ON_TIME, 1);
+							   strcmp(res, RESULT_EARLY) == 0 ? RM_RESOLVED_EARLY :
+							   strcmp(res, RESULT_LATE) == 0 ? RM_RESOLVED_LATE : RM_RESOLVED_ON_TIME, 1);
 					report_add_work(hand, v, day,
 									work_between(cal, DatumGetTimestampTz(RV(r, C_CLOCK)),
 												 DatumGetTimestampTz(RV(r, C_FINISHED))) -
@@ -502,7 +489,7 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 			default:
 				break;
 		}
-		report_add(hand, v, day, RM_OPEN_CHANGE, (int) is_open(t) - (int) is_open(s));
+		report_add(hand, v, day, RM_OPEN_CHANGE, (int) status_is_open(t) - (int) status_is_open(s));
 		report_add(hand, v, day, RM_SUPPLEMENT_CHANGE,
 				   (int) (t == ST_AWAITING_SUPPLEMENT) - (int) (s == ST_AWAITING_SUPPLEMENT));
 	}
@@ -511,14 +498,14 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 	 * deadline (overdue_since), however late the sweep noticed it: it joins
 	 * the overdue stock on that day.
 	 */
-	over_before = is_update && is_running(s) && !ON(r, C_OVERDUE);
-	if (is_update && is_running(s) && ON(r, C_OVERDUE) && !RN(r, C_OVERDUE))
+	over_before = is_update && status_is_running(s) && !ON(r, C_OVERDUE);
+	if (is_update && status_is_running(s) && ON(r, C_OVERDUE) && !RN(r, C_OVERDUE))
 	{
 		report_add(hand, v, local_date(cal, DatumGetTimestampTz(RV(r, C_OVERDUE))),
 				   RM_OVERDUE_CHANGE, 1);
 		over_before = true;
 	}
-	over_after = is_running(t) && !RN(r, C_OVERDUE);
+	over_after = status_is_running(t) && !RN(r, C_OVERDUE);
 	report_add(hand, v, day, RM_OVERDUE_CHANGE, (int) over_after - (int) over_before);
 
 	if (is_update)

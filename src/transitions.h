@@ -32,6 +32,28 @@ typedef enum DossierStatus
 	ST_RETURNED
 } DossierStatus;
 
+/* the status sets the clock and the reports use */
+/* running: the clock runs (received, processing) */
+static inline bool
+status_is_running(DossierStatus s)
+{
+	return s == ST_RECEIVED || s == ST_PROCESSING;
+}
+
+/* paused: the clock stands still (awaiting a supplement or a payment) */
+static inline bool
+status_is_paused(DossierStatus s)
+{
+	return s == ST_AWAITING_SUPPLEMENT || s == ST_AWAITING_PAYMENT;
+}
+
+/* open: running or paused, not yet finished */
+static inline bool
+status_is_open(DossierStatus s)
+{
+	return status_is_running(s) || status_is_paused(s);
+}
+
 /* status_code: the national code of an enum value; status_oid: the reverse */
 extern DossierStatus status_code(Oid status);
 extern Oid	status_oid(DossierStatus code);
