@@ -594,28 +594,53 @@ resume(Row *r, const CompiledCalendar *cal, TimestampTz at)
 	set_null(r, C_PAUSED_AT);
 }
 
-static void
-update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
+/*
+ * Change: what the steps of an UPDATE share.  The row is changed in place;
+ * the events it logs are appended to ev (at most MAX_EVENTS).
+ */
+typedef struct Change
 {
-	char	   *code = get_text(r, C_CODE);
-	char	   *hand;
-	const CompiledCalendar *cal;
-	const ProcedureVersion *v = NULL;
-	Oid			from = DatumGetObjectId(OV(r, C_STATUS));
+	Row		   *r;
+	TupleDesc	desc;
+	char	   *code;
+	char	   *hand;			/* handling unit */
+	const CompiledCalendar *cal;	/* its calendar */
+	const ProcedureVersion *v;	/* the version received under, or NULL */
+	Oid			from;			/* status before and after */
 	Oid			to;
-	DossierStatus s,
-				t;
-	TimestampTz at;
-	TimestampTz prev = DatumGetTimestampTz(OV(r, C_CHANGED));
-	bool		running_before;
-	bool		has_due = !RN(r, C_DUE);
-	TimestampTz old_due = has_due ? DatumGetTimestampTz(RV(r, C_DUE)) : 0;
-	int			channel = DatumGetInt16(RV(r, C_CHANNEL));
-	int			n = 0;
-	bool		note_changed;
-	const char *note;
+	DossierStatus s;
+	DossierStatus t;
+	TimestampTz at;				/* the event time */
+	bool		has_due;
+	TimestampTz old_due;
+	int			channel;
+	const char *note;			/* the note, when this change sets it */
+	Event	   *ev;
+	int			n;
+} Change;
 
-	/* what the client may not write */
+/* event_add: the next event of the change, of `kind`, by the handling unit */
+static Event *
+event_add(Change *c, const char *kind)
+{
+	Event	   *e = &c->ev[c->n++];
+
+	Assert(c->n <= MAX_EVENTS);
+	e->kind = kind;
+	e->unit = c->hand;
+	return e;
+}
+
+static const char *
+status_label(Oid status)
+{
+	return DatumGetCString(DirectFunctionCall1(enum_out, ObjectIdGetDatum(status)));
+}
+
+/* check_client_columns: a client writes only what asks for a change (428C9) */
+static void
+check_client_columns(Row *r, TupleDesc desc, Oid from)
+{
 	for (int c = 0; c < NCOLS; c++)
 	{
 		if (!col_computed[c] || r->att[c] == 0 || !col_changed(r, desc, r->att[c]))
@@ -624,14 +649,18 @@ update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
 			continue;
 		computed_column_error(get_text(r, C_CODE), c, false);
 	}
-	code = get_text(r, C_CODE);
-	if (RN(r, C_STATUS))
-		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("the status of a dossier cannot be null"), errtable_of_dossier(), errcolumn_of_dossier("status")));
-	to = DatumGetObjectId(RV(r, C_STATUS));
-	s = status_code(from);
-	t = status_code(to);
+}
 
-	/* the event time */
+/*
+ * change_time: the event time of a change, from tthc.transition's setting,
+ * the changed_at the statement set, or else now.
+ */
+static TimestampTz
+change_time(Row *r, const char *code)
+{
+	TimestampTz prev = DatumGetTimestampTz(OV(r, C_CHANGED));
+	TimestampTz at;
+
 	if (event_time_str != NULL && event_time_str[0] != '\0')
 		at = DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in, CStringGetDatum(event_time_str),
 													 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
@@ -649,300 +678,370 @@ update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
 			at = GetCurrentTimestamp();
 	}
 	check_event_time(code, at, true, prev);
+	return at;
+}
 
-	hand = get_text(r, C_HAND_UNIT);
-	cal = calendar_get(unit_calendar(hand, "handling"), 0);
-	if (!RN(r, C_PROC_ID))
+/* notice_overdue: a running dossier past its deadline is overdue, noticed once */
+static void
+notice_overdue(Change *c)
+{
+	Row		   *r = c->r;
+
+	if (status_is_running(c->s) && c->has_due && RN(r, C_OVERDUE) && c->at > c->old_due)
 	{
-		v = procedure_version_by_id(get_text(r, C_PROC_CODE), DatumGetInt64(RV(r, C_PROC_ID)));
-		if (v == NULL)
-			elog(ERROR, "procedure version " INT64_FORMAT " of dossier %s is missing",
-				 DatumGetInt64(RV(r, C_PROC_ID)), code);
+		Event	   *e = event_add(c, "overdue");
+
+		set_ts(r, C_OVERDUE, c->old_due);
+		e->has_old_due = true;
+		e->old_due = c->old_due;
 	}
-	note_changed = col_changed(r, desc, r->att[C_NOTE]);
-	note = note_changed ? get_text(r, C_NOTE) : NULL;
+}
 
-	/* a running dossier past its deadline is overdue, noticed once */
-	running_before = status_is_running(s);
-	if (running_before && has_due && RN(r, C_OVERDUE) && at > old_due)
+/* accept_dossier: an online submission received: the clock starts, under the version in force */
+static void
+accept_dossier(Change *c)
+{
+	Row		   *r = c->r;
+	TimestampTz sub = RN(r, C_SUBMITTED) ? 0 : DatumGetTimestampTz(RV(r, C_SUBMITTED));
+
+	if (!RN(r, C_SUBMITTED) && c->at < sub)
+		check_event_time(c->code, c->at, true, sub);
+	c->v = version_for(get_text(r, C_PROC_CODE), c->cal, c->at);
+	RV(r, C_PROC_ID) = Int64GetDatum(c->v->id);
+	RN(r, C_PROC_ID) = false;
+	set_ts(r, C_RECEIVED, c->at);
+	set_text(r, C_REGIME, c->at < regime_switch() ? REGIME_ND61 : REGIME_ND118);
+	clock_start(r, c->cal, c->v, c->channel, c->at);
+}
+
+/* finish: resolved: the clock stops, the result and the last step's are judged */
+static void
+finish(Change *c, Event *e)
+{
+	Row		   *r = c->r;
+
+	if (!RN(r, C_PAUSED_AT))
+		resume(r, c->cal, c->at);	/* time awaiting payment does not count */
+	set_ts(r, C_FINISHED, c->at);
+	set_text(r, C_RESULT, judge(c->cal, c->at, DatumGetTimestampTz(RV(r, C_DUE))));
+	if (!RN(r, C_STEP))
 	{
-		set_ts(r, C_OVERDUE, old_due);
-		ev[n].kind = "overdue";
-		ev[n].unit = hand;
-		ev[n].has_old_due = true;
-		ev[n].old_due = old_due;
-		n++;
-	}
+		TimestampTz sd = DatumGetTimestampTz(RV(r, C_STEP_DUE));
 
-	if (from != to)
-	{
-		Event	   *e = &ev[n++];
-
-		transition_check(from, to, code);
-		e->kind = "status";
-		e->from = from;
-		e->to = to;
-		e->unit = hand;
-		e->note = note;
-
-		if (t == ST_RECEIVED)
-		{
-			/* accepted: the clock starts now, under the version in force */
-			TimestampTz sub = RN(r, C_SUBMITTED) ? 0 : DatumGetTimestampTz(RV(r, C_SUBMITTED));
-
-			if (!RN(r, C_SUBMITTED) && at < sub)
-				check_event_time(code, at, true, sub);
-			v = version_for(get_text(r, C_PROC_CODE), cal, at);
-			RV(r, C_PROC_ID) = Int64GetDatum(v->id);
-			RN(r, C_PROC_ID) = false;
-			set_ts(r, C_RECEIVED, at);
-			set_text(r, C_REGIME, at < regime_switch() ? REGIME_ND61 : REGIME_ND118);
-			clock_start(r, cal, v, channel, at);
-		}
-		else if (t == ST_PROCESSING && (s == ST_AWAITING_SUPPLEMENT || s == ST_AWAITING_PAYMENT))
-		{
-			if (s == ST_AWAITING_SUPPLEMENT && !v->pause_mode)
-			{
-				e->kind = "restart";
-				clock_start(r, cal, v, channel, at);
-			}
-			else
-			{
-				e->kind = "resume";
-				resume(r, cal, at);
-			}
-		}
-		else if (t == ST_AWAITING_SUPPLEMENT || t == ST_AWAITING_PAYMENT)
-		{
-			e->kind = "pause";
-			set_ts(r, C_PAUSED_AT, at);
-		}
-		else if (t == ST_RESOLVED)
-		{
-			const char *result;
-
-			if (!RN(r, C_PAUSED_AT))
-				resume(r, cal, at);	/* time awaiting payment does not count */
-			result = judge(cal, at, DatumGetTimestampTz(RV(r, C_DUE)));
-			set_ts(r, C_FINISHED, at);
-			set_text(r, C_RESULT, result);
-			if (!RN(r, C_STEP))
-			{
-				TimestampTz sd = DatumGetTimestampTz(RV(r, C_STEP_DUE));
-
-				e->step = DatumGetInt16(RV(r, C_STEP));
-				e->has_step_due = true;
-				e->step_due = sd;
-				e->step_result = judge(cal, at, sd);
-				if (!RN(r, C_STEP_UNIT))
-					e->unit = get_text(r, C_STEP_UNIT);
-			}
-		}
-		else if (t == ST_RETURNED)
-			set_ts(r, C_RETURNED, at);
-
-		/* a step change rides along only as a hand-over */
-		if (col_changed(r, desc, r->att[C_STEP]))
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("dossier %s cannot change its step while moving from %s to %s", code,
-							DatumGetCString(DirectFunctionCall1(enum_out, ObjectIdGetDatum(from))),
-							DatumGetCString(DirectFunctionCall1(enum_out, ObjectIdGetDatum(to)))),
-					 errhint("Hand it over in a separate change, while processing."), errtable_of_dossier(), errcolumn_of_dossier("step")));
-		if (e->has_old_due == false && has_due && !RN(r, C_DUE) &&
-			DatumGetTimestampTz(RV(r, C_DUE)) != old_due)
-		{
-			e->has_old_due = true;
-			e->old_due = old_due;
-			e->has_new_due = true;
-			e->new_due = DatumGetTimestampTz(RV(r, C_DUE));
-		}
-		else if (t == ST_RECEIVED)
-		{
-			e->has_new_due = true;
-			e->new_due = DatumGetTimestampTz(RV(r, C_DUE));
-		}
-	}
-	else if (col_changed(r, desc, r->att[C_STEP]))
-	{
-		/* hand-over to the next step of an inter-agency procedure */
-		Event	   *e = &ev[n++];
-		int			old_step = ON(r, C_STEP) ? 0 : DatumGetInt16(OV(r, C_STEP));
-		int			new_step = RN(r, C_STEP) ? 0 : DatumGetInt16(RV(r, C_STEP));
-		TimestampTz sd;
-
-		if (s != ST_PROCESSING)
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("dossier %s can be handed over only while processing", code),
-					 errdetail("The current status is %s.",
-							   DatumGetCString(DirectFunctionCall1(enum_out, ObjectIdGetDatum(from)))), errtable_of_dossier(), errcolumn_of_dossier("step")));
-		transition_check(from, to, code);
-		if (v == NULL || v->nsteps == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("dossier %s has no steps to hand over between", code),
-					 errdetail("Its procedure has no inter-agency steps (tthc.procedure_step)."),
-					 errhint("From processing a dossier moves to awaiting_supplement, awaiting_payment, resolved, withdrawn or stopped."), errtable_of_dossier(), errcolumn_of_dossier("step")));
-		if (old_step == 0 || new_step != old_step + 1 ||
-			new_step > v->nsteps)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("dossier %s cannot go from step %d to step %d", code, old_step, new_step),
-					 errdetail("Its procedure has %d steps; a hand-over goes to the next one.",
-							   v ? v->nsteps : 0), errtable_of_dossier(), errcolumn_of_dossier("step")));
-		sd = DatumGetTimestampTz(RV(r, C_STEP_DUE));
-		e->kind = "handover";
-		e->from = from;
-		e->to = to;
-		e->unit = RN(r, C_STEP_UNIT) ? hand : get_text(r, C_STEP_UNIT);
-		e->step = old_step;
+		e->step = DatumGetInt16(RV(r, C_STEP));
 		e->has_step_due = true;
 		e->step_due = sd;
-		e->step_result = judge(cal, at, sd);
-		e->note = note;
-		step_start(r, cal, v, new_step, at);
+		e->step_result = judge(c->cal, c->at, sd);
+		if (!RN(r, C_STEP_UNIT))
+			e->unit = get_text(r, C_STEP_UNIT);
 	}
-	else if (col_changed(r, desc, r->att[C_PROMISED]))
-	{
-		/* an apology with a new date (form 04) */
-		Event	   *e = &ev[n++];
-		TimestampTz promised;
-		int64		left,
-					need;
+}
 
-		if (RN(r, C_PROMISED))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("the promised date of dossier %s cannot be removed", code), errtable_of_dossier(), errcolumn_of_dossier("promised_at")));
-		promised = DatumGetTimestampTz(RV(r, C_PROMISED));
-		if (!status_is_open(s) || !has_due)
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("dossier %s is not open, so it cannot be apologised for", code),
-					 errdetail("The current status is %s.",
-							   DatumGetCString(DirectFunctionCall1(enum_out, ObjectIdGetDatum(from)))), errtable_of_dossier(), errcolumn_of_dossier("promised_at")));
-		if (DatumGetInt16(RV(r, C_APOLOGIES)) >= apology_max)
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("dossier %s already has %d apolog%s", code,
-							DatumGetInt16(RV(r, C_APOLOGIES)),
-							DatumGetInt16(RV(r, C_APOLOGIES)) == 1 ? "y" : "ies"),
-					 errdetail("tthc.apology_max is %d.", apology_max), errtable_of_dossier(), errcolumn_of_dossier("promised_at")));
-		left = work_between(cal, at, old_due);
-		need = limit_usec(cal, &apology_min_notice);
-		if (left < need)
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("the apology for dossier %s comes too late", code),
-					 errdetail("It is due at %s, %s of working time after the apology; tthc.apology_min_notice is %s.",
-							   ts_str(old_due),
-							   left <= 0 ? "no time" :
-							   psprintf("%.2f hours", (double) left / USECS_PER_HOUR),
-							   apology_min_notice_str), errtable_of_dossier(), errcolumn_of_dossier("promised_at")));
-		if (promised <= old_due)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("the promised date of dossier %s must be after its deadline", code),
-					 errdetail("It is due at %s.", ts_str(old_due)), errtable_of_dossier(), errcolumn_of_dossier("promised_at")));
-		if (RN(r, C_NOTE) || get_text(r, C_NOTE)[strspn(get_text(r, C_NOTE), " \t\n")] == '\0')
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("the apology for dossier %s needs a reason", code),
-					 errhint("Set note to the reason, or call tthc.apologize()."),
-					 errtable_of_dossier(), errcolumn_of_dossier("note")));
-		if (TIMESTAMP_NOT_FINITE(promised))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("the promised date of dossier %s must be a finite time", code),
-					 errtable_of_dossier(), errcolumn_of_dossier("promised_at")));
-		RV(r, C_APOLOGIES) = Int16GetDatum(DatumGetInt16(RV(r, C_APOLOGIES)) + 1);
-		e->kind = "apology";
-		e->unit = hand;
+/*
+ * move_status: a move to another status, checked against the transition
+ * table, with what it does to the clock: accept, pause, resume or restart,
+ * finish, return.
+ */
+static void
+move_status(Change *c)
+{
+	Row		   *r = c->r;
+	Event	   *e;
+
+	transition_check(c->from, c->to, c->code);
+	e = event_add(c, "status");
+	e->from = c->from;
+	e->to = c->to;
+	e->note = c->note;
+
+	if (c->t == ST_RECEIVED)
+		accept_dossier(c);
+	else if (c->t == ST_PROCESSING && status_is_paused(c->s))
+	{
+		if (c->s == ST_AWAITING_SUPPLEMENT && !c->v->pause_mode)
+		{
+			e->kind = "restart";
+			clock_start(r, c->cal, c->v, c->channel, c->at);
+		}
+		else
+		{
+			e->kind = "resume";
+			resume(r, c->cal, c->at);
+		}
+	}
+	else if (status_is_paused(c->t))
+	{
+		e->kind = "pause";
+		set_ts(r, C_PAUSED_AT, c->at);
+	}
+	else if (c->t == ST_RESOLVED)
+		finish(c, e);
+	else if (c->t == ST_RETURNED)
+		set_ts(r, C_RETURNED, c->at);
+
+	/* a step change rides along only as a hand-over */
+	if (col_changed(r, c->desc, r->att[C_STEP]))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("dossier %s cannot change its step while moving from %s to %s", c->code,
+						status_label(c->from), status_label(c->to)),
+				 errhint("Hand it over in a separate change, while processing."), errtable_of_dossier(), errcolumn_of_dossier("step")));
+	/* the event carries the deadline it moved, or the one it set */
+	if (e->has_old_due == false && c->has_due && !RN(r, C_DUE) &&
+		DatumGetTimestampTz(RV(r, C_DUE)) != c->old_due)
+	{
 		e->has_old_due = true;
-		e->old_due = old_due;
-		e->note = note;
+		e->old_due = c->old_due;
+		e->has_new_due = true;
+		e->new_due = DatumGetTimestampTz(RV(r, C_DUE));
 	}
-	else if (recompute && v != NULL && !RN(r, C_CLOCK))
+	else if (c->t == ST_RECEIVED)
 	{
-		/* tthc.recompute_deadlines: the calendar changed under the clock */
-		TimestampTz due = lawful_due(cal, v, channel, DatumGetTimestampTz(RV(r, C_CLOCK)),
-									 get_work(r, C_PAUSED_WORK));
-
-		if (!RN(r, C_STEP))
-		{
-			const ProcedureStep *st = step_of(v, DatumGetInt16(RV(r, C_STEP)));
-
-			if (st != NULL)
-				set_ts(r, C_STEP_DUE,
-					   shift(cal, cal_deadline(cal, DatumGetTimestampTz(RV(r, C_STEP_START)),
-											   &st->allowance, v->cutoff),
-							 get_work(r, C_STEP_PAUSED)));
-		}
-		if (due != old_due)
-		{
-			Event	   *e = &ev[n++];
-
-			set_ts(r, C_DUE, due);
-			e->kind = "deadline";
-			e->unit = hand;
-			e->has_old_due = true;
-			e->old_due = old_due;
-			e->has_new_due = true;
-			e->new_due = due;
-			e->note = note;
-		}
+		e->has_new_due = true;
+		e->new_due = DatumGetTimestampTz(RV(r, C_DUE));
 	}
+}
 
-	/* a deadline moved past now clears the flags raised on the old one */
-	if (!RN(r, C_DUE) && has_due && DatumGetTimestampTz(RV(r, C_DUE)) != old_due &&
-		DatumGetTimestampTz(RV(r, C_DUE)) > at)
+/* hand_over: to the next step of an inter-agency procedure, while processing */
+static void
+hand_over(Change *c)
+{
+	Row		   *r = c->r;
+	int			old_step = ON(r, C_STEP) ? 0 : DatumGetInt16(OV(r, C_STEP));
+	int			new_step = RN(r, C_STEP) ? 0 : DatumGetInt16(RV(r, C_STEP));
+	TimestampTz sd;
+	Event	   *e;
+
+	if (c->s != ST_PROCESSING)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("dossier %s can be handed over only while processing", c->code),
+				 errdetail("The current status is %s.", status_label(c->from)), errtable_of_dossier(), errcolumn_of_dossier("step")));
+	transition_check(c->from, c->to, c->code);
+	if (c->v == NULL || c->v->nsteps == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("dossier %s has no steps to hand over between", c->code),
+				 errdetail("Its procedure has no inter-agency steps (tthc.procedure_step)."),
+				 errhint("From processing a dossier moves to awaiting_supplement, awaiting_payment, resolved, withdrawn or stopped."), errtable_of_dossier(), errcolumn_of_dossier("step")));
+	if (old_step == 0 || new_step != old_step + 1 || new_step > c->v->nsteps)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("dossier %s cannot go from step %d to step %d", c->code, old_step, new_step),
+				 errdetail("Its procedure has %d steps; a hand-over goes to the next one.",
+						   c->v ? c->v->nsteps : 0), errtable_of_dossier(), errcolumn_of_dossier("step")));
+	sd = DatumGetTimestampTz(RV(r, C_STEP_DUE));
+	e = event_add(c, "handover");
+	e->from = c->from;
+	e->to = c->to;
+	e->unit = RN(r, C_STEP_UNIT) ? c->hand : get_text(r, C_STEP_UNIT);
+	e->step = old_step;
+	e->has_step_due = true;
+	e->step_due = sd;
+	e->step_result = judge(c->cal, c->at, sd);
+	e->note = c->note;
+	step_start(r, c->cal, c->v, new_step, c->at);
+}
+
+/*
+ * apologise: an apology with a new date (form 04): while open, in time
+ * (tthc.apology_min_notice), at most tthc.apology_max times, with a reason
+ * and a finite date after the deadline.
+ */
+static void
+apologise(Change *c)
+{
+	Row		   *r = c->r;
+	TimestampTz promised;
+	int64		left,
+				need;
+	Event	   *e;
+
+	if (RN(r, C_PROMISED))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the promised date of dossier %s cannot be removed", c->code), errtable_of_dossier(), errcolumn_of_dossier("promised_at")));
+	promised = DatumGetTimestampTz(RV(r, C_PROMISED));
+	if (!status_is_open(c->s) || !c->has_due)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("dossier %s is not open, so it cannot be apologised for", c->code),
+				 errdetail("The current status is %s.", status_label(c->from)), errtable_of_dossier(), errcolumn_of_dossier("promised_at")));
+	if (DatumGetInt16(RV(r, C_APOLOGIES)) >= apology_max)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("dossier %s already has %d apolog%s", c->code,
+						DatumGetInt16(RV(r, C_APOLOGIES)),
+						DatumGetInt16(RV(r, C_APOLOGIES)) == 1 ? "y" : "ies"),
+				 errdetail("tthc.apology_max is %d.", apology_max), errtable_of_dossier(), errcolumn_of_dossier("promised_at")));
+	left = work_between(c->cal, c->at, c->old_due);
+	need = limit_usec(c->cal, &apology_min_notice);
+	if (left < need)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the apology for dossier %s comes too late", c->code),
+				 errdetail("It is due at %s, %s of working time after the apology; tthc.apology_min_notice is %s.",
+						   ts_str(c->old_due),
+						   left <= 0 ? "no time" :
+						   psprintf("%.2f hours", (double) left / USECS_PER_HOUR),
+						   apology_min_notice_str), errtable_of_dossier(), errcolumn_of_dossier("promised_at")));
+	if (promised <= c->old_due)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the promised date of dossier %s must be after its deadline", c->code),
+				 errdetail("It is due at %s.", ts_str(c->old_due)), errtable_of_dossier(), errcolumn_of_dossier("promised_at")));
+	if (RN(r, C_NOTE) || get_text(r, C_NOTE)[strspn(get_text(r, C_NOTE), " \t\n")] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the apology for dossier %s needs a reason", c->code),
+				 errhint("Set note to the reason, or call tthc.apologize()."),
+				 errtable_of_dossier(), errcolumn_of_dossier("note")));
+	if (TIMESTAMP_NOT_FINITE(promised))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the promised date of dossier %s must be a finite time", c->code),
+				 errtable_of_dossier(), errcolumn_of_dossier("promised_at")));
+	RV(r, C_APOLOGIES) = Int16GetDatum(DatumGetInt16(RV(r, C_APOLOGIES)) + 1);
+	e = event_add(c, "apology");
+	e->has_old_due = true;
+	e->old_due = c->old_due;
+	e->note = c->note;
+}
+
+/* recompute_due: tthc.recompute_deadlines: the calendar changed under the clock */
+static void
+recompute_due(Change *c)
+{
+	Row		   *r = c->r;
+	TimestampTz due = lawful_due(c->cal, c->v, c->channel, DatumGetTimestampTz(RV(r, C_CLOCK)),
+								 get_work(r, C_PAUSED_WORK));
+
+	if (!RN(r, C_STEP))
+	{
+		const ProcedureStep *st = step_of(c->v, DatumGetInt16(RV(r, C_STEP)));
+
+		if (st != NULL)
+			set_ts(r, C_STEP_DUE,
+				   shift(c->cal, cal_deadline(c->cal, DatumGetTimestampTz(RV(r, C_STEP_START)),
+											  &st->allowance, c->v->cutoff),
+						 get_work(r, C_STEP_PAUSED)));
+	}
+	if (due != c->old_due)
+	{
+		Event	   *e = event_add(c, "deadline");
+
+		set_ts(r, C_DUE, due);
+		e->has_old_due = true;
+		e->old_due = c->old_due;
+		e->has_new_due = true;
+		e->new_due = due;
+		e->note = c->note;
+	}
+}
+
+/*
+ * flag_due: a deadline moved past now clears the flags raised on the old
+ * one; a running dossier within tthc.warn_before of its deadline is due
+ * soon, noticed once.
+ */
+static void
+flag_due(Change *c)
+{
+	Row		   *r = c->r;
+
+	if (!RN(r, C_DUE) && c->has_due && DatumGetTimestampTz(RV(r, C_DUE)) != c->old_due &&
+		DatumGetTimestampTz(RV(r, C_DUE)) > c->at)
 	{
 		set_null(r, C_OVERDUE);
 		set_null(r, C_DUE_SOON);
 	}
-
-	/* due soon: running, not flagged, within tthc.warn_before */
-	if (status_is_running(t) && !RN(r, C_DUE) && RN(r, C_OVERDUE) &&
-		RN(r, C_DUE_SOON))
+	if (status_is_running(c->t) && !RN(r, C_DUE) && RN(r, C_OVERDUE) && RN(r, C_DUE_SOON))
 	{
 		TimestampTz due = DatumGetTimestampTz(RV(r, C_DUE));
 
-		if (due >= at && work_between(cal, at, due) <= limit_usec(cal, &warn_before))
+		if (due >= c->at && work_between(c->cal, c->at, due) <= limit_usec(c->cal, &warn_before))
 		{
-			set_ts(r, C_DUE_SOON, at);
-			ev[n].kind = "due_soon";
-			ev[n].unit = hand;
-			ev[n].has_old_due = true;
-			ev[n].old_due = due;
-			n++;
+			Event	   *e = event_add(c, "due_soon");
+
+			set_ts(r, C_DUE_SOON, c->at);
+			e->has_old_due = true;
+			e->old_due = due;
 		}
 	}
+}
 
-	/* anything else the client changed is an edit */
-	if (n == 0)
+/* notice_edit: with no other event, anything else the client changed is an edit */
+static void
+notice_edit(Change *c)
+{
+	for (int i = 1; i <= c->desc->natts && c->n == 0; i++)
+		if (i != c->r->att[C_CHANGED] && !TupleDescAttr(c->desc, i - 1)->attisdropped &&
+			col_changed(c->r, c->desc, i))
+			event_add(c, "edit")->note = c->note;
+}
+
+/*
+ * update_dossier: the rules of an UPDATE, as a sequence of steps: what the
+ * client may write, the event time, the overdue flag, then one of a status
+ * move, a hand-over, an apology or a recomputed deadline, then the due
+ * flags and, when nothing else happened, an edit.
+ */
+static void
+update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
+{
+	Change		c;
+
+	memset(&c, 0, sizeof(c));
+	c.r = r;
+	c.desc = desc;
+	c.ev = ev;
+	c.from = DatumGetObjectId(OV(r, C_STATUS));
+	c.has_due = !RN(r, C_DUE);
+	c.old_due = c.has_due ? DatumGetTimestampTz(RV(r, C_DUE)) : 0;
+	c.channel = DatumGetInt16(RV(r, C_CHANNEL));
+
+	check_client_columns(r, desc, c.from);
+	c.code = get_text(r, C_CODE);
+	if (RN(r, C_STATUS))
+		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("the status of a dossier cannot be null"), errtable_of_dossier(), errcolumn_of_dossier("status")));
+	c.to = DatumGetObjectId(RV(r, C_STATUS));
+	c.s = status_code(c.from);
+	c.t = status_code(c.to);
+	c.at = change_time(r, c.code);
+
+	c.hand = get_text(r, C_HAND_UNIT);
+	c.cal = calendar_get(unit_calendar(c.hand, "handling"), 0);
+	if (!RN(r, C_PROC_ID))
 	{
-		for (int i = 1; i <= desc->natts; i++)
-			if (i != r->att[C_CHANGED] && !TupleDescAttr(desc, i - 1)->attisdropped &&
-				col_changed(r, desc, i))
-			{
-				ev[n].kind = "edit";
-				ev[n].unit = hand;
-				ev[n].note = note;
-				n++;
-				break;
-			}
+		c.v = procedure_version_by_id(get_text(r, C_PROC_CODE), DatumGetInt64(RV(r, C_PROC_ID)));
+		if (c.v == NULL)
+			elog(ERROR, "procedure version " INT64_FORMAT " of dossier %s is missing",
+				 DatumGetInt64(RV(r, C_PROC_ID)), c.code);
 	}
-	if (n == 0)
+	c.note = col_changed(r, desc, r->att[C_NOTE]) ? get_text(r, C_NOTE) : NULL;
+
+	notice_overdue(&c);
+	if (c.from != c.to)
+		move_status(&c);
+	else if (col_changed(r, desc, r->att[C_STEP]))
+		hand_over(&c);
+	else if (col_changed(r, desc, r->att[C_PROMISED]))
+		apologise(&c);
+	else if (recompute && c.v != NULL && !RN(r, C_CLOCK))
+		recompute_due(&c);
+	flag_due(&c);
+	notice_edit(&c);
+
+	if (c.n == 0)
 	{
 		/* nothing happened: the latest event keeps its time */
 		RV(r, C_CHANGED) = OV(r, C_CHANGED);
 		RN(r, C_CHANGED) = false;
 	}
 	else
-		set_ts(r, C_CHANGED, at);
-	*nev = n;
-	*at_out = at;
+		set_ts(r, C_CHANGED, c.at);
+	*nev = c.n;
+	*at_out = c.at;
 }
 
 /*
