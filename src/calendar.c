@@ -314,61 +314,16 @@ spi_int64(HeapTuple tup, TupleDesc desc, int col, bool *isnull)
 	return *isnull ? 0 : DatumGetInt64(d);
 }
 
-/*
- * calendar_compile: build the compiled form of calendar `name`.  The result
- * lives in its own memory context, still parented to the caller's context:
- * calendar_get moves it into the cache only once it is complete, so an
- * error half-way leaks nothing.
- */
-static CompiledCalendar *
-calendar_compile(const char *name, int depth)
+/* read_calendar_row: the calendar's settings, its parent and holiday rules */
+static void
+read_calendar_row(CompiledCalendar *cal, const char *name, Datum *args, Oid *argtypes,
+				  char **parent_name_out, char **rules_out)
 {
-	MemoryContext cxt;
-	MemoryContext scratch;
 	MemoryContext oldcxt;
-	CompiledCalendar *cal;
-	Builder		b;
-	Oid			argtypes[3] = {TEXTOID, DATEOID, DATEOID};
-	Datum		args[3];
 	char	   *parent_name;
 	char	   *rules;
-	char	   *source;
 	bool		isnull;
-	ExtRead		rd;
-	int32		i;
 
-	if (depth > CAL_MAX_DEPTH)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("calendar inheritance is too deep or cyclic at \"%s\"", name),
-				 errhint("A calendar may have at most %d ancestors.", CAL_MAX_DEPTH)));
-
-	cxt = AllocSetContextCreate(CurrentMemoryContext, "tthc calendar",
-								ALLOCSET_DEFAULT_SIZES);
-	cal = MemoryContextAllocZero(cxt, sizeof(CompiledCalendar));
-	cal->cxt = cxt;
-	strlcpy(cal->name, name, NAMEDATALEN);
-	MemoryContextSetIdentifier(cxt, cal->name);
-	source = cal->name;
-	cal->first = date2j(CAL_FIRST_YEAR, 1, 1) - POSTGRES_EPOCH_JDATE;
-	cal->ndays = date2j(CAL_LAST_YEAR + 1, 1, 1) - POSTGRES_EPOCH_JDATE - cal->first;
-
-	/* builder arrays outlive SPI_finish, so not in SPI's context */
-	scratch = AllocSetContextCreate(CurrentMemoryContext, "tthc calendar build",
-									ALLOCSET_DEFAULT_SIZES);
-	/*
-	 * The queries below resolve functions and operators under a fixed
-	 * search_path, so that nobody's objects earlier in the caller's path run
-	 * in the caller's session.  Like the catalog caches, a compiled calendar
-	 * reflects the latest committed state, not the statement's snapshot: an
-	 * invalidation received after the snapshot was taken must not leave an
-	 * old calendar cached (parallel workers keep the leader's snapshot).
-	 */
-	ext_read_begin(&rd);
-
-	calendar_relid = calendar_table_oid();
-
-	/* the calendar row */
 	args[0] = CStringGetTextDatum(name);
 	args[1] = DateADTGetDatum(cal->first);
 	args[2] = DateADTGetDatum(cal->first + cal->ndays - 1);
@@ -388,7 +343,7 @@ calendar_compile(const char *name, int depth)
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		char	   *tzname;
 
-		oldcxt = MemoryContextSwitchTo(cxt);
+		oldcxt = MemoryContextSwitchTo(cal->cxt);
 		parent_name = spi_text(tup, desc, 1);
 		tzname = spi_text(tup, desc, 2);
 		rules = spi_text(tup, desc, 5);
@@ -404,8 +359,17 @@ calendar_compile(const char *name, int depth)
 							tzname, name)));
 	}
 
-	/* arrays */
-	oldcxt = MemoryContextSwitchTo(cxt);
+	*parent_name_out = parent_name;
+	*rules_out = rules;
+}
+
+/* builder_init: the day arrays of the calendar, and the builder's own in scratch */
+static void
+builder_init(Builder *bp, CompiledCalendar *cal, MemoryContext scratch)
+{
+	MemoryContext oldcxt;
+#define b (*bp)
+	oldcxt = MemoryContextSwitchTo(cal->cxt);
 	cal->hours = palloc0(sizeof(uint16) * cal->ndays);
 	b.maxpatterns = 16;
 	cal->patterns = palloc0(sizeof(DayHours) * b.maxpatterns);
@@ -421,7 +385,20 @@ calendar_compile(const char *name, int depth)
 	b.notes = palloc(sizeof(DayNote) * b.maxnotes);
 	MemoryContextSwitchTo(oldcxt);
 
-	/* layer 1: the weekly pattern, over the parent's */
+#undef b
+}
+
+/*
+ * layer_week: layer 1, the weekly pattern over the parent's (whose dated
+ * days are inherited), then each day's hours from it.
+ */
+static void
+layer_week(Builder *bp, CompiledCalendar *cal, const char *name, const char *parent_name,
+		   int depth, Datum *args, Oid *argtypes)
+{
+	bool		isnull;
+	int32		i;
+#define b (*bp)
 	if (parent_name != NULL)
 	{
 		CompiledCalendar *parent = calendar_get(parent_name, depth + 1);
@@ -495,7 +472,16 @@ calendar_compile(const char *name, int depth)
 			cal->hours[i] = b.wp[isodow_of(cal, i)];
 	}
 
-	/* layer 2: generated Labour Code days */
+#undef b
+}
+
+/* layer_labour_code: layer 2, the days the Labour Code gives in years with no official schedule */
+static void
+layer_labour_code(Builder *bp, CompiledCalendar *cal, const char *rules, const char *source,
+				  Datum *args, Oid *argtypes)
+{
+	bool		isnull;
+#define b (*bp)
 	if (rules != NULL && strcmp(rules, "vn") == 0)
 	{
 		bool		rest[8];
@@ -527,7 +513,16 @@ calendar_compile(const char *name, int depth)
 		}
 	}
 
-	/* layer 3: the calendar's own exceptions */
+#undef b
+}
+
+/* layer_exceptions: layer 3, the calendar's own dated days (a user's row over a shipped one) */
+static void
+layer_exceptions(Builder *bp, CompiledCalendar *cal, const char *name, const char *source,
+				 Datum *args, Oid *argtypes)
+{
+	bool		isnull;
+#define b (*bp)
 	if (SPI_execute_with_args("SELECT e.day, e.kind::text, e.name, e.legal_reference,"
 							  " e.provisional, lower(r), upper(r)"
 							  " FROM (SELECT DISTINCT ON (day) * FROM tthc.calendar_exception"
@@ -568,10 +563,21 @@ calendar_compile(const char *name, int depth)
 				 pattern_for(&b, kind, &own, day - cal->first), nm, ref, source);
 	}
 
-	ext_read_end(&rd);
+#undef b
+}
 
-	/* the lookup arrays */
-	oldcxt = MemoryContextSwitchTo(cxt);
+/*
+ * build_lookup: the arrays the arithmetic reads: dated days, local
+ * midnights, real-offset hours on daylight-saving days, cumulative days and
+ * working time, and the coarse inverse of working time.
+ */
+static void
+build_lookup(CompiledCalendar *cal, Builder *bp)
+{
+	MemoryContext oldcxt;
+	int32		i;
+#define b (*bp)
+	oldcxt = MemoryContextSwitchTo(cal->cxt);
 	cal->notes = palloc(sizeof(DayNote) * Max(b.nnotes, 1));
 	cal->nnotes = 0;
 	for (i = 0; i < cal->ndays; i++)
@@ -618,7 +624,7 @@ calendar_compile(const char *name, int depth)
 		cal->midnight = NULL;
 	}
 
-	oldcxt = MemoryContextSwitchTo(cxt);
+	oldcxt = MemoryContextSwitchTo(cal->cxt);
 	cal->cumdays[0] = 0;
 	cal->cumtime[0] = 0;
 	for (i = 0; i < cal->ndays; i++)
@@ -646,6 +652,64 @@ calendar_compile(const char *name, int depth)
 			cal->workdays[cal->cumdays[i]] = i;
 	MemoryContextSwitchTo(oldcxt);
 
+#undef b
+}
+
+/*
+ * calendar_compile: build the compiled form of calendar `name`.  The result
+ * lives in its own memory context, still parented to the caller's context:
+ * calendar_get moves it into the cache only once it is complete, so an
+ * error half-way leaks nothing.  The days are built in three layers, each
+ * over the one before: the weekly pattern (and the parent's days), the
+ * generated Labour Code days, the calendar's own exceptions.
+ */
+static CompiledCalendar *
+calendar_compile(const char *name, int depth)
+{
+	MemoryContext cxt;
+	MemoryContext scratch;
+	CompiledCalendar *cal;
+	Builder		b;
+	Oid			argtypes[3] = {TEXTOID, DATEOID, DATEOID};
+	Datum		args[3];
+	char	   *parent_name;
+	char	   *rules;
+	char	   *source;
+	ExtRead		rd;
+
+	if (depth > CAL_MAX_DEPTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("calendar inheritance is too deep or cyclic at \"%s\"", name),
+				 errhint("A calendar may have at most %d ancestors.", CAL_MAX_DEPTH)));
+
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "tthc calendar",
+								ALLOCSET_DEFAULT_SIZES);
+	cal = MemoryContextAllocZero(cxt, sizeof(CompiledCalendar));
+	cal->cxt = cxt;
+	strlcpy(cal->name, name, NAMEDATALEN);
+	MemoryContextSetIdentifier(cxt, cal->name);
+	source = cal->name;
+	cal->first = date2j(CAL_FIRST_YEAR, 1, 1) - POSTGRES_EPOCH_JDATE;
+	cal->ndays = date2j(CAL_LAST_YEAR + 1, 1, 1) - POSTGRES_EPOCH_JDATE - cal->first;
+
+	/* builder arrays outlive SPI_finish, so not in SPI's context */
+	scratch = AllocSetContextCreate(CurrentMemoryContext, "tthc calendar build",
+									ALLOCSET_DEFAULT_SIZES);
+	ext_read_begin(&rd);
+	calendar_relid = calendar_table_oid();
+	args[0] = CStringGetTextDatum(name);
+	args[1] = DateADTGetDatum(cal->first);
+	args[2] = DateADTGetDatum(cal->first + cal->ndays - 1);
+
+	read_calendar_row(cal, name, args, argtypes, &parent_name, &rules);
+	builder_init(&b, cal, scratch);
+	layer_week(&b, cal, name, parent_name, depth, args, argtypes);
+	layer_labour_code(&b, cal, rules, source, args, argtypes);
+	layer_exceptions(&b, cal, name, source, args, argtypes);
+	ext_read_end(&rd);
+
+	build_lookup(cal, &b);
 	MemoryContextDelete(scratch);
 	return cal;
 }
