@@ -345,22 +345,10 @@ check_event_time(const char *code, TimestampTz at, bool has_prev, TimestampTz pr
 						   ts_str(prev)), errtable_of_dossier(), errcolumn_of_dossier("changed_at")));
 }
 
+/* check_new_columns: a new dossier leaves the columns tthc computes alone (428C9) */
 static void
-insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
+check_new_columns(Row *r)
 {
-	char	   *recv,
-			   *hand,
-			   *proc,
-			   *code;
-	DossierStatus st;
-	const CompiledCalendar *cal;
-	char	   *rcal_name,
-			   *hcal_name;
-	const ProcedureVersion *v;
-	TimestampTz at;
-	int			channel;
-	DateADT		day;
-
 	static const Col must_be_null[] = {
 		C_PROC_ID, C_CHANGED, C_DUE, C_PROMISED, C_CLOCK, C_PAUSED_AT, C_STEP,
 		C_STEP_UNIT, C_STEP_START, C_STEP_DUE, C_STEP_PAUSED, C_FINISHED,
@@ -377,28 +365,13 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 	if (get_work(r, C_PAUSED_WORK) != 0)
 		computed_column_error(NULL, C_PAUSED_WORK, true);
 
-	if (RN(r, C_STATUS))
-		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("the status of a dossier cannot be null"), errtable_of_dossier(), errcolumn_of_dossier("status")));
-	st = status_code(DatumGetObjectId(RV(r, C_STATUS)));
-	if (st != ST_SUBMITTED && st != ST_RECEIVED)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("a new dossier cannot start as %s",
-						DatumGetCString(DirectFunctionCall1(enum_out, RV(r, C_STATUS)))),
-				 errdetail("A dossier starts as submitted (online, not yet accepted) or received."),
-				 errhint("Insert it as received, then move it with tthc.transition()."), errtable_of_dossier(), errcolumn_of_dossier("status")));
-	if (RN(r, C_RECV_UNIT))
-		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("a dossier needs a receiving_unit"), errtable_of_dossier(), errcolumn_of_dossier("receiving_unit")));
-	if (RN(r, C_PROC_CODE))
-		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("a dossier needs a procedure_code"), errtable_of_dossier(), errcolumn_of_dossier("procedure_code")));
-	recv = get_text(r, C_RECV_UNIT);
-	if (RN(r, C_HAND_UNIT))
-		set_text(r, C_HAND_UNIT, recv);
-	hand = get_text(r, C_HAND_UNIT);
-	rcal_name = pstrdup(unit_calendar(recv, "receiving"));
-	hcal_name = pstrdup(unit_calendar(hand, "handling"));
-	proc = get_text(r, C_PROC_CODE);
-	channel = DatumGetInt16(RV(r, C_CHANNEL));
+}
+
+/* reception_time: the event time of a new dossier, received or submitted */
+static TimestampTz
+reception_time(Row *r, DossierStatus st)
+{
+	TimestampTz at;
 
 	if (st == ST_RECEIVED)
 	{
@@ -424,23 +397,19 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 			set_ts(r, C_SUBMITTED, GetCurrentTransactionStartTimestamp());
 		at = DatumGetTimestampTz(RV(r, C_SUBMITTED));
 	}
-	check_event_time("(new)", at, false, 0);
+	return at;
+}
 
-	/*
-	 * The day of the number is the receiving unit's; everything else is
-	 * timed by the handling unit's calendar.  (A calendar pointer is valid
-	 * until the next calendar_get.)
-	 */
-	day = local_date(calendar_get(rcal_name, 0), at);
-	cal = calendar_get(hcal_name, 0);
-	v = version_for(proc, cal, at);
-
-	/*
-	 * Where a dossier may be received: at its handling unit, a centre above
-	 * it or a unit below it (a commune hands a provincial procedure up), at
-	 * any centre of the same province for a boundary-free procedure, never
-	 * in another province.
-	 */
+/*
+ * check_reception_place: where a dossier may be received: at its handling
+ * unit, a centre above it or a unit below it (a commune hands a provincial
+ * procedure up), at any centre of the same province for a boundary-free
+ * procedure, never in another province.
+ */
+static void
+check_reception_place(const char *recv, const char *hand, const char *proc,
+					  const ProcedureVersion *v)
+{
 	if (strcmp(unit_root(recv), unit_root(hand)) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -455,12 +424,18 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 				 errdetail("A procedure off the province's boundary-free list is received by its handling unit, a centre above it or a unit below it."),
 				 errhint("Receive it at %s, or set tthc.procedure.boundary_free.", hand),
 				 errtable_of_dossier(), errcolumn_of_dossier("receiving_unit")));
+}
 
-	/*
-	 * The code: the next number of the day, or a code given by the client,
-	 * which must be of this unit and day, written as tthc writes it (so that
-	 * 00005 cannot stand beside 0005), and must not skip numbers.
-	 */
+/*
+ * number_dossier: the code: the next number of the day, or a code given by
+ * the client, which must be of this unit and day, written as tthc writes it
+ * (so that 00005 cannot stand beside 0005), and must not skip numbers.
+ */
+static char *
+number_dossier(Row *r, const char *recv, DateADT day, Oid owner)
+{
+	char	   *code;
+
 	memset(&taken_counter, 0, sizeof(taken_counter));
 	strlcpy(taken_counter.unit, recv, REGISTRY_KEYLEN);
 	taken_counter.day = day;
@@ -488,6 +463,65 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 		taken_number = counter_next(recv, day, n, owner);
 		taken_numbered = (taken_number > 0);
 	}
+	return code;
+}
+
+static void
+insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
+{
+	char	   *recv,
+			   *hand,
+			   *proc,
+			   *code;
+	DossierStatus st;
+	const CompiledCalendar *cal;
+	char	   *rcal_name,
+			   *hcal_name;
+	const ProcedureVersion *v;
+	TimestampTz at;
+	int			channel;
+	DateADT		day;
+
+	check_new_columns(r);
+
+	if (RN(r, C_STATUS))
+		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("the status of a dossier cannot be null"), errtable_of_dossier(), errcolumn_of_dossier("status")));
+	st = status_code(DatumGetObjectId(RV(r, C_STATUS)));
+	if (st != ST_SUBMITTED && st != ST_RECEIVED)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("a new dossier cannot start as %s",
+						DatumGetCString(DirectFunctionCall1(enum_out, RV(r, C_STATUS)))),
+				 errdetail("A dossier starts as submitted (online, not yet accepted) or received."),
+				 errhint("Insert it as received, then move it with tthc.transition()."), errtable_of_dossier(), errcolumn_of_dossier("status")));
+	if (RN(r, C_RECV_UNIT))
+		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("a dossier needs a receiving_unit"), errtable_of_dossier(), errcolumn_of_dossier("receiving_unit")));
+	if (RN(r, C_PROC_CODE))
+		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("a dossier needs a procedure_code"), errtable_of_dossier(), errcolumn_of_dossier("procedure_code")));
+	recv = get_text(r, C_RECV_UNIT);
+	if (RN(r, C_HAND_UNIT))
+		set_text(r, C_HAND_UNIT, recv);
+	hand = get_text(r, C_HAND_UNIT);
+	rcal_name = pstrdup(unit_calendar(recv, "receiving"));
+	hcal_name = pstrdup(unit_calendar(hand, "handling"));
+	proc = get_text(r, C_PROC_CODE);
+	channel = DatumGetInt16(RV(r, C_CHANNEL));
+
+	at = reception_time(r, st);
+	check_event_time("(new)", at, false, 0);
+
+	/*
+	 * The day of the number is the receiving unit's; everything else is
+	 * timed by the handling unit's calendar.  (A calendar pointer is valid
+	 * until the next calendar_get.)
+	 */
+	day = local_date(calendar_get(rcal_name, 0), at);
+	cal = calendar_get(hcal_name, 0);
+	v = version_for(proc, cal, at);
+
+	check_reception_place(recv, hand, proc, v);
+
+	code = number_dossier(r, recv, day, owner);
 	set_text(r, C_CODE, code);
 
 	set_ts(r, C_CHANGED, at);

@@ -82,39 +82,11 @@ key_fits(const char *code)
 	return strlen(code) < REGISTRY_KEYLEN;
 }
 
+/* read_units: tthc.unit into UnitHash */
 static void
-registry_build(void)
+read_units(void)
 {
-	ExtRead		rd;
 	bool		isnull;
-	HASHCTL		ctl;
-	uint64		invals_at_start = registry_invals;
-	Oid			nsp;
-	MemoryContext old;
-	ProcedureEntry *cur = NULL;
-
-	if (RegistryContext == NULL)
-		RegistryContext = AllocSetContextCreate(CacheMemoryContext, "tthc catalogue",
-											   ALLOCSET_SMALL_SIZES);
-	else
-		MemoryContextReset(RegistryContext);
-	UnitHash = ProcedureHash = NULL;
-
-	ext_read_begin(&rd);
-	nsp = get_namespace_oid("tthc", false);
-	watched[0] = get_relname_relid("unit", nsp);
-	watched[1] = get_relname_relid("procedure", nsp);
-	watched[2] = get_relname_relid("procedure_step", nsp);
-	watched[3] = get_relname_relid("officer_unit", nsp);
-	Assignments = NIL;
-
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = REGISTRY_KEYLEN;
-	ctl.entrysize = sizeof(UnitInfo);
-	ctl.hcxt = RegistryContext;
-	UnitHash = hash_create("tthc units", 64, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-	ctl.entrysize = sizeof(ProcedureEntry);
-	ProcedureHash = hash_create("tthc procedures", 256, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 
 	if (SPI_execute("SELECT code, calendar, coalesce(parent, '') FROM tthc.unit", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tthc.unit");
@@ -131,6 +103,15 @@ registry_build(void)
 		strlcpy(u->calendar, TextDatumGetCString(SPI_getbinval(t, d, 2, &isnull)), NAMEDATALEN);
 		strlcpy(u->parent, TextDatumGetCString(SPI_getbinval(t, d, 3, &isnull)), REGISTRY_KEYLEN);
 	}
+
+}
+
+/* read_officers: tthc.officer_unit into Assignments */
+static void
+read_officers(void)
+{
+	bool		isnull;
+	MemoryContext old;
 
 	/* officers' units, by role OID (a role that does not exist has none) */
 	if (OidIsValid(watched[3]))
@@ -166,6 +147,16 @@ registry_build(void)
 			MemoryContextSwitchTo(old);
 		}
 	}
+
+}
+
+/* read_procedures: the versions of tthc.procedure, with their steps, into ProcedureHash */
+static void
+read_procedures(void)
+{
+	bool		isnull;
+	MemoryContext old;
+	ProcedureEntry *cur = NULL;
 
 	/* versions with their steps, as one array per version */
 	if (SPI_execute("SELECT p.code, p.id, p.valid_from, p.valid_to, p.time_limit,"
@@ -237,6 +228,43 @@ registry_build(void)
 		}
 	}
 	MemoryContextSwitchTo(old);
+
+}
+
+static void
+registry_build(void)
+{
+	ExtRead		rd;
+	HASHCTL		ctl;
+	uint64		invals_at_start = registry_invals;
+	Oid			nsp;
+
+	if (RegistryContext == NULL)
+		RegistryContext = AllocSetContextCreate(CacheMemoryContext, "tthc catalogue",
+											   ALLOCSET_SMALL_SIZES);
+	else
+		MemoryContextReset(RegistryContext);
+	UnitHash = ProcedureHash = NULL;
+
+	ext_read_begin(&rd);
+	nsp = get_namespace_oid("tthc", false);
+	watched[0] = get_relname_relid("unit", nsp);
+	watched[1] = get_relname_relid("procedure", nsp);
+	watched[2] = get_relname_relid("procedure_step", nsp);
+	watched[3] = get_relname_relid("officer_unit", nsp);
+	Assignments = NIL;
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = REGISTRY_KEYLEN;
+	ctl.entrysize = sizeof(UnitInfo);
+	ctl.hcxt = RegistryContext;
+	UnitHash = hash_create("tthc units", 64, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	ctl.entrysize = sizeof(ProcedureEntry);
+	ProcedureHash = hash_create("tthc procedures", 256, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+
+	read_units();
+	read_officers();
+	read_procedures();
 
 	ext_read_end(&rd);
 	registry_valid = (registry_invals == invals_at_start);
