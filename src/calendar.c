@@ -46,6 +46,7 @@
 
 #include "calendar.h"
 #include "ext_read.h"
+#include "relcache_flag.h"
 
 PG_FUNCTION_INFO_V1(tthc_calendar_changed);
 
@@ -66,9 +67,9 @@ typedef struct CalendarRef
 
 static MemoryContext CalendarCacheContext = NULL;
 static HTAB *CalendarHash = NULL;
-static bool calendar_stale = true;
 static uint64 calendar_generation = 1;
-static Oid	calendar_relid = InvalidOid;
+/* relids[0]: tthc.calendar, whose trigger signals all four tables */
+static RelcacheFlag calendar_flag;
 
 /* Scratch state while compiling one calendar. */
 typedef struct Builder
@@ -122,21 +123,10 @@ calendar_table_oid(void)
 	return OidIsValid(nsp) ? get_relname_relid("calendar", nsp) : InvalidOid;
 }
 
-/*
- * calendar_relcache_cb: only marks the cache stale; touching the catalog
- * here is forbidden.
- */
-static void
-calendar_relcache_cb(Datum arg, Oid relid)
-{
-	if (relid == InvalidOid || relid == calendar_relid)
-		calendar_stale = true;
-}
-
 void
 CalendarInit(void)
 {
-	CacheRegisterRelcacheCallback(calendar_relcache_cb, (Datum) 0);
+	relcache_flag_register(&calendar_flag);
 }
 
 static void
@@ -156,7 +146,7 @@ calendar_reset(void)
 	ctl.hcxt = CalendarCacheContext;
 	CalendarHash = hash_create("tthc calendars", 8, &ctl,
 							   HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-	calendar_stale = false;
+	calendar_flag.valid = true;
 	calendar_generation++;
 }
 
@@ -697,7 +687,7 @@ calendar_compile(const char *name, int depth)
 	scratch = AllocSetContextCreate(CurrentMemoryContext, "tthc calendar build",
 									ALLOCSET_DEFAULT_SIZES);
 	ext_read_begin(&rd);
-	calendar_relid = calendar_table_oid();
+	calendar_flag.relids[0] = calendar_table_oid();
 	args[0] = CStringGetTextDatum(name);
 	args[1] = DateADTGetDatum(cal->first);
 	args[2] = DateADTGetDatum(cal->first + cal->ndays - 1);
@@ -731,7 +721,7 @@ calendar_get(const char *name, int depth)
 	 * child must not clear a flag raised during the child's queries, or the
 	 * child, read from an older snapshot, would stay cached as fresh.
 	 */
-	if (CalendarHash == NULL || (calendar_stale && depth == 0))
+	if (CalendarHash == NULL || (!calendar_flag.valid && depth == 0))
 		calendar_reset();
 
 	memset(key, 0, sizeof(key));
@@ -756,7 +746,7 @@ calendar_from_arg(FunctionCallInfo fcinfo, int argno)
 	CalendarRef *ref = (CalendarRef *) fcinfo->flinfo->fn_extra;
 	char		name[NAMEDATALEN];
 
-	if (ref != NULL && !calendar_stale &&
+	if (ref != NULL && calendar_flag.valid &&
 		ref->generation == calendar_generation &&
 		ref->len == len && memcmp(ref->name, VARDATA_ANY(t), len) == 0)
 		return ref->cal;

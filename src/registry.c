@@ -34,6 +34,7 @@
 #include "registry.h"
 #include "errfields.h"
 #include "ext_read.h"
+#include "relcache_flag.h"
 
 typedef struct ProcedureEntry
 {
@@ -45,34 +46,20 @@ typedef struct ProcedureEntry
 static MemoryContext RegistryContext = NULL;
 static HTAB *UnitHash = NULL;
 static HTAB *ProcedureHash = NULL;
-static bool registry_valid = false;
-static uint64 registry_invals = 0;
-static Oid	watched[4];			/* unit, procedure, procedure_step, officer_unit */
+static RelcacheFlag registry_flag;	/* unit, procedure, procedure_step, officer_unit */
 static List *Assignments = NIL; /* of OfficerAssignment, in RegistryContext */
-
-static void
-registry_relcache_cb(Datum arg, Oid relid)
-{
-	if (relid == InvalidOid || relid == watched[0] || relid == watched[1] ||
-		relid == watched[2] || relid == watched[3])
-	{
-		registry_valid = false;
-		registry_invals++;
-	}
-}
 
 /* a role created, renamed or dropped changes what officer_unit's names mean */
 static void
 registry_role_cb(Datum arg, int cacheid, uint32 hashvalue)
 {
-	registry_valid = false;
-	registry_invals++;
+	relcache_flag_stale(&registry_flag);
 }
 
 void
 RegistryInit(void)
 {
-	CacheRegisterRelcacheCallback(registry_relcache_cb, (Datum) 0);
+	relcache_flag_register(&registry_flag);
 	CacheRegisterSyscacheCallback(AUTHOID, registry_role_cb, (Datum) 0);
 }
 
@@ -114,15 +101,15 @@ read_officers(void)
 	MemoryContext old;
 
 	/* officers' units, by role OID (a role that does not exist has none) */
-	if (OidIsValid(watched[3]))
+	if (OidIsValid(registry_flag.relids[3]))
 	{
 		Oid			save_userid;
 		int			save_sec;
-		HeapTuple	ct = SearchSysCache1(RELOID, ObjectIdGetDatum(watched[3]));
+		HeapTuple	ct = SearchSysCache1(RELOID, ObjectIdGetDatum(registry_flag.relids[3]));
 		int			rc;
 
 		if (!HeapTupleIsValid(ct))
-			elog(ERROR, "cache lookup failed for relation %u", watched[3]);
+			elog(ERROR, "cache lookup failed for relation %u", registry_flag.relids[3]);
 		/* as the table's owner: officers may not read who else is assigned where */
 		GetUserIdAndSecContext(&save_userid, &save_sec);
 		SetUserIdAndSecContext(((Form_pg_class) GETSTRUCT(ct))->relowner,
@@ -236,7 +223,7 @@ registry_build(void)
 {
 	ExtRead		rd;
 	HASHCTL		ctl;
-	uint64		invals_at_start = registry_invals;
+	uint64		invals_at_start = registry_flag.invals;
 	Oid			nsp;
 
 	if (RegistryContext == NULL)
@@ -248,10 +235,10 @@ registry_build(void)
 
 	ext_read_begin(&rd);
 	nsp = get_namespace_oid("tthc", false);
-	watched[0] = get_relname_relid("unit", nsp);
-	watched[1] = get_relname_relid("procedure", nsp);
-	watched[2] = get_relname_relid("procedure_step", nsp);
-	watched[3] = get_relname_relid("officer_unit", nsp);
+	registry_flag.relids[0] = get_relname_relid("unit", nsp);
+	registry_flag.relids[1] = get_relname_relid("procedure", nsp);
+	registry_flag.relids[2] = get_relname_relid("procedure_step", nsp);
+	registry_flag.relids[3] = get_relname_relid("officer_unit", nsp);
 	Assignments = NIL;
 
 	memset(&ctl, 0, sizeof(ctl));
@@ -267,13 +254,13 @@ registry_build(void)
 	read_procedures();
 
 	ext_read_end(&rd);
-	registry_valid = (registry_invals == invals_at_start);
+	registry_flag.valid = (registry_flag.invals == invals_at_start);
 }
 
 static inline void
 registry_ensure(void)
 {
-	if (!registry_valid || UnitHash == NULL)
+	if (!registry_flag.valid || UnitHash == NULL)
 		registry_build();
 }
 

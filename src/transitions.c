@@ -29,6 +29,7 @@
 
 #include "transitions.h"
 #include "ext_read.h"
+#include "relcache_flag.h"
 
 PG_FUNCTION_INFO_V1(tthc_transition_allowed);
 PG_FUNCTION_INFO_V1(tthc_check_transition);
@@ -46,24 +47,12 @@ typedef struct TransitionMatrix
 } TransitionMatrix;
 
 static TransitionMatrix matrix;
-static bool matrix_valid = false;
-static uint64 matrix_invals = 0;	/* invalidations received so far */
-static Oid	transition_relid = InvalidOid;
-
-static void
-transitions_relcache_cb(Datum arg, Oid relid)
-{
-	if (relid == InvalidOid || relid == transition_relid)
-	{
-		matrix_valid = false;
-		matrix_invals++;
-	}
-}
+static RelcacheFlag matrix_flag;	/* relids[0]: tthc.status_transition */
 
 void
 TransitionsInit(void)
 {
-	CacheRegisterRelcacheCallback(transitions_relcache_cb, (Datum) 0);
+	relcache_flag_register(&matrix_flag);
 }
 
 static void
@@ -72,11 +61,11 @@ matrix_build(void)
 	ExtRead		rd;
 	bool		isnull;
 	TransitionMatrix m;
-	uint64		invals_at_start = matrix_invals;
+	uint64		invals_at_start = matrix_flag.invals;
 
 	memset(&m, 0, sizeof(m));
 	ext_read_begin(&rd);
-	transition_relid = get_relname_relid("status_transition",
+	matrix_flag.relids[0] = get_relname_relid("status_transition",
 										 get_namespace_oid("tthc", false));
 
 	if (SPI_execute("SELECT e.enumtypid, e.oid, e.enumlabel::text FROM pg_enum e"
@@ -125,7 +114,7 @@ matrix_build(void)
 
 	/* an invalidation that arrived while reading means: read again next time */
 	matrix = m;
-	matrix_valid = (matrix_invals == invals_at_start);
+	matrix_flag.valid = (matrix_flag.invals == invals_at_start);
 }
 
 static int
@@ -141,7 +130,7 @@ status_index(Oid status)
 bool
 transition_allowed(Oid from, Oid to)
 {
-	if (!matrix_valid)
+	if (!matrix_flag.valid)
 		matrix_build();
 	return matrix.allowed[status_index(from)][status_index(to)];
 }
@@ -185,7 +174,7 @@ static DossierStatus code_of[MAX_STATUSES];	/* by matrix index */
 static void
 codes_ensure(void)
 {
-	if (!matrix_valid)
+	if (!matrix_flag.valid)
 		matrix_build();
 	for (int k = 0; k < matrix.n; k++)
 	{
@@ -201,7 +190,7 @@ status_code(Oid status)
 {
 	int			k;
 
-	if (!matrix_valid || code_of[0] == 0)
+	if (!matrix_flag.valid || code_of[0] == 0)
 		codes_ensure();
 	k = status_index(status);
 	if (code_of[k] == 0)
@@ -214,7 +203,7 @@ status_code(Oid status)
 Oid
 status_oid(DossierStatus code)
 {
-	if (!matrix_valid || code_of[0] == 0)
+	if (!matrix_flag.valid || code_of[0] == 0)
 		codes_ensure();
 	for (int k = 0; k < matrix.n; k++)
 		if (code_of[k] == code)
@@ -246,7 +235,7 @@ tthc_allowed_targets(PG_FUNCTION_ARGS)
 	int			n = 0;
 	int			i;
 
-	if (!matrix_valid)
+	if (!matrix_flag.valid)
 		matrix_build();
 	i = status_index(PG_GETARG_OID(0));
 	for (int k = 0; k < matrix.n; k++)
