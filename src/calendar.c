@@ -358,24 +358,22 @@ static void
 builder_init(Builder *bp, CompiledCalendar *cal, MemoryContext scratch)
 {
 	MemoryContext oldcxt;
-#define b (*bp)
 	oldcxt = MemoryContextSwitchTo(cal->cxt);
 	cal->hours = palloc0(sizeof(uint16) * cal->ndays);
-	b.maxpatterns = 16;
-	cal->patterns = palloc0(sizeof(DayHours) * b.maxpatterns);
+	bp->maxpatterns = 16;
+	cal->patterns = palloc0(sizeof(DayHours) * bp->maxpatterns);
 	cal->npatterns = 1;			/* pattern 0: no working time */
 	MemoryContextSwitchTo(oldcxt);
-	b.cal = cal;
-	b.nstrings = 0;
+	bp->cal = cal;
+	bp->nstrings = 0;
 	oldcxt = MemoryContextSwitchTo(scratch);
-	b.note_at = palloc(sizeof(int32) * cal->ndays);
-	memset(b.note_at, -1, sizeof(int32) * cal->ndays);
-	b.maxnotes = 256;
-	b.nnotes = 0;
-	b.notes = palloc(sizeof(DayNote) * b.maxnotes);
+	bp->note_at = palloc(sizeof(int32) * cal->ndays);
+	memset(bp->note_at, -1, sizeof(int32) * cal->ndays);
+	bp->maxnotes = 256;
+	bp->nnotes = 0;
+	bp->notes = palloc(sizeof(DayNote) * bp->maxnotes);
 	MemoryContextSwitchTo(oldcxt);
 
-#undef b
 }
 
 /*
@@ -388,7 +386,6 @@ layer_week(Builder *bp, CompiledCalendar *cal, const char *name, const char *par
 {
 	bool		isnull;
 	int32		i;
-#define b (*bp)
 	if (parent_name != NULL)
 	{
 		CompiledCalendar *parent = calendar_get(parent_name, depth + 1);
@@ -404,8 +401,8 @@ layer_week(Builder *bp, CompiledCalendar *cal, const char *name, const char *par
 				&parent->patterns[pn->hours] : NULL;
 
 			/* the standard pattern is not known yet: resolve make-up days below */
-			note_set(&b, pn->day, pn->kind, pn->provisional, own != NULL,
-					 own ? pattern_intern(&b, own) : 0,
+			note_set(bp, pn->day, pn->kind, pn->provisional, own != NULL,
+					 own ? pattern_intern(bp, own) : 0,
 					 pn->name, pn->legal_reference, pn->source);
 		}
 	}
@@ -441,28 +438,27 @@ layer_week(Builder *bp, CompiledCalendar *cal, const char *name, const char *par
 		}
 	}
 	for (int d = 1; d <= 7; d++)
-		b.wp[d] = pattern_intern(&b, &cal->week[d]);
+		bp->wp[d] = pattern_intern(bp, &cal->week[d]);
 	for (int d = 1; d <= 7 && cal->standard <= 0; d++)
 		if (cal->week[d].total > 0)
-			cal->standard = b.wp[d];
+			cal->standard = bp->wp[d];
 	if (cal->standard < 0)
 		cal->standard = 0;
 
 	for (i = 0; i < cal->ndays; i++)
 	{
-		if (b.note_at[i] >= 0)
+		if (bp->note_at[i] >= 0)
 		{
-			DayNote    *n = &b.notes[b.note_at[i]];
+			DayNote    *n = &bp->notes[bp->note_at[i]];
 
 			/* inherited days whose hours are this calendar's */
 			if (!n->own_hours && (n->kind == DAY_MAKEUP || n->kind == DAY_WORKING))
-				cal->hours[i] = n->hours = pattern_for(&b, n->kind, NULL, i);
+				cal->hours[i] = n->hours = pattern_for(bp, n->kind, NULL, i);
 		}
 		else
-			cal->hours[i] = b.wp[isodow_of(cal, i)];
+			cal->hours[i] = bp->wp[isodow_of(cal, i)];
 	}
 
-#undef b
 }
 
 /* layer_labour_code: layer 2, the days the Labour Code gives in years with no official schedule */
@@ -471,7 +467,6 @@ layer_labour_code(Builder *bp, CompiledCalendar *cal, const char *rules, const c
 				  Datum *args, Oid *argtypes)
 {
 	bool		isnull;
-#define b (*bp)
 	if (rules != NULL && strcmp(rules, "vn") == 0)
 	{
 		bool		rest[8];
@@ -498,12 +493,11 @@ layer_labour_code(Builder *bp, CompiledCalendar *cal, const char *rules, const c
 				continue;
 			n = vn_labour_code_days(y, rest, gen);
 			for (int k = 0; k < n; k++)
-				note_set(&b, gen[k].day - cal->first, gen[k].kind, true, false, 0,
+				note_set(bp, gen[k].day - cal->first, gen[k].kind, true, false, 0,
 						 gen[k].name, gen[k].legal_reference, source);
 		}
 	}
 
-#undef b
 }
 
 /* layer_exceptions: layer 3, the calendar's own dated days (a user's row over a shipped one) */
@@ -512,7 +506,6 @@ layer_exceptions(Builder *bp, CompiledCalendar *cal, const char *name, const cha
 				 Datum *args, Oid *argtypes)
 {
 	bool		isnull;
-#define b (*bp)
 	if (SPI_execute_with_args("SELECT e.day, e.kind::text, e.name, e.legal_reference,"
 							  " e.provisional, lower(r), upper(r)"
 							  " FROM (SELECT DISTINCT ON (day) * FROM tthc.calendar_exception"
@@ -549,11 +542,10 @@ layer_exceptions(Builder *bp, CompiledCalendar *cal, const char *name, const cha
 			if (!nolo)
 				hours_add(name, &own, lo, hi);
 		}
-		note_set(&b, day - cal->first, kind, prov, own.n > 0,
-				 pattern_for(&b, kind, &own, day - cal->first), nm, ref, source);
+		note_set(bp, day - cal->first, kind, prov, own.n > 0,
+				 pattern_for(bp, kind, &own, day - cal->first), nm, ref, source);
 	}
 
-#undef b
 }
 
 /*
@@ -566,13 +558,12 @@ build_lookup(CompiledCalendar *cal, Builder *bp)
 {
 	MemoryContext oldcxt;
 	int32		i;
-#define b (*bp)
 	oldcxt = MemoryContextSwitchTo(cal->cxt);
-	cal->notes = palloc(sizeof(DayNote) * Max(b.nnotes, 1));
+	cal->notes = palloc(sizeof(DayNote) * Max(bp->nnotes, 1));
 	cal->nnotes = 0;
 	for (i = 0; i < cal->ndays; i++)
-		if (b.note_at[i] >= 0)
-			cal->notes[cal->nnotes++] = b.notes[b.note_at[i]];
+		if (bp->note_at[i] >= 0)
+			cal->notes[cal->nnotes++] = bp->notes[bp->note_at[i]];
 
 	cal->cumdays = palloc(sizeof(int32) * (cal->ndays + 1));
 	cal->cumtime = palloc(sizeof(int64) * (cal->ndays + 1));
@@ -600,7 +591,7 @@ build_lookup(CompiledCalendar *cal, Builder *bp)
 				real.end[k] = cal_wall_instant(cal, i, real.end[k]) - cal->midnight[i];
 				real.total += real.end[k] - real.start[k];
 			}
-			cal->hours[i] = pattern_intern(&b, &real);
+			cal->hours[i] = pattern_intern(bp, &real);
 		}
 	}
 	/* a zone without offset changes over the range needs no array */
@@ -642,7 +633,6 @@ build_lookup(CompiledCalendar *cal, Builder *bp)
 			cal->workdays[cal->cumdays[i]] = i;
 	MemoryContextSwitchTo(oldcxt);
 
-#undef b
 }
 
 /*
