@@ -28,7 +28,7 @@ PG_CONFIG ?= pg_config
 SUPPORTED_MAJORS = 15
 PG_MAJOR_FOUND := $(shell $(PG_CONFIG) --version | sed -n 's/^PostgreSQL \([0-9][0-9]*\).*/\1/p')
 # (demo, test and bench install what is missing first and pass their own PG_CONFIG)
-ifeq ($(filter-out demo test bench bootstrap,$(MAKECMDGOALS))$(if $(MAKECMDGOALS),,all),)
+ifeq ($(filter-out demo test bench bootstrap clean distclean,$(MAKECMDGOALS))$(if $(MAKECMDGOALS),,all),)
 else ifeq ($(filter $(PG_MAJOR_FOUND),$(SUPPORTED_MAJORS)),)
 $(error tthc supports PostgreSQL $(SUPPORTED_MAJORS); $(PG_CONFIG) is PostgreSQL $(or $(PG_MAJOR_FOUND),unknown, or missing). Set PG_CONFIG to a supported server's pg_config)
 endif

@@ -178,7 +178,7 @@ dossier_xact_cb(XactEvent event, void *arg)
 	if (event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PRE_PREPARE)
 	{
 		report_check();
-		numbering_pre_commit();
+		numbering_check();
 	}
 	if (event == XACT_EVENT_PRE_COMMIT)
 		notices_send();
@@ -194,6 +194,8 @@ dossier_xact_cb(XactEvent event, void *arg)
 				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
 				 errmsg("report aggregates of dossier changes were not written"),
 				 errhint("The trigger dossier_counted on tthc.dossier must stay enabled.")));
+	if (event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PRE_PREPARE)
+		numbering_pre_commit();
 	if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT ||
 		event == XACT_EVENT_COMMIT || event == XACT_EVENT_PREPARE)
 	{
@@ -246,6 +248,7 @@ dossier_relcache_cb(Datum arg, Oid relid)
 {
 	if (!OidIsValid(relid) || relid == dossier_map.relid)
 		dossier_map.relid = InvalidOid;
+	event_log_invalidate(relid);
 }
 
 void

@@ -68,18 +68,15 @@ typedef struct EvMap
 
 static EvMap event_map;
 
-/* the log's column map follows the table */
-static void
-event_log_relcache_cb(Datum arg, Oid relid)
+/*
+ * event_log_invalidate: the log's column map follows the table (called from
+ * the dossier's relcache callback: a backend has only ten of them)
+ */
+void
+event_log_invalidate(Oid relid)
 {
 	if (!OidIsValid(relid) || relid == event_map.relid)
 		event_map.relid = InvalidOid;
-}
-
-void
-EventLogInit(void)
-{
-	CacheRegisterRelcacheCallback(event_log_relcache_cb, (Datum) 0);
 }
 
 /*

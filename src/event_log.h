@@ -32,7 +32,7 @@ typedef struct Event
 
 #define MAX_EVENTS 4
 
-extern void EventLogInit(void);
+extern void event_log_invalidate(Oid relid);
 extern HeapTuple *events_form(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev,
 							  const bytea *prev, const bytea *state, MemoryContext cxt,
 							  bytea **last);

@@ -328,6 +328,13 @@ number_give_back(const CounterKey *key, int32 n, Oid owner)
 	SetUserIdAndSecContext(save_userid, save_sec);
 }
 
+/* numbering_check: refuse to go on when rolled-back numbers cannot be told apart */
+void
+numbering_check(void)
+{
+	counters_check();
+}
+
 /* numbering_pre_commit: refuse to commit numbers that are not written back */
 void
 numbering_pre_commit(void)
@@ -335,7 +342,6 @@ numbering_pre_commit(void)
 	HASH_SEQ_STATUS it;
 	CounterEntry *e;
 
-	counters_check();
 	if (Counters == NULL)
 		return;
 	hash_seq_init(&it, Counters);

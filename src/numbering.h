@@ -25,6 +25,7 @@ extern void number_give_back(const CounterKey *key, int32 n, Oid owner);
 extern char *make_code(const char *unit, DateADT day, int32 n);
 extern void check_code_shape(const char *code);
 extern int32 code_number(const char *code, const char *unit, DateADT day);
+extern void numbering_check(void);
 extern void numbering_pre_commit(void);
 extern void numbering_xact_end(void);
 extern void numbering_subxact_commit(SubTransactionId sub, SubTransactionId parent);

@@ -12,7 +12,6 @@
 #include "registry.h"
 #include "clock.h"
 #include "dossier.h"
-#include "event_log.h"
 #include "track.h"
 #include "transitions.h"
 #include "worker.h"
@@ -29,7 +28,6 @@ _PG_init(void)
 	RegistryInit();
 	ClockInit();
 	DossierInit();
-	EventLogInit();
 	TrackInit();
 	WorkerInit();
 	MarkGUCPrefixReserved("tthc");
