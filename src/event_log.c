@@ -167,13 +167,15 @@ digest_bytea(const uint8 *digest)
  * `cxt`; *last is the last event's hash, or NULL when the log has no hash
  * column.
  */
+static Oid	event_log_relid(void);
+
 HeapTuple *
 events_form(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev,
 			const bytea *prev, const bytea *state, MemoryContext cxt, bytea **last)
 {
 	uint8		chain[PG_SHA256_DIGEST_LENGTH];
 	bool		has_prev = false;
-	Relation	rel = table_open(tthc_relid("dossier_event"), RowExclusiveLock);
+	Relation	rel = table_open(event_log_relid(), RowExclusiveLock);
 	TupleDesc	desc = RelationGetDescr(rel);
 	Datum	   *v = palloc0(sizeof(Datum) * desc->natts);
 	bool	   *n = palloc(sizeof(bool) * desc->natts);
@@ -241,6 +243,17 @@ events_form(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev,
 }
 
 /*
+ * event_log_relid: tthc.dossier_event, from its column map while that is
+ * valid (a relcache invalidation of the log resets it), without the two
+ * catalog lookups of tthc_relid on every dossier write
+ */
+static Oid
+event_log_relid(void)
+{
+	return OidIsValid(event_map.relid) ? event_map.relid : tthc_relid("dossier_event");
+}
+
+/*
  * rows_insert: heap insert plus the index entries, as CatalogTupleInsert
  * does, of rows tthc writes to a log (tthc.dossier_event, tthc.apology):
  * the log's triggers, which refuse every other writer, do not fire.
@@ -248,7 +261,8 @@ events_form(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev,
 void
 rows_insert(const char *table, HeapTuple *tups, int ntups)
 {
-	Relation	rel = table_open(tthc_relid(table), RowExclusiveLock);
+	Relation	rel = table_open(strcmp(table, "dossier_event") == 0 ? event_log_relid() :
+								 tthc_relid(table), RowExclusiveLock);
 	EState	   *estate = CreateExecutorState();
 	ResultRelInfo *rri = makeNode(ResultRelInfo);
 	TupleTableSlot *slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsHeapTuple);
