@@ -5,12 +5,13 @@ EXTVERSION   = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" tthc.contro
 MODULE_big   = tthc
 OBJS         = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 DATA         = $(wildcard sql/tthc--*.sql)
-PG_CPPFLAGS  = -I$(srcdir)/src
+# libpq: tthc.attach_province() talks to the province (src/national.c)
+PG_CPPFLAGS  = -I$(srcdir)/src -I$(shell $(PG_CONFIG) --includedir)
 # -Werror only where the project's own scripts build (WERROR=-Werror from
 # scripts/bootstrap.sh, so tests and CI): a user's newer compiler warning
 # about something new must not break `make install`
 PG_CFLAGS    = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare $(WERROR)
-SHLIB_LINK   = -lm
+SHLIB_LINK   = -lm -L$(shell $(PG_CONFIG) --libdir) -lpq
 
 # pg_regress: inputs test/sql/*.sql, outputs ./expected/*.out (pg_regress
 # looks in the output directory, ., before the input directory).

@@ -24,6 +24,8 @@ dpkg -s "postgresql-$PG_MAJOR-pgtap" >/dev/null 2>&1      || need+=("postgresql-
 # --no-install-recommends below
 command -v pg_prove >/dev/null 2>&1                        || need+=(libtap-parser-sourcehandler-pgtap-perl)
 dpkg -s libipc-run-perl >/dev/null 2>&1                    || need+=(libipc-run-perl)
+# libpq: tthc.attach_province() connects to a province with it
+dpkg -s libpq-dev >/dev/null 2>&1                          || need+=(libpq-dev)
 command -v make >/dev/null 2>&1 && command -v gcc >/dev/null 2>&1 || need+=(build-essential)
 if [ "$MODE" = test ]; then
   dpkg -s chromium >/dev/null 2>&1                         || need+=(chromium)

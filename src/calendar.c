@@ -304,24 +304,53 @@ spi_int64(HeapTuple tup, TupleDesc desc, int col, bool *isnull)
 	return *isnull ? 0 : DatumGetInt64(d);
 }
 
+/*
+ * Which rows a calendar is made of.  On a province's node every row is its
+ * own (province NULL).  On the national hub a province's calendar is named
+ * PROVINCE/name (tthc.dossier_sla qualifies a unit's calendar so): its rows
+ * are that province's, over the shipped rows of the hub itself, which the
+ * provinces do not send (every node has them from CREATE EXTENSION).  A
+ * database not yet updated to 0.8.0 has no province column.
+ */
+typedef struct CalScope
+{
+	const char *province;		/* NULL: the node's own calendar */
+	const char *row;			/* tthc.calendar: the row to read */
+	const char *rows;			/* the week, year and exception rows */
+} CalScope;
+
+static void
+calendar_scope(CalScope *scope, const char *name, const char *slash)
+{
+	bool		has_province = get_attnum(calendar_table_oid(), "province") != InvalidAttrNumber;
+
+	scope->province = slash ? pnstrdup(name, slash - name) : NULL;
+	if (!has_province)
+		scope->row = scope->rows = "";
+	else if (slash == NULL)
+		scope->row = scope->rows = " AND province IS NULL";
+	else
+	{
+		scope->row = " AND (province = $4 OR province IS NULL) ORDER BY province NULLS LAST";
+		scope->rows = " AND (province = $4 OR province IS NULL AND shipped)";
+	}
+}
+
 /* read_calendar_row: the calendar's settings, its parent and holiday rules */
 static void
-read_calendar_row(CompiledCalendar *cal, const char *name, Datum *args, Oid *argtypes,
-				  char **parent_name_out, char **rules_out)
+read_calendar_row(CompiledCalendar *cal, const char *name, const CalScope *scope,
+				  Datum *args, Oid *argtypes, char **parent_name_out, char **rules_out)
 {
 	MemoryContext oldcxt;
 	char	   *parent_name;
 	char	   *rules;
 	bool		isnull;
 
-	args[0] = CStringGetTextDatum(name);
-	args[1] = DateADTGetDatum(cal->first);
-	args[2] = DateADTGetDatum(cal->first + cal->ndays - 1);
-	if (SPI_execute_with_args("SELECT parent, time_zone,"
-							  " (extract(epoch FROM day_length) * 1000000)::int8,"
-							  " same_day_cutoff, holiday_rules"
-							  " FROM tthc.calendar WHERE name = $1",
-							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
+	if (SPI_execute_with_args(psprintf("SELECT parent, time_zone,"
+									   " (extract(epoch FROM day_length) * 1000000)::int8,"
+									   " same_day_cutoff, holiday_rules"
+									   " FROM tthc.calendar WHERE name = $1%s", scope->row),
+							  4, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tthc.calendar");
 	if (SPI_processed == 0)
 		ereport(ERROR,
@@ -349,6 +378,9 @@ read_calendar_row(CompiledCalendar *cal, const char *name, Datum *args, Oid *arg
 							tzname, name)));
 	}
 
+	/* a province's calendar inherits from its province's (or the shipped) parent */
+	if (parent_name != NULL && scope->province != NULL)
+		parent_name = MemoryContextStrdup(cal->cxt, psprintf("%s/%s", scope->province, parent_name));
 	*parent_name_out = parent_name;
 	*rules_out = rules;
 }
@@ -381,7 +413,7 @@ builder_init(Builder *bp, CompiledCalendar *cal, MemoryContext scratch)
  * days are inherited), then each day's hours from it.
  */
 static void
-layer_week(Builder *bp, CompiledCalendar *cal, const char *name, const char *parent_name,
+layer_week(Builder *bp, CompiledCalendar *cal, const char *parent_name, const CalScope *scope,
 		   int depth, Datum *args, Oid *argtypes)
 {
 	bool		isnull;
@@ -407,12 +439,12 @@ layer_week(Builder *bp, CompiledCalendar *cal, const char *name, const char *par
 		}
 	}
 	/* a user's row for a weekday overrides the shipped one: read only the winner */
-	if (SPI_execute_with_args("SELECT w.isodow, lower(r), upper(r)"
-							  " FROM (SELECT DISTINCT ON (isodow) isodow, hours FROM tthc.calendar_week"
-							  "       WHERE calendar = $1 ORDER BY isodow, shipped) w"
-							  " LEFT JOIN LATERAL unnest(w.hours) r ON true"
-							  " ORDER BY w.isodow, lower(r)",
-							  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+	if (SPI_execute_with_args(psprintf("SELECT w.isodow, lower(r), upper(r)"
+									   " FROM (SELECT DISTINCT ON (isodow) isodow, hours FROM tthc.calendar_week"
+									   "       WHERE calendar = $1%s ORDER BY isodow, shipped) w"
+									   " LEFT JOIN LATERAL unnest(w.hours) r ON true"
+									   " ORDER BY w.isodow, lower(r)", scope->rows),
+							  4, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tthc.calendar_week");
 	{
 		int			seen = 0;
@@ -434,7 +466,7 @@ layer_week(Builder *bp, CompiledCalendar *cal, const char *name, const char *par
 				seen = dow;
 			}
 			if (!nolo)
-				hours_add(name, &cal->week[dow], lo, hi);
+				hours_add(cal->name, &cal->week[dow], lo, hi);
 		}
 	}
 	for (int d = 1; d <= 7; d++)
@@ -464,15 +496,16 @@ layer_week(Builder *bp, CompiledCalendar *cal, const char *name, const char *par
 /* layer_labour_code: layer 2, the days the Labour Code gives in years with no official schedule */
 static void
 layer_labour_code(Builder *bp, CompiledCalendar *cal, const char *rules, const char *source,
-				  Datum *args, Oid *argtypes)
+				  const CalScope *scope, Datum *args, Oid *argtypes)
 {
 	bool		isnull;
 	if (rules != NULL && strcmp(rules, "vn") == 0)
 	{
 		bool		rest[8];
 
-		if (SPI_execute_with_args("SELECT year FROM tthc.calendar_year WHERE calendar = $1",
-								  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		if (SPI_execute_with_args(psprintf("SELECT year FROM tthc.calendar_year WHERE calendar = $1%s",
+										   scope->rows),
+								  4, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
 			elog(ERROR, "could not read tthc.calendar_year");
 		for (uint64 r = 0; r < SPI_processed; r++)
 		{
@@ -502,18 +535,18 @@ layer_labour_code(Builder *bp, CompiledCalendar *cal, const char *rules, const c
 
 /* layer_exceptions: layer 3, the calendar's own dated days (a user's row over a shipped one) */
 static void
-layer_exceptions(Builder *bp, CompiledCalendar *cal, const char *name, const char *source,
+layer_exceptions(Builder *bp, CompiledCalendar *cal, const char *source, const CalScope *scope,
 				 Datum *args, Oid *argtypes)
 {
 	bool		isnull;
-	if (SPI_execute_with_args("SELECT e.day, e.kind::text, e.name, e.legal_reference,"
-							  " e.provisional, lower(r), upper(r)"
-							  " FROM (SELECT DISTINCT ON (day) * FROM tthc.calendar_exception"
-							  "       WHERE calendar = $1 AND day BETWEEN $2 AND $3"
-							  "       ORDER BY day, shipped) e"
-							  " LEFT JOIN LATERAL unnest(e.hours) r ON true"
-							  " ORDER BY e.day, lower(r)",
-							  3, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+	if (SPI_execute_with_args(psprintf("SELECT e.day, e.kind::text, e.name, e.legal_reference,"
+									   " e.provisional, lower(r), upper(r)"
+									   " FROM (SELECT DISTINCT ON (day) * FROM tthc.calendar_exception"
+									   "       WHERE calendar = $1 AND day BETWEEN $2 AND $3%s"
+									   "       ORDER BY day, shipped) e"
+									   " LEFT JOIN LATERAL unnest(e.hours) r ON true"
+									   " ORDER BY e.day, lower(r)", scope->rows),
+							  4, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tthc.calendar_exception");
 	for (uint64 r = 0; r < SPI_processed;)
 	{
@@ -540,7 +573,7 @@ layer_exceptions(Builder *bp, CompiledCalendar *cal, const char *name, const cha
 			lo = spi_int64(t, desc, 6, &nolo);
 			hi = spi_int64(t, desc, 7, &isnull);
 			if (!nolo)
-				hours_add(name, &own, lo, hi);
+				hours_add(cal->name, &own, lo, hi);
 		}
 		note_set(bp, day - cal->first, kind, prov, own.n > 0,
 				 pattern_for(bp, kind, &own, day - cal->first), nm, ref, source);
@@ -650,8 +683,10 @@ calendar_compile(const char *name, int depth)
 	MemoryContext scratch;
 	CompiledCalendar *cal;
 	Builder		b;
-	Oid			argtypes[3] = {TEXTOID, DATEOID, DATEOID};
-	Datum		args[3];
+	Oid			argtypes[4] = {TEXTOID, DATEOID, DATEOID, TEXTOID};
+	Datum		args[4];
+	CalScope	scope;
+	const char *slash = strchr(name, '/');
 	char	   *parent_name;
 	char	   *rules;
 	char	   *source;
@@ -678,15 +713,17 @@ calendar_compile(const char *name, int depth)
 									ALLOCSET_DEFAULT_SIZES);
 	ext_read_begin(&rd);
 	calendar_flag.relids[0] = calendar_table_oid();
-	args[0] = CStringGetTextDatum(name);
+	calendar_scope(&scope, name, slash);
+	args[0] = CStringGetTextDatum(slash ? slash + 1 : name);
 	args[1] = DateADTGetDatum(cal->first);
 	args[2] = DateADTGetDatum(cal->first + cal->ndays - 1);
+	args[3] = CStringGetTextDatum(scope.province ? scope.province : "");
 
-	read_calendar_row(cal, name, args, argtypes, &parent_name, &rules);
+	read_calendar_row(cal, name, &scope, args, argtypes, &parent_name, &rules);
 	builder_init(&b, cal, scratch);
-	layer_week(&b, cal, name, parent_name, depth, args, argtypes);
-	layer_labour_code(&b, cal, rules, source, args, argtypes);
-	layer_exceptions(&b, cal, name, source, args, argtypes);
+	layer_week(&b, cal, parent_name, &scope, depth, args, argtypes);
+	layer_labour_code(&b, cal, rules, source, &scope, args, argtypes);
+	layer_exceptions(&b, cal, source, &scope, args, argtypes);
 	ext_read_end(&rd);
 
 	build_lookup(cal, &b);

@@ -75,7 +75,14 @@ read_units(void)
 {
 	bool		isnull;
 
-	if (SPI_execute("SELECT code, calendar, coalesce(parent, '') FROM tthc.unit", true, 0) != SPI_OK_SELECT)
+	/*
+	 * On the national hub a province's unit keeps its calendar's name
+	 * qualified by the province (see calendar.c); to_jsonb reads the column
+	 * in a database not yet updated to 0.8.0 too.
+	 */
+	if (SPI_execute("SELECT code, coalesce((pg_catalog.to_jsonb(u) OPERATOR(pg_catalog.->>) 'province')"
+					" OPERATOR(pg_catalog.||) '/', '') OPERATOR(pg_catalog.||) calendar,"
+					" coalesce(parent, '') FROM tthc.unit u", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tthc.unit");
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
@@ -149,12 +156,17 @@ read_procedures(void)
 	if (SPI_execute("SELECT p.code, p.id, p.valid_from, p.valid_to, p.time_limit,"
 					" p.online_time_limit, p.same_day_cutoff, p.supplement_mode = 'pause',"
 					" p.field, (pg_catalog.to_jsonb(p) OPERATOR(pg_catalog.->>) 'online_service') IS NOT NULL,"
-					" coalesce(array_agg(s.step ORDER BY s.step) FILTER (WHERE s.step IS NOT NULL), '{}'),"
-					" coalesce(array_agg(coalesce(s.unit, '') ORDER BY s.step) FILTER (WHERE s.step IS NOT NULL), '{}'),"
-					" coalesce(array_agg(s.allowance ORDER BY s.step) FILTER (WHERE s.step IS NOT NULL), '{}'),"
+					" coalesce(s.steps, '{}'), coalesce(s.units, '{}'), coalesce(s.allowances, '{}'),"
 					" p.boundary_free"
-					" FROM tthc.procedure p LEFT JOIN tthc.procedure_step s ON s.procedure_id = p.id"
-					" GROUP BY p.id ORDER BY p.code, p.valid_from", true, 0) != SPI_OK_SELECT)
+					" FROM tthc.procedure p LEFT JOIN LATERAL"
+					" (SELECT array_agg(s.step ORDER BY s.step) AS steps,"
+					"         array_agg(coalesce(s.unit, '') ORDER BY s.step) AS units,"
+					"         array_agg(s.allowance ORDER BY s.step) AS allowances"
+					"  FROM tthc.procedure_step s WHERE s.procedure_id OPERATOR(pg_catalog.=) p.id"
+					"  AND (pg_catalog.to_jsonb(s) OPERATOR(pg_catalog.->>) 'province') IS NULL) s ON true"
+					/* the node's own procedures: on the hub, none (they are the provinces') */
+					" WHERE (pg_catalog.to_jsonb(p) OPERATOR(pg_catalog.->>) 'province') IS NULL"
+					" ORDER BY p.code, p.valid_from", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tthc.procedure");
 	old = MemoryContextSwitchTo(RegistryContext);
 	for (uint64 r = 0; r < SPI_processed; r++)

@@ -30,6 +30,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
+#include "utils/uuid.h"
 
 #include "pending.h"
 #include "report.h"
@@ -352,6 +353,21 @@ report_store(void)
 			if (att->attisdropped)
 			{
 				n[col] = true;
+				continue;
+			}
+			if (att->atttypid == UUIDOID)
+			{
+				/* gid: the row's identity in the country, a random (v4) uuid */
+				pg_uuid_t  *gid = palloc(sizeof(pg_uuid_t));
+
+				if (!pg_strong_random(gid->data, UUID_LEN))
+					ereport(ERROR,
+							(errcode(ERRCODE_INTERNAL_ERROR),
+							 errmsg("could not generate a random uuid")));
+				gid->data[6] = (gid->data[6] & 0x0f) | 0x40;
+				gid->data[8] = (gid->data[8] & 0x3f) | 0x80;
+				v[col] = UUIDPGetDatum(gid);
+				n[col] = false;
 				continue;
 			}
 			if (m < NREPORT_MEASURES && att->atttypid == INT8OID)

@@ -28,11 +28,13 @@
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "nodes/plannodes.h"
+#include "replication/logicalworker.h"
 #include "tcop/pquery.h"
 #include "utils/inval.h"
 #include "utils/rel.h"
 
 #include "compat.h"
+#include "national.h"
 #include "table_triggers.h"
 
 PG_FUNCTION_INFO_V1(tthc_table_changed);
@@ -171,6 +173,13 @@ tthc_append_only(PG_FUNCTION_ARGS)
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "tthc_append_only: not called by trigger manager");
 	if (TRIGGER_FIRED_BY_INSERT(td->tg_event) && restoring(td->tg_relation))
+		return PointerGetDatum(NULL);
+	/*
+	 * On the national hub: a replication worker copies a province's log in
+	 * (its initial COPY fires statement triggers), and detach_province
+	 * removes a province's rows.  Nothing else, from replication or not.
+	 */
+	if ((TRIGGER_FIRED_BY_INSERT(td->tg_event) && IsLogicalWorker()) || national_maintenance())
 		return PointerGetDatum(NULL);
 	if (strcmp(RelationGetRelationName(td->tg_relation), "dossier") == 0)
 		ereport(ERROR,

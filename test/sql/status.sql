@@ -41,10 +41,15 @@ SELECT code, time_limit, online_time_limit, supplement_mode, valid_from, valid_t
 FROM tthc.procedure ORDER BY code, valid_from;
 -- overlapping versions are refused
 INSERT INTO tthc.procedure (code, name, time_limit, valid_from) VALUES ('1.005129', 'again', '5 wd', '2025-01-01');
+-- (terse: a failing row's gid is random)
+\set VERBOSITY terse
 INSERT INTO tthc.procedure (code, name, time_limit) VALUES ('1.5129', 'bad code', '5 wd');
 INSERT INTO tthc.procedure (code, name, time_limit, supplement_mode) VALUES ('1.000001', 'x', '5 wd', 'forever');
+\set VERBOSITY default
 -- inter-agency steps
 INSERT INTO tthc.procedure_step (procedure_id, step, unit, allowance)
 SELECT id, 1, 'H22.01', '3 working days' FROM tthc.procedure WHERE code = '1.005129' AND valid_to IS NULL;
+\set VERBOSITY terse
 INSERT INTO tthc.procedure_step (procedure_id, step, allowance)
 SELECT id, 2, '7 working days' FROM tthc.procedure WHERE code = '1.005129' AND valid_to IS NULL;
+\set VERBOSITY default

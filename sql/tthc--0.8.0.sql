@@ -1,7 +1,7 @@
--- sql/tthc--0.7.0.sql
+-- sql/tthc--0.8.0.sql
 \echo Use "CREATE EXTENSION tthc" to load this file. \quit
 
--- The full install script of tthc 0.7.0, rerolled by scripts/full_script.sh
+-- The full install script of tthc 0.8.0, rerolled by scripts/full_script.sh
 -- from 0.1.0 and every update script (pg_dump of the updated objects):
 -- edit the update scripts and reroll, never this file.  test/sql/upgrade.sql
 -- checks that it gives the same objects as the update chain.
@@ -240,7 +240,8 @@ CREATE TABLE tthc.apology (
     reason text NOT NULL,
     due_at timestamp with time zone NOT NULL,
     promised_at timestamp with time zone NOT NULL,
-    issued_by text DEFAULT CURRENT_USER NOT NULL
+    issued_by text DEFAULT CURRENT_USER NOT NULL,
+    province text
 );
 
 --
@@ -248,6 +249,12 @@ CREATE TABLE tthc.apology (
 --
 
 COMMENT ON TABLE tthc.apology IS 'Apologies and new dates (form 04), written by tthc with the apology event; append-only';
+
+--
+-- Name: COLUMN apology.province; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.apology.province IS 'On the national hub: the province the row is mirrored from; NULL on a province''s own node';
 
 --
 -- Name: apologize(text, text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: tthc; Owner: -
@@ -306,6 +313,20 @@ CREATE FUNCTION tthc.append_only() RETURNS trigger
 --
 
 COMMENT ON FUNCTION tthc.append_only() IS 'Refuses writes to a log that only tthc appends to';
+
+--
+-- Name: attach_province(text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.attach_province(conninfo text) RETURNS text
+    LANGUAGE c STRICT
+    AS 'MODULE_PATHNAME', 'tthc_attach_province';
+
+--
+-- Name: FUNCTION attach_province(conninfo text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.attach_province(conninfo text) IS 'On the national hub: mirrors the province at conninfo (its publication, a slot created through libpq, a subscription); idempotent; returns its root unit code';
 
 --
 -- Name: calendar_changed(); Type: FUNCTION; Schema: tthc; Owner: -
@@ -400,6 +421,72 @@ CREATE FUNCTION tthc.check_units(units text[]) RETURNS void
 COMMENT ON FUNCTION tthc.check_units(units text[]) IS 'Raises 42501 unless the outer role (the login or SET ROLE, also inside SECURITY DEFINER functions) reads every unit or works on each of these';
 
 --
+-- Name: create_publication(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.create_publication() RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  main text := '';
+  log text := '';
+  t text;
+  cols text;
+  roots bigint;
+BEGIN
+  IF tthc.is_hub() THEN
+    RAISE EXCEPTION 'this node is a national hub: it mirrors provinces and publishes nothing'
+      USING ERRCODE = '55000';
+  END IF;
+  IF current_setting('wal_level') <> 'logical' THEN
+    RAISE EXCEPTION 'a province publishes with wal_level = logical, not %', current_setting('wal_level')
+      USING ERRCODE = '55000', HINT = 'ALTER SYSTEM SET wal_level = logical, then restart the server.';
+  END IF;
+  SELECT count(*) INTO roots FROM tthc.unit WHERE parent IS NULL;
+  IF roots <> 1 THEN
+    RAISE EXCEPTION 'a province node has one root unit, the province; this one has %', roots
+      USING ERRCODE = '55000', HINT = 'Give every unit a parent up to the province''s own unit (level province).';
+  END IF;
+  FOREACH t IN ARRAY ARRAY['unit', 'calendar', 'calendar_exception', 'calendar_week', 'calendar_year',
+                           'procedure', 'procedure_step', 'dossier', 'report_delta', 'report_day', 'report_month',
+                           'dossier_event', 'apology', 'rating'] LOOP
+    SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO cols
+    FROM pg_attribute a
+    WHERE a.attrelid = ('tthc.' || t)::regclass AND a.attnum > 0 AND NOT a.attisdropped
+      AND a.attname NOT IN ('province', 'mirrored_at');
+    cols := format('tthc.%I (%s)', t, cols);
+    IF t LIKE 'calendar%' THEN
+      cols := cols || ' WHERE (NOT shipped)';
+    END IF;
+    IF t IN ('dossier_event', 'apology', 'rating') THEN
+      log := log || CASE WHEN log = '' THEN '' ELSE ', ' END || cols;
+    ELSE
+      main := main || CASE WHEN main = '' THEN '' ELSE ', ' END || cols;
+    END IF;
+  END LOOP;
+  IF EXISTS (SELECT 1 FROM pg_publication WHERE pubname = 'tthc') THEN
+    EXECUTE 'ALTER PUBLICATION tthc SET TABLE ' || main;
+    EXECUTE 'ALTER PUBLICATION tthc SET (publish = ''insert, update, delete'')';
+  ELSE
+    EXECUTE 'CREATE PUBLICATION tthc FOR TABLE ' || main || ' WITH (publish = ''insert, update, delete'')';
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_publication WHERE pubname = 'tthc_log') THEN
+    EXECUTE 'ALTER PUBLICATION tthc_log SET TABLE ' || log;
+    EXECUTE 'ALTER PUBLICATION tthc_log SET (publish = ''insert'')';
+  ELSE
+    EXECUTE 'CREATE PUBLICATION tthc_log FOR TABLE ' || log || ' WITH (publish = ''insert'')';
+  END IF;
+  RETURN 'tthc';
+END $$;
+
+--
+-- Name: FUNCTION create_publication(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.create_publication() IS 'On a province node (operator-run, idempotent): publishes what the national hub mirrors, as publications tthc and tthc_log; returns tthc';
+
+--
 -- Name: deadline(timestamp with time zone, tthc.time_limit, text); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
@@ -412,6 +499,20 @@ CREATE FUNCTION tthc.deadline(received timestamp with time zone, time_limit tthc
 --
 
 COMMENT ON FUNCTION tthc.deadline(received timestamp with time zone, time_limit tthc.time_limit, calendar text) IS 'The appointment (hẹn trả) of a dossier received at a time, under a legal time limit';
+
+--
+-- Name: detach_province(text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.detach_province(code text) RETURNS void
+    LANGUAGE c STRICT
+    AS 'MODULE_PATHNAME', 'tthc_detach_province';
+
+--
+-- Name: FUNCTION detach_province(code text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.detach_province(code text) IS 'On the national hub: stops mirroring a province, removes its rows from the hub and drops its slot on the province after commit';
 
 --
 -- Name: dossier_counted(); Type: FUNCTION; Schema: tthc; Owner: -
@@ -498,6 +599,7 @@ CREATE TABLE tthc.dossier (
     payment text,
     digitised boolean DEFAULT false NOT NULL,
     result_electronic boolean DEFAULT false NOT NULL,
+    province text,
     CONSTRAINT channel_known CHECK ((channel = ANY (ARRAY[1, 2, 3]))),
     CONSTRAINT dossier_code_format CHECK ((code ~ '^[A-Z0-9.]+-[0-9]{6}-[0-9]{4,5}$'::text)),
     CONSTRAINT payment_known CHECK ((payment = ANY (ARRAY['online'::text, 'offline'::text]))),
@@ -644,6 +746,12 @@ COMMENT ON COLUMN tthc.dossier.digitised IS 'The components of the dossier were 
 COMMENT ON COLUMN tthc.dossier.result_electronic IS 'The result was issued as an electronic document';
 
 --
+-- Name: COLUMN dossier.province; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.province IS 'On the national hub: the province the row is mirrored from (its root unit); NULL on a province''s own node';
+
+--
 -- Name: dossier_state(tthc.dossier); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
@@ -711,7 +819,9 @@ CREATE TABLE tthc.dossier_event (
     note text,
     recorded_at timestamp with time zone NOT NULL,
     hash bytea,
-    state bytea
+    state bytea,
+    province text,
+    mirrored_at timestamp with time zone
 );
 
 --
@@ -757,6 +867,18 @@ COMMENT ON COLUMN tthc.dossier_event.hash IS 'SHA-256 of the previous event''s h
 COMMENT ON COLUMN tthc.dossier_event.state IS 'tthc.dossier_state() of the dossier after the event (covered by hash); NULL for events logged before 0.7.0 that a later event superseded';
 
 --
+-- Name: COLUMN dossier_event.province; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier_event.province IS 'On the national hub: the province the row is mirrored from; NULL on a province''s own node';
+
+--
+-- Name: COLUMN dossier_event.mirrored_at; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier_event.mirrored_at IS 'On the national hub: when the event arrived (mirrored_at - recorded_at is its replication lag); NULL on a province''s own node';
+
+--
 -- Name: event_hash(bytea, tthc.dossier_event); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
@@ -785,6 +907,95 @@ CREATE FUNCTION tthc.hours_ok(hours tthc.time_multirange) RETURNS boolean
 --
 
 COMMENT ON FUNCTION tthc.hours_ok(hours tthc.time_multirange) IS 'Whether a day''s hours are at most 8 bounded intervals';
+
+--
+-- Name: hub_init(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.hub_init() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  t text;
+  n bigint;
+BEGIN
+  IF tthc.is_hub() THEN
+    RETURN;
+  END IF;
+  SELECT (SELECT count(*) FROM tthc.unit) + (SELECT count(*) FROM tthc.dossier) INTO n;
+  IF n > 0 THEN
+    RAISE EXCEPTION 'this node has units or dossiers of its own: a national hub mirrors provinces and has none'
+      USING ERRCODE = '55000',
+            HINT = 'Make the hub a database of its own: CREATE DATABASE, CREATE EXTENSION tthc, then tthc.attach_province().';
+  END IF;
+  ALTER TABLE tthc.dossier DROP CONSTRAINT dossier_pkey;
+  ALTER TABLE tthc.dossier ADD CONSTRAINT dossier_pkey UNIQUE NULLS NOT DISTINCT (id, province);
+  ALTER TABLE tthc.dossier_event DROP CONSTRAINT dossier_event_pkey;
+  ALTER TABLE tthc.dossier_event ADD CONSTRAINT dossier_event_pkey UNIQUE NULLS NOT DISTINCT (dossier_id, province, seq);
+  CREATE INDEX dossier_event_mirrored ON tthc.dossier_event (province, mirrored_at);
+  ALTER TABLE tthc.apology DROP CONSTRAINT apology_pkey;
+  ALTER TABLE tthc.apology ADD CONSTRAINT apology_pkey UNIQUE NULLS NOT DISTINCT (dossier_id, province, seq);
+  ALTER TABLE tthc.rating DROP CONSTRAINT rating_pkey;
+  ALTER TABLE tthc.rating ADD CONSTRAINT rating_pkey UNIQUE NULLS NOT DISTINCT (dossier_id, province);
+  ALTER TABLE tthc.calendar DROP CONSTRAINT calendar_pkey CASCADE;
+  ALTER TABLE tthc.calendar ADD CONSTRAINT calendar_pkey UNIQUE NULLS NOT DISTINCT (name, province);
+  ALTER TABLE tthc.calendar_exception DROP CONSTRAINT calendar_exception_pkey;
+  ALTER TABLE tthc.calendar_exception ADD CONSTRAINT calendar_exception_pkey UNIQUE NULLS NOT DISTINCT (calendar, province, day, shipped);
+  ALTER TABLE tthc.calendar_week DROP CONSTRAINT calendar_week_pkey;
+  ALTER TABLE tthc.calendar_week ADD CONSTRAINT calendar_week_pkey UNIQUE NULLS NOT DISTINCT (calendar, province, isodow, shipped);
+  ALTER TABLE tthc.calendar_year DROP CONSTRAINT calendar_year_pkey;
+  ALTER TABLE tthc.calendar_year ADD CONSTRAINT calendar_year_pkey UNIQUE NULLS NOT DISTINCT (calendar, province, year);
+  ALTER TABLE tthc.procedure DROP CONSTRAINT procedure_pkey CASCADE;
+  ALTER TABLE tthc.procedure ADD CONSTRAINT procedure_pkey UNIQUE NULLS NOT DISTINCT (id, province);
+  ALTER TABLE tthc.procedure_step DROP CONSTRAINT procedure_step_pkey;
+  ALTER TABLE tthc.procedure_step ADD CONSTRAINT procedure_step_pkey UNIQUE NULLS NOT DISTINCT (procedure_id, province, step);
+  ALTER TABLE tthc.dossier_event ALTER COLUMN mirrored_at SET DEFAULT pg_catalog.clock_timestamp();
+  FOREACH t IN ARRAY ARRAY['dossier', 'dossier_event', 'apology', 'rating', 'unit', 'calendar',
+                           'calendar_exception', 'calendar_week', 'calendar_year', 'procedure', 'procedure_step'] LOOP
+    EXECUTE format('ALTER TABLE tthc.%I ALTER COLUMN province SET DEFAULT tthc.mirror_province()', t);
+  END LOOP;
+  FOREACH t IN ARRAY ARRAY['dossier', 'dossier_event', 'apology', 'rating', 'unit', 'calendar',
+                           'calendar_exception', 'calendar_week', 'calendar_year', 'procedure', 'procedure_step',
+                           'report_delta', 'report_day', 'report_month'] LOOP
+    EXECUTE format('CREATE TRIGGER hub_mirror BEFORE INSERT OR UPDATE OR DELETE ON tthc.%I'
+                   ' FOR EACH ROW EXECUTE FUNCTION tthc.hub_mirror()', t);
+    EXECUTE format('CREATE TRIGGER hub_mirror_truncate BEFORE TRUNCATE ON tthc.%I'
+                   ' FOR EACH STATEMENT EXECUTE FUNCTION tthc.hub_mirror()', t);
+    EXECUTE format('ALTER TABLE tthc.%I ENABLE ALWAYS TRIGGER hub_mirror', t);
+    EXECUTE format('ALTER TABLE tthc.%I ENABLE ALWAYS TRIGGER hub_mirror_truncate', t);
+  END LOOP;
+  FOREACH t IN ARRAY ARRAY['unit', 'procedure', 'procedure_step'] LOOP
+    EXECUTE format('CREATE TRIGGER hub_changed AFTER INSERT OR UPDATE OR DELETE ON tthc.%I'
+                   ' FOR EACH ROW EXECUTE FUNCTION tthc.table_changed()', t);
+    EXECUTE format('ALTER TABLE tthc.%I ENABLE ALWAYS TRIGGER hub_changed', t);
+  END LOOP;
+  FOREACH t IN ARRAY ARRAY['calendar', 'calendar_exception', 'calendar_week', 'calendar_year'] LOOP
+    EXECUTE format('CREATE TRIGGER hub_changed AFTER INSERT OR UPDATE OR DELETE ON tthc.%I'
+                   ' FOR EACH ROW EXECUTE FUNCTION tthc.calendar_changed()', t);
+    EXECUTE format('ALTER TABLE tthc.%I ENABLE ALWAYS TRIGGER hub_changed', t);
+  END LOOP;
+END $$;
+
+--
+-- Name: FUNCTION hub_init(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.hub_init() IS 'Turns an empty node into a national hub (called by the first tthc.attach_province)';
+
+--
+-- Name: hub_mirror(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.hub_mirror() RETURNS trigger
+    LANGUAGE c
+    AS 'MODULE_PATHNAME', 'tthc_hub_mirror';
+
+--
+-- Name: FUNCTION hub_mirror(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.hub_mirror() IS 'On the national hub: refuses local writes of mirrored rows, and a province''s change of a row of another province or of its log';
 
 --
 -- Name: indicators_766(text, daterange); Type: FUNCTION; Schema: tthc; Owner: -
@@ -820,7 +1031,8 @@ BEGIN
         SELECT * FROM tthc.report_month r
         WHERE r.unit = ANY (units) AND r.month >= whole_from AND r.month < whole_to
         UNION ALL
-        SELECT * FROM tthc.report_delta r WHERE r.unit = ANY (units) AND r.day >= lo AND r.day < hi) a;
+        SELECT r.unit, r.field, r.day, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.offered_online, r.offered_online_online, r.with_fee, r.paid_online, r.digitised, r.result_electronic, r.resolved_work, r.rated, r.rated_satisfied
+        FROM tthc.report_delta r WHERE r.unit = ANY (units) AND r.day >= lo AND r.day < hi) a;
   RETURN QUERY
   SELECT x.grp, x.indicator, x.num::bigint, x.den::bigint,
          round(x.num::numeric / nullif(x.den, 0), 4), x.basis
@@ -849,6 +1061,22 @@ END $$;
 --
 
 COMMENT ON FUNCTION tthc.indicators_766(unit text, period daterange) IS 'The QĐ 766 ratios the data supports, with numerator and denominator, for a unit and the units below it; NULL where tthc records nothing to count';
+
+--
+-- Name: is_hub(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.is_hub() RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$ SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
+                        WHERE tgrelid = 'tthc.dossier'::pg_catalog.regclass AND tgname = 'hub_mirror') $$;
+
+--
+-- Name: FUNCTION is_hub(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.is_hub() IS 'Whether this node is a national hub (tthc.attach_province made it one)';
 
 --
 -- Name: is_working_day(date, text); Type: FUNCTION; Schema: tthc; Owner: -
@@ -930,6 +1158,20 @@ $$;
 COMMENT ON FUNCTION tthc.mask_name(name text) IS 'A person''s name with every word reduced to its first letter (Nguyễn Văn An: N***** V** A*)';
 
 --
+-- Name: mirror_province(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.mirror_province() RETURNS text
+    LANGUAGE c STABLE PARALLEL RESTRICTED
+    AS 'MODULE_PATHNAME', 'tthc_mirror_province';
+
+--
+-- Name: FUNCTION mirror_province(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.mirror_province() IS 'In a replication worker of the national hub, the province whose subscription it applies; NULL elsewhere (the default of the province columns on the hub)';
+
+--
 -- Name: my_units(); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
@@ -942,6 +1184,49 @@ CREATE FUNCTION tthc.my_units() RETURNS text[]
 --
 
 COMMENT ON FUNCTION tthc.my_units() IS 'The units current_user works on: those tthc.officer_unit assigns to its roles, and the units below them';
+
+--
+-- Name: national_report(daterange); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.national_report(period daterange) RETURNS TABLE(level text, unit text, carried_over bigint, received bigint, received_in_person bigint, received_online bigint, received_postal bigint, resolved bigint, resolved_early bigint, resolved_on_time bigint, resolved_late bigint, in_progress bigint, in_progress_in_time bigint, in_progress_overdue bigint, awaiting_supplement bigint, supplement_requests bigint, withdrawn bigint, refused bigint, stopped bigint, on_time_rate numeric, avg_work interval)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  -- one row per province (the root units: on the hub every province's, on
+  -- a province its own), each its tthc.report total, then their sum
+  WITH p AS (
+    SELECT r.*
+    FROM (SELECT u.code FROM tthc.unit u WHERE u.parent IS NULL) u
+    CROSS JOIN LATERAL tthc.report(u.code, national_report.period) r
+    WHERE r.level = 'total')
+  SELECT x.* FROM (
+    SELECT 'province'::text, p.unit, p.carried_over, p.received, p.received_in_person, p.received_online,
+           p.received_postal, p.resolved, p.resolved_early, p.resolved_on_time, p.resolved_late,
+           p.in_progress, p.in_progress_in_time, p.in_progress_overdue, p.awaiting_supplement,
+           p.supplement_requests, p.withdrawn, p.refused, p.stopped, p.on_time_rate, p.avg_work
+    FROM p
+    UNION ALL
+    SELECT 'total', NULL, coalesce(sum(p.carried_over), 0)::bigint, coalesce(sum(p.received), 0)::bigint,
+           coalesce(sum(p.received_in_person), 0)::bigint, coalesce(sum(p.received_online), 0)::bigint,
+           coalesce(sum(p.received_postal), 0)::bigint, coalesce(sum(p.resolved), 0)::bigint,
+           coalesce(sum(p.resolved_early), 0)::bigint, coalesce(sum(p.resolved_on_time), 0)::bigint,
+           coalesce(sum(p.resolved_late), 0)::bigint, coalesce(sum(p.in_progress), 0)::bigint,
+           coalesce(sum(p.in_progress_in_time), 0)::bigint, coalesce(sum(p.in_progress_overdue), 0)::bigint,
+           coalesce(sum(p.awaiting_supplement), 0)::bigint, coalesce(sum(p.supplement_requests), 0)::bigint,
+           coalesce(sum(p.withdrawn), 0)::bigint, coalesce(sum(p.refused), 0)::bigint,
+           coalesce(sum(p.stopped), 0)::bigint,
+           round(sum(p.resolved_early + p.resolved_on_time)::numeric / nullif(sum(p.resolved), 0), 4),
+           sum(p.avg_work * p.resolved) / nullif(sum(p.resolved), 0)::float8
+    FROM p) x(level, unit)
+  ORDER BY x.level = 'total', x.unit
+$$;
+
+--
+-- Name: FUNCTION national_report(period daterange); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.national_report(period daterange) IS 'One row per province (level province, unit its root code) with its tthc.report totals, and their sum (level total)';
 
 --
 -- Name: procedure_check(); Type: FUNCTION; Schema: tthc; Owner: -
@@ -1173,7 +1458,8 @@ CREATE FUNCTION tthc.report(unit text, period daterange, include_children boolea
     SELECT r.* FROM tthc.report_month r, p
     WHERE r.unit = ANY (p.units) AND (r.month < p.lo_month OR r.month >= p.whole_from AND r.month < p.whole_to)
     UNION ALL
-    SELECT r.* FROM tthc.report_delta r, p WHERE r.unit = ANY (p.units) AND r.day < p.hi),
+    SELECT r.unit, r.field, r.day, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.offered_online, r.offered_online_online, r.with_fee, r.paid_online, r.digitised, r.result_electronic, r.resolved_work, r.rated, r.rated_satisfied
+    FROM tthc.report_delta r, p WHERE r.unit = ANY (p.units) AND r.day < p.hi),
   s AS (
     SELECT CASE WHEN grouping(a.unit, a.field) = 0 THEN 'field'
                 WHEN grouping(a.unit, a.field) = 1 THEN 'unit' ELSE 'total' END AS level,
@@ -1537,6 +1823,12 @@ BEGIN
   IF at IS NULL THEN
     RAISE EXCEPTION 'the sweep time cannot be null' USING ERRCODE = '22004';
   END IF;
+  -- a national hub mirrors the provinces' flags and sums; it sweeps nothing
+  IF tthc.is_hub() THEN
+    overdue := 0; due_soon := 0;
+    RETURN NEXT;
+    RETURN;
+  END IF;
   -- one sweeper at a time per database; the others return at once
   IF NOT pg_try_advisory_xact_lock(pg_catalog.hashtext('tthc.sweep')) THEN
     overdue := 0; due_soon := 0;
@@ -1837,9 +2129,10 @@ CREATE FUNCTION tthc.verify_log(code text DEFAULT NULL::text) RETURNS TABLE(code
     SELECT d.code, x.seq, x.hash,
            lag(x.seq) OVER w AS prev_seq,
            tthc.event_hash(lag(x.hash) OVER w, x) AS expected
-    FROM tthc.dossier d JOIN tthc.dossier_event x ON x.dossier_id = d.id
+    FROM tthc.dossier d JOIN tthc.dossier_event x
+      ON x.dossier_id = d.id AND x.province IS NOT DISTINCT FROM d.province
     WHERE verify_log.code IS NULL OR d.code = verify_log.code
-    WINDOW w AS (PARTITION BY x.dossier_id ORDER BY x.seq)),
+    WINDOW w AS (PARTITION BY x.dossier_id, x.province ORDER BY x.seq)),
   links AS (
     SELECT e.code, e.seq,
            CASE WHEN e.seq <> coalesce(e.prev_seq, 0) + 1 THEN 'an event is missing before this one'
@@ -1855,15 +2148,16 @@ CREATE FUNCTION tthc.verify_log(code text DEFAULT NULL::text) RETURNS TABLE(code
                 WHEN l.state IS DISTINCT FROM tthc.dossier_state(d) THEN 'the dossier row does not match its log: it was changed without an event'
            END AS problem
     FROM tthc.dossier d
-    LEFT JOIN LATERAL (SELECT x.seq, x.hash, x.state FROM tthc.dossier_event x WHERE x.dossier_id = d.id
+    LEFT JOIN LATERAL (SELECT x.seq, x.hash, x.state FROM tthc.dossier_event x WHERE x.dossier_id = d.id AND x.province IS NOT DISTINCT FROM d.province
                        ORDER BY x.seq DESC LIMIT 1) l ON true
     WHERE verify_log.code IS NULL OR d.code = verify_log.code),
   orphans AS (
-    SELECT '(dossier id ' || x.dossier_id || ')' AS code, min(x.seq) AS seq,
+    SELECT '(dossier id ' || x.dossier_id || coalesce(' of ' || x.province, '') || ')' AS code, min(x.seq) AS seq,
            'events of a dossier that does not exist' AS problem
     FROM tthc.dossier_event x
-    WHERE verify_log.code IS NULL AND NOT EXISTS (SELECT 1 FROM tthc.dossier d WHERE d.id = x.dossier_id)
-    GROUP BY x.dossier_id)
+    WHERE verify_log.code IS NULL AND NOT EXISTS (SELECT 1 FROM tthc.dossier d WHERE d.id = x.dossier_id
+                                                     AND d.province IS NOT DISTINCT FROM x.province)
+    GROUP BY x.dossier_id, x.province)
   SELECT DISTINCT ON (b.code) b.code, b.seq, b.problem
   FROM (SELECT * FROM links WHERE problem IS NOT NULL
         UNION ALL SELECT * FROM heads WHERE problem IS NOT NULL
@@ -1976,6 +2270,8 @@ CREATE TABLE tthc.calendar (
     same_day_cutoff time without time zone DEFAULT '15:00:00'::time without time zone NOT NULL,
     holiday_rules text,
     shipped boolean DEFAULT false NOT NULL,
+    province text,
+    gid uuid DEFAULT gen_random_uuid() NOT NULL,
     CONSTRAINT calendar_holiday_rules_check CHECK ((holiday_rules = 'vn'::text)),
     CONSTRAINT calendar_name_format CHECK ((name ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text)),
     CONSTRAINT day_length_range CHECK (((day_length > '00:00:00'::interval) AND (day_length <= '24:00:00'::interval)))
@@ -2012,6 +2308,18 @@ COMMENT ON COLUMN tthc.calendar.holiday_rules IS '''vn'': generate the Labour Co
 COMMENT ON COLUMN tthc.calendar.shipped IS 'Installed by the extension (left out of pg_dump)';
 
 --
+-- Name: COLUMN calendar.province; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.calendar.province IS 'On the national hub: the province the row is mirrored from; NULL for the node''s own rows';
+
+--
+-- Name: COLUMN calendar.gid; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.calendar.gid IS 'The row''s identity in the country (how the national hub finds it again)';
+
+--
 -- Name: calendar_exception; Type: TABLE; Schema: tthc; Owner: -
 --
 
@@ -2024,6 +2332,8 @@ CREATE TABLE tthc.calendar_exception (
     hours tthc.time_multirange,
     provisional boolean DEFAULT false NOT NULL,
     shipped boolean DEFAULT false NOT NULL,
+    province text,
+    gid uuid DEFAULT gen_random_uuid() NOT NULL,
     CONSTRAINT day_in_supported_range CHECK (((day >= '1990-01-01'::date) AND (day <= '2199-12-31'::date))),
     CONSTRAINT days_off_have_no_hours CHECK (((kind <> ALL (ARRAY['holiday'::tthc.day_kind, 'compensatory'::tthc.day_kind, 'swapped'::tthc.day_kind])) OR (hours IS NULL))),
     CONSTRAINT hours_bounded_at_most_8 CHECK (tthc.hours_ok(hours)),
@@ -2044,6 +2354,18 @@ COMMENT ON TABLE tthc.calendar_exception IS 'Dated exceptions: days off (holiday
 COMMENT ON COLUMN tthc.calendar_exception.hours IS 'Own working hours (special_hours; optional for makeup, which otherwise works the first working weekday''s hours)';
 
 --
+-- Name: COLUMN calendar_exception.province; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.calendar_exception.province IS 'On the national hub: the province the row is mirrored from; NULL for the node''s own rows';
+
+--
+-- Name: COLUMN calendar_exception.gid; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.calendar_exception.gid IS 'The row''s identity in the country (how the national hub finds it again)';
+
+--
 -- Name: calendar_week; Type: TABLE; Schema: tthc; Owner: -
 --
 
@@ -2052,6 +2374,8 @@ CREATE TABLE tthc.calendar_week (
     isodow smallint NOT NULL,
     hours tthc.time_multirange NOT NULL,
     shipped boolean DEFAULT false NOT NULL,
+    province text,
+    gid uuid DEFAULT gen_random_uuid() NOT NULL,
     CONSTRAINT hours_bounded_at_most_8 CHECK (tthc.hours_ok(hours)),
     CONSTRAINT isodow_range CHECK (((isodow >= 1) AND (isodow <= 7)))
 );
@@ -2063,6 +2387,18 @@ CREATE TABLE tthc.calendar_week (
 COMMENT ON TABLE tthc.calendar_week IS 'Weekly working hours by ISO weekday (1 = Monday); a weekday without a row takes the parent''s, ''{}'' closes it; a row of yours overrides a shipped one';
 
 --
+-- Name: COLUMN calendar_week.province; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.calendar_week.province IS 'On the national hub: the province the row is mirrored from; NULL for the node''s own rows';
+
+--
+-- Name: COLUMN calendar_week.gid; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.calendar_week.gid IS 'The row''s identity in the country (how the national hub finds it again)';
+
+--
 -- Name: calendar_year; Type: TABLE; Schema: tthc; Owner: -
 --
 
@@ -2071,6 +2407,8 @@ CREATE TABLE tthc.calendar_year (
     year integer NOT NULL,
     legal_reference text NOT NULL,
     shipped boolean DEFAULT false NOT NULL,
+    province text,
+    gid uuid DEFAULT gen_random_uuid() NOT NULL,
     CONSTRAINT year_in_supported_range CHECK (((year >= 1990) AND (year <= 2199)))
 );
 
@@ -2079,6 +2417,18 @@ CREATE TABLE tthc.calendar_year (
 --
 
 COMMENT ON TABLE tthc.calendar_year IS 'Years with an official schedule: the generated (provisional) Labour Code days of that year are dropped';
+
+--
+-- Name: COLUMN calendar_year.province; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.calendar_year.province IS 'On the national hub: the province the row is mirrored from; NULL for the node''s own rows';
+
+--
+-- Name: COLUMN calendar_year.gid; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.calendar_year.gid IS 'The row''s identity in the country (how the national hub finds it again)';
 
 --
 -- Name: dossier_counter; Type: TABLE; Schema: tthc; Owner: -
@@ -2163,6 +2513,7 @@ CREATE TABLE tthc.unit (
     level text NOT NULL,
     parent text,
     calendar text DEFAULT 'vn'::text NOT NULL,
+    province text,
     CONSTRAINT unit_code_format CHECK ((code ~ '^[A-Z0-9.]+$'::text)),
     CONSTRAINT unit_level_known CHECK ((level = ANY (ARRAY['province'::text, 'commune'::text, 'department'::text, 'agency'::text])))
 );
@@ -2172,6 +2523,12 @@ CREATE TABLE tthc.unit (
 --
 
 COMMENT ON TABLE tthc.unit IS 'Receiving and handling units (provincial centre, commune centres, agencies), with their electronic code and calendar';
+
+--
+-- Name: COLUMN unit.province; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.unit.province IS 'On the national hub: the province the row is mirrored from; NULL on a province''s own node';
 
 --
 -- Name: dossier_sla; Type: VIEW; Schema: tthc; Owner: -
@@ -2222,9 +2579,9 @@ CREATE VIEW tthc.dossier_sla WITH (security_barrier='true') AS
             d.finished_at,
             d.result,
             d.overdue_since,
-            u.calendar,
-            GREATEST(((tthc.working_time_between(d.clock_started_at, r.at, u.calendar) - d.paused_work) - COALESCE(tthc.working_time_between(d.paused_at, r.at, u.calendar), '00:00:00'::interval)), '00:00:00'::interval) AS elapsed_work,
-            tthc.working_time_between(r.at, d.due_at, u.calendar) AS remaining_work
+            (COALESCE((u.province || '/'::text), ''::text) || u.calendar) AS calendar,
+            GREATEST(((tthc.working_time_between(d.clock_started_at, r.at, (COALESCE((u.province || '/'::text), ''::text) || u.calendar)) - d.paused_work) - COALESCE(tthc.working_time_between(d.paused_at, r.at, (COALESCE((u.province || '/'::text), ''::text) || u.calendar)), '00:00:00'::interval)), '00:00:00'::interval) AS elapsed_work,
+            tthc.working_time_between(r.at, d.due_at, (COALESCE((u.province || '/'::text), ''::text) || u.calendar)) AS remaining_work
            FROM ((tthc.dossier d
              JOIN tthc.unit u ON ((u.code = d.handling_unit)))
              CROSS JOIN LATERAL ( SELECT LEAST(COALESCE(d.finished_at, now()), now()) AS at) r)
@@ -2268,6 +2625,8 @@ CREATE TABLE tthc.procedure (
     valid_from date DEFAULT '1990-01-01'::date NOT NULL,
     valid_to date,
     online_service text,
+    province text,
+    gid uuid DEFAULT gen_random_uuid() NOT NULL,
     CONSTRAINT online_service_known CHECK ((online_service = ANY (ARRAY['full'::text, 'partial'::text]))),
     CONSTRAINT procedure_code_format CHECK ((code ~ '^[0-9]\.[0-9]{6}(\.[0-9A-Z]+)*$'::text)),
     CONSTRAINT supplement_mode_known CHECK ((supplement_mode = ANY (ARRAY['restart'::text, 'pause'::text]))),
@@ -2293,6 +2652,18 @@ COMMENT ON COLUMN tthc.procedure.supplement_mode IS 'restart: the full limit run
 COMMENT ON COLUMN tthc.procedure.online_service IS 'Offered as an online public service: full (toàn trình) or partial (một phần); NULL when not offered online';
 
 --
+-- Name: COLUMN procedure.province; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.procedure.province IS 'On the national hub: the province the row is mirrored from; NULL on a province''s own node';
+
+--
+-- Name: COLUMN procedure.gid; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.procedure.gid IS 'The row''s identity in the country (how the national hub finds it again)';
+
+--
 -- Name: procedure_id_seq; Type: SEQUENCE; Schema: tthc; Owner: -
 --
 
@@ -2315,6 +2686,8 @@ CREATE TABLE tthc.procedure_step (
     unit text,
     role text,
     allowance tthc.time_limit NOT NULL,
+    province text,
+    gid uuid DEFAULT gen_random_uuid() NOT NULL,
     CONSTRAINT step_has_unit_or_role CHECK (((unit IS NOT NULL) OR (role IS NOT NULL))),
     CONSTRAINT step_positive CHECK ((step >= 1))
 );
@@ -2326,6 +2699,71 @@ CREATE TABLE tthc.procedure_step (
 COMMENT ON TABLE tthc.procedure_step IS 'Ordered steps of an inter-agency (liên thông) procedure, each with the unit or role responsible and its allowance';
 
 --
+-- Name: COLUMN procedure_step.province; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.procedure_step.province IS 'On the national hub: the province the row is mirrored from; NULL on a province''s own node';
+
+--
+-- Name: COLUMN procedure_step.gid; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.procedure_step.gid IS 'The row''s identity in the country (how the national hub finds it again)';
+
+--
+-- Name: province; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.province (
+    code text NOT NULL,
+    subscription name NOT NULL,
+    slot name NOT NULL,
+    attached_at timestamp with time zone DEFAULT now() NOT NULL,
+    tthc_version text NOT NULL
+);
+
+--
+-- Name: TABLE province; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.province IS 'On the national hub: the provinces it mirrors (written by tthc.attach_province and tthc.detach_province)';
+
+--
+-- Name: province_status; Type: VIEW; Schema: tthc; Owner: -
+--
+
+CREATE VIEW tthc.province_status AS
+ SELECT p.code AS province,
+    p.subscription,
+    s.subenabled AS enabled,
+    (st.pid IS NOT NULL) AS streaming,
+    ( SELECT count(*) AS count
+           FROM pg_subscription_rel r
+          WHERE ((r.srsubid = s.oid) AND (r.srsubstate <> 'r'::"char"))) AS tables_syncing,
+    st.last_msg_receipt_time AS last_received,
+    (now() - st.last_msg_receipt_time) AS silent_for,
+    e.recorded_at AS last_event_at,
+    (e.mirrored_at - e.recorded_at) AS lag,
+    st.latest_end_lsn AS confirmed_lsn,
+    p.attached_at,
+    p.tthc_version
+   FROM (((tthc.province p
+     LEFT JOIN pg_subscription s ON ((s.subname = p.subscription)))
+     LEFT JOIN pg_stat_subscription st ON (((st.subid = s.oid) AND (st.relid IS NULL))))
+     LEFT JOIN LATERAL ( SELECT x.recorded_at,
+            x.mirrored_at
+           FROM tthc.dossier_event x
+          WHERE (x.province = p.code)
+          ORDER BY x.mirrored_at DESC
+         LIMIT 1) e ON (true));
+
+--
+-- Name: VIEW province_status; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON VIEW tthc.province_status IS 'On the national hub, per province: its subscription, whether it streams, tables still copying, the last message received and how long ago, and the lag of the latest event to arrive (mirrored_at - recorded_at)';
+
+--
 -- Name: rating; Type: TABLE; Schema: tthc; Owner: -
 --
 
@@ -2334,6 +2772,7 @@ CREATE TABLE tthc.rating (
     rating text NOT NULL,
     comment text,
     rated_at timestamp with time zone DEFAULT now() NOT NULL,
+    province text,
     CONSTRAINT rating_known CHECK ((rating = ANY (ARRAY['very_satisfied'::text, 'satisfied'::text, 'unsatisfied'::text])))
 );
 
@@ -2342,6 +2781,12 @@ CREATE TABLE tthc.rating (
 --
 
 COMMENT ON TABLE tthc.rating IS 'The applicant''s rating of a dossier''s handling (one per dossier), for the satisfaction ratio';
+
+--
+-- Name: COLUMN rating.province; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.rating.province IS 'On the national hub: the province the row is mirrored from; NULL on a province''s own node';
 
 --
 -- Name: report_day; Type: TABLE; Schema: tthc; Owner: -
@@ -2428,7 +2873,8 @@ CREATE TABLE tthc.report_delta (
     result_electronic bigint DEFAULT 0 NOT NULL,
     resolved_work interval DEFAULT '00:00:00'::interval NOT NULL,
     rated bigint DEFAULT 0 NOT NULL,
-    rated_satisfied bigint DEFAULT 0 NOT NULL
+    rated_satisfied bigint DEFAULT 0 NOT NULL,
+    gid uuid DEFAULT gen_random_uuid() NOT NULL
 );
 
 --
@@ -2436,6 +2882,12 @@ CREATE TABLE tthc.report_delta (
 --
 
 COMMENT ON TABLE tthc.report_delta IS 'Report sums appended per statement by tthc (no index, never updated), until tthc.report_compact() folds them';
+
+--
+-- Name: COLUMN report_delta.gid; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_delta.gid IS 'The row''s identity in the country (how the national hub finds it again when the sweep folds it)';
 
 --
 -- Name: report_month; Type: TABLE; Schema: tthc; Owner: -
@@ -2523,133 +2975,133 @@ COMMENT ON TABLE tthc.sweep_state IS 'The latest run of tthc.sweep on this node'
 -- Data for Name: calendar; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true);
+INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped, province, gid) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true, NULL, 'c47ff5d1-268f-4f39-9f93-f648a9eaf913');
 
 --
 -- Data for Name: calendar_exception; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true);
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '184e703d-9418-4b53-a481-e1202a1bbfc9');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '0aaebec6-a600-4ba8-9c70-b97fd844aa18');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '5f013d75-53b0-4089-924b-c0d6178f5fcf');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '7c69ecc9-e6d8-474a-8a76-ce9027fe8e7f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '06958b70-8191-4656-987f-4ef4bc03a976');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '863f9863-62b4-4449-af24-79f6ee046059');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'e169e171-488f-4583-876e-0bfc3cc215e2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '6957e6f3-542a-4c44-92ec-5993d04c6fc1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '27dd3ea9-b855-488e-9022-911722ff57fa');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '2dfd4c82-b1e9-4c10-8467-c5e34d7ee65e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'b46ed79d-b13c-498c-bde3-92a1b25546e3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '999b90fb-92d4-4aa0-85b1-54f639a2d74b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'b4a5da0d-e1cf-4cf3-88db-03a056094725');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '1f76a889-2ad2-4bcf-af87-23643b0e892b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '1f8e4bb8-5700-49a1-b9a6-435e095c8c76');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '8800bd5b-4341-4769-8f90-f63c654af1c3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '738ca91f-8672-44ba-9c07-17695249f172');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '23aa0cda-2a4c-405d-8aae-da921b160794');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '2339ab69-a215-4e82-886a-90e98b909a32');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '79cdf806-8069-487b-a106-6f96839b10b1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f15111e2-e3e2-4952-9151-aac6708cfffa');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'dadc7b26-da72-4a8e-b9c0-7054ad8cb121');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'ce7bd7ee-4d1e-4a42-881a-857ea3981dc4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f28c69c7-7841-4963-a4ef-068741f2d713');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'ef966a89-a7db-4c2b-a37f-169de4711db0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '957e549b-ea78-4675-88f3-2cb3e0993aaf');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '45a364e4-80f2-4ac9-87b0-dbf490d180d7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '1853f416-fdc7-477c-810c-eec200274083');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'cabb3dc0-f881-43a3-a29b-3d4aad2c1c5b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '42b52807-1d28-4207-8eb1-cba79a74f62c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'df7ac59e-d9f7-47a7-94c0-7c9fb155ca85');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'b6da20ca-c267-4a03-a43f-54191d00b679');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'a899c542-9c02-4cff-a5e5-ee3ea1d14100');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '206f3fcc-c350-4f03-b138-bac81ab9da4a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '2857e584-9f91-4992-8fc7-dbb66f5a6d7a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '68b132bc-7e63-48c0-8c12-369b4b05e2b6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '5ad04132-dbfa-41ab-bb53-3beab8d67bf2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '05f5aacf-4ca8-437b-9b9b-8abdc774b5f0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'ed08f9a6-8809-415b-8deb-46689ca008b5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '78101ba7-1790-46bd-b821-3b7fad1e8e53');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '6408b18d-625c-438a-9433-cfc51b46b4ea');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '787d5c55-56df-4eaa-b00f-ebd156c5301f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '52af99a8-1c0c-4e3d-8fe2-b2e28beee09d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '30773573-2518-4798-b688-9114c7271cb2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'c0d62d3d-28e2-4b14-bf9c-7852dbf252f2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '22d47b0c-da0f-457e-87e4-c47d88701d54');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'ab1fbcb2-951c-4c52-874c-352ad31d3268');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'f45180b5-10a2-4127-92e4-4f5780419d96');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '7cede0c4-d580-4303-b5fd-843f4405f4c1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '4303a236-fbc8-4647-bdb1-b15e3477bb2d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '84d25b00-c0c4-49eb-9218-003353584d0f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '22e8eb8d-f9f8-4f1b-bf6d-6a074644489e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'dcc0daf8-5bcf-4dc5-a656-8ed69955f6ad');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'ddfc3992-0f57-4cd7-9e32-4a389cf3c4d9');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'a96977a6-2604-4b2f-beec-e25f41deb334');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '60405e6e-09bc-416b-9c00-6f735845f789');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'd7b4f06d-758f-4dd2-90a9-1aa9e2e1eb7f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'bc6a623f-44fd-4c63-8eff-d3ee340b19be');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '4fdd064b-90dc-4e66-a059-e66a49b2d23f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'faa68cd7-4ee4-456d-8688-53ded25d9937');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '7a7d32f0-63be-4a31-b2c9-976328a2670d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '3677f6ea-8b98-4c88-8236-12d3f437f51d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'e23e2bf8-9b79-4732-a72e-ea0d3804d921');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '58c6ecc1-f781-47cd-b626-572a187a063f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'cb9968cd-b28b-4264-b2d1-1c5711ee2549');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '5b983e47-69a5-4a7d-93ab-111b99c94144');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'c24ae454-0381-42af-a10c-cd41a86ec26c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'caa274db-85aa-4409-a62a-4e9185c8314e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '5f233b70-16ee-463e-813e-001e7ca0ae98');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '88a572cd-935a-43e1-8c9c-ecf53f4ed7a5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'd6db39c8-ae19-4cd6-9996-336e68c7ec5e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '1d7a7e9e-1e9d-4b8d-9c5e-c737bcaab843');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'e4f51274-cd37-41e3-888e-c416e5bf94b2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '7a204c0d-f790-43b2-a23f-2500d9081a63');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '2f3bd773-c3c3-4287-bb19-9dd63bb53f28');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '2f03d177-abc5-452e-a4a4-3ab36853544e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '05420aeb-e174-49f8-951d-9d9fe3caea10');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'cb957b75-39eb-485e-b9ba-957640411c11');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '4eeea4cd-1ca7-4817-96ee-ab9e29b81592');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '049defc6-c74c-46b1-942e-25b2e868988b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '806a5289-b1b2-4960-8c44-4a0f59222ba6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '6208bbaa-5c1f-4253-9592-554c85e72894');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '38513c7f-ceb6-4683-b304-1d9c88238b6b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '931c2dd5-569d-49f8-85dd-2c9aef4e7432');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '8f601112-3f32-440d-8b81-5b704a2850db');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '4acaef25-b0ca-4fd5-9176-04c728d542f2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '8ec36139-24f7-44c9-8c39-6593facde986');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '2dd14013-e59b-4fbe-bf5c-72025eace176');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'e9296d32-debb-40ec-a30a-013afe25a1d3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '5ed6381c-b554-4d4c-9f13-504c363d4b65');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'f291a3e4-312a-4213-8fc2-505b039310a5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '828176b9-6bad-4c58-9831-ca58f2a02540');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '743bc3ce-36d8-4d4c-9b7b-b565d2bdf88b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'acb2cd0e-e699-4afd-91da-4baa86f46ac3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '75d97f2f-8769-4b48-b747-853c3fc3d34c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '9718e784-81b8-4838-8d0d-10518ac2bc1a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '3f8a2cd6-b370-475c-892d-a1d11ee7d000');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '5ea378d9-7240-419a-a271-63a575800949');
 
 --
 -- Data for Name: calendar_week; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true);
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true);
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true);
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true);
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true);
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '679d7db4-d125-4e6d-9c8b-f19d211ccc54');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '83c9d85c-8e72-454a-9573-12d881c26711');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'b4f93097-9a27-4888-a3b8-6386ab2ed127');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'c7d530d6-9f4c-4120-9fcd-cba68595ab60');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '9a29f4b2-2c90-4be3-a132-7be503b3fe28');
 
 --
 -- Data for Name: calendar_year; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true);
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true);
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true);
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true);
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true);
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true);
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true);
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true);
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true, NULL, '9817457f-08db-4681-9d95-94ddfb8fbfd0');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '9ea47dff-3547-4344-bbef-7ed430379f28');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '81469236-67f8-4d3b-b0fb-8ff5cf386e71');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true, NULL, 'ef7a4e99-7423-4395-bd95-473449cd01d3');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true, NULL, 'ce0a83e1-3789-4cd5-9914-4e7ceb142f7f');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true, NULL, '47a3d390-a724-4c91-bf71-1c4f241ccd8f');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true, NULL, '0ed0aedb-0e6b-4b1b-b861-bf8fa9053f2d');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true, NULL, 'ddf2f4fc-4850-46aa-83bf-872094e39f3b');
 
 --
 -- Data for Name: dossier; Type: TABLE DATA; Schema: tthc; Owner: -
@@ -2673,6 +3125,10 @@ INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped) VALUES
 
 --
 -- Data for Name: procedure_step; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
+-- Data for Name: province; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
 --
@@ -2741,11 +3197,29 @@ ALTER TABLE ONLY tthc.apology
     ADD CONSTRAINT apology_pkey PRIMARY KEY (dossier_id, seq);
 
 --
+-- Name: calendar_exception calendar_exception_gid; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.calendar_exception
+    ADD CONSTRAINT calendar_exception_gid UNIQUE (gid, shipped);
+
+ALTER TABLE ONLY tthc.calendar_exception REPLICA IDENTITY USING INDEX calendar_exception_gid;
+
+--
 -- Name: calendar_exception calendar_exception_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
 --
 
 ALTER TABLE ONLY tthc.calendar_exception
     ADD CONSTRAINT calendar_exception_pkey PRIMARY KEY (calendar, day, shipped);
+
+--
+-- Name: calendar calendar_gid; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.calendar
+    ADD CONSTRAINT calendar_gid UNIQUE (gid, shipped);
+
+ALTER TABLE ONLY tthc.calendar REPLICA IDENTITY USING INDEX calendar_gid;
 
 --
 -- Name: calendar calendar_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
@@ -2755,11 +3229,29 @@ ALTER TABLE ONLY tthc.calendar
     ADD CONSTRAINT calendar_pkey PRIMARY KEY (name);
 
 --
+-- Name: calendar_week calendar_week_gid; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.calendar_week
+    ADD CONSTRAINT calendar_week_gid UNIQUE (gid, shipped);
+
+ALTER TABLE ONLY tthc.calendar_week REPLICA IDENTITY USING INDEX calendar_week_gid;
+
+--
 -- Name: calendar_week calendar_week_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
 --
 
 ALTER TABLE ONLY tthc.calendar_week
     ADD CONSTRAINT calendar_week_pkey PRIMARY KEY (calendar, isodow, shipped);
+
+--
+-- Name: calendar_year calendar_year_gid; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.calendar_year
+    ADD CONSTRAINT calendar_year_gid UNIQUE (gid, shipped);
+
+ALTER TABLE ONLY tthc.calendar_year REPLICA IDENTITY USING INDEX calendar_year_gid;
 
 --
 -- Name: calendar_year calendar_year_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
@@ -2774,6 +3266,8 @@ ALTER TABLE ONLY tthc.calendar_year
 
 ALTER TABLE ONLY tthc.dossier
     ADD CONSTRAINT dossier_code_unique UNIQUE (code);
+
+ALTER TABLE ONLY tthc.dossier REPLICA IDENTITY USING INDEX dossier_code_unique;
 
 --
 -- Name: dossier_counter dossier_counter_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
@@ -2804,6 +3298,15 @@ ALTER TABLE ONLY tthc.officer_unit
     ADD CONSTRAINT officer_unit_pkey PRIMARY KEY (role, unit);
 
 --
+-- Name: procedure procedure_gid; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.procedure
+    ADD CONSTRAINT procedure_gid UNIQUE (gid);
+
+ALTER TABLE ONLY tthc.procedure REPLICA IDENTITY USING INDEX procedure_gid;
+
+--
 -- Name: procedure procedure_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
 --
 
@@ -2811,11 +3314,34 @@ ALTER TABLE ONLY tthc.procedure
     ADD CONSTRAINT procedure_pkey PRIMARY KEY (id);
 
 --
+-- Name: procedure_step procedure_step_gid; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.procedure_step
+    ADD CONSTRAINT procedure_step_gid UNIQUE (gid);
+
+ALTER TABLE ONLY tthc.procedure_step REPLICA IDENTITY USING INDEX procedure_step_gid;
+
+--
 -- Name: procedure_step procedure_step_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
 --
 
 ALTER TABLE ONLY tthc.procedure_step
     ADD CONSTRAINT procedure_step_pkey PRIMARY KEY (procedure_id, step);
+
+--
+-- Name: province province_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.province
+    ADD CONSTRAINT province_pkey PRIMARY KEY (code);
+
+--
+-- Name: province province_subscription_key; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.province
+    ADD CONSTRAINT province_subscription_key UNIQUE (subscription);
 
 --
 -- Name: rating rating_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
@@ -2830,6 +3356,15 @@ ALTER TABLE ONLY tthc.rating
 
 ALTER TABLE ONLY tthc.report_day
     ADD CONSTRAINT report_day_pkey PRIMARY KEY (unit, field, day);
+
+--
+-- Name: report_delta report_delta_gid; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.report_delta
+    ADD CONSTRAINT report_delta_gid UNIQUE (gid);
+
+ALTER TABLE ONLY tthc.report_delta REPLICA IDENTITY USING INDEX report_delta_gid;
 
 --
 -- Name: report_month report_month_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
@@ -3010,6 +3545,8 @@ CREATE TRIGGER dossier_guard BEFORE INSERT OR UPDATE ON tthc.dossier FOR EACH RO
 --
 
 CREATE TRIGGER dossier_kept BEFORE DELETE ON tthc.dossier FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
+
+ALTER TABLE tthc.dossier ENABLE ALWAYS TRIGGER dossier_kept;
 
 --
 -- Name: dossier dossier_numbered; Type: TRIGGER; Schema: tthc; Owner: -
@@ -3370,6 +3907,12 @@ GRANT SELECT ON TABLE tthc.apology TO tthc_auditor;
 REVOKE ALL ON FUNCTION tthc.append_only() FROM PUBLIC;
 
 --
+-- Name: FUNCTION attach_province(conninfo text); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.attach_province(conninfo text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION calendar_changed(); Type: ACL; Schema: tthc; Owner: -
 --
 
@@ -3386,6 +3929,18 @@ REVOKE ALL ON FUNCTION tthc.calendar_check() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION tthc.check_units(units text[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION create_publication(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.create_publication() FROM PUBLIC;
+
+--
+-- Name: FUNCTION detach_province(code text); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.detach_province(code text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION dossier_counted(); Type: ACL; Schema: tthc; Owner: -
@@ -3449,6 +4004,18 @@ GRANT ALL ON FUNCTION tthc.event_hash(prev bytea, e tthc.dossier_event) TO tthc_
 REVOKE ALL ON FUNCTION tthc.hours_ok(hours tthc.time_multirange) FROM PUBLIC;
 
 --
+-- Name: FUNCTION hub_init(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.hub_init() FROM PUBLIC;
+
+--
+-- Name: FUNCTION hub_mirror(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.hub_mirror() FROM PUBLIC;
+
+--
 -- Name: FUNCTION indicators_766(unit text, period daterange); Type: ACL; Schema: tthc; Owner: -
 --
 
@@ -3465,6 +4032,15 @@ GRANT ALL ON FUNCTION tthc.indicators_766(unit text, period daterange) TO tthc_o
 REVOKE ALL ON FUNCTION tthc.lawful_due(d tthc.dossier) FROM PUBLIC;
 GRANT ALL ON FUNCTION tthc.lawful_due(d tthc.dossier) TO tthc_auditor;
 GRANT ALL ON FUNCTION tthc.lawful_due(d tthc.dossier) TO tthc_admin;
+
+--
+-- Name: FUNCTION national_report(period daterange); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.national_report(period daterange) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.national_report(period daterange) TO tthc_reader;
+GRANT ALL ON FUNCTION tthc.national_report(period daterange) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.national_report(period daterange) TO tthc_admin;
 
 --
 -- Name: FUNCTION procedure_check(); Type: ACL; Schema: tthc; Owner: -
@@ -3681,6 +4257,14 @@ GRANT USAGE ON SEQUENCE tthc.procedure_id_seq TO tthc_admin;
 
 GRANT SELECT ON TABLE tthc.procedure_step TO PUBLIC;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tthc.procedure_step TO tthc_admin;
+
+--
+-- Name: TABLE province_status; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.province_status TO tthc_reader;
+GRANT SELECT ON TABLE tthc.province_status TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.province_status TO tthc_admin;
 
 --
 -- Name: TABLE rating; Type: ACL; Schema: tthc; Owner: -

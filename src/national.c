@@ -1,0 +1,550 @@
+/*
+ * national.c
+ *		A country on PostgreSQL's logical replication: each province node
+ *		publishes (tthc.create_publication, SQL), the national hub subscribes.
+ *
+ * tthc.attach_province(conninfo) runs on the hub.  CREATE SUBSCRIPTION
+ * that creates its replication slot cannot run inside a transaction block,
+ * and a function always runs inside one.  So the slot is made the way
+ * CREATE SUBSCRIPTION would make it, but over a libpq connection of our own
+ * to the province (pg_create_logical_replication_slot there, in the
+ * province's own transaction), and the subscription is then created with
+ * create_slot = false, which may run in a transaction: the attach is one
+ * ordinary, atomic statement.  Should the hub's transaction abort after the
+ * slot was made, a transaction callback drops the slot again, so no slot is
+ * left holding the province's WAL for a subscription that does not exist.
+ * tthc.detach_province drops the subscription (detached from its slot
+ * first, as DROP SUBSCRIPTION with a slot cannot run in a transaction
+ * either) and drops the slot on the province after the hub commits.
+ *
+ * On the hub, rows are applied by replication workers.  tthc_mirror_province
+ * (the default of every province column there) names the province whose
+ * subscription applies the row; tthc_hub_mirror (a row trigger, enabled
+ * always) refuses every write that does not come from such a worker, and a
+ * worker's change of a row of another province or of the append-only log.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "libpq-fe.h"
+#include "miscadmin.h"
+#include "replication/logicalworker.h"
+#include "replication/worker_internal.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+
+#include "national.h"
+
+PG_FUNCTION_INFO_V1(tthc_mirror_province);
+PG_FUNCTION_INFO_V1(tthc_hub_mirror);
+PG_FUNCTION_INFO_V1(tthc_attach_province);
+PG_FUNCTION_INFO_V1(tthc_detach_province);
+
+#define SUBSCRIPTION_PREFIX "tthc_"
+
+/* set while detach_province removes a province's rows from the hub */
+static bool hub_maintenance = false;
+
+/* slots to drop on the province at the end of the transaction */
+typedef struct PendingSlot
+{
+	char	   *conninfo;
+	char	   *slot;
+	bool		on_commit;		/* detach: after commit; attach: after abort */
+	struct PendingSlot *next;
+} PendingSlot;
+
+static PendingSlot *pending_slots = NULL;
+static bool callback_registered = false;
+
+bool
+national_maintenance(void)
+{
+	return hub_maintenance;
+}
+
+/* the province a replication worker applies for, or NULL */
+static const char *
+applying_province(void)
+{
+	static Oid	cached_sub = InvalidOid;
+	static char cached_code[NAMEDATALEN];
+
+	if (!IsLogicalWorker() || MySubscription == NULL)
+		return NULL;
+	if (MySubscription->oid != cached_sub)
+	{
+		const char *name = MySubscription->name;
+
+		if (strncmp(name, SUBSCRIPTION_PREFIX, strlen(SUBSCRIPTION_PREFIX)) != 0 ||
+			name[strlen(SUBSCRIPTION_PREFIX)] == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("subscription \"%s\" writes tthc's tables but is not a province of this hub", name),
+					 errhint("Attach provinces with tthc.attach_province(), which names their subscriptions.")));
+		strlcpy(cached_code, name + strlen(SUBSCRIPTION_PREFIX), sizeof(cached_code));
+		cached_sub = MySubscription->oid;
+	}
+	return cached_code;
+}
+
+Datum
+tthc_mirror_province(PG_FUNCTION_ARGS)
+{
+	const char *code = applying_province();
+
+	if (code == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(code));
+}
+
+static bool
+is_log_table(const char *name)
+{
+	return strcmp(name, "dossier_event") == 0 || strcmp(name, "apology") == 0 ||
+		strcmp(name, "rating") == 0;
+}
+
+Datum
+tthc_hub_mirror(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	Relation	rel;
+	const char *table;
+	const char *op;
+	const char *province;
+	HeapTuple	result;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "tthc_hub_mirror: not called by trigger manager");
+	rel = td->tg_relation;
+	table = RelationGetRelationName(rel);
+	result = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
+	if (hub_maintenance)
+		return PointerGetDatum(TRIGGER_FIRED_BY_TRUNCATE(td->tg_event) ? NULL : result);
+	op = TRIGGER_FIRED_BY_INSERT(td->tg_event) ? "INSERT" :
+		TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? "UPDATE" :
+		TRIGGER_FIRED_BY_DELETE(td->tg_event) ? "DELETE" : "TRUNCATE";
+	province = applying_province();
+	if (province == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("%s on tthc.%s is not allowed on the national hub", op, table),
+				 errdetail("The hub is a read-only mirror of the provinces: its rows arrive by logical replication."),
+				 errhint("Write at the province's own node."),
+				 errtable(rel)));
+	if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event) ||
+		(!TRIGGER_FIRED_BY_INSERT(td->tg_event) &&
+		 (is_log_table(table) || (strcmp(table, "dossier") == 0 && TRIGGER_FIRED_BY_DELETE(td->tg_event)))))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("province %s sent %s of tthc.%s, which no node allows", province, op, table),
+				 errdetail("The event log, the apologies, the ratings and the dossiers are never changed back or removed; the hub keeps its copy."),
+				 errhint("Find out who changed the province's log; then detach and re-attach the province."),
+				 errtable(rel)));
+	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event))
+	{
+		/* the old row must be this province's own */
+		TupleDesc	desc = RelationGetDescr(rel);
+		int			col = SPI_fnumber(desc, "province");
+
+		if (col > 0)
+		{
+			bool		isnull;
+			Datum		d = heap_getattr(td->tg_trigtuple, col, desc, &isnull);
+			char	   *owner = isnull ? NULL : TextDatumGetCString(d);
+
+			if (owner == NULL || strcmp(owner, province) != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+						 errmsg("province %s may not %s a row of tthc.%s mirrored from %s",
+								province, TRIGGER_FIRED_BY_DELETE(td->tg_event) ? "delete" : "update",
+								table, owner ? owner : "this node"),
+						 errdetail("Every province changes only its own rows on the hub."),
+						 errtable(rel)));
+		}
+	}
+	return PointerGetDatum(result);
+}
+
+/* ---------------------------------------------------------------------
+ * libpq to the province
+ * --------------------------------------------------------------------- */
+
+static PGconn *
+province_connect(const char *conninfo, bool missing_ok)
+{
+	const char *keys[] = {"dbname", "fallback_application_name", NULL};
+	const char *vals[] = {conninfo, "tthc hub", NULL};
+	PGconn	   *conn = PQconnectdbParams(keys, vals, true);
+
+	if (PQstatus(conn) != CONNECTION_OK)
+	{
+		char	   *msg = pstrdup(PQerrorMessage(conn));
+
+		PQfinish(conn);
+		if (missing_ok)
+			return NULL;
+		ereport(ERROR,
+				(errcode(ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION),
+				 errmsg("could not connect to the province: %s", pchomp(msg))));
+	}
+	return conn;
+}
+
+/* run a query on the province; a failure is an ERROR (after closing) */
+static PGresult *
+province_query(PGconn *conn, const char *sql, int nparams, const char *const *params)
+{
+	PGresult   *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
+	{
+		char	   *msg = pstrdup(PQresultErrorMessage(res));
+
+		PQclear(res);
+		PQfinish(conn);
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 errmsg("the province refused a query of tthc.attach_province: %s", pchomp(msg))));
+	}
+	return res;
+}
+
+/*
+ * drop_slot_now: drop a slot on the province (ending the walsender that
+ * holds it, which a detached subscription's worker may still be), trying
+ * for a few seconds.  Never raises: it runs from transaction callbacks.
+ */
+static void
+drop_slot_now(const char *conninfo, const char *slot)
+{
+	PGconn	   *conn = province_connect(conninfo, true);
+	const char *params[1] = {slot};
+	bool		done = false;
+
+	if (conn == NULL)
+	{
+		ereport(WARNING,
+				(errmsg("could not reach the province to drop its replication slot \"%s\"", slot),
+				 errhint("If the province still runs, drop it there: SELECT pg_drop_replication_slot('%s'); a slot left behind keeps WAL.", slot)));
+		return;
+	}
+	for (int attempt = 0; attempt < 50 && !done; attempt++)
+	{
+		PGresult   *res;
+
+		res = PQexecParams(conn,
+						   "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots"
+						   " WHERE slot_name = $1 AND active_pid IS NOT NULL",
+						   1, NULL, params, NULL, NULL, 0);
+		PQclear(res);
+		res = PQexecParams(conn,
+						   "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+						   " WHERE slot_name = $1",
+						   1, NULL, params, NULL, NULL, 0);
+		done = PQresultStatus(res) == PGRES_TUPLES_OK;
+		PQclear(res);
+		if (!done)
+			pg_usleep(100 * 1000L);
+	}
+	if (!done)
+		ereport(WARNING,
+				(errmsg("could not drop the replication slot \"%s\" on the province: %s", slot,
+						PQerrorMessage(conn)),
+				 errhint("Drop it there: SELECT pg_drop_replication_slot('%s'); a slot left behind keeps WAL.", slot)));
+	PQfinish(conn);
+}
+
+static void
+national_xact_callback(XactEvent event, void *arg)
+{
+	PendingSlot *p;
+	bool		commit;
+
+	if (event == XACT_EVENT_COMMIT)
+		commit = true;
+	else if (event == XACT_EVENT_ABORT)
+		commit = false;
+	else
+		return;
+	for (p = pending_slots; p != NULL; p = p->next)
+		if (p->on_commit == commit)
+			drop_slot_now(p->conninfo, p->slot);
+	for (p = pending_slots; p != NULL;)
+	{
+		PendingSlot *next = p->next;
+
+		pfree(p->conninfo);
+		pfree(p->slot);
+		pfree(p);
+		p = next;
+	}
+	pending_slots = NULL;
+	hub_maintenance = false;
+}
+
+static void
+drop_slot_at_end(const char *conninfo, const char *slot, bool on_commit)
+{
+	PendingSlot *p = MemoryContextAlloc(TopMemoryContext, sizeof(PendingSlot));
+
+	if (!callback_registered)
+	{
+		RegisterXactCallback(national_xact_callback, NULL);
+		callback_registered = true;
+	}
+	p->conninfo = MemoryContextStrdup(TopMemoryContext, conninfo);
+	p->slot = MemoryContextStrdup(TopMemoryContext, slot);
+	p->on_commit = on_commit;
+	p->next = pending_slots;
+	pending_slots = p;
+}
+
+/* the slot of a province: tthc_ and its code in lower case, [a-z0-9_] */
+static char *
+slot_name_for(const char *code)
+{
+	StringInfoData s;
+
+	initStringInfo(&s);
+	appendStringInfoString(&s, SUBSCRIPTION_PREFIX);
+	for (const char *c = code; *c; c++)
+		appendStringInfoChar(&s, (*c >= 'A' && *c <= 'Z') ? *c - 'A' + 'a' :
+							 ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')) ? *c : '_');
+	return s.data;
+}
+
+static void
+spi_exec(const char *sql, int expected)
+{
+	int			rc = SPI_execute(sql, false, 0);
+
+	if (rc != expected)
+		elog(ERROR, "tthc: \"%s\" failed: %s", sql, SPI_result_code_string(rc));
+}
+
+/*
+ * tthc_attach_province: see the head of the file.  Returns the province's
+ * root unit code.
+ */
+Datum
+tthc_attach_province(PG_FUNCTION_ARGS)
+{
+	char	   *conninfo = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	PGconn	   *conn;
+	PGresult   *res;
+	char	   *code;
+	char	   *version;
+	char	   *slot;
+	char	   *subname;
+	const char *params[2];
+	bool		slot_exists;
+	StringInfoData sql;
+	Datum		args[3];
+	Oid			argtypes[3] = {TEXTOID, TEXTOID, TEXTOID};
+
+	if (!superuser())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("only a superuser may attach a province"),
+				 errdetail("Attaching creates a subscription.")));
+
+	/* 1. what the province is */
+	conn = province_connect(conninfo, false);
+	res = province_query(conn,
+						 "SELECT (SELECT extversion FROM pg_extension WHERE extname = 'tthc'),"
+						 " (SELECT count(*) FROM pg_publication WHERE pubname IN ('tthc', 'tthc_log')),"
+						 " current_setting('wal_level')", 0, NULL);
+	if (PQgetisnull(res, 0, 0))
+	{
+		PQclear(res);
+		PQfinish(conn);
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the database at this conninfo has no tthc extension")));
+	}
+	version = pstrdup(PQgetvalue(res, 0, 0));
+	if (strcmp(PQgetvalue(res, 0, 1), "2") != 0 || strcmp(PQgetvalue(res, 0, 2), "logical") != 0)
+	{
+		PQclear(res);
+		PQfinish(conn);
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the province does not publish tthc"),
+				 errhint("On the province: wal_level = logical, then SELECT tthc.create_publication();")));
+	}
+	PQclear(res);
+	res = province_query(conn, "SELECT code FROM tthc.unit WHERE parent IS NULL", 0, NULL);
+	if (PQntuples(res) != 1)
+	{
+		int			n = PQntuples(res);
+
+		PQclear(res);
+		PQfinish(conn);
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("a province node has one root unit, the province; this one has %d", n)));
+	}
+	code = pstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	slot = slot_name_for(code);
+	subname = psprintf("%s%s", SUBSCRIPTION_PREFIX, code);
+
+	SPI_connect();
+	/* 2. idempotent: a province attached with its subscription is left alone */
+	args[0] = CStringGetTextDatum(code);
+	if (SPI_execute_with_args("SELECT 1 FROM tthc.province p JOIN pg_catalog.pg_subscription s"
+							  " ON s.subname = p.subscription WHERE p.code = $1",
+							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read tthc.province");
+	if (SPI_processed > 0)
+	{
+		PQfinish(conn);
+		SPI_finish();
+		PG_RETURN_TEXT_P(cstring_to_text(code));
+	}
+	spi_exec("SELECT tthc.hub_init()", SPI_OK_SELECT);
+
+	/* 3. its units must not be another province's */
+	res = province_query(conn, "SELECT string_agg(code, ',') FROM tthc.unit", 0, NULL);
+	args[1] = CStringGetTextDatum(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (SPI_execute_with_args("SELECT u.code, u.province FROM tthc.unit u"
+							  " WHERE u.code = ANY (pg_catalog.string_to_array($2, ','))"
+							  " AND u.province IS DISTINCT FROM $1 LIMIT 1",
+							  2, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read tthc.unit");
+	if (SPI_processed > 0)
+	{
+		bool		isnull;
+		char	   *unit = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		Datum		other = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+
+		PQfinish(conn);
+		ereport(ERROR,
+				(errcode(ERRCODE_UNIQUE_VIOLATION),
+				 errmsg("unit %s of province %s is already mirrored from province %s", unit, code,
+						isnull ? "(none)" : TextDatumGetCString(other)),
+				 errdetail("Unit codes are the national electronic codes: one unit, one province."),
+				 errhint("Give the unit its own national code at the province, or detach the other province first.")));
+	}
+
+	/* 4. the slot, made over libpq (see the head of the file) */
+	params[0] = slot;
+	res = province_query(conn, "SELECT 1 FROM pg_replication_slots WHERE slot_name = $1", 1, params);
+	slot_exists = PQntuples(res) > 0;
+	PQclear(res);
+	if (!slot_exists)
+	{
+		res = province_query(conn, "SELECT pg_create_logical_replication_slot($1, 'pgoutput')", 1, params);
+		PQclear(res);
+		drop_slot_at_end(conninfo, slot, false);
+	}
+	PQfinish(conn);
+
+	/* 5. the subscription, without a slot of its own: allowed in a transaction */
+	initStringInfo(&sql);
+	appendStringInfo(&sql,
+					 "CREATE SUBSCRIPTION %s CONNECTION %s PUBLICATION tthc, tthc_log"
+					 " WITH (create_slot = false, slot_name = %s, copy_data = true)",
+					 quote_identifier(subname), quote_literal_cstr(conninfo), quote_literal_cstr(slot));
+	spi_exec(sql.data, SPI_OK_UTILITY);
+	args[1] = CStringGetTextDatum(subname);
+	args[2] = CStringGetTextDatum(slot);
+	if (SPI_execute_with_args("INSERT INTO tthc.province (code, subscription, slot, tthc_version)"
+							  " VALUES ($1, $2, $3, $4)"
+							  " ON CONFLICT (code) DO UPDATE SET subscription = excluded.subscription,"
+							  " slot = excluded.slot, attached_at = now(), tthc_version = excluded.tthc_version",
+							  4, (Oid[]) {TEXTOID, TEXTOID, TEXTOID, TEXTOID},
+							  (Datum[]) {args[0], args[1], args[2], CStringGetTextDatum(version)},
+							  NULL, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "could not write tthc.province");
+	SPI_finish();
+	PG_RETURN_TEXT_P(cstring_to_text(code));
+}
+
+/*
+ * tthc_detach_province: the subscription goes (disabled and detached from
+ * its slot first, so that DROP SUBSCRIPTION may run in a transaction), the
+ * province's rows leave the hub, and its slot is dropped on the province
+ * once the hub has committed.
+ */
+Datum
+tthc_detach_province(PG_FUNCTION_ARGS)
+{
+	char	   *code = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	Datum		args[1];
+	Oid			argtypes[1] = {TEXTOID};
+	char	   *subname;
+	char	   *slot;
+	char	   *conninfo = NULL;
+	bool		isnull;
+	const char *tables[] = {"dossier_event", "apology", "rating", "dossier", "procedure_step", "procedure",
+		"calendar_exception", "calendar_week", "calendar_year", "calendar"};
+
+	if (!superuser())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("only a superuser may detach a province")));
+	SPI_connect();
+	args[0] = CStringGetTextDatum(code);
+	if (SPI_execute_with_args("SELECT p.subscription::text, p.slot::text, s.subconninfo"
+							  " FROM tthc.province p LEFT JOIN pg_catalog.pg_subscription s"
+							  " ON s.subname = p.subscription WHERE p.code = $1",
+							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read tthc.province");
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("province \"%s\" is not attached to this hub", code),
+				 errhint("The attached provinces are the rows of tthc.province.")));
+	subname = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	slot = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	{
+		Datum		c = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull);
+
+		if (!isnull)
+			conninfo = TextDatumGetCString(c);
+	}
+	if (conninfo != NULL)
+	{
+		const char *q = quote_identifier(subname);
+
+		spi_exec(psprintf("ALTER SUBSCRIPTION %s DISABLE", q), SPI_OK_UTILITY);
+		spi_exec(psprintf("ALTER SUBSCRIPTION %s SET (slot_name = NONE)", q), SPI_OK_UTILITY);
+		spi_exec(psprintf("DROP SUBSCRIPTION %s", q), SPI_OK_UTILITY);
+	}
+
+	/* the province's rows; the sums are keyed by its units */
+	hub_maintenance = true;
+	if (!callback_registered)
+	{
+		RegisterXactCallback(national_xact_callback, NULL);
+		callback_registered = true;
+	}
+	for (int t = 0; t < lengthof(tables); t++)
+		if (SPI_execute_with_args(psprintf("DELETE FROM tthc.%s WHERE province = $1", tables[t]),
+								  1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE)
+			elog(ERROR, "could not remove province %s from tthc.%s", code, tables[t]);
+	if (SPI_execute_with_args("WITH u AS (SELECT code FROM tthc.unit WHERE province = $1),"
+							  " a AS (DELETE FROM tthc.report_delta r USING u WHERE r.unit = u.code),"
+							  " b AS (DELETE FROM tthc.report_day r USING u WHERE r.unit = u.code),"
+							  " c AS (DELETE FROM tthc.report_month r USING u WHERE r.unit = u.code)"
+							  " SELECT 1",
+							  1, argtypes, args, NULL, false, 0) != SPI_OK_SELECT ||
+		SPI_execute_with_args("DELETE FROM tthc.unit WHERE province = $1",
+							  1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE ||
+		SPI_execute_with_args("DELETE FROM tthc.province WHERE code = $1",
+							  1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "could not remove province %s from the hub", code);
+	hub_maintenance = false;
+	SPI_finish();
+	if (conninfo != NULL)
+		drop_slot_at_end(conninfo, slot, true);
+	PG_RETURN_VOID();
+}
