@@ -120,7 +120,7 @@ CREATE FUNCTION tthc.is_hub() RETURNS boolean
   LANGUAGE sql STABLE PARALLEL SAFE
   SET search_path = pg_catalog, pg_temp
   AS $$ SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
-                        WHERE tgrelid = 'tthc.dossier'::pg_catalog.regclass AND tgname = 'hub_mirror') $$;
+                        WHERE tgrelid = 'tthc.dossier'::pg_catalog.regclass AND tgname = 'a_hub_mirror') $$;
 COMMENT ON FUNCTION tthc.is_hub() IS 'Whether this node is a national hub (tthc.attach_province made it one)';
 
 CREATE FUNCTION tthc.attach_province(conninfo text) RETURNS text
@@ -189,12 +189,13 @@ BEGIN
   FOREACH t IN ARRAY ARRAY['dossier', 'dossier_event', 'apology', 'rating', 'unit', 'calendar',
                            'calendar_exception', 'calendar_week', 'calendar_year', 'procedure', 'procedure_step',
                            'report_delta', 'report_day', 'report_month'] LOOP
-    EXECUTE format('CREATE TRIGGER hub_mirror BEFORE INSERT OR UPDATE OR DELETE ON tthc.%I'
+    -- (named to fire before tthc's own triggers, which run in name order)
+    EXECUTE format('CREATE TRIGGER a_hub_mirror BEFORE INSERT OR UPDATE OR DELETE ON tthc.%I'
                    ' FOR EACH ROW EXECUTE FUNCTION tthc.hub_mirror()', t);
-    EXECUTE format('CREATE TRIGGER hub_mirror_truncate BEFORE TRUNCATE ON tthc.%I'
+    EXECUTE format('CREATE TRIGGER a_hub_mirror_statement BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON tthc.%I'
                    ' FOR EACH STATEMENT EXECUTE FUNCTION tthc.hub_mirror()', t);
-    EXECUTE format('ALTER TABLE tthc.%I ENABLE ALWAYS TRIGGER hub_mirror', t);
-    EXECUTE format('ALTER TABLE tthc.%I ENABLE ALWAYS TRIGGER hub_mirror_truncate', t);
+    EXECUTE format('ALTER TABLE tthc.%I ENABLE ALWAYS TRIGGER a_hub_mirror', t);
+    EXECUTE format('ALTER TABLE tthc.%I ENABLE ALWAYS TRIGGER a_hub_mirror_statement', t);
   END LOOP;
   FOREACH t IN ARRAY ARRAY['unit', 'procedure', 'procedure_step'] LOOP
     EXECUTE format('CREATE TRIGGER hub_changed AFTER INSERT OR UPDATE OR DELETE ON tthc.%I'
@@ -309,12 +310,12 @@ CREATE FUNCTION tthc.national_report(period daterange)
   -- one row per province (the root units: on the hub every province's, on
   -- a province its own), each its tthc.report total, then their sum
   WITH p AS (
-    SELECT r.*
+    SELECT u.code AS root, r.*
     FROM (SELECT u.code FROM tthc.unit u WHERE u.parent IS NULL) u
     CROSS JOIN LATERAL tthc.report(u.code, national_report.period) r
     WHERE r.level = 'total')
   SELECT x.* FROM (
-    SELECT 'province'::text, p.unit, p.carried_over, p.received, p.received_in_person, p.received_online,
+    SELECT 'province'::text, p.root, p.carried_over, p.received, p.received_in_person, p.received_online,
            p.received_postal, p.resolved, p.resolved_early, p.resolved_on_time, p.resolved_late,
            p.in_progress, p.in_progress_in_time, p.in_progress_overdue, p.awaiting_supplement,
            p.supplement_requests, p.withdrawn, p.refused, p.stopped, p.on_time_rate, p.avg_work

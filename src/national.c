@@ -34,6 +34,7 @@
 #include "replication/logicalworker.h"
 #include "replication/worker_internal.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
@@ -123,9 +124,10 @@ tthc_hub_mirror(PG_FUNCTION_ARGS)
 		elog(ERROR, "tthc_hub_mirror: not called by trigger manager");
 	rel = td->tg_relation;
 	table = RelationGetRelationName(rel);
-	result = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
+	result = !TRIGGER_FIRED_FOR_ROW(td->tg_event) ? NULL :
+		TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
 	if (hub_maintenance)
-		return PointerGetDatum(TRIGGER_FIRED_BY_TRUNCATE(td->tg_event) ? NULL : result);
+		return PointerGetDatum(result);
 	op = TRIGGER_FIRED_BY_INSERT(td->tg_event) ? "INSERT" :
 		TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? "UPDATE" :
 		TRIGGER_FIRED_BY_DELETE(td->tg_event) ? "DELETE" : "TRUNCATE";
@@ -137,6 +139,9 @@ tthc_hub_mirror(PG_FUNCTION_ARGS)
 				 errdetail("The hub is a read-only mirror of the provinces: its rows arrive by logical replication."),
 				 errhint("Write at the province's own node."),
 				 errtable(rel)));
+	/* a worker's statement: its initial COPY of a table */
+	if (!TRIGGER_FIRED_FOR_ROW(td->tg_event) && !TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
+		return PointerGetDatum(NULL);
 	if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event) ||
 		(!TRIGGER_FIRED_BY_INSERT(td->tg_event) &&
 		 (is_log_table(table) || (strcmp(table, "dossier") == 0 && TRIGGER_FIRED_BY_DELETE(td->tg_event)))))
@@ -398,13 +403,23 @@ tthc_attach_province(PG_FUNCTION_ARGS)
 	SPI_connect();
 	/* 2. idempotent: a province attached with its subscription is left alone */
 	args[0] = CStringGetTextDatum(code);
-	if (SPI_execute_with_args("SELECT 1 FROM tthc.province p JOIN pg_catalog.pg_subscription s"
+	if (SPI_execute_with_args("SELECT s.subconninfo FROM tthc.province p LEFT JOIN pg_catalog.pg_subscription s"
 							  " ON s.subname = p.subscription WHERE p.code = $1",
 							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tthc.province");
 	if (SPI_processed > 0)
 	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
 		PQfinish(conn);
+		/* the same province from elsewhere (rebuilt, moved): detach it first */
+		if (isnull || strcmp(TextDatumGetCString(d), conninfo) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("province %s is already attached from another connection", code),
+					 errdetail("A province rebuilt or moved is mirrored again from scratch."),
+					 errhint("SELECT tthc.detach_province('%s'); then attach it again.", code)));
 		SPI_finish();
 		PG_RETURN_TEXT_P(cstring_to_text(code));
 	}
@@ -483,6 +498,7 @@ tthc_detach_province(PG_FUNCTION_ARGS)
 	char	   *subname;
 	char	   *slot;
 	char	   *conninfo = NULL;
+	char	   *saved_role;
 	bool		isnull;
 	const char *tables[] = {"dossier_event", "apology", "rating", "dossier", "procedure_step", "procedure",
 		"calendar_exception", "calendar_week", "calendar_year", "calendar"};
@@ -527,6 +543,13 @@ tthc_detach_province(PG_FUNCTION_ARGS)
 		RegisterXactCallback(national_xact_callback, NULL);
 		callback_registered = true;
 	}
+	/*
+	 * tthc's ordinary triggers check a province's own writes (a procedure
+	 * in use, a unit in use); they know nothing of provinces and are not
+	 * for this: off for the removal, as they are for replication's writes.
+	 */
+	saved_role = pstrdup(GetConfigOption("session_replication_role", false, false));
+	spi_exec("SELECT pg_catalog.set_config('session_replication_role', 'replica', true)", SPI_OK_SELECT);
 	for (int t = 0; t < lengthof(tables); t++)
 		if (SPI_execute_with_args(psprintf("DELETE FROM tthc.%s WHERE province = $1", tables[t]),
 								  1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE)
@@ -542,6 +565,8 @@ tthc_detach_province(PG_FUNCTION_ARGS)
 		SPI_execute_with_args("DELETE FROM tthc.province WHERE code = $1",
 							  1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE)
 		elog(ERROR, "could not remove province %s from the hub", code);
+	spi_exec(psprintf("SELECT pg_catalog.set_config('session_replication_role', %s, true)",
+					  quote_literal_cstr(saved_role)), SPI_OK_SELECT);
 	hub_maintenance = false;
 	SPI_finish();
 	if (conninfo != NULL)
