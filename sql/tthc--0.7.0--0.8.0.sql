@@ -107,6 +107,7 @@ COMMENT ON TABLE tthc.province IS 'On the national hub: the provinces it mirrors
 
 CREATE FUNCTION tthc.mirror_province() RETURNS text
   AS 'MODULE_PATHNAME', 'tthc_mirror_province' LANGUAGE C STABLE PARALLEL RESTRICTED;
+REVOKE ALL ON FUNCTION tthc.mirror_province() FROM PUBLIC;
 COMMENT ON FUNCTION tthc.mirror_province() IS
   'In a replication worker of the national hub, the province whose subscription it applies; NULL elsewhere (the default of the province columns on the hub)';
 

@@ -1,7 +1,7 @@
 -- pgTAP: the calendar's public contract.
 BEGIN;
 SET search_path = public, tthc;
-SELECT plan(77);
+SELECT plan(78);
 
 -- the API: every function, its volatility and strictness
 SELECT has_function('tthc', 'lunar_to_solar', ARRAY['integer', 'integer', 'integer', 'boolean']);
@@ -28,8 +28,14 @@ SELECT is(
   (SELECT count(*)::int FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
     WHERE n.nspname = 'tthc' AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'c')
       AND p.prorettype <> 'trigger'::regtype AND p.proparallel <> 's'
-      AND p.oid <> 'tthc.restoring(regclass)'::regprocedure),
-  0, 'every C function but the triggers and tthc.restoring (it reads the leader''s running statement) is PARALLEL SAFE');
+      AND p.oid <> 'tthc.restoring(regclass)'::regprocedure
+      AND p.proname NOT IN ('attach_province', 'detach_province', 'mirror_province')),
+  0, 'every C function but the triggers, tthc.restoring (it reads the leader''s running statement) and the hub''s (they subscribe, or read the replication worker) is PARALLEL SAFE');
+SELECT is((SELECT string_agg(p.proname || ' ' || p.proparallel::text || p.provolatile::text, ', ' ORDER BY p.proname)
+           FROM pg_proc p WHERE p.pronamespace = 'tthc'::regnamespace
+            AND p.proname IN ('attach_province', 'detach_province', 'mirror_province')),
+          'attach_province uv, detach_province uv, mirror_province rs',
+          'attaching and detaching are volatile and parallel unsafe; the hub''s province default is stable and parallel restricted');
 SELECT is(
   (SELECT count(*)::int FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
     WHERE n.nspname = 'tthc' AND p.prolang IN (SELECT oid FROM pg_language WHERE lanname IN ('sql', 'plpgsql'))

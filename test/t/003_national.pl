@@ -20,7 +20,7 @@ my $year = q{'[2026-01-01,2027-01-01)'};
 
 sub new_node
 {
-	my ($name, $empty) = @_;
+	my ($name, $empty, $version) = @_;
 	my $n = PostgreSQL::Test::Cluster->new($name);
 	$n->init(allows_streaming => 'logical');
 	$n->append_conf('postgresql.conf', q{
@@ -34,7 +34,7 @@ max_worker_processes = 16
 wal_retrieve_retry_interval = '500ms'
 });
 	$n->start;
-	$n->safe_psql('postgres', 'CREATE EXTENSION tthc') unless $empty;
+	$n->safe_psql('postgres', 'CREATE EXTENSION tthc' . ($version ? " VERSION '$version'" : '')) unless $empty;
 	return $n;
 }
 
@@ -89,11 +89,22 @@ SELECT tthc.sweep();
 }
 
 my $p1 = new_node('h22');
-my $p2 = new_node('h01');
+# H01 is an existing 0.7.0 database: its history is written before the update
+my $p2 = new_node('h01', 0, '0.7.0');
 province_fixture($p1, 'H22', 10, '{[08:00,12:00)}');
 province_fixture($p2, 'H01', 15, '{[07:30,11:30),[13:00,17:00)}');
 write_dossiers($p1, 'H22', 300, '2026-03-02');
 write_dossiers($p2, 'H01', 240, '2026-03-02');
+my $h01_report = "SELECT r::text FROM tthc.report('H01', $year) r";
+my $h01_before = $p2->safe_psql('postgres', $h01_report);
+my $h01_ids = $p2->safe_psql('postgres', 'SELECT md5(string_agg(id || code, \',\' ORDER BY id)) FROM tthc.dossier');
+$p2->safe_psql('postgres', 'ALTER EXTENSION tthc UPDATE');
+is($p2->safe_psql('postgres', q{SELECT extversion FROM pg_extension WHERE extname = 'tthc'}), '0.8.0',
+   'the 0.7.0 province is updated');
+is($p2->safe_psql('postgres', 'SELECT md5(string_agg(id || code, \',\' ORDER BY id)) FROM tthc.dossier'), $h01_ids,
+   '  keeping every id and code it wrote');
+is($p2->safe_psql('postgres', $h01_report), $h01_before, '  and its report');
+is($p2->safe_psql('postgres', 'SELECT count(*) FROM tthc.verify_log()'), '0', '  and its intact chains');
 
 # ---------- publishing ----------
 
