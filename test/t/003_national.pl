@@ -153,6 +153,22 @@ is($hub->safe_psql('postgres', q{SELECT count(*) FROM tthc.province WHERE code =
    $p1->safe_psql('postgres', q{SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'tthc_h79'}),
    '000', 'and nothing is left: no province row, no subscription, no slot on the province');
 
+# an attach whose transaction rolls back leaves no slot on the province either
+$p1->safe_psql('postgres', 'CREATE DATABASE spare');
+$p1->safe_psql('spare', q{CREATE EXTENSION tthc;
+  INSERT INTO tthc.unit (code, name, level) VALUES ('H80', 'Tỉnh dự phòng', 'province');
+  SELECT tthc.create_publication();});
+my $cs = $p1->connstr('spare');
+is($hub->safe_psql('postgres', "BEGIN; SELECT tthc.attach_province(\$q\$$cs\$q\$); ROLLBACK;"), 'H80',
+   'an attach inside a transaction that then rolls back');
+is($hub->safe_psql('postgres', q{SELECT count(*) FROM tthc.province WHERE code = 'H80'}) .
+   $hub->safe_psql('postgres', q{SELECT count(*) FROM pg_subscription WHERE subname = 'tthc_H80'}) .
+   $p1->safe_psql('postgres', q{SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'tthc_h80'}),
+   '000', '  leaves no province row, no subscription and no slot (dropped when the hub aborted)');
+($rc, $out, $err) = $hub->psql('postgres', "\\set VERBOSITY verbose\nSELECT tthc.detach_province('H99')");
+like($err, qr/22023: province "H99" is not attached to this hub/, 'detaching a province that is not attached: 22023');
+($rc, $out, $err) = $hub->psql('postgres', "\\set VERBOSITY verbose\nSELECT tthc.attach_province('host=/nonexistent dbname=x')");
+like($err, qr/08001: could not connect to the province/, 'a province that cannot be reached: 08001');
 
 # ---------- the hub answers as each province does ----------
 
