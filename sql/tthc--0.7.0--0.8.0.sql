@@ -25,6 +25,20 @@ ALTER TABLE tthc.calendar_week ADD COLUMN province text;
 ALTER TABLE tthc.calendar_year ADD COLUMN province text;
 ALTER TABLE tthc.procedure ADD COLUMN province text;
 ALTER TABLE tthc.procedure_step ADD COLUMN province text;
+-- On a province's node the column stays NULL: nobody writes it there (the
+-- hub's first attach drops these checks).  Every row is NULL now, so the
+-- checks need not scan the large tables.
+ALTER TABLE tthc.dossier ADD CONSTRAINT dossier_province_local CHECK (province IS NULL) NOT VALID;
+ALTER TABLE tthc.dossier_event ADD CONSTRAINT dossier_event_province_local CHECK (province IS NULL) NOT VALID;
+ALTER TABLE tthc.apology ADD CONSTRAINT apology_province_local CHECK (province IS NULL) NOT VALID;
+ALTER TABLE tthc.rating ADD CONSTRAINT rating_province_local CHECK (province IS NULL) NOT VALID;
+ALTER TABLE tthc.unit ADD CONSTRAINT unit_province_local CHECK (province IS NULL) NOT VALID;
+ALTER TABLE tthc.calendar ADD CONSTRAINT calendar_province_local CHECK (province IS NULL) NOT VALID;
+ALTER TABLE tthc.calendar_exception ADD CONSTRAINT calendar_exception_province_local CHECK (province IS NULL) NOT VALID;
+ALTER TABLE tthc.calendar_week ADD CONSTRAINT calendar_week_province_local CHECK (province IS NULL) NOT VALID;
+ALTER TABLE tthc.calendar_year ADD CONSTRAINT calendar_year_province_local CHECK (province IS NULL) NOT VALID;
+ALTER TABLE tthc.procedure ADD CONSTRAINT procedure_province_local CHECK (province IS NULL) NOT VALID;
+ALTER TABLE tthc.procedure_step ADD CONSTRAINT procedure_step_province_local CHECK (province IS NULL) NOT VALID;
 COMMENT ON COLUMN tthc.dossier.province IS 'On the national hub: the province the row is mirrored from (its root unit); NULL on a province''s own node';
 COMMENT ON COLUMN tthc.dossier_event.province IS 'On the national hub: the province the row is mirrored from; NULL on a province''s own node';
 COMMENT ON COLUMN tthc.dossier_event.mirrored_at IS 'On the national hub: when the event arrived (mirrored_at - recorded_at is its replication lag); NULL on a province''s own node';
@@ -93,6 +107,17 @@ ALTER TABLE tthc.rating ENABLE ALWAYS TRIGGER append_only;
 ALTER TABLE tthc.rating ENABLE ALWAYS TRIGGER append_only_truncate;
 ALTER TABLE tthc.dossier ENABLE ALWAYS TRIGGER dossier_kept;
 
+-- An officer reads the events, apologies and ratings of the dossiers it
+-- reads: on the hub ids repeat across provinces, so the province too.
+ALTER POLICY officer_units ON tthc.dossier_event USING (EXISTS (SELECT 1 FROM tthc.dossier d
+  WHERE d.id = dossier_event.dossier_id AND d.province IS NOT DISTINCT FROM dossier_event.province));
+ALTER POLICY officer_units ON tthc.apology USING (EXISTS (SELECT 1 FROM tthc.dossier d
+  WHERE d.id = apology.dossier_id AND d.province IS NOT DISTINCT FROM apology.province));
+ALTER POLICY officer_read ON tthc.rating USING (EXISTS (SELECT 1 FROM tthc.dossier d
+  WHERE d.id = rating.dossier_id AND d.province IS NOT DISTINCT FROM rating.province));
+ALTER POLICY officer_record ON tthc.rating WITH CHECK (EXISTS (SELECT 1 FROM tthc.dossier d
+  WHERE d.id = rating.dossier_id AND d.province IS NOT DISTINCT FROM rating.province));
+
 -- ===================================================================
 -- The hub's side
 -- ===================================================================
@@ -107,7 +132,8 @@ COMMENT ON TABLE tthc.province IS 'On the national hub: the provinces it mirrors
 
 CREATE FUNCTION tthc.mirror_province() RETURNS text
   AS 'MODULE_PATHNAME', 'tthc_mirror_province' LANGUAGE C STABLE PARALLEL RESTRICTED;
-REVOKE ALL ON FUNCTION tthc.mirror_province() FROM PUBLIC;
+-- (PUBLIC: it is the default of the province columns on the hub, evaluated
+-- before the hub's guard can refuse a client's INSERT with its own error)
 COMMENT ON FUNCTION tthc.mirror_province() IS
   'In a replication worker of the national hub, the province whose subscription it applies; NULL elsewhere (the default of the province columns on the hub)';
 
@@ -147,6 +173,7 @@ COMMENT ON FUNCTION tthc.detach_province(text) IS
 CREATE FUNCTION tthc.hub_init() RETURNS void
   LANGUAGE plpgsql
   SET search_path = pg_catalog, pg_temp
+  SET client_min_messages = warning
   AS $$
 DECLARE
   t text;
@@ -185,6 +212,7 @@ BEGIN
   ALTER TABLE tthc.dossier_event ALTER COLUMN mirrored_at SET DEFAULT pg_catalog.clock_timestamp();
   FOREACH t IN ARRAY ARRAY['dossier', 'dossier_event', 'apology', 'rating', 'unit', 'calendar',
                            'calendar_exception', 'calendar_week', 'calendar_year', 'procedure', 'procedure_step'] LOOP
+    EXECUTE format('ALTER TABLE tthc.%I DROP CONSTRAINT %I', t, t || '_province_local');
     EXECUTE format('ALTER TABLE tthc.%I ALTER COLUMN province SET DEFAULT tthc.mirror_province()', t);
   END LOOP;
   FOREACH t IN ARRAY ARRAY['dossier', 'dossier_event', 'apology', 'rating', 'unit', 'calendar',
@@ -289,14 +317,17 @@ CREATE VIEW tthc.province_status AS
          e.recorded_at AS last_event_at,
          e.mirrored_at - e.recorded_at AS lag,
          st.latest_end_lsn AS confirmed_lsn,
+         coalesce(ss.apply_error_count, 0) AS apply_errors,
+         coalesce(ss.sync_error_count, 0) AS sync_errors,
          p.attached_at, p.tthc_version
   FROM tthc.province p
   LEFT JOIN pg_catalog.pg_subscription s ON s.subname = p.subscription
+  LEFT JOIN pg_catalog.pg_stat_subscription_stats ss ON ss.subid = s.oid
   LEFT JOIN pg_catalog.pg_stat_subscription st ON st.subid = s.oid AND st.relid IS NULL
   LEFT JOIN LATERAL (SELECT x.recorded_at, x.mirrored_at FROM tthc.dossier_event x
                      WHERE x.province = p.code ORDER BY x.mirrored_at DESC LIMIT 1) e ON true;
 COMMENT ON VIEW tthc.province_status IS
-  'On the national hub, per province: its subscription, whether it streams, tables still copying, the last message received and how long ago, and the lag of the latest event to arrive (mirrored_at - recorded_at)';
+  'On the national hub, per province: its subscription, whether it streams, tables still copying, the last message received and how long ago, the lag of the latest event to arrive (mirrored_at - recorded_at), and the errors its apply and copy workers met since the statistics were reset';
 GRANT SELECT ON tthc.province_status TO tthc_reader, tthc_auditor, tthc_admin;
 
 CREATE FUNCTION tthc.national_report(period daterange)

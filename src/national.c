@@ -26,6 +26,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/xlog.h"
 #include "access/xact.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -56,6 +57,7 @@ typedef struct PendingSlot
 	char	   *conninfo;
 	char	   *slot;
 	bool		on_commit;		/* detach: after commit; attach: after abort */
+	SubTransactionId subid;		/* the subtransaction that made it */
 	struct PendingSlot *next;
 } PendingSlot;
 
@@ -110,6 +112,117 @@ is_log_table(const char *name)
 		strcmp(name, "rating") == 0;
 }
 
+/* a text column of a row by name; NULL when NULL or when there is no such column */
+static char *
+row_text(HeapTuple tup, TupleDesc desc, const char *col)
+{
+	int			c = SPI_fnumber(desc, col);
+	bool		isnull;
+	Datum		d;
+
+	if (c <= 0)
+		return NULL;
+	d = heap_getattr(tup, c, desc, &isnull);
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+/*
+ * unit_owner: the province a unit of the hub is mirrored from ("" for the
+ * hub's own), or NULL when the hub has no such unit (yet: a province's
+ * tables are copied in parallel, so its dossiers may arrive before its units).
+ */
+static char *
+unit_owner(const char *unit)
+{
+	static SPIPlanPtr plan = NULL;
+	Datum		arg = CStringGetTextDatum(unit);
+	char	   *owner = NULL;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (plan == NULL)
+	{
+		Oid			argtype = TEXTOID;
+
+		plan = SPI_prepare("SELECT coalesce(province, '') FROM tthc.unit WHERE code = $1", 1, &argtype);
+		if (plan == NULL || SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not prepare the unit lookup of the hub");
+	}
+	if (SPI_execute_plan(plan, &arg, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read tthc.unit");
+	if (SPI_processed > 0)
+	{
+		bool		isnull;
+
+		owner = MemoryContextStrdup(CurTransactionContext,
+									TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[0],
+																	  SPI_tuptable->tupdesc, 1, &isnull)));
+	}
+	SPI_finish();
+	return owner;
+}
+
+/* refuse a row of the applying province that names another province's unit */
+static void
+check_unit(Relation rel, const char *province, const char *col, const char *unit)
+{
+	char	   *owner;
+
+	if (unit == NULL)
+		return;
+	owner = unit_owner(unit);
+	if (owner != NULL && strcmp(owner, province) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("province %s sent a row of tthc.%s whose %s is unit %s of %s",
+						province, RelationGetRelationName(rel), col, unit,
+						owner[0] ? psprintf("province %s", owner) : "the hub"),
+				 errdetail("Every province writes only its own units' rows on the hub."),
+				 errtable(rel)));
+}
+
+/* the checks of a row a province's replication writes or changes */
+static void
+check_province_row(Relation rel, const char *province, HeapTuple tup, bool is_new)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	const char *table = RelationGetRelationName(rel);
+	char	   *owner;
+
+	if (SPI_fnumber(desc, "province") > 0)
+	{
+		owner = row_text(tup, desc, "province");
+		if (owner == NULL || strcmp(owner, province) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("province %s may not %s a row of tthc.%s %s %s",
+							province, is_new ? "write" : "change", table,
+							is_new ? "as" : "mirrored from", owner ? owner : "the hub's own"),
+					 errdetail("Every province changes only its own rows on the hub."),
+					 errtable(rel)));
+	}
+	if (strcmp(table, "unit") == 0 && is_new)
+		check_unit(rel, province, "parent", row_text(tup, desc, "parent"));
+	else if (strcmp(table, "dossier") == 0 && is_new)
+	{
+		char	   *code = row_text(tup, desc, "code");
+		char	   *receiving = row_text(tup, desc, "receiving_unit");
+
+		check_unit(rel, province, "receiving_unit", receiving);
+		check_unit(rel, province, "handling_unit", row_text(tup, desc, "handling_unit"));
+		/* the code is {receiving unit}-{day}-{counter}: nobody takes another's */
+		if (code == NULL || receiving == NULL || strncmp(code, receiving, strlen(receiving)) != 0 ||
+			code[strlen(receiving)] != '-')
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("province %s sent dossier %s, whose code is not of its receiving unit %s",
+							province, code ? code : "(null)", receiving ? receiving : "(null)"),
+					 errtable(rel)));
+	}
+	else if (strncmp(table, "report_", 7) == 0)
+		check_unit(rel, province, "unit", row_text(tup, desc, "unit"));
+}
+
 Datum
 tthc_hub_mirror(PG_FUNCTION_ARGS)
 {
@@ -151,28 +264,11 @@ tthc_hub_mirror(PG_FUNCTION_ARGS)
 				 errdetail("The event log, the apologies, the ratings and the dossiers are never changed back or removed; the hub keeps its copy."),
 				 errhint("Find out who changed the province's log; then detach and re-attach the province."),
 				 errtable(rel)));
+	/* the old row must be the province's own, and so must the new one */
 	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event))
-	{
-		/* the old row must be this province's own */
-		TupleDesc	desc = RelationGetDescr(rel);
-		int			col = SPI_fnumber(desc, "province");
-
-		if (col > 0)
-		{
-			bool		isnull;
-			Datum		d = heap_getattr(td->tg_trigtuple, col, desc, &isnull);
-			char	   *owner = isnull ? NULL : TextDatumGetCString(d);
-
-			if (owner == NULL || strcmp(owner, province) != 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-						 errmsg("province %s may not %s a row of tthc.%s mirrored from %s",
-								province, TRIGGER_FIRED_BY_DELETE(td->tg_event) ? "delete" : "update",
-								table, owner ? owner : "this node"),
-						 errdetail("Every province changes only its own rows on the hub."),
-						 errtable(rel)));
-		}
-	}
+		check_province_row(rel, province, td->tg_trigtuple, false);
+	if (!TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		check_province_row(rel, province, result, true);
 	return PointerGetDatum(result);
 }
 
@@ -183,8 +279,9 @@ tthc_hub_mirror(PG_FUNCTION_ARGS)
 static PGconn *
 province_connect(const char *conninfo, bool missing_ok)
 {
-	const char *keys[] = {"dbname", "fallback_application_name", NULL};
-	const char *vals[] = {conninfo, "tthc hub", NULL};
+	/* a conninfo's own connect_timeout wins over this one */
+	const char *keys[] = {"connect_timeout", "dbname", "fallback_application_name", NULL};
+	const char *vals[] = {"10", conninfo, "tthc hub", NULL};
 	PGconn	   *conn = PQconnectdbParams(keys, vals, true);
 
 	if (PQstatus(conn) != CONNECTION_OK)
@@ -266,11 +363,60 @@ drop_slot_now(const char *conninfo, const char *slot)
 }
 
 static void
+forget_slot(PendingSlot **link)
+{
+	PendingSlot *p = *link;
+
+	*link = p->next;
+	pfree(p->conninfo);
+	pfree(p->slot);
+	pfree(p);
+}
+
+/*
+ * A subtransaction that attached and rolls back drops its slot at once; one
+ * that detached and rolls back keeps it; one that commits hands its slots
+ * to its parent.
+ */
+static void
+national_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+						  SubTransactionId parentSubid, void *arg)
+{
+	PendingSlot **link = &pending_slots;
+
+	while (*link != NULL)
+	{
+		PendingSlot *p = *link;
+
+		if (p->subid != mySubid)
+			link = &p->next;
+		else if (event == SUBXACT_EVENT_COMMIT_SUB)
+		{
+			p->subid = parentSubid;
+			link = &p->next;
+		}
+		else if (event == SUBXACT_EVENT_ABORT_SUB)
+		{
+			if (!p->on_commit)
+				drop_slot_now(p->conninfo, p->slot);
+			forget_slot(link);
+		}
+		else
+			link = &p->next;
+	}
+}
+
+static void
 national_xact_callback(XactEvent event, void *arg)
 {
 	PendingSlot *p;
 	bool		commit;
 
+	if (event == XACT_EVENT_PRE_PREPARE && pending_slots != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot PREPARE a transaction that attached or detached a province"),
+				 errdetail("The province's replication slot is made or dropped when the transaction ends.")));
 	if (event == XACT_EVENT_COMMIT)
 		commit = true;
 	else if (event == XACT_EVENT_ABORT)
@@ -294,15 +440,23 @@ national_xact_callback(XactEvent event, void *arg)
 }
 
 static void
+register_callbacks(void)
+{
+	if (!callback_registered)
+	{
+		RegisterXactCallback(national_xact_callback, NULL);
+		RegisterSubXactCallback(national_subxact_callback, NULL);
+		callback_registered = true;
+	}
+}
+
+static void
 drop_slot_at_end(const char *conninfo, const char *slot, bool on_commit)
 {
 	PendingSlot *p = MemoryContextAlloc(TopMemoryContext, sizeof(PendingSlot));
 
-	if (!callback_registered)
-	{
-		RegisterXactCallback(national_xact_callback, NULL);
-		callback_registered = true;
-	}
+	register_callbacks();
+	p->subid = GetCurrentSubTransactionId();
 	p->conninfo = MemoryContextStrdup(TopMemoryContext, conninfo);
 	p->slot = MemoryContextStrdup(TopMemoryContext, slot);
 	p->on_commit = on_commit;
@@ -310,17 +464,24 @@ drop_slot_at_end(const char *conninfo, const char *slot, bool on_commit)
 	pending_slots = p;
 }
 
-/* the slot of a province: tthc_ and its code in lower case, [a-z0-9_] */
+/*
+ * The slot of a province for this hub: tthc_, its code in lower case, and
+ * the hub's own mark (of its cluster's system identifier and its database),
+ * so that a second hub following the same province never takes this one's
+ * slot.  [a-z0-9_], at most 63 bytes.
+ */
 static char *
 slot_name_for(const char *code)
 {
 	StringInfoData s;
+	uint64		id = GetSystemIdentifier() ^ ((uint64) MyDatabaseId << 32);
 
 	initStringInfo(&s);
 	appendStringInfoString(&s, SUBSCRIPTION_PREFIX);
-	for (const char *c = code; *c; c++)
+	for (const char *c = code; *c && s.len < 50; c++)
 		appendStringInfoChar(&s, (*c >= 'A' && *c <= 'Z') ? *c - 'A' + 'a' :
 							 ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')) ? *c : '_');
+	appendStringInfo(&s, "_%08x", (uint32) (id ^ (id >> 32)));
 	return s.data;
 }
 
@@ -401,6 +562,8 @@ tthc_attach_province(PG_FUNCTION_ARGS)
 	subname = psprintf("%s%s", SUBSCRIPTION_PREFIX, code);
 
 	SPI_connect();
+	/* one attach at a time on a hub (the first makes the node a hub) */
+	spi_exec("SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('tthc.attach_province'))", SPI_OK_SELECT);
 	/* 2. idempotent: a province attached with its subscription is left alone */
 	args[0] = CStringGetTextDatum(code);
 	if (SPI_execute_with_args("SELECT s.subconninfo FROM tthc.province p LEFT JOIN pg_catalog.pg_subscription s"
@@ -484,6 +647,41 @@ tthc_attach_province(PG_FUNCTION_ARGS)
 }
 
 /*
+ * remove_province_rows: a detached province's rows leave the hub (the sums
+ * by its units).  tthc's ordinary triggers check a province's own writes (a
+ * procedure in use, a unit in use); they know nothing of provinces and are
+ * not for this: off for the removal, as they are for replication's writes.
+ */
+static void
+remove_province_rows(const char *code)
+{
+	const char *tables[] = {"dossier_event", "apology", "rating", "dossier", "procedure_step", "procedure",
+		"calendar_exception", "calendar_week", "calendar_year", "calendar"};
+	Datum		args[1] = {CStringGetTextDatum(code)};
+	Oid			argtypes[1] = {TEXTOID};
+	char	   *saved_role = pstrdup(GetConfigOption("session_replication_role", false, false));
+
+	spi_exec("SELECT pg_catalog.set_config('session_replication_role', 'replica', true)", SPI_OK_SELECT);
+	for (int t = 0; t < lengthof(tables); t++)
+		if (SPI_execute_with_args(psprintf("DELETE FROM tthc.%s WHERE province = $1", tables[t]),
+								  1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE)
+			elog(ERROR, "could not remove province %s from tthc.%s", code, tables[t]);
+	if (SPI_execute_with_args("WITH u AS (SELECT code FROM tthc.unit WHERE province = $1),"
+							  " a AS (DELETE FROM tthc.report_delta r USING u WHERE r.unit = u.code),"
+							  " b AS (DELETE FROM tthc.report_day r USING u WHERE r.unit = u.code),"
+							  " c AS (DELETE FROM tthc.report_month r USING u WHERE r.unit = u.code)"
+							  " SELECT 1",
+							  1, argtypes, args, NULL, false, 0) != SPI_OK_SELECT ||
+		SPI_execute_with_args("DELETE FROM tthc.unit WHERE province = $1",
+							  1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE ||
+		SPI_execute_with_args("DELETE FROM tthc.province WHERE code = $1",
+							  1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "could not remove province %s from the hub", code);
+	spi_exec(psprintf("SELECT pg_catalog.set_config('session_replication_role', %s, true)",
+					  quote_literal_cstr(saved_role)), SPI_OK_SELECT);
+}
+
+/*
  * tthc_detach_province: the subscription goes (disabled and detached from
  * its slot first, so that DROP SUBSCRIPTION may run in a transaction), the
  * province's rows leave the hub, and its slot is dropped on the province
@@ -498,10 +696,7 @@ tthc_detach_province(PG_FUNCTION_ARGS)
 	char	   *subname;
 	char	   *slot;
 	char	   *conninfo = NULL;
-	char	   *saved_role;
 	bool		isnull;
-	const char *tables[] = {"dossier_event", "apology", "rating", "dossier", "procedure_step", "procedure",
-		"calendar_exception", "calendar_week", "calendar_year", "calendar"};
 
 	if (!superuser())
 		ereport(ERROR,
@@ -537,37 +732,17 @@ tthc_detach_province(PG_FUNCTION_ARGS)
 	}
 
 	/* the province's rows; the sums are keyed by its units */
+	register_callbacks();
 	hub_maintenance = true;
-	if (!callback_registered)
+	PG_TRY();
 	{
-		RegisterXactCallback(national_xact_callback, NULL);
-		callback_registered = true;
+		remove_province_rows(code);
 	}
-	/*
-	 * tthc's ordinary triggers check a province's own writes (a procedure
-	 * in use, a unit in use); they know nothing of provinces and are not
-	 * for this: off for the removal, as they are for replication's writes.
-	 */
-	saved_role = pstrdup(GetConfigOption("session_replication_role", false, false));
-	spi_exec("SELECT pg_catalog.set_config('session_replication_role', 'replica', true)", SPI_OK_SELECT);
-	for (int t = 0; t < lengthof(tables); t++)
-		if (SPI_execute_with_args(psprintf("DELETE FROM tthc.%s WHERE province = $1", tables[t]),
-								  1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE)
-			elog(ERROR, "could not remove province %s from tthc.%s", code, tables[t]);
-	if (SPI_execute_with_args("WITH u AS (SELECT code FROM tthc.unit WHERE province = $1),"
-							  " a AS (DELETE FROM tthc.report_delta r USING u WHERE r.unit = u.code),"
-							  " b AS (DELETE FROM tthc.report_day r USING u WHERE r.unit = u.code),"
-							  " c AS (DELETE FROM tthc.report_month r USING u WHERE r.unit = u.code)"
-							  " SELECT 1",
-							  1, argtypes, args, NULL, false, 0) != SPI_OK_SELECT ||
-		SPI_execute_with_args("DELETE FROM tthc.unit WHERE province = $1",
-							  1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE ||
-		SPI_execute_with_args("DELETE FROM tthc.province WHERE code = $1",
-							  1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE)
-		elog(ERROR, "could not remove province %s from the hub", code);
-	spi_exec(psprintf("SELECT pg_catalog.set_config('session_replication_role', %s, true)",
-					  quote_literal_cstr(saved_role)), SPI_OK_SELECT);
-	hub_maintenance = false;
+	PG_FINALLY();
+	{
+		hub_maintenance = false;
+	}
+	PG_END_TRY();
 	SPI_finish();
 	if (conninfo != NULL)
 		drop_slot_at_end(conninfo, slot, true);

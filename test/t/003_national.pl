@@ -60,8 +60,10 @@ sub write_dossiers
 {
 	my ($n, $root, $count, $from, $days) = @_;
 	$days //= 150;
+	# (one transaction: the province's worker must not flag them before they move)
 	$n->safe_psql('postgres', qq{
 SET TimeZone = 'Asia/Ho_Chi_Minh';
+BEGIN;
 INSERT INTO tthc.dossier (procedure_code, receiving_unit, channel, received_at, applicant_name, applicant_id)
 SELECT '1.005129', CASE WHEN g % 2 = 0 THEN '$root.01' ELSE '$root.02' END, 1 + g % 3,
        timestamptz '$from 08:00' + (g % $days) * interval '1 day' + (g % 8) * interval '1 hour',
@@ -81,6 +83,7 @@ BEGIN
     END IF;
   END LOOP;
 END \$\$;
+COMMIT;
 INSERT INTO tthc.rating (dossier_id, rating)
 SELECT id, CASE WHEN id % 3 = 0 THEN 'unsatisfied' ELSE 'satisfied' END
 FROM tthc.dossier d WHERE status = 'resolved' AND NOT EXISTS (SELECT 1 FROM tthc.rating r WHERE r.dossier_id = d.id);
@@ -150,7 +153,7 @@ my $cc = $p1->connstr('clash');
 like($err, qr/unit H22\.01 of province H79 is already mirrored from province H22/, 'a unit code of another province is refused');
 is($hub->safe_psql('postgres', q{SELECT count(*) FROM tthc.province WHERE code = 'H79'}) .
    $hub->safe_psql('postgres', q{SELECT count(*) FROM pg_subscription WHERE subname = 'tthc_H79'}) .
-   $p1->safe_psql('postgres', q{SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'tthc_h79'}),
+   $p1->safe_psql('postgres', q{SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'tthc_h79%'}),
    '000', 'and nothing is left: no province row, no subscription, no slot on the province');
 
 # an attach whose transaction rolls back leaves no slot on the province either
@@ -163,7 +166,7 @@ is($hub->safe_psql('postgres', "BEGIN; SELECT tthc.attach_province(\$q\$$cs\$q\$
    'an attach inside a transaction that then rolls back');
 is($hub->safe_psql('postgres', q{SELECT count(*) FROM tthc.province WHERE code = 'H80'}) .
    $hub->safe_psql('postgres', q{SELECT count(*) FROM pg_subscription WHERE subname = 'tthc_H80'}) .
-   $p1->safe_psql('postgres', q{SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'tthc_h80'}),
+   $p1->safe_psql('postgres', q{SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'tthc_h80%'}),
    '000', '  leaves no province row, no subscription and no slot (dropped when the hub aborted)');
 ($rc, $out, $err) = $hub->psql('postgres', "\\set VERBOSITY verbose\nSELECT tthc.detach_province('H99')");
 like($err, qr/22023: province "H99" is not attached to this hub/, 'detaching a province that is not attached: 22023');
@@ -301,6 +304,21 @@ for my $q ("SELECT * FROM tthc.national_report($year)", 'SELECT * FROM tthc.doss
 	($rc, $out, $err) = $hub->psql('postgres', $q, extra_params => [ '-U', 'nat_outsider' ]);
 	like($err, qr/permission denied/, "an outsider is refused: $q");
 }
+# an officer of H22.01 on the hub reads H22.01's dossiers and their logs, not H01's of the same ids
+$hub->safe_psql('postgres', q{CREATE ROLE nat_officer LOGIN IN ROLE tthc_officer;
+  INSERT INTO tthc.officer_unit (role, unit) VALUES ('nat_officer', 'H22.01')});
+my $own_events = q{SELECT count(*) FROM tthc.dossier_event e JOIN tthc.dossier d
+  ON d.id = e.dossier_id AND d.province = e.province WHERE d.handling_unit = 'H22.01'};
+my $own_ratings = q{SELECT count(*) FROM tthc.rating r JOIN tthc.dossier d
+  ON d.id = r.dossier_id AND d.province = r.province WHERE d.handling_unit = 'H22.01'};
+is($hub->safe_psql('postgres', 'SELECT count(*) || \' \' || count(*) FILTER (WHERE handling_unit <> \'H22.01\') FROM tthc.dossier',
+     extra_params => [ '-U', 'nat_officer' ]),
+   $hub->safe_psql('postgres', q{SELECT count(*) FROM tthc.dossier WHERE handling_unit = 'H22.01'}) . ' 0',
+   'an officer on the hub sees its unit\'s dossiers only');
+is($hub->safe_psql('postgres', 'SELECT count(*) FROM tthc.dossier_event', extra_params => [ '-U', 'nat_officer' ]) . ' ' .
+   $hub->safe_psql('postgres', 'SELECT count(*) FROM tthc.rating', extra_params => [ '-U', 'nat_officer' ]),
+   $hub->safe_psql('postgres', $own_events) . ' ' . $hub->safe_psql('postgres', $own_ratings),
+   '  and their events and ratings, none of another province\'s dossier with the same id');
 ($rc, $out, $err) = $hub->psql('postgres', "SELECT tthc.detach_province('H22')", extra_params => [ '-U', 'nat_reader' ]);
 like($err, qr/permission denied/, 'a reader may not detach a province');
 
@@ -314,6 +332,13 @@ for my $w ('UPDATE tthc.dossier_event SET note = $$x$$', 'DELETE FROM tthc.dossi
 	like($err, qr/not allowed/, "a province refuses \"$w\" with session_replication_role = replica");
 }
 is($p1->safe_psql('postgres', 'SELECT count(*) FROM tthc.dossier_event'), $p1_events, 'and keeps every event');
+for my $w (q{UPDATE tthc.dossier SET province = 'H01' WHERE id = 1},
+	q{UPDATE tthc.calendar SET province = 'H01' WHERE name = 'weekend-desk'},
+	q{INSERT INTO tthc.unit (code, name, level, parent, province) VALUES ('H22.09', 'x', 'commune', 'H22', 'H01')})
+{
+	($rc, $out, $err) = $p1->psql('postgres', "\\set VERBOSITY verbose\n$w");
+	like($err, qr/23514: .*province_local/, "a province node keeps its province columns NULL: $w");
+}
 
 # ---------- the worker does not sweep on the hub ----------
 
@@ -374,12 +399,6 @@ write_dossiers($p2, 'H01', 30, '2026-10-19', 10);
 synced();
 same_as_provinces('after the rebuilt province was re-attached');
 
-# detach with the province running drops its slot
-$hub->safe_psql('postgres', q{SELECT tthc.detach_province('H01')});
-ok($p2->poll_query_until('postgres', q{SELECT count(*) = 0 FROM pg_replication_slots WHERE slot_name = 'tthc_h01'}),
-   'detaching a running province drops its slot there');
-is($hub->safe_psql('postgres', q{SELECT string_agg(province, ',') FROM tthc.province_status}), 'H22', 'one province left');
-
 # ---------- the hub keeps the log a province's owner rewrote ----------
 
 my $victim = $p1->safe_psql('postgres', q{SELECT code FROM tthc.dossier WHERE status = 'resolved' ORDER BY id LIMIT 1});
@@ -392,5 +411,29 @@ like($p1->safe_psql('postgres', "SELECT problem FROM tthc.verify_log('$victim')"
    'an owner who removes an event at the province breaks its chain there');
 is($hub->safe_psql('postgres', "SELECT count(*) FROM tthc.verify_log('$victim')"), '0',
    'but the hub still holds the whole chain: the removal never reached it');
+
+# ---------- a province cannot write another province's rows on the hub ----------
+
+# H22's owner, bypassing H22's own guard, forges a dossier with a code of H01's unit,
+# and publishes the province column to slip a rating in as H01's
+my $h01_dossiers = $hub->safe_psql('postgres', q{SELECT count(*) FROM tthc.dossier WHERE province = 'H01'});
+$p1->safe_psql('postgres', q{SET session_replication_role = replica;
+  INSERT INTO tthc.dossier (id, code, procedure_code, receiving_unit, handling_unit, status, changed_at)
+  OVERRIDING SYSTEM VALUE VALUES (900001, 'H01.01-261203-0099', '1.005129', 'H22.01', 'H22.01', 'received', now())});
+$hub->wait_for_log(qr/province H22 sent dossier H01\.01-261203-0099, whose code is not of its receiving unit H22\.01/);
+ok(1, 'a dossier with another province\'s code is refused by the hub (its server log says why)');
+ok($hub->poll_query_until('postgres', q{SELECT apply_errors > 0 FROM tthc.province_status WHERE province = 'H22'}),
+   '  and province_status counts the apply errors of H22');
+is($hub->safe_psql('postgres', q{SELECT count(*) FROM tthc.dossier WHERE code = 'H01.01-261203-0099'}), '0', '  nothing of it reached the hub');
+write_dossiers($p2, 'H01', 10, '2026-10-26', 5);
+$p2->wait_for_catchup('tthc_H01');
+is($hub->safe_psql('postgres', q{SELECT count(*) FROM tthc.dossier WHERE province = 'H01'}),
+   $p2->safe_psql('postgres', 'SELECT count(*) FROM tthc.dossier'), 'and H01 goes on streaming, untouched');
+
+# detach with the province running drops its slot
+$hub->safe_psql('postgres', q{SELECT tthc.detach_province('H01')});
+ok($p2->poll_query_until('postgres', q{SELECT count(*) = 0 FROM pg_replication_slots WHERE slot_name LIKE 'tthc_h01%'}),
+   'detaching a running province drops its slot there');
+is($hub->safe_psql('postgres', q{SELECT string_agg(province, ',') FROM tthc.province_status}), 'H22', 'one province left');
 
 done_testing();
