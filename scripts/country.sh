@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # scripts/country.sh: a throwaway country inside the checkout: three clusters,
 # the national hub and the provinces H22 and H01 (tthc's national mode).
 # Source it, then call country_start [extra postgresql.conf lines...];
@@ -15,23 +16,27 @@
 #   node_psql NODE ARGS…   psql -X -q -v ON_ERROR_STOP=1 on NODE's database postgres
 #   node_conninfo NODE     the conninfo of NODE's database postgres, for
 #                          tthc.attach_province() on the hub
+#   country_wait_caught_up SECONDS NODE…   wait until the hub has copied and
+#                          confirmed everything these province nodes wrote
 #   PGHOST (exported)      the hub's, so a plain psql reaches the hub
+# A cluster of scripts/cluster.sh's own started in the same shell (bench.sh's)
+# keeps its stop on exit; PGHOST then names the hub, though.
 # Run as a script, `scripts/country.sh stop` stops the clusters a demo left
 # running under ./tmp/country (KEEP=1).
 
 # shellcheck source=scripts/cluster.sh
-. "$(dirname "${BASH_SOURCE[0]}")/cluster.sh"
+declare -F cluster_start >/dev/null || . "$(dirname "${BASH_SOURCE[0]}")/cluster.sh"
 
 COUNTRY_NODES=(hub h22 h01)
 declare -gA COUNTRY_HOST=()
 COUNTRY_STARTED=()
 
 country_start() {
-  local top node
+  local top node outer=${CLUSTER_STARTED:-}
   top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
   COUNTRY_DIR=${COUNTRY_DIR:-$top/tmp/country}
   COUNTRY_STARTED=()
-  trap country_stop EXIT
+  trap 'country_stop; cluster_stop' EXIT
   # a country a previous run kept (KEEP=1) would lose its directories under
   # its running servers: stop it first
   country_stop_dir "$COUNTRY_DIR"
@@ -49,8 +54,8 @@ country_start() {
     # stop: take the node over (it may have moved to a directory under /tmp)
     COUNTRY_HOST[$node]=$CLUSTER_STARTED
     COUNTRY_STARTED+=("$CLUSTER_STARTED")
-    CLUSTER_STARTED=""
-    trap country_stop EXIT
+    CLUSTER_STARTED=$outer
+    trap 'country_stop; cluster_stop' EXIT
   done
   export PGHOST=${COUNTRY_HOST[hub]} PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
 }
@@ -82,6 +87,28 @@ node_psql() {
 
 node_conninfo() {
   echo "host=${COUNTRY_HOST[$1]} port=5432 user=postgres dbname=postgres"
+}
+
+# country_caught_up NODE...: whether the hub has copied every table and
+# confirmed every change the provinces at these nodes had written when asked
+# (each logical slot on them flushed up to their WAL position then)
+country_caught_up() {
+  local node lsn
+  [ "$(node_psql hub -At -c "SELECT count(*) FROM pg_subscription_rel WHERE srsubstate <> 'r'")" = 0 ] || return 1
+  for node in "$@"; do
+    lsn=$(node_psql "$node" -At -c "SELECT pg_current_wal_lsn()")
+    [ "$(node_psql "$node" -At -c "SELECT coalesce(bool_and(confirmed_flush_lsn >= '$lsn'), false)
+                                   FROM pg_replication_slots WHERE slot_type = 'logical'")" = t ] || return 1
+  done
+}
+
+# country_wait_caught_up SECONDS NODE...: wait for country_caught_up; fails after SECONDS
+country_wait_caught_up() {
+  local limit=$1 t0=$SECONDS; shift
+  until country_caught_up "$@"; do
+    ((SECONDS - t0 < limit)) || return 1
+    sleep 0.2
+  done
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

@@ -15,8 +15,11 @@
 # there, without the worker: the sweep runs by hand at the end.  Otherwise
 # runs on a throwaway cluster (scripts/cluster.sh) that is stopped on exit.
 # The extension must be installed (make demo does it).
+# NATIONAL=1 (make demo NATIONAL=1) shows a country instead: two provinces
+# and the national hub on three throwaway clusters (scripts/demo_national.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${NATIONAL:-0}" = 1 ]; then exec scripts/demo_national.sh; fi
 
 DEMO_DB=tthc_demo
 SCALE=${SCALE:-1000000}
