@@ -336,37 +336,66 @@ CREATE FUNCTION tthc.national_report(period daterange)
                 resolved_on_time bigint, resolved_late bigint, in_progress bigint, in_progress_in_time bigint,
                 in_progress_overdue bigint, awaiting_supplement bigint, supplement_requests bigint,
                 withdrawn bigint, refused bigint, stopped bigint, on_time_rate numeric, avg_work interval)
-  LANGUAGE sql STABLE
+  LANGUAGE plpgsql STABLE SECURITY DEFINER
   SET search_path = pg_catalog, pg_temp
   AS $$
-  -- one row per province (the root units: on the hub every province's, on
-  -- a province its own), each its tthc.report total, then their sum
-  WITH p AS (
-    SELECT u.code AS root, r.*
-    FROM (SELECT u.code FROM tthc.unit u WHERE u.parent IS NULL) u
-    CROSS JOIN LATERAL tthc.report(u.code, national_report.period) r
-    WHERE r.level = 'total')
-  SELECT x.* FROM (
-    SELECT 'province'::text, p.root, p.carried_over, p.received, p.received_in_person, p.received_online,
-           p.received_postal, p.resolved, p.resolved_early, p.resolved_on_time, p.resolved_late,
-           p.in_progress, p.in_progress_in_time, p.in_progress_overdue, p.awaiting_supplement,
-           p.supplement_requests, p.withdrawn, p.refused, p.stopped, p.on_time_rate, p.avg_work
-    FROM p
+BEGIN
+  -- the caller, not the owner: a national reader reads every province
+  PERFORM tthc.check_units(ARRAY(SELECT u.code FROM tthc.unit u WHERE u.parent IS NULL));
+  -- tthc.report's sums, read once for the whole country and grouped by
+  -- province (the root above each unit): the same rows as each province's
+  -- tthc.report total, without its rows per unit and field.  The day rows
+  -- of the period's partial months come by their day index.
+  RETURN QUERY
+  WITH RECURSIVE tree(code, root) AS (
+    SELECT u.code, u.code FROM tthc.unit u WHERE u.parent IS NULL
     UNION ALL
-    SELECT 'total', NULL, coalesce(sum(p.carried_over), 0)::bigint, coalesce(sum(p.received), 0)::bigint,
-           coalesce(sum(p.received_in_person), 0)::bigint, coalesce(sum(p.received_online), 0)::bigint,
-           coalesce(sum(p.received_postal), 0)::bigint, coalesce(sum(p.resolved), 0)::bigint,
-           coalesce(sum(p.resolved_early), 0)::bigint, coalesce(sum(p.resolved_on_time), 0)::bigint,
-           coalesce(sum(p.resolved_late), 0)::bigint, coalesce(sum(p.in_progress), 0)::bigint,
-           coalesce(sum(p.in_progress_in_time), 0)::bigint, coalesce(sum(p.in_progress_overdue), 0)::bigint,
-           coalesce(sum(p.awaiting_supplement), 0)::bigint, coalesce(sum(p.supplement_requests), 0)::bigint,
-           coalesce(sum(p.withdrawn), 0)::bigint, coalesce(sum(p.refused), 0)::bigint,
-           coalesce(sum(p.stopped), 0)::bigint,
-           round(sum(p.resolved_early + p.resolved_on_time)::numeric / nullif(sum(p.resolved), 0), 4),
-           sum(p.avg_work * p.resolved) / nullif(sum(p.resolved), 0)::float8
-    FROM p) x(level, unit)
-  ORDER BY x.level = 'total', x.unit
-$$;
+    SELECT u.code, t.root FROM tthc.unit u JOIN tree t ON u.parent = t.code),
+  p AS (
+    SELECT r.lo, r.hi, m.lo_month, m.whole_from, m.whole_to
+    FROM tthc.report_period(national_report.period) r, tthc.report_months(r.lo, r.hi) m),
+  a AS (
+    SELECT r.unit, r.day, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.resolved_work
+    FROM tthc.report_day r, p WHERE r.day >= p.lo_month AND r.day < least(p.whole_from, p.hi)
+    UNION ALL
+    SELECT r.unit, r.day, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.resolved_work
+    FROM tthc.report_day r, p WHERE r.day >= greatest(p.whole_to, p.whole_from) AND r.day < p.hi
+    UNION ALL
+    SELECT r.unit, r.month, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.resolved_work
+    FROM tthc.report_month r, p WHERE r.month < p.lo_month OR r.month >= p.whole_from AND r.month < p.whole_to
+    UNION ALL
+    SELECT r.unit, r.day, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.resolved_work
+    FROM tthc.report_delta r, p WHERE r.day < p.hi),
+  s AS (
+    SELECT grouping(t.root) AS g, t.root,
+           coalesce(sum(a.open_change) FILTER (WHERE a.day < p.lo), 0) AS carried_over,
+           coalesce(sum(a.received_in_person) FILTER (WHERE a.day >= p.lo), 0) AS in_person,
+           coalesce(sum(a.received_online) FILTER (WHERE a.day >= p.lo), 0) AS online,
+           coalesce(sum(a.received_postal) FILTER (WHERE a.day >= p.lo), 0) AS postal,
+           coalesce(sum(a.resolved_early) FILTER (WHERE a.day >= p.lo), 0) AS early,
+           coalesce(sum(a.resolved_on_time) FILTER (WHERE a.day >= p.lo), 0) AS on_time,
+           coalesce(sum(a.resolved_late) FILTER (WHERE a.day >= p.lo), 0) AS late,
+           coalesce(sum(a.open_change), 0) AS open_end,
+           coalesce(sum(a.overdue_change), 0) AS overdue_end,
+           coalesce(sum(a.supplement_change), 0) AS supp_end,
+           coalesce(sum(a.supplement_requests) FILTER (WHERE a.day >= p.lo), 0) AS supp_req,
+           coalesce(sum(a.withdrawn) FILTER (WHERE a.day >= p.lo), 0) AS withdrawn,
+           coalesce(sum(a.refused) FILTER (WHERE a.day >= p.lo), 0) AS refused,
+           coalesce(sum(a.stopped) FILTER (WHERE a.day >= p.lo), 0) AS stopped,
+           sum(a.resolved_work) FILTER (WHERE a.day >= p.lo) AS work
+    FROM tree t LEFT JOIN a ON a.unit = t.code CROSS JOIN p
+    GROUP BY GROUPING SETS ((t.root), ()))
+  SELECT CASE WHEN s.g = 0 THEN 'province' ELSE 'total' END, s.root, s.carried_over::bigint,
+         (s.in_person + s.online + s.postal)::bigint, s.in_person::bigint, s.online::bigint, s.postal::bigint,
+         (s.early + s.on_time + s.late)::bigint, s.early::bigint, s.on_time::bigint, s.late::bigint,
+         s.open_end::bigint, (s.open_end - s.overdue_end)::bigint, s.overdue_end::bigint,
+         s.supp_end::bigint, s.supp_req::bigint, s.withdrawn::bigint, s.refused::bigint, s.stopped::bigint,
+         round((s.early + s.on_time) / nullif(s.early + s.on_time + s.late, 0), 4),
+         CASE WHEN s.early + s.on_time + s.late > 0
+              THEN s.work / (s.early + s.on_time + s.late)::float8 END
+  FROM s
+  ORDER BY s.g, s.root;
+END $$;
 REVOKE ALL ON FUNCTION tthc.national_report(daterange) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tthc.national_report(daterange) TO tthc_reader, tthc_auditor, tthc_admin;
 COMMENT ON FUNCTION tthc.national_report(daterange) IS

@@ -216,6 +216,15 @@ sub same_as_provinces
 	}
 	is($hub->safe_psql('postgres', "SELECT concat_ws('|', $cols) FROM tthc.national_report($year) WHERE level = 'total'"),
 	   join('|', @want_total), "$label: the national total is the provinces' sum, column by column");
+	# a period with partial months at both ends, and one inside a month
+	for my $period (q{'[2026-03-15,2026-09-10)'}, q{'[2026-05-04,2026-05-20)'}) {
+		for my $p ([ $p1, 'H22' ], [ $p2, 'H01' ]) {
+			my ($n, $root) = @$p;
+			is($hub->safe_psql('postgres', "SELECT concat_ws('|', $cols, on_time_rate, avg_work) FROM tthc.national_report($period) WHERE unit = '$root'"),
+			   $n->safe_psql('postgres', "SELECT concat_ws('|', $cols, on_time_rate, avg_work) FROM tthc.report('$root', $period) WHERE level = 'total'"),
+			   "$label: national_report of $period for $root is the province's");
+		}
+	}
 	is($hub->safe_psql('postgres', q{SELECT count(*) FROM (SELECT code FROM tthc.dossier GROUP BY code HAVING count(*) > 1) x}),
 	   '0', "$label: no dossier twice on the hub");
 	is($hub->safe_psql('postgres', 'SELECT count(*) FROM tthc.verify_log()'), '0', "$label: every replicated chain verifies on the hub");
