@@ -313,21 +313,30 @@ for my $q ("SELECT * FROM tthc.national_report($year)", 'SELECT * FROM tthc.doss
 	($rc, $out, $err) = $hub->psql('postgres', $q, extra_params => [ '-U', 'nat_outsider' ]);
 	like($err, qr/permission denied/, "an outsider is refused: $q");
 }
-# an officer of H22.01 on the hub reads H22.01's dossiers and their logs, not H01's of the same ids
+# an officer of H22.01 and one of H01.01 on the hub: each reads its unit's dossiers and their
+# logs, not the other province's dossiers of the same ids
 $hub->safe_psql('postgres', q{CREATE ROLE nat_officer LOGIN IN ROLE tthc_officer;
-  INSERT INTO tthc.officer_unit (role, unit) VALUES ('nat_officer', 'H22.01')});
-my $own_events = q{SELECT count(*) FROM tthc.dossier_event e JOIN tthc.dossier d
-  ON d.id = e.dossier_id AND d.province = e.province WHERE d.handling_unit = 'H22.01'};
-my $own_ratings = q{SELECT count(*) FROM tthc.rating r JOIN tthc.dossier d
-  ON d.id = r.dossier_id AND d.province = r.province WHERE d.handling_unit = 'H22.01'};
-is($hub->safe_psql('postgres', 'SELECT count(*) || \' \' || count(*) FILTER (WHERE handling_unit <> \'H22.01\') FROM tthc.dossier',
-     extra_params => [ '-U', 'nat_officer' ]),
-   $hub->safe_psql('postgres', q{SELECT count(*) FROM tthc.dossier WHERE handling_unit = 'H22.01'}) . ' 0',
-   'an officer on the hub sees its unit\'s dossiers only');
-is($hub->safe_psql('postgres', 'SELECT count(*) FROM tthc.dossier_event', extra_params => [ '-U', 'nat_officer' ]) . ' ' .
-   $hub->safe_psql('postgres', 'SELECT count(*) FROM tthc.rating', extra_params => [ '-U', 'nat_officer' ]),
-   $hub->safe_psql('postgres', $own_events) . ' ' . $hub->safe_psql('postgres', $own_ratings),
-   '  and their events and ratings, none of another province\'s dossier with the same id');
+  CREATE ROLE nat_officer2 LOGIN IN ROLE tthc_officer;
+  INSERT INTO tthc.officer_unit (role, unit) VALUES ('nat_officer', 'H22.01'), ('nat_officer2', 'H01.01')});
+for my $o ([ 'nat_officer', 'H22.01' ], [ 'nat_officer2', 'H01.01' ]) {
+	my ($role, $unit) = @$o;
+	my $own_events = qq{SELECT count(*) FROM tthc.dossier_event e JOIN tthc.dossier d
+	  ON d.id = e.dossier_id AND d.province = e.province WHERE d.handling_unit = '$unit'};
+	my $own_ratings = qq{SELECT count(*) FROM tthc.rating r JOIN tthc.dossier d
+	  ON d.id = r.dossier_id AND d.province = r.province WHERE d.handling_unit = '$unit'};
+	my $own = $hub->safe_psql('postgres', "SELECT count(*) FROM tthc.dossier WHERE handling_unit = '$unit'");
+	ok($own > 0, "$unit has dossiers on the hub");
+	is($hub->safe_psql('postgres', "SELECT count(*) || ' ' || count(*) FILTER (WHERE handling_unit <> '$unit') FROM tthc.dossier",
+	     extra_params => [ '-U', $role ]), "$own 0", "an officer of $unit on the hub sees its unit's dossiers only");
+	is($hub->safe_psql('postgres', 'SELECT count(*) FROM tthc.dossier_event', extra_params => [ '-U', $role ]) . ' ' .
+	   $hub->safe_psql('postgres', 'SELECT count(*) FROM tthc.rating', extra_params => [ '-U', $role ]),
+	   $hub->safe_psql('postgres', $own_events) . ' ' . $hub->safe_psql('postgres', $own_ratings),
+	   '  and their events and ratings, none of another province\'s dossier with the same id');
+	($rc, $out, $err) = $hub->psql('postgres', "SELECT * FROM tthc.national_report($year)", extra_params => [ '-U', $role ]);
+	like($err, qr/permission denied/, "  and no national report");
+	($rc, $out, $err) = $hub->psql('postgres', q{UPDATE tthc.dossier SET note = 'x'}, extra_params => [ '-U', $role ]);
+	like($err, qr/not allowed on the national hub/, '  and writes nothing on the hub');
+}
 ($rc, $out, $err) = $hub->psql('postgres', "SELECT tthc.detach_province('H22')", extra_params => [ '-U', 'nat_reader' ]);
 like($err, qr/permission denied/, 'a reader may not detach a province');
 
