@@ -457,7 +457,8 @@ BEGIN
   RETURN NEXT;
 END $$;
 
--- the report sums read report_delta by column (it now has its gid)
+-- the report sums read report_delta by column (it now has its gid), and the
+-- day rows of the partial months by two ranges
 CREATE OR REPLACE FUNCTION tthc.report(unit text, period daterange, include_children boolean DEFAULT true) RETURNS TABLE(level text, unit text, field text, carried_over bigint, received bigint, received_in_person bigint, received_online bigint, received_postal bigint, resolved bigint, resolved_early bigint, resolved_on_time bigint, resolved_late bigint, in_progress bigint, in_progress_in_time bigint, in_progress_overdue bigint, awaiting_supplement bigint, supplement_requests bigint, withdrawn bigint, refused bigint, stopped bigint, on_time_rate numeric, avg_work interval)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -471,10 +472,13 @@ CREATE OR REPLACE FUNCTION tthc.report(unit text, period daterange, include_chil
     SELECT tthc.report_scope($1, $3) AS units, r.lo, r.hi, m.lo_month, m.whole_from, m.whole_to
     FROM tthc.report_period($2) r, tthc.report_months(r.lo, r.hi) m),
   a AS (
+    -- the days of the partial months at each end, as two ranges the
+    -- (unit, field, day) key serves (an OR of the two read every day row)
     SELECT r.* FROM tthc.report_day r, p
-    WHERE r.unit = ANY (p.units)
-      AND (r.day >= p.lo_month AND r.day < least(p.whole_from, p.hi)
-           OR r.day >= greatest(p.whole_to, p.whole_from) AND r.day < p.hi)
+    WHERE r.unit = ANY (p.units) AND r.day >= p.lo_month AND r.day < least(p.whole_from, p.hi)
+    UNION ALL
+    SELECT r.* FROM tthc.report_day r, p
+    WHERE r.unit = ANY (p.units) AND r.day >= greatest(p.whole_to, p.whole_from) AND r.day < p.hi
     UNION ALL
     SELECT r.* FROM tthc.report_month r, p
     WHERE r.unit = ANY (p.units) AND (r.month < p.lo_month OR r.month >= p.whole_from AND r.month < p.whole_to)
