@@ -64,6 +64,17 @@ typedef struct PendingSlot
 static PendingSlot *pending_slots = NULL;
 static bool callback_registered = false;
 
+/* the connection to a province while a call uses it: closed if the call fails */
+static PGconn *open_conn = NULL;
+
+static void
+province_finish(PGconn *conn)
+{
+	if (conn == open_conn)
+		open_conn = NULL;
+	PQfinish(conn);
+}
+
 bool
 national_maintenance(void)
 {
@@ -295,6 +306,7 @@ province_connect(const char *conninfo, bool missing_ok)
 				(errcode(ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION),
 				 errmsg("could not connect to the province: %s", pchomp(msg))));
 	}
+	open_conn = conn;
 	return conn;
 }
 
@@ -309,7 +321,7 @@ province_query(PGconn *conn, const char *sql, int nparams, const char *const *pa
 		char	   *msg = pstrdup(PQresultErrorMessage(res));
 
 		PQclear(res);
-		PQfinish(conn);
+		province_finish(conn);
 		ereport(ERROR,
 				(errcode(ERRCODE_CONNECTION_FAILURE),
 				 errmsg("the province refused a query of tthc.attach_province: %s", pchomp(msg))));
@@ -359,7 +371,7 @@ drop_slot_now(const char *conninfo, const char *slot)
 				(errmsg("could not drop the replication slot \"%s\" on the province: %s", slot,
 						PQerrorMessage(conn)),
 				 errhint("Drop it there: SELECT pg_drop_replication_slot('%s'); a slot left behind keeps WAL.", slot)));
-	PQfinish(conn);
+	province_finish(conn);
 }
 
 static void
@@ -384,6 +396,9 @@ national_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 {
 	PendingSlot **link = &pending_slots;
 
+	if (event == SUBXACT_EVENT_ABORT_SUB && open_conn != NULL)
+		province_finish(open_conn);
+
 	while (*link != NULL)
 	{
 		PendingSlot *p = *link;
@@ -397,6 +412,7 @@ national_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 		}
 		else if (event == SUBXACT_EVENT_ABORT_SUB)
 		{
+			/* (slots only: the connection is closed below) */
 			if (!p->on_commit)
 				drop_slot_now(p->conninfo, p->slot);
 			forget_slot(link);
@@ -423,6 +439,8 @@ national_xact_callback(XactEvent event, void *arg)
 		commit = false;
 	else
 		return;
+	if (open_conn != NULL)
+		province_finish(open_conn);
 	for (p = pending_slots; p != NULL; p = p->next)
 		if (p->on_commit == commit)
 			drop_slot_now(p->conninfo, p->slot);
@@ -521,6 +539,7 @@ tthc_attach_province(PG_FUNCTION_ARGS)
 				 errdetail("Attaching creates a subscription.")));
 
 	/* 1. what the province is */
+	register_callbacks();
 	conn = province_connect(conninfo, false);
 	res = province_query(conn,
 						 "SELECT (SELECT extversion FROM pg_extension WHERE extname = 'tthc'),"
@@ -529,7 +548,7 @@ tthc_attach_province(PG_FUNCTION_ARGS)
 	if (PQgetisnull(res, 0, 0))
 	{
 		PQclear(res);
-		PQfinish(conn);
+		province_finish(conn);
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("the database at this conninfo has no tthc extension")));
@@ -538,7 +557,7 @@ tthc_attach_province(PG_FUNCTION_ARGS)
 	if (strcmp(PQgetvalue(res, 0, 1), "2") != 0 || strcmp(PQgetvalue(res, 0, 2), "logical") != 0)
 	{
 		PQclear(res);
-		PQfinish(conn);
+		province_finish(conn);
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("the province does not publish tthc"),
@@ -551,7 +570,7 @@ tthc_attach_province(PG_FUNCTION_ARGS)
 		int			n = PQntuples(res);
 
 		PQclear(res);
-		PQfinish(conn);
+		province_finish(conn);
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("a province node has one root unit, the province; this one has %d", n)));
@@ -575,7 +594,7 @@ tthc_attach_province(PG_FUNCTION_ARGS)
 		bool		isnull;
 		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 
-		PQfinish(conn);
+		province_finish(conn);
 		/* the same province from elsewhere (rebuilt, moved): detach it first */
 		if (isnull || strcmp(TextDatumGetCString(d), conninfo) != 0)
 			ereport(ERROR,
@@ -603,7 +622,7 @@ tthc_attach_province(PG_FUNCTION_ARGS)
 		char	   *unit = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 		Datum		other = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
 
-		PQfinish(conn);
+		province_finish(conn);
 		ereport(ERROR,
 				(errcode(ERRCODE_UNIQUE_VIOLATION),
 				 errmsg("unit %s of province %s is already mirrored from province %s", unit, code,
@@ -623,7 +642,7 @@ tthc_attach_province(PG_FUNCTION_ARGS)
 		PQclear(res);
 		drop_slot_at_end(conninfo, slot, false);
 	}
-	PQfinish(conn);
+	province_finish(conn);
 
 	/* 5. the subscription, without a slot of its own: allowed in a transaction */
 	initStringInfo(&sql);

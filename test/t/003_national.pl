@@ -168,6 +168,19 @@ is($hub->safe_psql('postgres', q{SELECT count(*) FROM tthc.province WHERE code =
    $hub->safe_psql('postgres', q{SELECT count(*) FROM pg_subscription WHERE subname = 'tthc_H80'}) .
    $p1->safe_psql('postgres', q{SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'tthc_h80%'}),
    '000', '  leaves no province row, no subscription and no slot (dropped when the hub aborted)');
+# an attach that fails after it connected closes its connection to the province at once
+# (here: a database that has a unit of its own cannot become a hub)
+$hub->safe_psql('postgres', 'CREATE DATABASE withunits');
+$hub->safe_psql('withunits', q{CREATE EXTENSION tthc; INSERT INTO tthc.unit (code, name, level) VALUES ('X1', 'x', 'province')});
+my $bg = $hub->background_psql('withunits');
+is($bg->query_safe(qq{CREATE FUNCTION pg_temp.try_attach(c text) RETURNS text LANGUAGE plpgsql AS
+  \$f\$ BEGIN PERFORM tthc.attach_province(c); RETURN 'attached'; EXCEPTION WHEN OTHERS THEN RETURN SQLSTATE || ' ' || SQLERRM; END \$f\$;
+  SELECT pg_temp.try_attach(\$q\$$c1\$q\$)}),
+   '55000 this node has units or dossiers of its own: a national hub mirrors provinces and has none',
+   'a database with units of its own cannot become a hub');
+is($p1->safe_psql('postgres', q{SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tthc hub'}), '0',
+   '  and the failed attach left no connection open at the province, though its session goes on');
+$bg->quit;
 ($rc, $out, $err) = $hub->psql('postgres', "\\set VERBOSITY verbose\nSELECT tthc.detach_province('H99')");
 like($err, qr/22023: province "H99" is not attached to this hub/, 'detaching a province that is not attached: 22023');
 ($rc, $out, $err) = $hub->psql('postgres', "\\set VERBOSITY verbose\nSELECT tthc.attach_province('host=/nonexistent dbname=x')");
