@@ -64,8 +64,14 @@ typedef struct PendingSlot
 static PendingSlot *pending_slots = NULL;
 static bool callback_registered = false;
 
-/* the connection to a province while a call uses it: closed if the call fails */
+/*
+ * The connection to a province while a call uses it, and the subtransaction
+ * that opened it: closed if that subtransaction (or the transaction) aborts,
+ * not when one nested in it does (an event trigger's own error handling
+ * inside hub_init's DDL, say).
+ */
 static PGconn *open_conn = NULL;
+static SubTransactionId open_conn_subid = InvalidSubTransactionId;
 
 static void
 province_finish(PGconn *conn)
@@ -154,10 +160,11 @@ unit_owner(const char *unit)
 	if (plan == NULL)
 	{
 		Oid			argtype = TEXTOID;
+		SPIPlanPtr	p = SPI_prepare("SELECT coalesce(province, '') FROM tthc.unit WHERE code = $1", 1, &argtype);
 
-		plan = SPI_prepare("SELECT coalesce(province, '') FROM tthc.unit WHERE code = $1", 1, &argtype);
-		if (plan == NULL || SPI_keepplan(plan) != 0)
+		if (p == NULL || SPI_keepplan(p) != 0)
 			elog(ERROR, "could not prepare the unit lookup of the hub");
+		plan = p;
 	}
 	if (SPI_execute_plan(plan, &arg, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tthc.unit");
@@ -213,7 +220,19 @@ check_province_row(Relation rel, const char *province, HeapTuple tup, bool is_ne
 					 errtable(rel)));
 	}
 	if (strcmp(table, "unit") == 0 && is_new)
-		check_unit(rel, province, "parent", row_text(tup, desc, "parent"));
+	{
+		char	   *parent = row_text(tup, desc, "parent");
+		char	   *code = row_text(tup, desc, "code");
+
+		/* one root per province: the province's own unit */
+		if (parent == NULL && (code == NULL || strcmp(code, province) != 0))
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("province %s sent unit %s without a parent", province, code ? code : "(null)"),
+					 errdetail("On the hub a province has one root unit, its own (%s).", province),
+					 errtable(rel)));
+		check_unit(rel, province, "parent", parent);
+	}
 	else if (strcmp(table, "dossier") == 0 && is_new)
 	{
 		char	   *code = row_text(tup, desc, "code");
@@ -307,6 +326,7 @@ province_connect(const char *conninfo, bool missing_ok)
 				 errmsg("could not connect to the province: %s", pchomp(msg))));
 	}
 	open_conn = conn;
+	open_conn_subid = GetCurrentSubTransactionId();
 	return conn;
 }
 
@@ -396,8 +416,13 @@ national_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 {
 	PendingSlot **link = &pending_slots;
 
-	if (event == SUBXACT_EVENT_ABORT_SUB && open_conn != NULL)
-		province_finish(open_conn);
+	if (open_conn != NULL && open_conn_subid == mySubid)
+	{
+		if (event == SUBXACT_EVENT_ABORT_SUB)
+			province_finish(open_conn);
+		else if (event == SUBXACT_EVENT_COMMIT_SUB)
+			open_conn_subid = parentSubid;
+	}
 
 	while (*link != NULL)
 	{
@@ -611,9 +636,21 @@ tthc_attach_province(PG_FUNCTION_ARGS)
 	res = province_query(conn, "SELECT string_agg(code, ',') FROM tthc.unit", 0, NULL);
 	args[1] = CStringGetTextDatum(PQgetvalue(res, 0, 0));
 	PQclear(res);
-	if (SPI_execute_with_args("SELECT u.code, u.province FROM tthc.unit u"
-							  " WHERE u.code = ANY (pg_catalog.string_to_array($2, ','))"
-							  " AND u.province IS DISTINCT FROM $1 LIMIT 1",
+	/*
+	 * A unit the hub holds from another province, or rows of another
+	 * province that name one of its units (which the hub let through while
+	 * no province had them): either would mix two provinces.
+	 */
+	if (SPI_execute_with_args("WITH mine AS (SELECT pg_catalog.unnest(pg_catalog.string_to_array($2, ',')) AS code)"
+							  " SELECT x.code, x.province FROM ("
+							  " SELECT u.code, u.province FROM tthc.unit u JOIN mine m ON m.code = u.code"
+							  " UNION ALL SELECT u.parent, u.province FROM tthc.unit u JOIN mine m ON m.code = u.parent"
+							  " UNION ALL SELECT d.receiving_unit, d.province FROM tthc.dossier d JOIN mine m ON m.code = d.receiving_unit"
+							  " UNION ALL SELECT d.handling_unit, d.province FROM tthc.dossier d JOIN mine m ON m.code = d.handling_unit"
+							  " UNION ALL (SELECT r.unit, NULL FROM tthc.report_day r JOIN mine m ON m.code = r.unit LIMIT 1)"
+							  " UNION ALL (SELECT r.unit, NULL FROM tthc.report_month r JOIN mine m ON m.code = r.unit LIMIT 1)"
+							  " UNION ALL (SELECT r.unit, NULL FROM tthc.report_delta r JOIN mine m ON m.code = r.unit LIMIT 1)"
+							  ") x WHERE x.province IS DISTINCT FROM $1 LIMIT 1",
 							  2, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tthc.unit");
 	if (SPI_processed > 0)
@@ -625,8 +662,9 @@ tthc_attach_province(PG_FUNCTION_ARGS)
 		province_finish(conn);
 		ereport(ERROR,
 				(errcode(ERRCODE_UNIQUE_VIOLATION),
-				 errmsg("unit %s of province %s is already mirrored from province %s", unit, code,
-						isnull ? "(none)" : TextDatumGetCString(other)),
+				 errmsg("unit %s of province %s is already mirrored from %s", unit, code,
+						isnull ? "another province (report sums of it)" :
+						psprintf("province %s", TextDatumGetCString(other))),
 				 errdetail("Unit codes are the national electronic codes: one unit, one province."),
 				 errhint("Give the unit its own national code at the province, or detach the other province first.")));
 	}

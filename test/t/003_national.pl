@@ -126,7 +126,13 @@ like($err, qr/a province node has one root unit, the province; this one has 0/, 
 
 my $c1 = $p1->connstr('postgres');
 my $c2 = $p2->connstr('postgres');
+# an event trigger of the hub's owner that catches an error of its own runs (and rolls back a
+# subtransaction) inside the first attach's DDL, while the attach talks to the province
+$hub->safe_psql('postgres', q{CREATE FUNCTION public.noisy() RETURNS event_trigger LANGUAGE plpgsql AS
+  $$BEGIN BEGIN PERFORM 1 / 0; EXCEPTION WHEN division_by_zero THEN NULL; END; END$$;
+  CREATE EVENT TRIGGER noisy ON ddl_command_end EXECUTE FUNCTION public.noisy()});
 is($hub->safe_psql('postgres', "SELECT tthc.attach_province(\$q\$$c1\$q\$)"), 'H22', 'attach returns the province\'s root unit');
+$hub->safe_psql('postgres', 'DROP EVENT TRIGGER noisy; DROP FUNCTION public.noisy()');
 is($hub->safe_psql('postgres', "SELECT tthc.attach_province(\$q\$$c1\$q\$)"), 'H22', 'attaching twice is idempotent');
 is($hub->safe_psql('postgres', 'SELECT count(*) FROM pg_subscription'), '1', 'with one subscription');
 is($hub->safe_psql('postgres', "SELECT tthc.attach_province(\$q\$$c2\$q\$)"), 'H01', 'the second province');
@@ -181,6 +187,13 @@ is($bg->query_safe(qq{CREATE FUNCTION pg_temp.try_attach(c text) RETURNS text LA
 is($p1->safe_psql('postgres', q{SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tthc hub'}), '0',
    '  and the failed attach left no connection open at the province, though its session goes on');
 $bg->quit;
+# sums that another province sent for a unit the hub did not know yet keep that unit's province out
+$p1->safe_psql('postgres', q{SET session_replication_role = replica;
+  INSERT INTO tthc.report_day (unit, field, day, received_online) VALUES ('H80', '', '2026-05-05', 7)});
+$p1->wait_for_catchup('tthc_H22');
+($rc, $out, $err) = $hub->psql('postgres', "SELECT tthc.attach_province(\$q\$$cs\$q\$)");
+like($err, qr/unit H80 of province H80 is already mirrored from another province \(report sums of it\)/,
+  'a province whose unit another province already sent sums for is refused');
 ($rc, $out, $err) = $hub->psql('postgres', "\\set VERBOSITY verbose\nSELECT tthc.detach_province('H99')");
 like($err, qr/22023: province "H99" is not attached to this hub/, 'detaching a province that is not attached: 22023');
 ($rc, $out, $err) = $hub->psql('postgres', "\\set VERBOSITY verbose\nSELECT tthc.attach_province('host=/nonexistent dbname=x')");
