@@ -32,6 +32,8 @@
 #include "executor/spi.h"
 #include "libpq-fe.h"
 #include "miscadmin.h"
+#include "storage/latch.h"
+#include "utils/wait_event.h"
 #include "replication/logicalworker.h"
 #include "replication/worker_internal.h"
 #include "utils/builtins.h"
@@ -78,6 +80,18 @@ province_finish(PGconn *conn)
 {
 	if (conn == open_conn)
 		open_conn = NULL;
+	/* a query interrupted on our side must not go on at the province */
+	if (PQtransactionStatus(conn) == PQTRANS_ACTIVE)
+	{
+		PGcancel   *cancel = PQgetCancel(conn);
+		char		errbuf[256];
+
+		if (cancel != NULL)
+		{
+			(void) PQcancel(cancel, errbuf, sizeof(errbuf));
+			PQfreeCancel(cancel);
+		}
+	}
 	PQfinish(conn);
 }
 
@@ -330,11 +344,47 @@ province_connect(const char *conninfo, bool missing_ok)
 	return conn;
 }
 
-/* run a query on the province; a failure is an ERROR (after closing) */
+/*
+ * province_query: run a query on the province, waiting on the latch and the
+ * socket, as postgres_fdw does, so that a cancel, statement_timeout or a
+ * terminate of the caller interrupts the wait (the abort then cancels the
+ * query at the province and closes the connection).  A failure is an ERROR.
+ */
 static PGresult *
 province_query(PGconn *conn, const char *sql, int nparams, const char *const *params)
 {
-	PGresult   *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	PGresult   *res = NULL;
+	PGresult   *r;
+
+	if (!PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 errmsg("could not send a query to the province: %s", pchomp(PQerrorMessage(conn)))));
+	for (;;)
+	{
+		while (PQisBusy(conn))
+		{
+			int			rc = WaitLatchOrSocket(MyLatch,
+											   WL_LATCH_SET | WL_SOCKET_READABLE | WL_EXIT_ON_PM_DEATH,
+											   PQsocket(conn), -1L, PG_WAIT_EXTENSION);
+
+			if (rc & WL_LATCH_SET)
+			{
+				ResetLatch(MyLatch);
+				CHECK_FOR_INTERRUPTS();
+			}
+			if ((rc & WL_SOCKET_READABLE) && !PQconsumeInput(conn))
+				ereport(ERROR,
+						(errcode(ERRCODE_CONNECTION_FAILURE),
+						 errmsg("lost the connection to the province: %s", pchomp(PQerrorMessage(conn)))));
+		}
+		r = PQgetResult(conn);
+		if (r == NULL)
+			break;
+		if (res != NULL)
+			PQclear(res);
+		res = r;
+	}
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
 	{
@@ -676,9 +726,10 @@ tthc_attach_province(PG_FUNCTION_ARGS)
 	PQclear(res);
 	if (!slot_exists)
 	{
+		/* dropped again if the attach aborts, even while the slot is being made */
+		drop_slot_at_end(conninfo, slot, false);
 		res = province_query(conn, "SELECT pg_create_logical_replication_slot($1, 'pgoutput')", 1, params);
 		PQclear(res);
-		drop_slot_at_end(conninfo, slot, false);
 	}
 	province_finish(conn);
 

@@ -187,6 +187,22 @@ is($bg->query_safe(qq{CREATE FUNCTION pg_temp.try_attach(c text) RETURNS text LA
 is($p1->safe_psql('postgres', q{SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tthc hub'}), '0',
    '  and the failed attach left no connection open at the province, though its session goes on');
 $bg->quit;
+# an attach waiting on the province can be cancelled: here the province is a database of the
+# hub's own cluster, so making its slot waits for the hub's transaction, which holds an xid
+$hub->safe_psql('postgres', 'CREATE DATABASE localprov');
+$hub->safe_psql('localprov', q{CREATE EXTENSION tthc;
+  INSERT INTO tthc.unit (code, name, level) VALUES ('H81', 'Tỉnh cùng cụm', 'province');
+  SELECT tthc.create_publication();});
+my $cl = $hub->connstr('localprov');
+($rc, $out, $err) = $hub->psql('postgres', "BEGIN; SELECT txid_current(); SET LOCAL statement_timeout = '2s';
+  SELECT tthc.attach_province(\$q\$$cl\$q\$);");
+like($err, qr/canceling statement due to statement timeout/, 'an attach waiting on the province obeys statement_timeout');
+ok($hub->poll_query_until('postgres', q{SELECT count(*) = 0 FROM pg_replication_slots WHERE slot_name LIKE 'tthc_h81%'}),
+   '  and leaves no slot behind (the province\'s query is cancelled, the slot dropped)');
+is($hub->safe_psql('postgres', q{SELECT count(*) FROM pg_subscription WHERE subname = 'tthc_H81'}) .
+   $hub->safe_psql('postgres', q{SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tthc hub'}), '00',
+   '  nor a subscription or an open connection');
+
 # sums that another province sent for a unit the hub did not know yet keep that unit's province out
 $p1->safe_psql('postgres', q{SET session_replication_role = replica;
   INSERT INTO tthc.report_day (unit, field, day, received_online) VALUES ('H80', '', '2026-05-05', 7)});
