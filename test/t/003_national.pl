@@ -378,6 +378,34 @@ for my $o ([ 'nat_officer', 'H22.01' ], [ 'nat_officer2', 'H01.01' ]) {
 	like($err, qr/permission denied/, "  and no national report");
 	($rc, $out, $err) = $hub->psql('postgres', q{UPDATE tthc.dossier SET note = 'x'}, extra_params => [ '-U', $role ]);
 	like($err, qr/not allowed on the national hub/, '  and writes nothing on the hub');
+	my $other = $unit eq 'H22.01' ? 'H01.01' : 'H22.01';
+	is($hub->safe_psql('postgres', "SELECT (SELECT count(*) FROM tthc.dossier_masked) || ' ' ||
+	      (SELECT count(*) FROM tthc.dossier_sla) || ' ' ||
+	      (SELECT count(*) FROM tthc.dossier_sla WHERE handling_unit <> '$unit')", extra_params => [ '-U', $role ]),
+	   "$own $own 0", '  the views show it its unit\'s dossiers only');
+	my ($copy_rc, $copy_out) = $hub->psql('postgres', 'COPY tthc.dossier_event (dossier_id) TO STDOUT', extra_params => [ '-U', $role ]);
+	is(scalar(() = $copy_out =~ /^\d+$/mg), $hub->safe_psql('postgres', $own_events),
+	   '  COPY of the events gives its own only');
+	for my $w ([ 'report of the other province\'s unit', "SELECT * FROM tthc.report('$other', $year)", qr/42501|not allowed|permission denied|does not work/ ],
+		[ 'INSERT a dossier', "INSERT INTO tthc.dossier (procedure_code, receiving_unit) VALUES ('1.005129', '$unit')", qr/not allowed on the national hub/ ],
+		[ 'INSERT .. ON CONFLICT', "INSERT INTO tthc.rating (dossier_id, rating) SELECT id, 'satisfied' FROM tthc.dossier LIMIT 1
+		                            ON CONFLICT DO NOTHING", qr/not allowed on the national hub/ ],
+		[ 'COPY events in', "COPY tthc.dossier_event (dossier_id, seq, at, kind, actor, recorded_at) FROM PROGRAM 'true'",
+		  qr/permission denied|must be superuser|pg_execute_server_program/ ],
+		[ 'transition', "SELECT tthc.transition((SELECT code FROM tthc.dossier LIMIT 1), 'resolved')", qr/not allowed on the national hub/ ])
+	{
+		($rc, $out, $err) = $hub->psql('postgres', $w->[1], extra_params => [ '-U', $role ]);
+		like($err, $w->[2], "  $role is refused: $w->[0]");
+	}
+}
+# a login outside every tthc role on the hub: nothing through the views, functions or COPY
+for my $q ('SELECT count(*) FROM tthc.dossier_masked', 'SELECT count(*) FROM tthc.dossier_sla',
+	'SELECT count(*) FROM tthc.rating', "SELECT * FROM tthc.report('H22', $year)",
+	"SELECT * FROM tthc.indicators_766('H01', $year)", 'COPY tthc.dossier_event TO STDOUT',
+	'SELECT tthc.create_publication()', 'SELECT tthc.hub_init()')
+{
+	($rc, $out, $err) = $hub->psql('postgres', $q, extra_params => [ '-U', 'nat_outsider' ]);
+	like($err, qr/permission denied/, "an outsider is refused: $q");
 }
 ($rc, $out, $err) = $hub->psql('postgres', "SELECT tthc.detach_province('H22')", extra_params => [ '-U', 'nat_reader' ]);
 like($err, qr/permission denied/, 'a reader may not detach a province');
