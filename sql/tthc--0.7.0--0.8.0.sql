@@ -176,6 +176,9 @@ CREATE FUNCTION tthc.hub_init() RETURNS void
   SET client_min_messages = warning
   AS $$
 DECLARE
+  -- the mirrored tables with a province column; the sums have none (keyed by unit)
+  keyed text[] := ARRAY['dossier', 'dossier_event', 'apology', 'rating', 'unit', 'calendar',
+                        'calendar_exception', 'calendar_week', 'calendar_year', 'procedure', 'procedure_step'];
   t text;
   n bigint;
 BEGIN
@@ -210,14 +213,11 @@ BEGIN
   ALTER TABLE tthc.procedure_step DROP CONSTRAINT procedure_step_pkey;
   ALTER TABLE tthc.procedure_step ADD CONSTRAINT procedure_step_pkey UNIQUE NULLS NOT DISTINCT (procedure_id, province, step);
   ALTER TABLE tthc.dossier_event ALTER COLUMN mirrored_at SET DEFAULT pg_catalog.clock_timestamp();
-  FOREACH t IN ARRAY ARRAY['dossier', 'dossier_event', 'apology', 'rating', 'unit', 'calendar',
-                           'calendar_exception', 'calendar_week', 'calendar_year', 'procedure', 'procedure_step'] LOOP
+  FOREACH t IN ARRAY keyed LOOP
     EXECUTE format('ALTER TABLE tthc.%I DROP CONSTRAINT %I', t, t || '_province_local');
     EXECUTE format('ALTER TABLE tthc.%I ALTER COLUMN province SET DEFAULT tthc.mirror_province()', t);
   END LOOP;
-  FOREACH t IN ARRAY ARRAY['dossier', 'dossier_event', 'apology', 'rating', 'unit', 'calendar',
-                           'calendar_exception', 'calendar_week', 'calendar_year', 'procedure', 'procedure_step',
-                           'report_delta', 'report_day', 'report_month'] LOOP
+  FOREACH t IN ARRAY keyed || ARRAY['report_delta', 'report_day', 'report_month'] LOOP
     -- (named to fire before tthc's own triggers, which run in name order)
     EXECUTE format('CREATE TRIGGER a_hub_mirror BEFORE INSERT OR UPDATE OR DELETE ON tthc.%I'
                    ' FOR EACH ROW EXECUTE FUNCTION tthc.hub_mirror()', t);
