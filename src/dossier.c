@@ -106,6 +106,7 @@ static int	apology_max = 1;
 static bool recompute = false;
 static int	backdate_tolerance = 600;	/* seconds */
 static char *event_time_str = NULL;
+static char *actor_str = NULL;	/* tthc.actor: the officer a pooled account acts for */
 
 /* ---------- the columns of tthc.dossier the trigger knows ---------- */
 
@@ -276,6 +277,11 @@ DossierInit(void)
 							 "Set by tthc.recompute_deadlines while it moves deadlines.",
 							 NULL, &recompute, false, PGC_USERSET,
 							 GUC_NOT_IN_SAMPLE | GUC_NO_SHOW_ALL, NULL, NULL, NULL);
+	DefineCustomStringVariable("tthc.actor",
+							   "The officer (a login of tthc.officer) acting through this connection.",
+							   "Set it with SET LOCAL (or set_config(..., true)) in each transaction of a pooled account: "
+							   "every event the transaction writes records that officer beside the database role.",
+							   &actor_str, "", PGC_USERSET, GUC_NOT_IN_SAMPLE, NULL, NULL, NULL);
 	WritesInit();
 	RegisterXactCallback(dossier_xact_cb, NULL);
 	RegisterSubXactCallback(dossier_subxact_cb, NULL);
@@ -1082,6 +1088,65 @@ update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
 }
 
 /*
+ * acting_officer: the officer (tthc.actor) the change's events record, or
+ * NULL.  An officer must be known, active and work at a unit of the
+ * dossier: its unit is, or is above, the receiving, handling or step unit
+ * before or after the change.  Events no person causes (a deadline passing,
+ * noticed by tthc.sweep) record none.
+ */
+static const char *
+acting_officer(Row *r, const Event *ev, int nev)
+{
+	const OfficerInfo *o;
+	bool		known_table;
+	bool		by_person = false;
+	static const Col units[] = {C_RECV_UNIT, C_HAND_UNIT, C_STEP_UNIT};
+
+	if (actor_str == NULL || actor_str[0] == '\0')
+		return NULL;
+	for (int i = 0; i < nev; i++)
+		if (strcmp(ev[i].kind, "overdue") != 0 && strcmp(ev[i].kind, "due_soon") != 0)
+			by_person = true;
+	if (!by_person)
+		return NULL;
+	o = officer_lookup(actor_str, &known_table);
+	if (!known_table)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("tthc.actor is set but this database has no tthc.officer"),
+				 errhint("ALTER EXTENSION tthc UPDATE, then register the officers.")));
+	if (o == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("officer \"%s\" (tthc.actor) is not registered", actor_str),
+				 errhint("Officers are rows of tthc.officer, maintained by tthc_admin."),
+				 errtable_named("officer"), errcolumn_named("login")));
+	if (!o->active)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("officer \"%s\" (tthc.actor) is not active", actor_str),
+				 errtable_named("officer"), errcolumn_named("active")));
+	for (int i = 0; i < lengthof(units); i++)
+	{
+		if (r->att[units[i]] == 0)
+			continue;
+		if (!RN(r, units[i]) && unit_within(get_text(r, units[i]), o->unit))
+			return o->login;
+		if (r->ov != NULL && !ON(r, units[i]) &&
+			unit_within(TextDatumGetCString(OV(r, units[i])), o->unit))
+			return o->login;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("officer \"%s\" (tthc.actor) does not work at a unit of dossier %s",
+					actor_str, get_text(r, C_CODE)),
+			 errdetail("The officer works at %s; the dossier is received at %s and handled at %s.",
+					   o->unit, get_text(r, C_RECV_UNIT), get_text(r, C_HAND_UNIT)),
+			 errtable_of_dossier()));
+	return NULL;				/* not reached */
+}
+
+/*
  * tthc_dossier_guard: BEFORE INSERT OR UPDATE FOR EACH ROW on tthc.dossier.
  */
 Datum
@@ -1161,7 +1226,7 @@ tthc_dossier_guard(PG_FUNCTION_ARGS)
 		RV(&row, C_EVENT_SEQ) = Int32GetDatum(seq + nev);
 		state = state_digest(desc, RelationGetRelid(td->tg_relation), row.v, row.n);
 		events = events_form(DatumGetInt64(RV(&row, C_ID)), seq, at, ev, nev, prev, state,
-							 cxt, &last);
+							 acting_officer(&row, ev, nev), cxt, &last);
 		if (hashed)
 		{
 			/* NULL when the log has lost its hash column: no chain */

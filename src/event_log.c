@@ -49,13 +49,14 @@ typedef enum EvCol
 	E_STEP_RESULT, E_OLD_DUE, E_NEW_DUE, E_ACTOR, E_NOTE, E_RECORDED,
 	E_HASH,						/* from 0.4.0, optional */
 	E_STATE,					/* from 0.7.0, optional */
+	E_OFFICER,					/* from 0.9.0, optional */
 	NEVCOLS
 } EvCol;
 
 static const char *const evcol_name[NEVCOLS] = {
 	"dossier_id", "seq", "at", "kind", "from_status", "to_status", "unit",
 	"step", "step_due_at", "step_result", "old_due_at", "new_due_at", "actor",
-	"note", "recorded_at", "hash", "state"
+	"note", "recorded_at", "hash", "state", "officer"
 };
 #define NEVCOLS_REQUIRED E_HASH
 
@@ -86,6 +87,8 @@ event_log_invalidate(Oid relid)
  * microseconds since 2000-01-01 UTC, NULL as \N), separated by 0x1f.
  * Everything but the hash itself is covered, so any edit of a stored event,
  * and any removed or inserted event, breaks the chain from there on.
+ * Columns added later are appended only when set ("state:" from 0.7.0, the
+ * officer from 0.9.0), so the events logged before them keep their hashes.
  */
 static void
 event_digest(const uint8 *prev, const Datum *v, const bool *n, const AttrNumber *a,
@@ -141,6 +144,14 @@ event_digest(const uint8 *prev, const Datum *v, const bool *n, const AttrNumber 
 		appendStringInfoString(&buf, "\x1fstate:");
 		appendBinaryStringInfo(&buf, VARDATA_ANY(st), VARSIZE_ANY_EXHDR(st));
 	}
+	/* from 0.9.0 the officer a pooled account acted for (tthc.actor) */
+	if (a[E_OFFICER] != 0 && !n[a[E_OFFICER] - 1])
+	{
+		text	   *o = DatumGetTextPP(v[a[E_OFFICER] - 1]);
+
+		appendStringInfoString(&buf, "\x1fofficer:");
+		appendBinaryStringInfo(&buf, VARDATA_ANY(o), VARSIZE_ANY_EXHDR(o));
+	}
 	if (ctx == NULL || pg_cryptohash_init(ctx) < 0 ||
 		(prev != NULL && pg_cryptohash_update(ctx, prev, PG_SHA256_DIGEST_LENGTH) < 0) ||
 		pg_cryptohash_update(ctx, (uint8 *) buf.data, buf.len) < 0 ||
@@ -163,15 +174,16 @@ digest_bytea(const uint8 *digest)
 /*
  * events_form: the event rows of one dossier change, numbered from seq + 1,
  * chained to `prev` (the dossier's latest hash, or NULL), each carrying
- * `state` (the dossier's state digest after the change, or NULL), formed in
- * `cxt`; *last is the last event's hash, or NULL when the log has no hash
+ * `state` (the dossier's state digest after the change, or NULL) and
+ * `officer` (the person acting, tthc.actor, or NULL), formed in `cxt`; *last is the last event's hash, or NULL when the log has no hash
  * column.
  */
 static Oid	event_log_relid(void);
 
 HeapTuple *
 events_form(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev,
-			const bytea *prev, const bytea *state, MemoryContext cxt, bytea **last)
+			const bytea *prev, const bytea *state, const char *officer, MemoryContext cxt,
+			bytea **last)
 {
 	uint8		chain[PG_SHA256_DIGEST_LENGTH];
 	bool		has_prev = false;
@@ -183,6 +195,7 @@ events_form(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev,
 	Datum		actor = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
 	TimestampTz recorded = GetCurrentTransactionStartTimestamp();
 	HeapTuple  *tups = MemoryContextAlloc(cxt, sizeof(HeapTuple) * nev);
+	Datum		officer_d = officer ? CStringGetTextDatum(officer) : (Datum) 0;
 
 	map_columns(desc, RelationGetRelid(rel), NEVCOLS, NEVCOLS_REQUIRED, evcol_name,
 				event_map.att, &event_map.relid, &event_map.natts);
@@ -226,6 +239,8 @@ events_form(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev,
 		EV_SET(E_RECORDED, TimestampTzGetDatum(recorded));
 		if (a[E_STATE] != 0 && state != NULL)
 			EV_SET(E_STATE, PointerGetDatum(state));
+		if (a[E_OFFICER] != 0 && officer != NULL)
+			EV_SET(E_OFFICER, officer_d);
 		if (a[E_HASH] != 0)
 		{
 			event_digest(has_prev ? chain : NULL, v, n, a, chain);

@@ -34,8 +34,8 @@ typedef struct Event
 
 extern void event_log_invalidate(Oid relid);
 extern HeapTuple *events_form(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev,
-							  const bytea *prev, const bytea *state, MemoryContext cxt,
-							  bytea **last);
+							  const bytea *prev, const bytea *state, const char *officer,
+							  MemoryContext cxt, bytea **last);
 extern void rows_insert(const char *table, HeapTuple *tups, int ntups);
 extern HeapTuple apology_form(int64 dossier_id, int seq, TimestampTz at, const char *reason,
 							  TimestampTz due, TimestampTz promised, MemoryContext cxt);

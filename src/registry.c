@@ -1,8 +1,8 @@
 /*
  * registry.c
  *		The registry of units, procedures and officers: per-backend copies
- *		of tthc.unit, tthc.procedure, tthc.procedure_step and
- *		tthc.officer_unit, for the dossier trigger and access control.
+ *		of tthc.unit, tthc.procedure, tthc.procedure_step, tthc.officer_unit
+ *		and tthc.officer, for the dossier trigger and access control.
  *
  * The tables are small and authoritative.  They are compiled together, on
  * first use, into two hash tables (units by code; procedures by code, each
@@ -46,8 +46,9 @@ typedef struct ProcedureEntry
 static MemoryContext RegistryContext = NULL;
 static HTAB *UnitHash = NULL;
 static HTAB *ProcedureHash = NULL;
-static RelcacheFlag registry_flag;	/* unit, procedure, procedure_step, officer_unit */
+static RelcacheFlag registry_flag;	/* unit, procedure, procedure_step, officer_unit, officer */
 static List *Assignments = NIL; /* of OfficerAssignment, in RegistryContext */
+static HTAB *OfficerHash = NULL;	/* login -> OfficerInfo; NULL before 0.9.0 */
 
 /* a role created, renamed or dropped changes what officer_unit's names mean */
 static void
@@ -142,6 +143,55 @@ read_officers(void)
 		}
 	}
 
+}
+
+/*
+ * read_people: tthc.officer (from 0.9.0) into OfficerHash, as the table's
+ * owner: the dossier trigger checks the officer a pooled account names
+ * (tthc.actor) whoever the account is.
+ */
+static void
+read_people(void)
+{
+	Oid			save_userid;
+	int			save_sec;
+	HeapTuple	ct;
+	HASHCTL		ctl;
+	int			rc;
+	bool		isnull;
+
+	if (!OidIsValid(registry_flag.relids[4]))
+		return;
+	ct = SearchSysCache1(RELOID, ObjectIdGetDatum(registry_flag.relids[4]));
+	if (!HeapTupleIsValid(ct))
+		elog(ERROR, "cache lookup failed for relation %u", registry_flag.relids[4]);
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = NAMEDATALEN;
+	ctl.entrysize = sizeof(OfficerInfo);
+	ctl.hcxt = RegistryContext;
+	OfficerHash = hash_create("tthc officers", 256, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	GetUserIdAndSecContext(&save_userid, &save_sec);
+	SetUserIdAndSecContext(((Form_pg_class) GETSTRUCT(ct))->relowner,
+						   save_sec | SECURITY_LOCAL_USERID_CHANGE);
+	ReleaseSysCache(ct);
+	rc = SPI_execute("SELECT login, unit, active FROM tthc.officer", true, 0);
+	SetUserIdAndSecContext(save_userid, save_sec);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read tthc.officer");
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	t = SPI_tuptable->vals[r];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+		char	   *login = TextDatumGetCString(SPI_getbinval(t, d, 1, &isnull));
+		char	   *unit = TextDatumGetCString(SPI_getbinval(t, d, 2, &isnull));
+		OfficerInfo *o;
+
+		if (strlen(login) >= NAMEDATALEN || !key_fits(unit))
+			continue;			/* the table's checks keep both shorter */
+		o = hash_search(OfficerHash, login, HASH_ENTER, NULL);
+		strlcpy(o->unit, unit, REGISTRY_KEYLEN);
+		o->active = DatumGetBool(SPI_getbinval(t, d, 3, &isnull));
+	}
 }
 
 /* read_procedures: the versions of tthc.procedure, with their steps, into ProcedureHash */
@@ -251,7 +301,9 @@ registry_build(void)
 	registry_flag.relids[1] = get_relname_relid("procedure", nsp);
 	registry_flag.relids[2] = get_relname_relid("procedure_step", nsp);
 	registry_flag.relids[3] = get_relname_relid("officer_unit", nsp);
+	registry_flag.relids[4] = get_relname_relid("officer", nsp);
 	Assignments = NIL;
+	OfficerHash = NULL;
 
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = REGISTRY_KEYLEN;
@@ -263,6 +315,7 @@ registry_build(void)
 
 	read_units();
 	read_officers();
+	read_people();
 	read_procedures();
 
 	ext_read_end(&rd);
@@ -410,6 +463,20 @@ unit_subtree(List *roots)
 			}
 	}
 	return units;
+}
+
+/*
+ * officer_lookup: the tthc.officer row of `login`, or NULL; *known_table
+ * says whether the table exists (it does from 0.9.0 on)
+ */
+const OfficerInfo *
+officer_lookup(const char *login, bool *known_table)
+{
+	registry_ensure();
+	*known_table = (OfficerHash != NULL);
+	if (OfficerHash == NULL || strlen(login) >= NAMEDATALEN)
+		return NULL;
+	return hash_search(OfficerHash, login, HASH_FIND, NULL);
 }
 
 /* officer_assignments: the rows of tthc.officer_unit (OfficerAssignment) */

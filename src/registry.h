@@ -58,6 +58,16 @@ extern List *unit_subtree(List *roots);
 extern const char *unit_root(const char *code);
 extern bool unit_within(const char *code, const char *ancestor);
 extern List *officer_assignments(void);
+
+/* a row of tthc.officer: the person a pooled account acts for (tthc.actor) */
+typedef struct OfficerInfo
+{
+	char		login[NAMEDATALEN];	/* hash key */
+	char		unit[REGISTRY_KEYLEN];
+	bool		active;
+} OfficerInfo;
+
+extern const OfficerInfo *officer_lookup(const char *login, bool *known_table);
 extern const char *unit_calendar(const char *unit, const char *role);
 
 /* one row of tthc.officer_unit, resolved to the role's OID */

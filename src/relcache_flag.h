@@ -14,7 +14,7 @@
 
 #include "postgres.h"
 
-#define RELCACHE_FLAG_MAX 4
+#define RELCACHE_FLAG_MAX 5
 
 typedef struct RelcacheFlag
 {

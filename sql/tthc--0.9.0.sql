@@ -1,7 +1,7 @@
--- sql/tthc--0.8.0.sql
+-- sql/tthc--0.9.0.sql
 \echo Use "CREATE EXTENSION tthc" to load this file. \quit
 
--- The full install script of tthc 0.8.0, rerolled by scripts/full_script.sh
+-- The full install script of tthc 0.9.0, rerolled by scripts/full_script.sh
 -- from 0.1.0 and every update script (pg_dump of the updated objects):
 -- edit the update scripts and reroll, never this file.  test/sql/upgrade.sql
 -- checks that it gives the same objects as the update chain.
@@ -821,7 +821,8 @@ CREATE TABLE tthc.dossier_event (
     hash bytea,
     state bytea,
     province text,
-    mirrored_at timestamp with time zone
+    mirrored_at timestamp with time zone,
+    officer text
 );
 
 --
@@ -847,6 +848,12 @@ COMMENT ON COLUMN tthc.dossier_event.unit IS 'The unit acting, or responsible fo
 --
 
 COMMENT ON COLUMN tthc.dossier_event.step_result IS 'early | on_time | late of the step that ended with this event';
+
+--
+-- Name: COLUMN dossier_event.actor; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier_event.actor IS 'The database role that wrote the event (a pooled account, or the officer''s own role)';
 
 --
 -- Name: COLUMN dossier_event.recorded_at; Type: COMMENT; Schema: tthc; Owner: -
@@ -879,6 +886,12 @@ COMMENT ON COLUMN tthc.dossier_event.province IS 'On the national hub: the provi
 COMMENT ON COLUMN tthc.dossier_event.mirrored_at IS 'On the national hub: when the event arrived (mirrored_at - recorded_at is its replication lag); NULL on a province''s own node';
 
 --
+-- Name: COLUMN dossier_event.officer; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier_event.officer IS 'The officer acting (tthc.actor, a login of tthc.officer), covered by hash; NULL when none was named and for events no person causes (overdue, due_soon)';
+
+--
 -- Name: event_hash(bytea, tthc.dossier_event); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
@@ -891,6 +904,23 @@ CREATE FUNCTION tthc.event_hash(prev bytea, e tthc.dossier_event) RETURNS bytea
 --
 
 COMMENT ON FUNCTION tthc.event_hash(prev bytea, e tthc.dossier_event) IS 'The hash an event must carry after the previous event''s hash (NULL for the first event)';
+
+--
+-- Name: grade_18(numeric); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.grade_18(points numeric) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+  SELECT CASE WHEN points > 15 THEN 'excellent' WHEN points >= 12 THEN 'good'
+              WHEN points >= 9 THEN 'fair' WHEN points >= 6 THEN 'average' ELSE 'weak' END
+$$;
+
+--
+-- Name: FUNCTION grade_18(points numeric); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.grade_18(points numeric) IS 'The department grade on 18 points: > 15 excellent, 12-15 good, 9-12 fair, 6-9 average, < 6 weak';
 
 --
 -- Name: hours_ok(tthc.time_multirange); Type: FUNCTION; Schema: tthc; Owner: -
@@ -1001,10 +1031,24 @@ CREATE FUNCTION tthc.hub_mirror() RETURNS trigger
 COMMENT ON FUNCTION tthc.hub_mirror() IS 'On the national hub: refuses local writes of mirrored rows, and a province''s change of a row of another province or of its log';
 
 --
+-- Name: indicator_weights(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.indicator_weights() RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT '{"transparency": 18, "progress": 20, "digitisation": 22, "online": 22, "satisfaction": 18}'::jsonb $$;
+
+--
+-- Name: FUNCTION indicator_weights(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.indicator_weights() IS 'The QĐ 766 points of each group of indicators (100 in all)';
+
+--
 -- Name: indicators_766(text, daterange); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
-CREATE FUNCTION tthc.indicators_766(unit text, period daterange) RETURNS TABLE(grp text, indicator text, numerator bigint, denominator bigint, ratio numeric, basis text)
+CREATE FUNCTION tthc.indicators_766(unit text, period daterange) RETURNS TABLE(grp text, indicator text, numerator bigint, denominator bigint, ratio numeric, basis text, group_points numeric, points numeric)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -1037,33 +1081,38 @@ BEGIN
         SELECT r.unit, r.field, r.day, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.offered_online, r.offered_online_online, r.with_fee, r.paid_online, r.digitised, r.result_electronic, r.resolved_work, r.rated, r.rated_satisfied
         FROM tthc.report_delta r WHERE r.unit = ANY (units) AND r.day >= lo AND r.day < hi) a;
   RETURN QUERY
-  SELECT x.grp, x.indicator, x.num::bigint, x.den::bigint,
-         round(x.num::numeric / nullif(x.den, 0), 4), x.basis
-  FROM (VALUES
-    ('transparency', 'published_procedures', NULL::bigint, NULL::bigint,
-     'not recorded: which procedures are published on the portal'),
-    ('progress', 'on_time_rate', t.in_time, t.resolved,
-     'resolved early or on time / resolved in the period'),
-    ('digitisation', 'digitised_rate', t.digitised, t.received,
-     'received with digitised components (dossier.digitised) / received in the period'),
-    ('digitisation', 'electronic_result_rate', t.e_result, t.resolved,
-     'resolved with an electronic result (dossier.result_electronic) / resolved in the period'),
-    ('digitisation', 'reused_data_rate', NULL, NULL,
-     'not recorded: components taken from digitised results instead of submitted again'),
-    ('online', 'online_rate', t.offered_online, t.offered,
-     'received online / received for procedures offered online (procedure.online_service), in the period'),
-    ('online', 'online_payment_rate', t.paid_online, t.with_fee,
-     'paid online / received with a fee (dossier.payment), in the period'),
-    ('satisfaction', 'satisfaction_rate', t.satisfied, t.rated,
-     'ratings not unsatisfied / ratings given in the period (tthc.rating)')
-  ) x(grp, indicator, num, den, basis);
+  WITH x AS (
+    SELECT x.grp, x.indicator, x.num::bigint AS num, x.den::bigint AS den,
+           round(x.num::numeric / nullif(x.den, 0), 4) AS ratio, x.basis, x.ord,
+           (tthc.indicator_weights() ->> x.grp)::numeric AS group_points
+    FROM (VALUES
+      (1, 'transparency', 'published_procedures', NULL::bigint, NULL::bigint,
+       'not recorded: which procedures are published on the portal'),
+      (2, 'progress', 'on_time_rate', t.in_time, t.resolved,
+       'resolved early or on time / resolved in the period'),
+      (3, 'digitisation', 'digitised_rate', t.digitised, t.received,
+       'received with digitised components (dossier.digitised) / received in the period'),
+      (4, 'digitisation', 'electronic_result_rate', t.e_result, t.resolved,
+       'resolved with an electronic result (dossier.result_electronic) / resolved in the period'),
+      (5, 'digitisation', 'reused_data_rate', NULL, NULL,
+       'not recorded: components taken from digitised results instead of submitted again'),
+      (6, 'online', 'online_rate', t.offered_online, t.offered,
+       'received online / received for procedures offered online (procedure.online_service), in the period'),
+      (7, 'online', 'online_payment_rate', t.paid_online, t.with_fee,
+       'paid online / received with a fee (dossier.payment), in the period'),
+      (8, 'satisfaction', 'satisfaction_rate', t.satisfied, t.rated,
+       'ratings not unsatisfied / ratings given in the period (tthc.rating)')
+    ) x(ord, grp, indicator, num, den, basis))
+  SELECT x.grp, x.indicator, x.num, x.den, x.ratio, x.basis, x.group_points,
+         round(x.ratio * x.group_points / count(x.ratio) OVER (PARTITION BY x.grp), 2)
+  FROM x ORDER BY x.ord;
 END $$;
 
 --
 -- Name: FUNCTION indicators_766(unit text, period daterange); Type: COMMENT; Schema: tthc; Owner: -
 --
 
-COMMENT ON FUNCTION tthc.indicators_766(unit text, period daterange) IS 'The QĐ 766 ratios the data supports, with numerator and denominator, for a unit and the units below it; NULL where tthc records nothing to count';
+COMMENT ON FUNCTION tthc.indicators_766(unit text, period daterange) IS 'The QĐ 766 ratios the data supports, with numerator and denominator, the group''s weight and the points earned, for a unit and the units below it; NULL where tthc records nothing to count';
 
 --
 -- Name: is_hub(); Type: FUNCTION; Schema: tthc; Owner: -
@@ -1108,6 +1157,25 @@ CREATE FUNCTION tthc.lawful_due(d tthc.dossier) RETURNS timestamp with time zone
 --
 
 COMMENT ON FUNCTION tthc.lawful_due(d tthc.dossier) IS 'The deadline of a dossier recomputed on today''s calendars: the limit from clock_started_at, moved by paused_work';
+
+--
+-- Name: local_bounds(text, date, date); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.local_bounds(unit text, lo date, hi date, OUT lo_at timestamp with time zone, OUT hi_at timestamp with time zone) RETURNS record
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  SELECT lo::timestamp AT TIME ZONE z.tz, hi::timestamp AT TIME ZONE z.tz
+  FROM (SELECT coalesce((SELECT c.time_zone FROM tthc.unit u JOIN tthc.calendar c ON c.name = u.calendar
+                         WHERE u.code = $1 LIMIT 1), 'Asia/Ho_Chi_Minh') AS tz) z
+$_$;
+
+--
+-- Name: FUNCTION local_bounds(unit text, lo date, hi date, OUT lo_at timestamp with time zone, OUT hi_at timestamp with time zone); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.local_bounds(unit text, lo date, hi date, OUT lo_at timestamp with time zone, OUT hi_at timestamp with time zone) IS 'The local days lo..hi (exclusive) of a unit as times, in its calendar''s time zone';
 
 --
 -- Name: lunar_to_solar(integer, integer, integer, boolean); Type: FUNCTION; Schema: tthc; Owner: -
@@ -1261,6 +1329,21 @@ END $$;
 COMMENT ON FUNCTION tthc.national_report(period daterange) IS 'One row per province (level province, unit its root code) with its tthc.report totals, and their sum (level total)';
 
 --
+-- Name: officer_known(text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.officer_known(login text) RETURNS boolean
+    LANGUAGE sql STABLE STRICT SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$ SELECT EXISTS (SELECT 1 FROM tthc.officer o WHERE o.login = $1) $_$;
+
+--
+-- Name: FUNCTION officer_known(login text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.officer_known(login text) IS 'Whether a login is registered in tthc.officer (for the rating check, which runs as the writer)';
+
+--
 -- Name: procedure_check(); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
@@ -1346,6 +1429,7 @@ CREATE FUNCTION tthc.rating_check() RETURNS trigger
     AS $$
 DECLARE
   st tthc.dossier_status;
+  bad text;
 BEGIN
   SELECT d.status INTO st FROM tthc.dossier d WHERE d.id = NEW.dossier_id;
   IF NOT FOUND THEN
@@ -1368,6 +1452,18 @@ BEGIN
     RAISE EXCEPTION 'only tthc_admin may date a rating more than % back', current_setting('tthc.backdate_tolerance')
       USING ERRCODE = '42501', HINT = 'Record the rating as it is given.',
             SCHEMA = 'tthc', TABLE = 'rating', COLUMN = 'rated_at';
+  END IF;
+  IF NEW.officer IS NOT NULL AND NOT tthc.officer_known(NEW.officer) THEN
+    RAISE EXCEPTION 'officer "%" is not registered', NEW.officer
+      USING ERRCODE = '23503', HINT = 'Officers are rows of tthc.officer.',
+            SCHEMA = 'tthc', TABLE = 'rating', COLUMN = 'officer';
+  END IF;
+  SELECT a.key INTO bad FROM jsonb_each(NEW.answers) a
+  WHERE a.value NOT IN ('"very_satisfied"', '"satisfied"', '"unsatisfied"') LIMIT 1;
+  IF bad IS NOT NULL THEN
+    RAISE EXCEPTION 'the answer to "%" in the rating of dossier % is not very_satisfied, satisfied or unsatisfied',
+        bad, NEW.dossier_id
+      USING ERRCODE = '22023', SCHEMA = 'tthc', TABLE = 'rating', COLUMN = 'answers';
   END IF;
   RETURN NEW;
 END $$;
@@ -1813,6 +1909,236 @@ CREATE FUNCTION tthc.restoring(rel regclass) RETURNS boolean
 COMMENT ON FUNCTION tthc.restoring(rel regclass) IS 'Whether the running statement is a COPY FROM into this table by its owner (a restore)';
 
 --
+-- Name: scorecard_cards(date); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.scorecard_cards(month date) RETURNS TABLE(kind text, unit text, item text, card jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  SELECT 'officer', c.officer_unit, c.officer, to_jsonb(c)
+  FROM tthc.unit r, tthc.scorecard_officer(r.code, $1) c
+  WHERE r.parent IS NULL
+  UNION ALL
+  SELECT 'unit', u.code, coalesce(c.indicator::text, 'total'), to_jsonb(c)
+  FROM tthc.unit u,
+       tthc.scorecard_unit(u.code, daterange(date_trunc('month', $1)::date,
+                                             (date_trunc('month', $1) + interval '1 month')::date)) c
+$_$;
+
+--
+-- Name: FUNCTION scorecard_cards(month date); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.scorecard_cards(month date) IS 'Every officer''s and every unit''s card of a month, counted now';
+
+--
+-- Name: scorecard_close(date); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.scorecard_close(month date) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  m date := date_trunc('month', month)::date;
+  n bigint;
+BEGIN
+  IF month IS NULL THEN
+    RAISE EXCEPTION 'the month to close cannot be null' USING ERRCODE = '22004';
+  END IF;
+  IF (m + interval '1 month')::date > (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date THEN
+    RAISE EXCEPTION 'month % is not over', to_char(m, 'YYYY-MM')
+      USING ERRCODE = '22023', HINT = 'Close a month once its last day has passed.',
+            SCHEMA = 'tthc', TABLE = 'scorecard_month', COLUMN = 'month';
+  END IF;
+  -- one close at a time; a second waits, then finds the month closed
+  LOCK TABLE tthc.scorecard_month IN SHARE ROW EXCLUSIVE MODE;
+  IF EXISTS (SELECT 1 FROM tthc.scorecard_month s WHERE s.month = m) THEN
+    RAISE EXCEPTION 'month % is already closed', to_char(m, 'YYYY-MM')
+      USING ERRCODE = '55000', HINT = 'Published cards never change: tthc.scorecard_diff(month) lists what a recount would change.',
+            SCHEMA = 'tthc', TABLE = 'scorecard_month', COLUMN = 'month';
+  END IF;
+  INSERT INTO tthc.scorecard_month (month, kind, unit, item, card, closed_by)
+  SELECT m, c.kind, c.unit, c.item, c.card, session_user FROM tthc.scorecard_cards(m) c;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n;
+END $$;
+
+--
+-- Name: FUNCTION scorecard_close(month date); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.scorecard_close(month date) IS 'Publishes the month''s officer and unit cards into tthc.scorecard_month (once; the month must be over); returns how many';
+
+--
+-- Name: scorecard_diff(date); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.scorecard_diff(month date) RETURNS TABLE(kind text, unit text, item text, field text, published jsonb, recounted jsonb)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  m date := date_trunc('month', month)::date;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM tthc.scorecard_month s WHERE s.month = m) THEN
+    RAISE EXCEPTION 'month % is not closed', to_char(m, 'YYYY-MM')
+      USING ERRCODE = '55000', HINT = 'tthc.scorecard_close(month) publishes it.';
+  END IF;
+  RETURN QUERY
+  SELECT coalesce(p.kind, n.kind), coalesce(p.unit, n.unit), coalesce(p.item, n.item), k.key,
+         p.card -> k.key, n.card -> k.key
+  FROM (SELECT s.kind, s.unit, s.item, s.card FROM tthc.scorecard_month s WHERE s.month = m) p
+  FULL JOIN tthc.scorecard_cards(m) n ON n.kind = p.kind AND n.unit = p.unit AND n.item = p.item
+  CROSS JOIN LATERAL jsonb_object_keys(coalesce(p.card, '{}') || coalesce(n.card, '{}')) k(key)
+  WHERE (p.card -> k.key) IS DISTINCT FROM (n.card -> k.key)
+  ORDER BY 1, 2, 3, 4;
+END $$;
+
+--
+-- Name: FUNCTION scorecard_diff(month date); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.scorecard_diff(month date) IS 'What a recount of a closed month would change (a late rating, a backfilled event): one row per card and field that differs';
+
+--
+-- Name: scorecard_officer(text, date); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.scorecard_officer(unit text, month date) RETURNS TABLE(officer text, full_name text, officer_unit text, active boolean, received bigint, resolved bigint, resolved_late bigint, late_steps bigint, supplement_requests bigint, repeated_supplement bigint, apologies bigint, ratings bigint, unsatisfied bigint, on_time_rate numeric)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  -- ($1 the unit, $2 a day of the month; the output columns shadow the names)
+  WITH p AS (
+    SELECT tthc.report_scope($1, true) AS units, b.lo_at, b.hi_at
+    FROM tthc.local_bounds($1, date_trunc('month', $2)::date,
+                           (date_trunc('month', $2) + interval '1 month')::date) b
+    WHERE $2 IS NOT NULL),
+  o AS (SELECT f.* FROM tthc.officer f, p WHERE f.unit = ANY (p.units)),
+  e AS (
+    SELECT e.officer,
+           count(*) FILTER (WHERE e.kind = 'status' AND e.to_status = 'received') AS received,
+           count(*) FILTER (WHERE e.kind = 'status' AND e.to_status = 'resolved') AS resolved,
+           count(*) FILTER (WHERE e.kind = 'status' AND e.to_status = 'resolved' AND d.result = 'late') AS resolved_late,
+           count(*) FILTER (WHERE e.step_result = 'late') AS late_steps,
+           count(*) FILTER (WHERE e.kind = 'status' AND e.to_status = 'awaiting_supplement') AS supplement_requests,
+           count(DISTINCT e.dossier_id) FILTER (
+             WHERE e.kind = 'status' AND e.to_status = 'awaiting_supplement'
+               AND EXISTS (SELECT 1 FROM tthc.dossier_event x
+                           WHERE x.dossier_id = e.dossier_id AND x.province IS NOT DISTINCT FROM e.province
+                             AND x.seq < e.seq AND x.kind = 'status' AND x.to_status = 'awaiting_supplement'
+                             AND x.officer = e.officer)) AS repeated_supplement,
+           count(*) FILTER (WHERE e.kind = 'apology') AS apologies
+    FROM o CROSS JOIN p
+    JOIN tthc.dossier_event e ON e.officer = o.login AND e.at >= p.lo_at AND e.at < p.hi_at
+    LEFT JOIN tthc.dossier d ON e.to_status = 'resolved' AND d.id = e.dossier_id
+                            AND d.province IS NOT DISTINCT FROM e.province
+    GROUP BY e.officer),
+  r AS (
+    SELECT r.officer, count(*) AS ratings, count(*) FILTER (WHERE r.rating = 'unsatisfied') AS unsatisfied
+    FROM o CROSS JOIN p
+    JOIN tthc.rating r ON r.officer = o.login AND r.rated_at >= p.lo_at AND r.rated_at < p.hi_at
+    GROUP BY r.officer)
+  SELECT o.login, o.full_name, o.unit, o.active,
+         coalesce(e.received, 0), coalesce(e.resolved, 0), coalesce(e.resolved_late, 0),
+         coalesce(e.late_steps, 0), coalesce(e.supplement_requests, 0), coalesce(e.repeated_supplement, 0),
+         coalesce(e.apologies, 0), coalesce(r.ratings, 0), coalesce(r.unsatisfied, 0),
+         round((e.resolved - e.resolved_late)::numeric / nullif(e.resolved, 0), 4)
+  FROM o LEFT JOIN e ON e.officer = o.login LEFT JOIN r ON r.officer = o.login
+  ORDER BY o.unit, o.login
+$_$;
+
+--
+-- Name: FUNCTION scorecard_officer(unit text, month date); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.scorecard_officer(unit text, month date) IS 'The month''s card of every officer of a unit and the units below it, counted from the event log and the ratings (local month of the unit''s calendar)';
+
+--
+-- Name: scorecard_unit(text, daterange); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.scorecard_unit(unit text, period daterange) RETURNS TABLE(indicator smallint, name text, numerator bigint, denominator bigint, ratio numeric, points numeric, max_points numeric, grade text, basis text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  units text[] := tthc.report_scope(scorecard_unit.unit, true);
+  lo date;
+  hi date;
+  lo_at timestamptz;
+  hi_at timestamptz;
+  t record;
+BEGIN
+  SELECT p.lo, p.hi INTO lo, hi FROM tthc.report_period(period) p;
+  SELECT b.lo_at, b.hi_at INTO lo_at, hi_at FROM tthc.local_bounds(scorecard_unit.unit, lo, hi) b;
+  -- every indicator is counted on the dossiers the units resolved in the period
+  SELECT count(*) AS resolved,
+         count(*) FILTER (WHERE d.result <> 'late') AS in_time,
+         coalesce(sum(s.steps), 0) AS steps,
+         coalesce(sum(s.steps_in_time), 0) AS steps_in_time,
+         count(*) FILTER (WHERE s.supplements <= 1) AS one_round,
+         count(*) FILTER (WHERE ru.level IN ('province', 'commune')) AS at_desk,
+         count(r.dossier_id) AS rated,
+         count(r.dossier_id) FILTER (WHERE coalesce(r.answers ->> 'attitude', r.rating) <> 'unsatisfied') AS courteous,
+         count(*) FILTER (WHERE pv.online_service IS NOT NULL) AS offered,
+         count(*) FILTER (WHERE pv.online_service IS NOT NULL AND d.channel = 2) AS offered_online
+    INTO t
+  FROM tthc.dossier d
+  LEFT JOIN tthc.unit ru ON ru.code = d.receiving_unit
+  LEFT JOIN tthc.procedure pv ON pv.id = d.procedure_id AND pv.province IS NOT DISTINCT FROM d.province
+  LEFT JOIN tthc.rating r ON r.dossier_id = d.id AND r.province IS NOT DISTINCT FROM d.province
+  CROSS JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE e.kind = 'status' AND e.to_status = 'awaiting_supplement') AS supplements,
+           count(*) FILTER (WHERE e.step_result IS NOT NULL) AS steps,
+           count(*) FILTER (WHERE e.step_result IN ('early', 'on_time')) AS steps_in_time
+    FROM tthc.dossier_event e WHERE e.dossier_id = d.id AND e.province IS NOT DISTINCT FROM d.province) s
+  WHERE d.handling_unit = ANY (units) AND d.finished_at >= lo_at AND d.finished_at < hi_at;
+
+  RETURN QUERY
+  WITH x(indicator, name, num, den, basis) AS (VALUES
+    (1::smallint, 'total_time', t.in_time, t.resolved,
+     'resolved early or on time against the legal limit / resolved in the period'),
+    (2::smallint, 'time_at_each_agency', t.steps_in_time, t.steps,
+     'steps (partners'' included) ended early or on time / steps ended, of the dossiers resolved in the period'),
+    (3::smallint, 'contacts_to_complete', t.one_round, t.resolved,
+     'resolved with at most one request to supplement (one extra contact) / resolved in the period'),
+    (4::smallint, 'agencies_contacted', NULL::bigint, NULL::bigint,
+     'not recorded: which agencies the applicant contacted besides the receiving one'),
+    (5::smallint, 'one_stop_desk', t.at_desk, t.resolved,
+     'received at a one-stop centre (unit level province or commune) / resolved in the period; where the result was returned is not recorded'),
+    (6::smallint, 'publicity', NULL, NULL,
+     'not recorded: whether the procedure is published'),
+    (7::smallint, 'officer_attitude', t.courteous, t.rated,
+     'ratings whose attitude answer (or, without one, the rating) is not unsatisfied / ratings of the dossiers resolved in the period'),
+    (8::smallint, 'feedback_handling', NULL, NULL,
+     'not recorded: feedback and petitions and how they were answered'),
+    (9::smallint, 'online_service', t.offered_online, t.offered,
+     'received online / resolved, of procedures offered online (procedure.online_service)')),
+  y AS (
+    SELECT x.*, round(x.num::numeric / nullif(x.den, 0), 4) AS ratio FROM x),
+  z AS (
+    SELECT y.*, round(2 * y.ratio, 2) AS points, CASE WHEN y.ratio IS NOT NULL THEN 2::numeric END AS max_points
+    FROM y)
+  SELECT z.indicator, z.name, z.num::bigint, z.den::bigint, z.ratio, z.points, z.max_points, NULL::text, z.basis FROM z
+  UNION ALL
+  SELECT NULL::smallint, 'total', NULL::bigint, NULL::bigint, round(sum(z.points) / nullif(sum(z.max_points), 0), 4),
+         sum(z.points), sum(z.max_points),
+         tthc.grade_18(18 * sum(z.points) / nullif(sum(z.max_points), 0)),
+         'points of the indicators the data supports; max_points = 2 per such indicator; grade on the total scaled to 18 points'
+  FROM z
+  ORDER BY 1 NULLS LAST;
+END $$;
+
+--
+-- Name: FUNCTION scorecard_unit(unit text, period daterange); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.scorecard_unit(unit text, period daterange) IS 'The department evaluation (nine indicators of 2 points, grade on 18) measured from the dossiers a unit and those below it resolved in the period; NULL where tthc records nothing';
+
+--
 -- Name: sees_all(); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
@@ -1839,6 +2165,90 @@ CREATE FUNCTION tthc.solar_to_lunar(date) RETURNS tthc.lunar_date
 --
 
 COMMENT ON FUNCTION tthc.solar_to_lunar(date) IS 'The Vietnamese lunar date (UTC+7) of a solar date';
+
+--
+-- Name: stuck_procedures(text, daterange, integer); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.stuck_procedures(unit text, period daterange, min_resolved integer DEFAULT 20) RETURNS TABLE(procedure_code text, procedure_name text, resolved bigint, late bigint, on_time_rate numeric, open_overdue bigint, oldest_overdue_days integer, supplements_per_dossier numeric, online_share numeric, late_steps bigint, late_steps_external bigint, problems text[])
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  units text[] := tthc.report_scope(stuck_procedures.unit, true);
+  lo date;
+  hi date;
+  lo_at timestamptz;
+  hi_at timestamptz;
+  th jsonb;
+BEGIN
+  IF min_resolved IS NULL OR min_resolved < 1 THEN
+    RAISE EXCEPTION 'min_resolved must be at least 1' USING ERRCODE = '22023';
+  END IF;
+  SELECT p.lo, p.hi INTO lo, hi FROM tthc.report_period(period) p;
+  SELECT b.lo_at, b.hi_at INTO lo_at, hi_at FROM tthc.local_bounds(stuck_procedures.unit, lo, hi) b;
+  SELECT jsonb_object_agg(r.rule, r.threshold) INTO th FROM tthc.stuck_rule r;
+  RETURN QUERY
+  WITH res AS (
+    SELECT d.procedure_code AS code, count(*) AS resolved,
+           count(*) FILTER (WHERE d.result = 'late') AS late,
+           sum(s.supplements) AS supplements,
+           count(*) FILTER (WHERE d.channel = 2) AS online,
+           bool_or(pv.online_service IS NOT NULL) AS offered,
+           sum(s.late_steps) AS late_steps, sum(s.late_external) AS late_external
+    FROM tthc.dossier d
+    LEFT JOIN tthc.procedure pv ON pv.id = d.procedure_id AND pv.province IS NOT DISTINCT FROM d.province
+    CROSS JOIN LATERAL (
+      SELECT count(*) FILTER (WHERE e.kind = 'status' AND e.to_status = 'awaiting_supplement') AS supplements,
+             count(*) FILTER (WHERE e.step_result = 'late') AS late_steps,
+             count(*) FILTER (WHERE e.step_result = 'late'
+                                AND EXISTS (SELECT 1 FROM tthc.unit su WHERE su.code = e.unit AND su.level = 'agency')) AS late_external
+      FROM tthc.dossier_event e WHERE e.dossier_id = d.id AND e.province IS NOT DISTINCT FROM d.province) s
+    WHERE d.handling_unit = ANY (units) AND d.finished_at >= lo_at AND d.finished_at < hi_at
+    GROUP BY d.procedure_code),
+  ovd AS (
+    SELECT d.procedure_code AS code, count(*) AS open_overdue,
+           max(tthc.working_days_between((d.due_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
+                                         (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, u.calendar)) AS oldest
+    FROM tthc.dossier d JOIN tthc.unit u ON u.code = d.handling_unit
+    WHERE d.handling_unit = ANY (units) AND d.overdue_since IS NOT NULL AND d.status IN ('received', 'processing')
+    GROUP BY d.procedure_code),
+  m AS (
+    SELECT coalesce(res.code, ovd.code) AS code, coalesce(res.resolved, 0) AS resolved, coalesce(res.late, 0) AS late,
+           round((res.resolved - res.late)::numeric / nullif(res.resolved, 0), 4) AS on_time_rate,
+           coalesce(ovd.open_overdue, 0) AS open_overdue, ovd.oldest,
+           round(res.supplements::numeric / nullif(res.resolved, 0), 4) AS supp,
+           round(res.online::numeric / nullif(res.resolved, 0), 4) AS online_share,
+           coalesce(res.offered, false) AS offered,
+           coalesce(res.late_steps, 0) AS late_steps, coalesce(res.late_external, 0) AS late_external
+    FROM res FULL JOIN ovd ON ovd.code = res.code),
+  q AS (
+    SELECT m.*,
+           array_remove(ARRAY[
+             CASE WHEN m.resolved >= min_resolved AND m.on_time_rate < (th ->> 'chronically_late')::numeric
+                  THEN 'chronically_late' END,
+             CASE WHEN m.resolved >= min_resolved AND m.supp > (th ->> 'supplement_loop')::numeric
+                  THEN 'supplement_loop' END,
+             CASE WHEN m.resolved >= min_resolved AND m.offered AND m.online_share < (th ->> 'no_online_uptake')::numeric
+                  THEN 'no_online_uptake' END,
+             CASE WHEN m.resolved >= min_resolved AND m.late_steps > 0
+                       AND m.late_external::numeric / m.late_steps >= (th ->> 'late_at_external')::numeric
+                  THEN 'late_at_external' END,
+             CASE WHEN m.open_overdue >= (th ->> 'overdue_backlog')::numeric THEN 'overdue_backlog' END
+           ], NULL) AS problems
+    FROM m)
+  SELECT q.code, (SELECT p.name FROM tthc.procedure p WHERE p.code = q.code ORDER BY p.valid_from DESC LIMIT 1),
+         q.resolved, q.late, q.on_time_rate, q.open_overdue, q.oldest, q.supp, q.online_share,
+         q.late_steps::bigint, q.late_external::bigint, q.problems
+  FROM q WHERE cardinality(q.problems) > 0
+  ORDER BY cardinality(q.problems) DESC, q.on_time_rate NULLS LAST, q.open_overdue DESC, q.code;
+END $$;
+
+--
+-- Name: FUNCTION stuck_procedures(unit text, period daterange, min_resolved integer); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.stuck_procedures(unit text, period daterange, min_resolved integer) IS 'The procedures still stuck (còn vướng mắc) at a unit and those below it: per procedure the period''s resolutions, lateness, supplements, online share, late steps and open overdue dossiers, with the named problems of tthc.stuck_rule';
 
 --
 -- Name: sweep(timestamp with time zone); Type: FUNCTION; Schema: tthc; Owner: -
@@ -2019,6 +2429,51 @@ CREATE FUNCTION tthc.time_limit_unit(tthc.time_limit) RETURNS text
 --
 
 COMMENT ON FUNCTION tthc.time_limit_unit(tthc.time_limit) IS 'The unit of a limit: working_days, working_hours, days or same_day';
+
+--
+-- Name: time_reduction(text, daterange); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.time_reduction(unit text, period daterange) RETURNS TABLE(procedures bigint, provincial_days numeric, national_days numeric, catalogue_cut numeric, resolved bigint, actual_work interval, legal_work interval, actual_cut numeric)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  units text[] := tthc.report_scope(time_reduction.unit, true);
+  lo date;
+  hi date;
+  lo_at timestamptz;
+  hi_at timestamptz;
+  c record;
+  a record;
+BEGIN
+  SELECT p.lo, p.hi INTO lo, hi FROM tthc.report_period(period) p;
+  SELECT b.lo_at, b.hi_at INTO lo_at, hi_at FROM tthc.local_bounds(time_reduction.unit, lo, hi) b;
+  -- the catalogue: the versions in force on the period's last day that record the national limit
+  SELECT count(*) AS n, sum(tthc.working_day_equivalent(p.time_limit)) AS prov,
+         sum(tthc.working_day_equivalent(p.national_time_limit)) AS nat
+    INTO c
+  FROM tthc.procedure p
+  WHERE p.national_time_limit IS NOT NULL AND p.valid_from <= hi - 1 AND (p.valid_to IS NULL OR p.valid_to >= hi - 1)
+    AND p.province IS NOT DISTINCT FROM (SELECT u.province FROM tthc.unit u WHERE u.code = time_reduction.unit);
+  -- the dossiers: working time used and allowed (pauses excluded from both)
+  SELECT count(*) AS n,
+         sum(tthc.working_time_between(d.clock_started_at, d.finished_at, u.calendar) - d.paused_work) AS used,
+         sum(tthc.working_time_between(d.clock_started_at, d.due_at, u.calendar) - d.paused_work) AS allowed
+    INTO a
+  FROM tthc.dossier d JOIN tthc.unit u ON u.code = d.handling_unit
+  WHERE d.handling_unit = ANY (units) AND d.finished_at >= lo_at AND d.finished_at < hi_at
+    AND d.clock_started_at IS NOT NULL AND d.due_at IS NOT NULL;
+  RETURN QUERY SELECT c.n, c.prov, c.nat, round(1 - c.prov / nullif(c.nat, 0), 4),
+                      a.n, a.used, a.allowed,
+                      round(1 - extract(epoch FROM a.used) / nullif(extract(epoch FROM a.allowed), 0), 4);
+END $$;
+
+--
+-- Name: FUNCTION time_reduction(unit text, period daterange); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.time_reduction(unit text, period daterange) IS 'The processing-time cut: of the catalogue (1 - provincial / national limits in force, in working days) and actual (1 - working time used / allowed, over the dossiers the unit and those below it resolved in the period)';
 
 --
 -- Name: track(text, text); Type: FUNCTION; Schema: tthc; Owner: -
@@ -2219,6 +2674,27 @@ CREATE FUNCTION tthc.warn_before_work(calendar text) RETURNS interval
 --
 
 COMMENT ON FUNCTION tthc.warn_before_work(calendar text) IS 'tthc.warn_before as working time on a calendar';
+
+--
+-- Name: working_day_equivalent(tthc.time_limit); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.working_day_equivalent(tthc.time_limit) RETURNS numeric
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  SELECT CASE tthc.time_limit_unit($1)
+           WHEN 'working_days' THEN tthc.time_limit_amount($1)
+           WHEN 'working_hours' THEN tthc.time_limit_amount($1) / 8
+           WHEN 'days' THEN tthc.time_limit_amount($1) * 5 / 7
+           WHEN 'same_day' THEN 1::numeric END
+$_$;
+
+--
+-- Name: FUNCTION working_day_equivalent(tthc.time_limit); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.working_day_equivalent(tthc.time_limit) IS 'A limit in working days: working hours / 8, calendar days x 5/7, same day = 1';
 
 --
 -- Name: working_days_between(date, date, text); Type: FUNCTION; Schema: tthc; Owner: -
@@ -2629,6 +3105,260 @@ CREATE VIEW tthc.dossier_sla WITH (security_barrier='true') AS
 COMMENT ON VIEW tthc.dossier_sla IS 'Every received dossier the caller may see, with its elapsed and remaining working time, the share of its limit used, and its band';
 
 --
+-- Name: report_delta; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.report_delta (
+    unit text NOT NULL,
+    field text NOT NULL,
+    day date NOT NULL,
+    received_in_person bigint DEFAULT 0 NOT NULL,
+    received_online bigint DEFAULT 0 NOT NULL,
+    received_postal bigint DEFAULT 0 NOT NULL,
+    resolved_early bigint DEFAULT 0 NOT NULL,
+    resolved_on_time bigint DEFAULT 0 NOT NULL,
+    resolved_late bigint DEFAULT 0 NOT NULL,
+    refused bigint DEFAULT 0 NOT NULL,
+    withdrawn bigint DEFAULT 0 NOT NULL,
+    stopped bigint DEFAULT 0 NOT NULL,
+    supplement_requests bigint DEFAULT 0 NOT NULL,
+    open_change bigint DEFAULT 0 NOT NULL,
+    supplement_change bigint DEFAULT 0 NOT NULL,
+    overdue_change bigint DEFAULT 0 NOT NULL,
+    offered_online bigint DEFAULT 0 NOT NULL,
+    offered_online_online bigint DEFAULT 0 NOT NULL,
+    with_fee bigint DEFAULT 0 NOT NULL,
+    paid_online bigint DEFAULT 0 NOT NULL,
+    digitised bigint DEFAULT 0 NOT NULL,
+    result_electronic bigint DEFAULT 0 NOT NULL,
+    resolved_work interval DEFAULT '00:00:00'::interval NOT NULL,
+    rated bigint DEFAULT 0 NOT NULL,
+    rated_satisfied bigint DEFAULT 0 NOT NULL,
+    gid uuid DEFAULT gen_random_uuid() NOT NULL
+);
+
+--
+-- Name: TABLE report_delta; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.report_delta IS 'Report sums appended per statement by tthc (no index, never updated), until tthc.report_compact() folds them';
+
+--
+-- Name: COLUMN report_delta.gid; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_delta.gid IS 'The row''s identity in the country (how the national hub finds it again when the sweep folds it)';
+
+--
+-- Name: report_month; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.report_month (
+    unit text NOT NULL,
+    field text NOT NULL,
+    month date NOT NULL,
+    received_in_person bigint DEFAULT 0 NOT NULL,
+    received_online bigint DEFAULT 0 NOT NULL,
+    received_postal bigint DEFAULT 0 NOT NULL,
+    resolved_early bigint DEFAULT 0 NOT NULL,
+    resolved_on_time bigint DEFAULT 0 NOT NULL,
+    resolved_late bigint DEFAULT 0 NOT NULL,
+    refused bigint DEFAULT 0 NOT NULL,
+    withdrawn bigint DEFAULT 0 NOT NULL,
+    stopped bigint DEFAULT 0 NOT NULL,
+    supplement_requests bigint DEFAULT 0 NOT NULL,
+    open_change bigint DEFAULT 0 NOT NULL,
+    supplement_change bigint DEFAULT 0 NOT NULL,
+    overdue_change bigint DEFAULT 0 NOT NULL,
+    offered_online bigint DEFAULT 0 NOT NULL,
+    offered_online_online bigint DEFAULT 0 NOT NULL,
+    with_fee bigint DEFAULT 0 NOT NULL,
+    paid_online bigint DEFAULT 0 NOT NULL,
+    digitised bigint DEFAULT 0 NOT NULL,
+    result_electronic bigint DEFAULT 0 NOT NULL,
+    resolved_work interval DEFAULT '00:00:00'::interval NOT NULL,
+    rated bigint DEFAULT 0 NOT NULL,
+    rated_satisfied bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT report_month_first_day CHECK ((month = (date_trunc('month'::text, (month)::timestamp without time zone))::date))
+);
+
+--
+-- Name: TABLE report_month; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.report_month IS 'The sums of tthc.report_day per month (month: its first day), folded with them by tthc.report_compact()';
+
+--
+-- Name: indicators_766_monthly; Type: VIEW; Schema: tthc; Owner: -
+--
+
+CREATE VIEW tthc.indicators_766_monthly WITH (security_barrier='true') AS
+ WITH RECURSIVE a(unit, ancestor) AS (
+         SELECT u.code,
+            u.code
+           FROM tthc.unit u
+        UNION
+         SELECT a.unit,
+            u.parent
+           FROM (a
+             JOIN tthc.unit u ON ((u.code = a.ancestor)))
+          WHERE (u.parent IS NOT NULL)
+        ), s AS (
+         SELECT r.unit,
+            r.month,
+            (r.resolved_early + r.resolved_on_time) AS in_time,
+            ((r.resolved_early + r.resolved_on_time) + r.resolved_late) AS resolved,
+            ((r.received_in_person + r.received_online) + r.received_postal) AS received,
+            r.offered_online,
+            r.offered_online_online,
+            r.with_fee,
+            r.paid_online,
+            r.digitised,
+            r.result_electronic,
+            r.rated,
+            r.rated_satisfied
+           FROM tthc.report_month r
+        UNION ALL
+         SELECT r.unit,
+            (date_trunc('month'::text, (r.day)::timestamp with time zone))::date AS date_trunc,
+            (r.resolved_early + r.resolved_on_time),
+            ((r.resolved_early + r.resolved_on_time) + r.resolved_late),
+            ((r.received_in_person + r.received_online) + r.received_postal),
+            r.offered_online,
+            r.offered_online_online,
+            r.with_fee,
+            r.paid_online,
+            r.digitised,
+            r.result_electronic,
+            r.rated,
+            r.rated_satisfied
+           FROM tthc.report_delta r
+        ), m AS (
+         SELECT a.ancestor AS unit,
+            s.month,
+            sum(s.in_time) AS in_time,
+            sum(s.resolved) AS resolved,
+            sum(s.received) AS received,
+            sum(s.offered_online) AS offered,
+            sum(s.offered_online_online) AS offered_online,
+            sum(s.with_fee) AS with_fee,
+            sum(s.paid_online) AS paid_online,
+            sum(s.digitised) AS digitised,
+            sum(s.result_electronic) AS e_result,
+            sum(s.rated) AS rated,
+            sum(s.rated_satisfied) AS satisfied
+           FROM (s
+             JOIN a ON ((a.unit = s.unit)))
+          GROUP BY a.ancestor, s.month
+        ), g AS (
+         SELECT k.unit,
+            (gs.gs)::date AS month
+           FROM ( SELECT m_1.unit,
+                    min(m_1.month) AS first
+                   FROM m m_1
+                  GROUP BY m_1.unit) k,
+            LATERAL generate_series((k.first)::timestamp with time zone, (GREATEST(( SELECT max(m_1.month) AS max
+                   FROM m m_1), (date_trunc('month'::text, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh'::text)))::date))::timestamp with time zone, '1 mon'::interval) gs(gs)
+        )
+ SELECT g.unit,
+    g.month,
+    x.grp,
+    x.indicator,
+    (x.num)::bigint AS numerator,
+    (x.den)::bigint AS denominator,
+    round((x.num / NULLIF(x.den, (0)::numeric)), 4) AS ratio
+   FROM ((g
+     LEFT JOIN m ON (((m.unit = g.unit) AND (m.month = g.month))))
+     CROSS JOIN LATERAL ( VALUES (1,'transparency'::text,'published_procedures'::text,NULL::numeric,NULL::numeric), (2,'progress'::text,'on_time_rate'::text,COALESCE(m.in_time, (0)::numeric),COALESCE(m.resolved, (0)::numeric)), (3,'digitisation'::text,'digitised_rate'::text,COALESCE(m.digitised, (0)::numeric),COALESCE(m.received, (0)::numeric)), (4,'digitisation'::text,'electronic_result_rate'::text,COALESCE(m.e_result, (0)::numeric),COALESCE(m.resolved, (0)::numeric)), (5,'digitisation'::text,'reused_data_rate'::text,NULL::numeric,NULL::numeric), (6,'online'::text,'online_rate'::text,COALESCE(m.offered_online, (0)::numeric),COALESCE(m.offered, (0)::numeric)), (7,'online'::text,'online_payment_rate'::text,COALESCE(m.paid_online, (0)::numeric),COALESCE(m.with_fee, (0)::numeric)), (8,'satisfaction'::text,'satisfaction_rate'::text,COALESCE(m.satisfied, (0)::numeric),COALESCE(m.rated, (0)::numeric))) x(ord, grp, indicator, num, den))
+  WHERE (tthc.sees_all() OR (g.unit = ANY (tthc.my_units())));
+
+--
+-- Name: VIEW indicators_766_monthly; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON VIEW tthc.indicators_766_monthly IS 'tthc.indicators_766 per unit (with the units below it) and month, for BI tools; an officer sees its units';
+
+--
+-- Name: COLUMN indicators_766_monthly.unit; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.indicators_766_monthly.unit IS 'The unit, counting the units below it';
+
+--
+-- Name: COLUMN indicators_766_monthly.month; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.indicators_766_monthly.month IS 'The month, as its first day';
+
+--
+-- Name: COLUMN indicators_766_monthly.grp; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.indicators_766_monthly.grp IS 'The QĐ 766 group: transparency, progress, digitisation, online, satisfaction';
+
+--
+-- Name: COLUMN indicators_766_monthly.indicator; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.indicators_766_monthly.indicator IS 'The ratio''s name, as in tthc.indicators_766';
+
+--
+-- Name: COLUMN indicators_766_monthly.numerator; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.indicators_766_monthly.numerator IS 'What the ratio counts; NULL where tthc records nothing';
+
+--
+-- Name: COLUMN indicators_766_monthly.denominator; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.indicators_766_monthly.denominator IS 'What it is counted against; NULL where tthc records nothing';
+
+--
+-- Name: COLUMN indicators_766_monthly.ratio; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.indicators_766_monthly.ratio IS 'numerator / denominator, 4 decimals; NULL without a denominator';
+
+--
+-- Name: officer; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.officer (
+    login text NOT NULL,
+    full_name text NOT NULL,
+    unit text NOT NULL,
+    title text,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT officer_login_format CHECK ((login ~ '^[A-Za-z0-9][A-Za-z0-9._@-]{0,62}$'::text))
+);
+
+--
+-- Name: TABLE officer; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.officer IS 'The people who act on dossiers (named by a pooled account with SET LOCAL tthc.actor), each at a unit; maintained by tthc_admin';
+
+--
+-- Name: COLUMN officer.login; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.officer.login IS 'The officer''s login in the one-stop software: what tthc.actor names and the event log records';
+
+--
+-- Name: COLUMN officer.unit; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.officer.unit IS 'The unit the officer works at; the officer may act on dossiers received, handled or at a step at this unit or below it';
+
+--
+-- Name: COLUMN officer.active; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.officer.active IS 'false: left or suspended; events naming the officer are refused (keep the row: the log names it)';
+
+--
 -- Name: officer_unit; Type: TABLE; Schema: tthc; Owner: -
 --
 
@@ -2662,6 +3392,7 @@ CREATE TABLE tthc.procedure (
     online_service text,
     province text,
     gid uuid DEFAULT gen_random_uuid() NOT NULL,
+    national_time_limit tthc.time_limit,
     CONSTRAINT online_service_known CHECK ((online_service = ANY (ARRAY['full'::text, 'partial'::text]))),
     CONSTRAINT procedure_code_format CHECK ((code ~ '^[0-9]\.[0-9]{6}(\.[0-9A-Z]+)*$'::text)),
     CONSTRAINT supplement_mode_known CHECK ((supplement_mode = ANY (ARRAY['restart'::text, 'pause'::text]))),
@@ -2697,6 +3428,12 @@ COMMENT ON COLUMN tthc.procedure.province IS 'On the national hub: the province 
 --
 
 COMMENT ON COLUMN tthc.procedure.gid IS 'The row''s identity in the country (how the national hub finds it again)';
+
+--
+-- Name: COLUMN procedure.national_time_limit; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.procedure.national_time_limit IS 'The limit in the ministry''s decision, before the province cut it (time_limit); NULL when not recorded';
 
 --
 -- Name: procedure_id_seq; Type: SEQUENCE; Schema: tthc; Owner: -
@@ -2811,6 +3548,9 @@ CREATE TABLE tthc.rating (
     comment text,
     rated_at timestamp with time zone DEFAULT now() NOT NULL,
     province text,
+    officer text,
+    answers jsonb,
+    CONSTRAINT rating_answers_object CHECK ((jsonb_typeof(answers) = 'object'::text)),
     CONSTRAINT rating_known CHECK ((rating = ANY (ARRAY['very_satisfied'::text, 'satisfied'::text, 'unsatisfied'::text])))
 );
 
@@ -2825,6 +3565,18 @@ COMMENT ON TABLE tthc.rating IS 'The applicant''s rating of a dossier''s handlin
 --
 
 COMMENT ON COLUMN tthc.rating.province IS 'On the national hub: the province the row is mirrored from; NULL on a province''s own node';
+
+--
+-- Name: COLUMN rating.officer; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.rating.officer IS 'The officer the rating is about (a login of tthc.officer), if the applicant named one';
+
+--
+-- Name: COLUMN rating.answers; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.rating.answers IS 'Answers per criterion, e.g. {"attitude": "satisfied", "time": "unsatisfied"}, each very_satisfied | satisfied | unsatisfied';
 
 --
 -- Name: report_day; Type: TABLE; Schema: tthc; Owner: -
@@ -2883,88 +3635,314 @@ COMMENT ON COLUMN tthc.report_day.overdue_change IS 'Change of the stock of runn
 COMMENT ON COLUMN tthc.report_day.resolved_work IS 'Working time to resolve, summed over the dossiers resolved on the day';
 
 --
--- Name: report_delta; Type: TABLE; Schema: tthc; Owner: -
+-- Name: report_monthly; Type: VIEW; Schema: tthc; Owner: -
 --
 
-CREATE TABLE tthc.report_delta (
-    unit text NOT NULL,
-    field text NOT NULL,
-    day date NOT NULL,
-    received_in_person bigint DEFAULT 0 NOT NULL,
-    received_online bigint DEFAULT 0 NOT NULL,
-    received_postal bigint DEFAULT 0 NOT NULL,
-    resolved_early bigint DEFAULT 0 NOT NULL,
-    resolved_on_time bigint DEFAULT 0 NOT NULL,
-    resolved_late bigint DEFAULT 0 NOT NULL,
-    refused bigint DEFAULT 0 NOT NULL,
-    withdrawn bigint DEFAULT 0 NOT NULL,
-    stopped bigint DEFAULT 0 NOT NULL,
-    supplement_requests bigint DEFAULT 0 NOT NULL,
-    open_change bigint DEFAULT 0 NOT NULL,
-    supplement_change bigint DEFAULT 0 NOT NULL,
-    overdue_change bigint DEFAULT 0 NOT NULL,
-    offered_online bigint DEFAULT 0 NOT NULL,
-    offered_online_online bigint DEFAULT 0 NOT NULL,
-    with_fee bigint DEFAULT 0 NOT NULL,
-    paid_online bigint DEFAULT 0 NOT NULL,
-    digitised bigint DEFAULT 0 NOT NULL,
-    result_electronic bigint DEFAULT 0 NOT NULL,
-    resolved_work interval DEFAULT '00:00:00'::interval NOT NULL,
-    rated bigint DEFAULT 0 NOT NULL,
-    rated_satisfied bigint DEFAULT 0 NOT NULL,
-    gid uuid DEFAULT gen_random_uuid() NOT NULL
-);
+CREATE VIEW tthc.report_monthly WITH (security_barrier='true') AS
+ WITH s AS (
+         SELECT r.unit,
+            r.field,
+            r.month,
+            r.received_in_person,
+            r.received_online,
+            r.received_postal,
+            r.resolved_early,
+            r.resolved_on_time,
+            r.resolved_late,
+            r.refused,
+            r.withdrawn,
+            r.stopped,
+            r.supplement_requests,
+            r.open_change,
+            r.supplement_change,
+            r.overdue_change,
+            r.resolved_work
+           FROM tthc.report_month r
+        UNION ALL
+         SELECT r.unit,
+            r.field,
+            (date_trunc('month'::text, (r.day)::timestamp with time zone))::date AS date_trunc,
+            sum(r.received_in_person) AS sum,
+            sum(r.received_online) AS sum,
+            sum(r.received_postal) AS sum,
+            sum(r.resolved_early) AS sum,
+            sum(r.resolved_on_time) AS sum,
+            sum(r.resolved_late) AS sum,
+            sum(r.refused) AS sum,
+            sum(r.withdrawn) AS sum,
+            sum(r.stopped) AS sum,
+            sum(r.supplement_requests) AS sum,
+            sum(r.open_change) AS sum,
+            sum(r.supplement_change) AS sum,
+            sum(r.overdue_change) AS sum,
+            sum(r.resolved_work) AS sum
+           FROM tthc.report_delta r
+          GROUP BY r.unit, r.field, ((date_trunc('month'::text, (r.day)::timestamp with time zone))::date)
+        ), m AS (
+         SELECT s.unit,
+            s.field,
+            s.month,
+            sum(s.received_in_person) AS in_person,
+            sum(s.received_online) AS online,
+            sum(s.received_postal) AS postal,
+            sum(s.resolved_early) AS early,
+            sum(s.resolved_on_time) AS on_time,
+            sum(s.resolved_late) AS late,
+            sum(s.refused) AS refused,
+            sum(s.withdrawn) AS withdrawn,
+            sum(s.stopped) AS stopped,
+            sum(s.supplement_requests) AS supp_req,
+            sum(s.open_change) AS open_change,
+            sum(s.supplement_change) AS supp_change,
+            sum(s.overdue_change) AS overdue_change,
+            sum(s.resolved_work) AS work
+           FROM s
+          GROUP BY s.unit, s.field, s.month
+        ), g AS (
+         SELECT k.unit,
+            k.field,
+            (gs.gs)::date AS month
+           FROM ( SELECT m.unit,
+                    m.field,
+                    min(m.month) AS first
+                   FROM m
+                  GROUP BY m.unit, m.field) k,
+            LATERAL generate_series((k.first)::timestamp with time zone, (GREATEST(( SELECT max(m.month) AS max
+                   FROM m), (date_trunc('month'::text, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh'::text)))::date))::timestamp with time zone, '1 mon'::interval) gs(gs)
+        ), w AS (
+         SELECT g.unit,
+            g.field,
+            g.month,
+            m.in_person,
+            m.online,
+            m.postal,
+            m.early,
+            m.on_time,
+            m.late,
+            m.refused,
+            m.withdrawn,
+            m.stopped,
+            m.supp_req,
+            m.work,
+            COALESCE(sum(m.open_change) OVER c, (0)::numeric) AS open_end,
+            (COALESCE(sum(m.open_change) OVER c, (0)::numeric) - COALESCE(m.open_change, (0)::numeric)) AS carried_over,
+            COALESCE(sum(m.overdue_change) OVER c, (0)::numeric) AS overdue_end,
+            COALESCE(sum(m.supp_change) OVER c, (0)::numeric) AS supp_end
+           FROM (g
+             LEFT JOIN m ON (((m.unit = g.unit) AND (m.field = g.field) AND (m.month = g.month))))
+          WINDOW c AS (PARTITION BY g.unit, g.field ORDER BY g.month)
+        )
+ SELECT w.unit,
+    NULLIF(w.field, ''::text) AS field,
+    w.month,
+    (w.carried_over)::bigint AS carried_over,
+    (((COALESCE(w.in_person, (0)::numeric) + COALESCE(w.online, (0)::numeric)) + COALESCE(w.postal, (0)::numeric)))::bigint AS received,
+    (COALESCE(w.in_person, (0)::numeric))::bigint AS received_in_person,
+    (COALESCE(w.online, (0)::numeric))::bigint AS received_online,
+    (COALESCE(w.postal, (0)::numeric))::bigint AS received_postal,
+    (((COALESCE(w.early, (0)::numeric) + COALESCE(w.on_time, (0)::numeric)) + COALESCE(w.late, (0)::numeric)))::bigint AS resolved,
+    (COALESCE(w.early, (0)::numeric))::bigint AS resolved_early,
+    (COALESCE(w.on_time, (0)::numeric))::bigint AS resolved_on_time,
+    (COALESCE(w.late, (0)::numeric))::bigint AS resolved_late,
+    (w.open_end)::bigint AS in_progress,
+    ((w.open_end - w.overdue_end))::bigint AS in_progress_in_time,
+    (w.overdue_end)::bigint AS in_progress_overdue,
+    (w.supp_end)::bigint AS awaiting_supplement,
+    (COALESCE(w.supp_req, (0)::numeric))::bigint AS supplement_requests,
+    (COALESCE(w.withdrawn, (0)::numeric))::bigint AS withdrawn,
+    (COALESCE(w.refused, (0)::numeric))::bigint AS refused,
+    (COALESCE(w.stopped, (0)::numeric))::bigint AS stopped,
+    round(((w.early + w.on_time) / NULLIF(((w.early + w.on_time) + w.late), (0)::numeric)), 4) AS on_time_rate,
+        CASE
+            WHEN (((w.early + w.on_time) + w.late) > (0)::numeric) THEN (w.work / (((w.early + w.on_time) + w.late))::double precision)
+            ELSE NULL::interval
+        END AS avg_work
+   FROM w
+  WHERE (tthc.sees_all() OR (w.unit = ANY (tthc.my_units())));
 
 --
--- Name: TABLE report_delta; Type: COMMENT; Schema: tthc; Owner: -
+-- Name: VIEW report_monthly; Type: COMMENT; Schema: tthc; Owner: -
 --
 
-COMMENT ON TABLE tthc.report_delta IS 'Report sums appended per statement by tthc (no index, never updated), until tthc.report_compact() folds them';
+COMMENT ON VIEW tthc.report_monthly IS 'tthc.report per handling unit (its own dossiers), procedure field and month (its first day), for BI tools; an officer sees its units';
 
 --
--- Name: COLUMN report_delta.gid; Type: COMMENT; Schema: tthc; Owner: -
+-- Name: COLUMN report_monthly.unit; Type: COMMENT; Schema: tthc; Owner: -
 --
 
-COMMENT ON COLUMN tthc.report_delta.gid IS 'The row''s identity in the country (how the national hub finds it again when the sweep folds it)';
+COMMENT ON COLUMN tthc.report_monthly.unit IS 'The handling unit (its own dossiers, not those of the units below it)';
 
 --
--- Name: report_month; Type: TABLE; Schema: tthc; Owner: -
+-- Name: COLUMN report_monthly.field; Type: COMMENT; Schema: tthc; Owner: -
 --
 
-CREATE TABLE tthc.report_month (
-    unit text NOT NULL,
-    field text NOT NULL,
+COMMENT ON COLUMN tthc.report_monthly.field IS 'The procedure field (lĩnh vực); NULL for procedures without one';
+
+--
+-- Name: COLUMN report_monthly.month; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.month IS 'The month, as its first day (local time of the unit''s calendar)';
+
+--
+-- Name: COLUMN report_monthly.carried_over; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.carried_over IS 'Open at the start of the month (received, processing, awaiting a supplement or a payment)';
+
+--
+-- Name: COLUMN report_monthly.received; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.received IS 'Received in the month (in person + online + postal)';
+
+--
+-- Name: COLUMN report_monthly.received_in_person; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.received_in_person IS 'Received in the month at the desk';
+
+--
+-- Name: COLUMN report_monthly.received_online; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.received_online IS 'Received in the month online';
+
+--
+-- Name: COLUMN report_monthly.received_postal; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.received_postal IS 'Received in the month through the public postal service';
+
+--
+-- Name: COLUMN report_monthly.resolved; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.resolved IS 'Resolved in the month (early + on time + late)';
+
+--
+-- Name: COLUMN report_monthly.resolved_early; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.resolved_early IS 'Resolved in the month on a working day before the due day';
+
+--
+-- Name: COLUMN report_monthly.resolved_on_time; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.resolved_on_time IS 'Resolved in the month by the deadline, not early';
+
+--
+-- Name: COLUMN report_monthly.resolved_late; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.resolved_late IS 'Resolved in the month after the legal deadline (an apology does not excuse it)';
+
+--
+-- Name: COLUMN report_monthly.in_progress; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.in_progress IS 'Open at the end of the month (now, for the current month)';
+
+--
+-- Name: COLUMN report_monthly.in_progress_in_time; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.in_progress_in_time IS 'Open at the end of the month and not overdue';
+
+--
+-- Name: COLUMN report_monthly.in_progress_overdue; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.in_progress_overdue IS 'Running at the end of the month past the deadline';
+
+--
+-- Name: COLUMN report_monthly.awaiting_supplement; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.awaiting_supplement IS 'Awaiting a supplement at the end of the month';
+
+--
+-- Name: COLUMN report_monthly.supplement_requests; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.supplement_requests IS 'Requests to supplement made in the month';
+
+--
+-- Name: COLUMN report_monthly.withdrawn; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.withdrawn IS 'Withdrawn at the applicant''s request in the month';
+
+--
+-- Name: COLUMN report_monthly.refused; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.refused IS 'Refused at reception in the month';
+
+--
+-- Name: COLUMN report_monthly.stopped; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.stopped IS 'Stopped in the month';
+
+--
+-- Name: COLUMN report_monthly.on_time_rate; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.on_time_rate IS '(early + on time) / resolved in the month';
+
+--
+-- Name: COLUMN report_monthly.avg_work; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.avg_work IS 'Average working time to resolve, over the month''s resolutions';
+
+--
+-- Name: scorecard_month; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.scorecard_month (
     month date NOT NULL,
-    received_in_person bigint DEFAULT 0 NOT NULL,
-    received_online bigint DEFAULT 0 NOT NULL,
-    received_postal bigint DEFAULT 0 NOT NULL,
-    resolved_early bigint DEFAULT 0 NOT NULL,
-    resolved_on_time bigint DEFAULT 0 NOT NULL,
-    resolved_late bigint DEFAULT 0 NOT NULL,
-    refused bigint DEFAULT 0 NOT NULL,
-    withdrawn bigint DEFAULT 0 NOT NULL,
-    stopped bigint DEFAULT 0 NOT NULL,
-    supplement_requests bigint DEFAULT 0 NOT NULL,
-    open_change bigint DEFAULT 0 NOT NULL,
-    supplement_change bigint DEFAULT 0 NOT NULL,
-    overdue_change bigint DEFAULT 0 NOT NULL,
-    offered_online bigint DEFAULT 0 NOT NULL,
-    offered_online_online bigint DEFAULT 0 NOT NULL,
-    with_fee bigint DEFAULT 0 NOT NULL,
-    paid_online bigint DEFAULT 0 NOT NULL,
-    digitised bigint DEFAULT 0 NOT NULL,
-    result_electronic bigint DEFAULT 0 NOT NULL,
-    resolved_work interval DEFAULT '00:00:00'::interval NOT NULL,
-    rated bigint DEFAULT 0 NOT NULL,
-    rated_satisfied bigint DEFAULT 0 NOT NULL,
-    CONSTRAINT report_month_first_day CHECK ((month = (date_trunc('month'::text, (month)::timestamp without time zone))::date))
+    kind text NOT NULL,
+    unit text NOT NULL,
+    item text NOT NULL,
+    card jsonb NOT NULL,
+    closed_at timestamp with time zone DEFAULT now() NOT NULL,
+    closed_by text NOT NULL,
+    CONSTRAINT scorecard_kind_known CHECK ((kind = ANY (ARRAY['officer'::text, 'unit'::text]))),
+    CONSTRAINT scorecard_month_first_day CHECK ((month = (date_trunc('month'::text, (month)::timestamp with time zone))::date))
 );
 
 --
--- Name: TABLE report_month; Type: COMMENT; Schema: tthc; Owner: -
+-- Name: TABLE scorecard_month; Type: COMMENT; Schema: tthc; Owner: -
 --
 
-COMMENT ON TABLE tthc.report_month IS 'The sums of tthc.report_day per month (month: its first day), folded with them by tthc.report_compact()';
+COMMENT ON TABLE tthc.scorecard_month IS 'The published monthly cards (tthc.scorecard_close): append-only, never recounted; tthc.scorecard_diff shows what a recount would change';
+
+--
+-- Name: COLUMN scorecard_month.unit; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.scorecard_month.unit IS 'officer cards: the officer''s unit; unit cards: the unit evaluated';
+
+--
+-- Name: COLUMN scorecard_month.item; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.scorecard_month.item IS 'officer cards: the login; unit cards: the indicator number, or total';
+
+--
+-- Name: COLUMN scorecard_month.card; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.scorecard_month.card IS 'The row of tthc.scorecard_officer or tthc.scorecard_unit as published';
+
+--
+-- Name: COLUMN scorecard_month.closed_by; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.scorecard_month.closed_by IS 'The session user that closed the month';
 
 --
 -- Name: status_transition; Type: TABLE; Schema: tthc; Owner: -
@@ -2983,6 +3961,22 @@ CREATE TABLE tthc.status_transition (
 --
 
 COMMENT ON TABLE tthc.status_transition IS 'Allowed status moves, as data: a row of yours for a pair overrides the shipped one (allowed = false forbids it)';
+
+--
+-- Name: stuck_rule; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.stuck_rule (
+    rule text NOT NULL,
+    threshold numeric NOT NULL,
+    description text NOT NULL
+);
+
+--
+-- Name: TABLE stuck_rule; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.stuck_rule IS 'The thresholds of the named problems tthc.stuck_procedures reports (tthc_admin may change them)';
 
 --
 -- Name: sweep_state; Type: TABLE; Schema: tthc; Owner: -
@@ -3013,133 +4007,133 @@ COMMENT ON TABLE tthc.sweep_state IS 'The latest run of tthc.sweep on this node'
 -- Data for Name: calendar; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped, province, gid) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true, NULL, '4fee761c-511f-441a-b866-dfeae416810f');
+INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped, province, gid) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true, NULL, '29a62b54-3ddc-42f8-88c8-21dfbdf5da59');
 
 --
 -- Data for Name: calendar_exception; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'f2a88309-391e-4499-975b-a3ed7b692c3d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '15c71a0f-4108-448b-b782-33d9a216f22c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '2d997ded-f599-4fd3-bf17-4c6835b266e6');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '5de78a5a-895a-4d5d-8abb-7de3829799a9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'c337186f-82ec-43ad-8263-2d936236459a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'c8d121f2-1a79-4b7a-8acb-961d343189d7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'a12f7773-b4ce-4df3-94f7-e1e57ae620e7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'a4b0576b-e71e-4c36-a9b5-ffed8fd541be');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'a5bdbb8f-76f4-4590-a6a2-ce7d84cef17c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '1f060778-3620-4e37-988b-000909af337e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'be2aa229-dbcc-4873-9e32-8b52cd13fccd');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '3f6c86c7-92e1-4a45-aa6d-802e420da687');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '38e14b7e-fe09-48ff-9c6d-9c694263caa2');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'b2b0d6fe-6f98-4bd9-87c7-76afdca6650b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '95fc901a-e690-4496-aa9c-a491e024a68d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '8ca60daa-e4ac-4bf6-85c8-fcf991bd3188');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'e6a1ed9d-4396-4a72-9739-6d8d00b7f429');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '952697a3-cfb6-490f-b752-ead09fc85f02');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '7b6be8a7-0f71-42e0-a1b6-51699e9c7dbf');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'c52e38a0-c666-4d50-a6dc-fbc1895d08d0');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '31d78e6f-51ef-474f-958d-0360aa59673d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '463ca26f-f550-4230-a29c-1d4cdfa50e53');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '352df9be-09c1-41b0-9190-651eb5e70500');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f41e2e9a-47b1-4257-aa4d-a352ddb5a8ca');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f16295be-99e6-4dec-ad52-7f173504456a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '182442df-e3bc-4e83-a542-f0262db0b038');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'a1315ddc-d2ff-4213-bb65-f0f1ec359b5d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '502f4680-ead1-4b4a-afdb-e6ada4c28b8d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '4e17665e-405c-4545-a40d-f41cebd01712');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '3a5246b6-bd45-408b-9bb4-cac884c97c69');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '3a8838d1-bedf-483b-95f4-51c6dbe22f6e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '3aee99bf-4d75-4739-80c9-7c8ca517fa99');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '57f131ac-11ca-488b-ba54-4b3cd4006f66');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '388dd1cd-ae5b-428f-92ab-9c56acbc0370');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'a4f5381e-49a7-430b-aef5-08f1c8c58756');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'ad60027c-c60b-4b44-bd81-f5ca3ec12333');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'f6918b29-0ee3-43e2-8d39-ed4ee268cfea');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '894aedd7-024e-4d58-8a7d-4893a9e541d9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'e4418aa8-e1a6-4f56-b3db-daab07661bae');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'fbaacabb-1a87-4453-b4a0-2d919eed2f99');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '0756fcbd-683a-4524-819e-758e4df8e819');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '7eecfed5-c752-4c56-8887-680b65339fd7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '7b2aca70-c649-418f-9375-c503de95e7aa');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'eb837585-32d0-471e-867a-bb3c08abd754');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '908f6d36-d4f9-4b9c-8076-95b4b7e36c70');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '822fa4c2-0a09-42c3-8275-c10433be1477');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'e3fa1edf-15ea-4470-858a-4d17f5189b2a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '6e6ed16a-bf1d-492b-b5df-0250f8ab5a42');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '419a5619-e076-46e7-8eb5-08e9a6508d45');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '0c5f7942-e4b0-494a-89c2-c4b54b11e333');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '4a0212ae-f1a3-4e35-a1f2-825848c71d4a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '3629f85a-c90b-4c73-813d-e4c51ff38ff6');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '94edb8a2-d200-455f-a594-900320b59a92');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'da62272c-ba8f-443c-95ff-19e8e263b8f1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '1bd7332d-94d7-4bf1-a84a-3658c481cd93');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'ef5c52b4-0dd0-422d-98d7-8df401822a5e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '1b45e490-f653-4232-aa06-a64f67a5683d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '947e7687-f899-4580-bf7e-9bb2d56431a7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'de1d127f-f9a0-45b9-ad68-3306ec7834b3');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'ac395a84-89ce-45df-ad64-c2aab5ebb70c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '8c77b326-c465-462d-848c-0d08d22daa27');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '24e60e4f-20c2-430a-ab35-8f62daa9515e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'fd8b02fd-7f69-4052-a850-874265c53582');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'c8e4530f-5bc5-434f-82e5-6f2727c9b460');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '3525dbc4-97f6-4cf3-a572-32baddf285b6');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '27c1a53d-914a-4305-b86d-450a58daeac9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'ca3cc959-3fbc-4200-a708-a81c1cab6821');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '73133904-b4da-4213-954f-da70c84b4c9c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'f1f7b15b-db4a-4001-81d4-8755b947d918');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'f73a4c3a-d86c-4b11-ae30-7c1e14084c8d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'a2347a5b-f830-4878-acf8-79e5b05ee369');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'bc419248-0a01-41b9-9daf-6ed10518b29d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '610f5ee3-ba2b-40c9-a033-c52f54553c7b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '4a34cd42-8008-48c6-ac16-323230bdd6e4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '1fbccd4f-549b-4415-a3d1-72bcb6af9839');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '9d407573-0b1e-44e6-92d0-cbced135cf38');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '384146c9-98e4-4e5a-b0ac-777b056b88a0');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '158a89a5-9daa-4301-9830-472b146235fd');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'e2b32f2f-52e8-442a-9047-b7ad9ac62e48');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '82aed223-a9d7-405a-a0cb-cfb85aaa1cd4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'f48bba62-0e75-4c24-ba0e-8f6142eb7ef1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'f4685d3a-a0dc-4d57-bf04-daf30d9d1fb5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '58d786a3-663f-40a5-bff7-31633c793730');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '748a0d0a-3324-4128-9b5c-38ea875a70b4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '03d1886c-db4b-46e8-844b-ff0c0377ca05');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '90b0a2ed-2f64-40ac-bf02-bc18d4c4f50b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '491f4d21-c149-4486-bb8d-7d1080570dc1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '4e2d5e72-5cf3-4b78-8234-5262c9fefdbe');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '043b3d71-51f6-4056-88cb-18199d7928c1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '4ca7a5db-1821-4d42-8158-761d95f73971');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'd9cfd4f6-0f38-4f7d-b7d2-7508bf798ce2');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '831afad2-2d65-432a-913f-7f988095637d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '9cf97cba-c999-4ec9-baa9-94435dcfc360');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'bbc6b918-1907-4db5-8740-6b020611bccc');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '1ba29516-6745-40f1-b8e4-699eae338395');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '1ac48e33-0b3e-4f67-8c1d-427d166e999a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'e9e34a04-0775-469d-a11a-728a75f2a03e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'b56065ee-cc49-4723-bc04-00aa302caad0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '86ef0547-56fc-4cec-ad53-ad5dac545713');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'a4cba9ce-5770-4d84-bae1-e234877913c5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'f6b7c577-9397-4c47-a62f-304852af93cd');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '677013d1-e89f-4f66-b014-05cbf87ada1b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '7af1095e-ca59-49b1-a3e8-cbcf4cf58b4a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '10169d67-4df5-4698-a23b-365bc5ae1774');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '1f814071-acf7-40a2-9831-549a26979fa9');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'a78dbf24-7461-4aa8-99ca-28c5e4af16d6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'a2bd0acc-73c0-45df-939e-77501a9b9d38');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '8906722b-d8bb-4d2e-96d9-2045d84eb4d2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '198d83f6-9731-445f-8d09-a1123342c0a8');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '9f53776e-0d79-4c91-a397-14ea6f7943db');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '93a9d312-da5b-4a12-b23c-eef7e0f66928');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '9dcd8d4c-24cc-4594-97d5-788cafb243e5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'c6d50b09-3e1d-4c32-9bf2-3dd6acdc3f92');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '8618fee1-575f-4578-a48a-e8f26385350f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '0f23538c-6ecb-4096-b477-f8eb5b918eac');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f4260c27-3184-4696-b285-2bf5c2f7e356');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'ae5c3e77-1d2a-41e2-9d58-15ba7e590ccc');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f8ba15a0-cfff-4af0-8ae6-395b44ef6311');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '2800ed13-965b-4998-89d2-82648a3757c4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'be322b8e-ecdd-4f43-806a-fbe74647a124');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'aea9013d-07aa-4599-8e89-d8c2be24175d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'e4decc68-8da8-47ba-901c-4e93272c7468');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '2c1e7cc1-440e-4539-b0c5-02b79823a078');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'dc47ce11-c1d9-4924-b825-535f7b603bde');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'eb919382-23a7-45db-a1b7-0c1d43ab9527');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '1ed422c7-6a05-4f04-95bc-d21b426f2616');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '9de6cebf-bcb3-4010-b393-66ed9544df4c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '3895a87c-d251-4c1d-873d-304275b6e5ec');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '5ab66b39-55b8-4ac3-aed5-0b2dc7e767e1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '0a7048d3-ee16-41e3-b793-f09bad8eb686');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '5d549359-4410-4b91-9810-d4a355f02d80');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'b9b529f4-837a-441c-bb7e-9ef302a6d4d7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '69aaf40a-2409-4588-b85f-82ede5f94c75');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '6725a003-0f53-493b-ad14-0c0988b0eda6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '77e8554f-6267-4311-9252-a214df777554');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '732b2730-10fd-4730-b9e6-5822f6f4f958');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'af91928e-d7ce-4661-8358-4eb2f3a49ceb');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'da16438f-3004-4c2a-92b9-7d176236fc6d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '25cb0c69-4777-4a81-975c-963db2db0e89');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '1afba94d-bc3e-496f-84fc-a777be963c83');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '4b6ed742-107c-4b5e-9825-7aee30a80368');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '42def0dd-403b-4539-b20c-f5479efdc49d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'f905b3d1-cc81-48ac-9832-3bbcd96185dd');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'fcff0889-4cad-4d24-b239-0f9599b7078e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'b11fcdd4-d1e7-49ff-b531-d267cd91afea');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '892b1bee-aeef-48c6-816f-3cac3c617fc2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '41ee6e8c-53ee-4dca-b864-c9f6af880e55');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '296cefe6-d252-4aea-b437-7aa51496e0c5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'dc6d1024-aebc-4af4-8376-d52a4cf75746');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'b866e17e-5c82-4951-ad4c-ead2c437c611');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '58d80be8-fd8a-4288-b1ee-f1a3bd8296d6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '4d1fcef7-ba9d-4d58-ae23-5d830983aa1f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '521e515e-dc96-4c4d-9c12-860afc85624b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '3e7f0592-66a0-4ea1-ae10-ad4b9ff19fc3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '51ef4ea0-d5ce-4281-aa23-e4028efa572c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'b9087977-3ced-4398-a8e5-3794dfa6d4ae');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '985d724e-1174-46ce-aeb4-c7dd9579054c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '179f3307-7071-4282-b0ef-cd63919549c8');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '1a8534f2-0ef8-49bd-8e40-0078cebc5461');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '60bd06ec-9b40-4f7a-a85c-06510c79016f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '392dc026-1d4c-461e-bb95-bcbc9d93b0b6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'a3f82051-a325-4f80-aee0-138ba863c98a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '40f81948-2dcf-4369-912a-aead8bfa299d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'a45cf635-a60c-472e-be2f-767892d269dd');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '64cc8510-0036-4c70-99a9-f80ec95aee7d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '348da6bc-8ef5-4e3a-befe-de7f8607ab6d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'c5dfc7d4-ed12-4b6d-955a-7d17bdfbec5c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'b38e9b29-1e1a-4d05-b3e2-3d9b11b9a564');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '1bce57c0-4518-4d5f-8a55-63b31d1bd52f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'c41be8b5-310d-442e-841f-1de082bff4cc');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'b94246e9-aecc-4d12-b2b0-e888b9e898e6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '9a617f6f-d3a8-43e1-92c0-7d6fe8c53fce');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'fee1095f-dd40-4076-afc2-2e48d165d697');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '897cf556-e915-438e-925e-bbb96b74a21d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '7cc6c918-3e1e-44cb-912e-d96fdd2dd6de');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '58b00e93-1ef5-4774-affe-0ddd29f668eb');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '6f9def04-b33a-4148-b227-75be57f17111');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '7dedf971-8060-401e-9507-2909cc4e166c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'c672efee-e651-470e-8cfe-3f31e7dc404c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'babc84ed-897a-4957-9406-a7c7de646a7b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '4f347508-dd7b-4a76-99f6-8ae859c84a46');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '672b2343-9d67-45b9-a367-aa0caee68410');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '19097e71-5519-4b43-aeb1-729553855118');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'c3b20995-5eaf-4cf8-9bbf-374cd8cc82ee');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '29dd0481-2139-4a0c-a90c-98a709203fcc');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '7aa22a13-7fff-4d9a-80f3-f4f9f07eb768');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '7627fd91-04e6-42f5-bd31-4c14199ec5e8');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '09fb5660-f76f-4e7e-a49d-0e61aa5966fa');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'd1e68814-874e-4bdc-9fb7-c466bf436e3e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '53415fe5-4df6-44c3-909d-38fb8213cd2f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'c1447453-d188-45b4-8190-9e57b7680877');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '1213c4d6-3f7c-456d-95a0-5f3571298a48');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '34d8fca3-84ff-4a1a-a748-9fedbc0c5f4d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '9d432f8e-6cef-4128-9948-63a017e65bc0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'c00dd310-463a-4a5e-93d5-6e10e6f862ce');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '8603a30b-286f-4822-9398-b7d9f22c6b8c');
 
 --
 -- Data for Name: calendar_week; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'f47ead62-81bc-40ca-9d1d-77ccb6806c79');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'a618b73d-f292-41ea-b09d-0e8ef0cc2255');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '9a8dd36a-de51-4b1d-8a23-38e3a4e487b6');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'ee369fd6-f79c-4f41-8b9a-f30b3e5342c2');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '38a25a43-8c6b-4701-8397-44103fbcd385');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '1761d78a-1bcd-4736-8e40-58f6b55e2b31');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'f6d0785e-8069-450c-9732-f68fea948e76');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'c8a0bba4-41f0-4bd7-9634-ad72191121b1');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '461ef383-739c-413c-9d85-c7be3f033e02');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '234e49b8-3b3b-4a45-8dce-023aae359303');
 
 --
 -- Data for Name: calendar_year; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true, NULL, '18966988-e2de-4c9c-b3ae-df24411e8983');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '430045b4-7ef0-46cd-988b-61cdf7eb6a2d');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '707b4035-c0a4-42ab-84d8-8a4bcfcccaba');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true, NULL, '66a73a23-c826-401e-98be-2db19a62f6ea');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true, NULL, 'fea5ccdb-7877-4b4a-8992-c67fbd948a1b');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true, NULL, 'cf786c01-6bbf-4414-922d-0c8206ce9b46');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true, NULL, 'ffc263a6-5116-466d-a53b-1ab79c567fda');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true, NULL, '85b0e5d9-de31-4776-96d5-6c5496fa5dd8');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true, NULL, '61d49e5c-6fda-400d-ac10-fc6d9e464609');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, 'cd39b122-186a-4d5c-934d-7ed3bdd7c2ca');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, 'b8e6a4f8-e1e1-4533-a291-84f962af3fa5');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true, NULL, 'e65dd4e7-17c6-4518-abc0-0fcbc33d11c5');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true, NULL, 'ed3b123c-d2a5-412c-b3bb-f8dbf68ba673');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true, NULL, '9fc084b4-dced-4cd1-85bb-fe6a6e2d4f86');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true, NULL, '446bf980-3fd2-4e75-bb8b-dd5728dc5e49');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true, NULL, '4f49f6ff-b854-4c4e-a585-de793c887433');
 
 --
 -- Data for Name: dossier; Type: TABLE DATA; Schema: tthc; Owner: -
@@ -3151,6 +4145,10 @@ INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, provin
 
 --
 -- Data for Name: dossier_event; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
+-- Data for Name: officer; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
 --
@@ -3186,6 +4184,10 @@ INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, provin
 --
 
 --
+-- Data for Name: scorecard_month; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
 -- Data for Name: status_transition; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
@@ -3206,6 +4208,16 @@ INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipp
 INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipped) VALUES ('awaiting_supplement', 'stopped', true, 'stop notice', true);
 INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipped) VALUES ('processing', 'resolved', true, 'completed: lateness is judged here', true);
 INSERT INTO tthc.status_transition (from_status, to_status, allowed, note, shipped) VALUES ('resolved', 'returned', true, 'result handed over', true);
+
+--
+-- Data for Name: stuck_rule; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+INSERT INTO tthc.stuck_rule (rule, threshold, description) VALUES ('chronically_late', 0.90, 'on-time rate below the threshold');
+INSERT INTO tthc.stuck_rule (rule, threshold, description) VALUES ('supplement_loop', 0.30, 'requests to supplement per resolved dossier above the threshold');
+INSERT INTO tthc.stuck_rule (rule, threshold, description) VALUES ('no_online_uptake', 0.10, 'offered online, and the share received online below the threshold');
+INSERT INTO tthc.stuck_rule (rule, threshold, description) VALUES ('late_at_external', 0.50, 'share of its late steps that ran late at an external agency (unit level agency) at or above the threshold');
+INSERT INTO tthc.stuck_rule (rule, threshold, description) VALUES ('overdue_backlog', 5, 'open overdue dossiers at or above the threshold (counted however few were resolved)');
 
 --
 -- Data for Name: sweep_state; Type: TABLE DATA; Schema: tthc; Owner: -
@@ -3378,6 +4390,13 @@ ALTER TABLE tthc.dossier
     ADD CONSTRAINT dossier_province_local CHECK ((province IS NULL)) NOT VALID;
 
 --
+-- Name: officer officer_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.officer
+    ADD CONSTRAINT officer_pkey PRIMARY KEY (login);
+
+--
 -- Name: officer_unit officer_unit_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
 --
 
@@ -3482,11 +4501,25 @@ ALTER TABLE ONLY tthc.report_month
     ADD CONSTRAINT report_month_pkey PRIMARY KEY (unit, field, month);
 
 --
+-- Name: scorecard_month scorecard_month_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.scorecard_month
+    ADD CONSTRAINT scorecard_month_pkey PRIMARY KEY (month, kind, unit, item);
+
+--
 -- Name: status_transition status_transition_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
 --
 
 ALTER TABLE ONLY tthc.status_transition
     ADD CONSTRAINT status_transition_pkey PRIMARY KEY (from_status, to_status, shipped);
+
+--
+-- Name: stuck_rule stuck_rule_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.stuck_rule
+    ADD CONSTRAINT stuck_rule_pkey PRIMARY KEY (rule);
 
 --
 -- Name: sweep_state sweep_state_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
@@ -3516,10 +4549,28 @@ ALTER TABLE tthc.unit
 CREATE INDEX dossier_due_soon_watch ON tthc.dossier USING btree (due_at) WHERE ((due_soon_at IS NULL) AND (overdue_since IS NULL) AND (status = ANY (ARRAY['received'::tthc.dossier_status, 'processing'::tthc.dossier_status])));
 
 --
+-- Name: dossier_event_officer; Type: INDEX; Schema: tthc; Owner: -
+--
+
+CREATE INDEX dossier_event_officer ON tthc.dossier_event USING btree (officer, at) WHERE (officer IS NOT NULL);
+
+--
+-- Name: dossier_finished; Type: INDEX; Schema: tthc; Owner: -
+--
+
+CREATE INDEX dossier_finished ON tthc.dossier USING btree (handling_unit, finished_at) WHERE (finished_at IS NOT NULL);
+
+--
 -- Name: dossier_handling_unit_idx; Type: INDEX; Schema: tthc; Owner: -
 --
 
 CREATE INDEX dossier_handling_unit_idx ON tthc.dossier USING btree (handling_unit, received_at);
+
+--
+-- Name: dossier_overdue_open; Type: INDEX; Schema: tthc; Owner: -
+--
+
+CREATE INDEX dossier_overdue_open ON tthc.dossier USING btree (handling_unit, procedure_code) WHERE ((overdue_since IS NOT NULL) AND (status = ANY (ARRAY['received'::tthc.dossier_status, 'processing'::tthc.dossier_status])));
 
 --
 -- Name: dossier_overdue_watch; Type: INDEX; Schema: tthc; Owner: -
@@ -3544,6 +4595,12 @@ CREATE INDEX dossier_receiving_unit_idx ON tthc.dossier USING btree (receiving_u
 --
 
 CREATE INDEX procedure_code_valid_from_idx ON tthc.procedure USING btree (code, valid_from);
+
+--
+-- Name: rating_officer; Type: INDEX; Schema: tthc; Owner: -
+--
+
+CREATE INDEX rating_officer ON tthc.rating USING btree (officer, rated_at) WHERE (officer IS NOT NULL);
 
 --
 -- Name: report_day_day_idx; Type: INDEX; Schema: tthc; Owner: -
@@ -3582,6 +4639,12 @@ CREATE TRIGGER append_only BEFORE DELETE OR UPDATE ON tthc.rating FOR EACH STATE
 ALTER TABLE tthc.rating ENABLE ALWAYS TRIGGER append_only;
 
 --
+-- Name: scorecard_month append_only; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER append_only BEFORE DELETE OR UPDATE ON tthc.scorecard_month FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
+
+--
 -- Name: apology append_only_truncate; Type: TRIGGER; Schema: tthc; Owner: -
 --
 
@@ -3604,6 +4667,12 @@ ALTER TABLE tthc.dossier_event ENABLE ALWAYS TRIGGER append_only_truncate;
 CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON tthc.rating FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
 
 ALTER TABLE tthc.rating ENABLE ALWAYS TRIGGER append_only_truncate;
+
+--
+-- Name: scorecard_month append_only_truncate; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON tthc.scorecard_month FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
 
 --
 -- Name: calendar calendar_changed; Type: TRIGGER; Schema: tthc; Owner: -
@@ -3772,6 +4841,12 @@ CREATE TRIGGER rating_inserted AFTER INSERT ON tthc.rating REFERENCING NEW TABLE
 CREATE TRIGGER rating_updated AFTER UPDATE ON tthc.rating REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tthc.rating_counted();
 
 --
+-- Name: officer table_changed; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER table_changed AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON tthc.officer FOR EACH STATEMENT EXECUTE FUNCTION tthc.table_changed();
+
+--
 -- Name: officer_unit table_changed; Type: TRIGGER; Schema: tthc; Owner: -
 --
 
@@ -3844,6 +4919,13 @@ ALTER TABLE ONLY tthc.calendar_week
 
 ALTER TABLE ONLY tthc.calendar_year
     ADD CONSTRAINT calendar_year_calendar_fkey FOREIGN KEY (calendar) REFERENCES tthc.calendar(name) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: officer officer_unit_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.officer
+    ADD CONSTRAINT officer_unit_fkey FOREIGN KEY (unit) REFERENCES tthc.unit(code);
 
 --
 -- Name: officer_unit officer_unit_unit_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
@@ -4149,6 +5231,12 @@ GRANT ALL ON FUNCTION tthc.lawful_due(d tthc.dossier) TO tthc_auditor;
 GRANT ALL ON FUNCTION tthc.lawful_due(d tthc.dossier) TO tthc_admin;
 
 --
+-- Name: FUNCTION local_bounds(unit text, lo date, hi date, OUT lo_at timestamp with time zone, OUT hi_at timestamp with time zone); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.local_bounds(unit text, lo date, hi date, OUT lo_at timestamp with time zone, OUT hi_at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: FUNCTION national_report(period daterange); Type: ACL; Schema: tthc; Owner: -
 --
 
@@ -4156,6 +5244,14 @@ REVOKE ALL ON FUNCTION tthc.national_report(period daterange) FROM PUBLIC;
 GRANT ALL ON FUNCTION tthc.national_report(period daterange) TO tthc_reader;
 GRANT ALL ON FUNCTION tthc.national_report(period daterange) TO tthc_auditor;
 GRANT ALL ON FUNCTION tthc.national_report(period daterange) TO tthc_admin;
+
+--
+-- Name: FUNCTION officer_known(login text); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.officer_known(login text) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.officer_known(login text) TO tthc_officer;
+GRANT ALL ON FUNCTION tthc.officer_known(login text) TO tthc_admin;
 
 --
 -- Name: FUNCTION procedure_check(); Type: ACL; Schema: tthc; Owner: -
@@ -4249,6 +5345,55 @@ REVOKE ALL ON FUNCTION tthc.report_scope(unit text, include_children boolean) FR
 REVOKE ALL ON FUNCTION tthc.restoring(rel regclass) FROM PUBLIC;
 
 --
+-- Name: FUNCTION scorecard_cards(month date); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.scorecard_cards(month date) FROM PUBLIC;
+
+--
+-- Name: FUNCTION scorecard_close(month date); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.scorecard_close(month date) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.scorecard_close(month date) TO tthc_admin;
+
+--
+-- Name: FUNCTION scorecard_diff(month date); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.scorecard_diff(month date) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.scorecard_diff(month date) TO tthc_admin;
+GRANT ALL ON FUNCTION tthc.scorecard_diff(month date) TO tthc_auditor;
+
+--
+-- Name: FUNCTION scorecard_officer(unit text, month date); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.scorecard_officer(unit text, month date) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.scorecard_officer(unit text, month date) TO tthc_admin;
+GRANT ALL ON FUNCTION tthc.scorecard_officer(unit text, month date) TO tthc_auditor;
+
+--
+-- Name: FUNCTION scorecard_unit(unit text, period daterange); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.scorecard_unit(unit text, period daterange) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.scorecard_unit(unit text, period daterange) TO tthc_reader;
+GRANT ALL ON FUNCTION tthc.scorecard_unit(unit text, period daterange) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.scorecard_unit(unit text, period daterange) TO tthc_admin;
+GRANT ALL ON FUNCTION tthc.scorecard_unit(unit text, period daterange) TO tthc_officer;
+
+--
+-- Name: FUNCTION stuck_procedures(unit text, period daterange, min_resolved integer); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.stuck_procedures(unit text, period daterange, min_resolved integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.stuck_procedures(unit text, period daterange, min_resolved integer) TO tthc_reader;
+GRANT ALL ON FUNCTION tthc.stuck_procedures(unit text, period daterange, min_resolved integer) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.stuck_procedures(unit text, period daterange, min_resolved integer) TO tthc_admin;
+GRANT ALL ON FUNCTION tthc.stuck_procedures(unit text, period daterange, min_resolved integer) TO tthc_officer;
+
+--
 -- Name: FUNCTION sweep(at timestamp with time zone); Type: ACL; Schema: tthc; Owner: -
 --
 
@@ -4267,6 +5412,16 @@ GRANT ALL ON FUNCTION tthc.sweep_units(at timestamp with time zone, horizon time
 --
 
 REVOKE ALL ON FUNCTION tthc.table_changed() FROM PUBLIC;
+
+--
+-- Name: FUNCTION time_reduction(unit text, period daterange); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.time_reduction(unit text, period daterange) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.time_reduction(unit text, period daterange) TO tthc_reader;
+GRANT ALL ON FUNCTION tthc.time_reduction(unit text, period daterange) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.time_reduction(unit text, period daterange) TO tthc_admin;
+GRANT ALL ON FUNCTION tthc.time_reduction(unit text, period daterange) TO tthc_officer;
 
 --
 -- Name: FUNCTION track_wait(started timestamp with time zone); Type: ACL; Schema: tthc; Owner: -
@@ -4347,6 +5502,36 @@ GRANT SELECT ON TABLE tthc.dossier_sla TO tthc_admin;
 GRANT SELECT ON TABLE tthc.dossier_sla TO tthc_officer;
 
 --
+-- Name: TABLE report_delta; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.report_delta TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.report_delta TO tthc_reader;
+
+--
+-- Name: TABLE report_month; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.report_month TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.report_month TO tthc_reader;
+
+--
+-- Name: TABLE indicators_766_monthly; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.indicators_766_monthly TO tthc_reader;
+GRANT SELECT ON TABLE tthc.indicators_766_monthly TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.indicators_766_monthly TO tthc_admin;
+GRANT SELECT ON TABLE tthc.indicators_766_monthly TO tthc_officer;
+
+--
+-- Name: TABLE officer; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tthc.officer TO tthc_admin;
+GRANT SELECT ON TABLE tthc.officer TO tthc_auditor;
+
+--
 -- Name: TABLE officer_unit; Type: ACL; Schema: tthc; Owner: -
 --
 
@@ -4396,18 +5581,20 @@ GRANT SELECT ON TABLE tthc.report_day TO tthc_auditor;
 GRANT SELECT ON TABLE tthc.report_day TO tthc_reader;
 
 --
--- Name: TABLE report_delta; Type: ACL; Schema: tthc; Owner: -
+-- Name: TABLE report_monthly; Type: ACL; Schema: tthc; Owner: -
 --
 
-GRANT SELECT ON TABLE tthc.report_delta TO tthc_auditor;
-GRANT SELECT ON TABLE tthc.report_delta TO tthc_reader;
+GRANT SELECT ON TABLE tthc.report_monthly TO tthc_reader;
+GRANT SELECT ON TABLE tthc.report_monthly TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.report_monthly TO tthc_admin;
+GRANT SELECT ON TABLE tthc.report_monthly TO tthc_officer;
 
 --
--- Name: TABLE report_month; Type: ACL; Schema: tthc; Owner: -
+-- Name: TABLE scorecard_month; Type: ACL; Schema: tthc; Owner: -
 --
 
-GRANT SELECT ON TABLE tthc.report_month TO tthc_auditor;
-GRANT SELECT ON TABLE tthc.report_month TO tthc_reader;
+GRANT SELECT ON TABLE tthc.scorecard_month TO tthc_admin;
+GRANT SELECT ON TABLE tthc.scorecard_month TO tthc_auditor;
 
 --
 -- Name: TABLE status_transition; Type: ACL; Schema: tthc; Owner: -
@@ -4415,6 +5602,15 @@ GRANT SELECT ON TABLE tthc.report_month TO tthc_reader;
 
 GRANT SELECT ON TABLE tthc.status_transition TO PUBLIC;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tthc.status_transition TO tthc_admin;
+
+--
+-- Name: TABLE stuck_rule; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.stuck_rule TO tthc_reader;
+GRANT SELECT ON TABLE tthc.stuck_rule TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.stuck_rule TO tthc_officer;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tthc.stuck_rule TO tthc_admin;
 
 --
 -- Name: TABLE sweep_state; Type: ACL; Schema: tthc; Owner: -
@@ -4456,3 +5652,6 @@ SELECT pg_catalog.pg_extension_config_dump('tthc.rating', '');
 SELECT pg_catalog.pg_extension_config_dump('tthc.report_day', '');
 SELECT pg_catalog.pg_extension_config_dump('tthc.report_delta', '');
 SELECT pg_catalog.pg_extension_config_dump('tthc.report_month', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.officer', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.scorecard_month', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.stuck_rule', '');
