@@ -93,6 +93,11 @@ BEGIN
       USING ERRCODE = '23503', HINT = 'Officers are rows of tthc.officer.',
             SCHEMA = 'tthc', TABLE = 'rating', COLUMN = 'officer';
   END IF;
+  IF jsonb_typeof(NEW.answers) <> 'object' THEN
+    RAISE EXCEPTION 'the answers of the rating of dossier % are not an object of criteria', NEW.dossier_id
+      USING ERRCODE = '22023', HINT = 'For example {"attitude": "satisfied", "time": "unsatisfied"}.',
+            SCHEMA = 'tthc', TABLE = 'rating', COLUMN = 'answers';
+  END IF;
   SELECT a.key INTO bad FROM jsonb_each(NEW.answers) a
   WHERE a.value NOT IN ('"very_satisfied"', '"satisfied"', '"unsatisfied"') LIMIT 1;
   IF bad IS NOT NULL THEN
@@ -136,16 +141,16 @@ CREATE FUNCTION tthc.scorecard_officer(unit text, month date)
   o AS (SELECT f.* FROM tthc.officer f, p WHERE f.unit = ANY (p.units)),
   e AS (
     SELECT e.officer,
-           count(*) FILTER (WHERE e.kind = 'status' AND e.to_status = 'received') AS received,
-           count(*) FILTER (WHERE e.kind = 'status' AND e.to_status = 'resolved') AS resolved,
-           count(*) FILTER (WHERE e.kind = 'status' AND e.to_status = 'resolved' AND d.result = 'late') AS resolved_late,
+           count(*) FILTER (WHERE e.to_status = 'received' AND e.from_status IS DISTINCT FROM e.to_status) AS received,
+           count(*) FILTER (WHERE e.to_status = 'resolved' AND e.from_status IS DISTINCT FROM e.to_status) AS resolved,
+           count(*) FILTER (WHERE e.to_status = 'resolved' AND e.from_status IS DISTINCT FROM e.to_status AND d.result = 'late') AS resolved_late,
            count(*) FILTER (WHERE e.step_result = 'late') AS late_steps,
-           count(*) FILTER (WHERE e.kind = 'status' AND e.to_status = 'awaiting_supplement') AS supplement_requests,
+           count(*) FILTER (WHERE e.to_status = 'awaiting_supplement' AND e.from_status IS DISTINCT FROM e.to_status) AS supplement_requests,
            count(DISTINCT e.dossier_id) FILTER (
-             WHERE e.kind = 'status' AND e.to_status = 'awaiting_supplement'
+             WHERE e.to_status = 'awaiting_supplement' AND e.from_status IS DISTINCT FROM e.to_status
                AND EXISTS (SELECT 1 FROM tthc.dossier_event x
                            WHERE x.dossier_id = e.dossier_id AND x.province IS NOT DISTINCT FROM e.province
-                             AND x.seq < e.seq AND x.kind = 'status' AND x.to_status = 'awaiting_supplement'
+                             AND x.seq < e.seq AND x.to_status = 'awaiting_supplement' AND x.from_status IS DISTINCT FROM x.to_status
                              AND x.officer = e.officer)) AS repeated_supplement,
            count(*) FILTER (WHERE e.kind = 'apology') AS apologies
     FROM o CROSS JOIN p
@@ -173,6 +178,7 @@ GRANT EXECUTE ON FUNCTION tthc.scorecard_officer(text, date) TO tthc_admin, tthc
 -- the grade of the one-stop rules' department evaluation, on 18 points
 CREATE FUNCTION tthc.grade_18(points numeric) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   SELECT CASE WHEN points > 15 THEN 'excellent' WHEN points >= 12 THEN 'good'
               WHEN points >= 9 THEN 'fair' WHEN points >= 6 THEN 'average' ELSE 'weak' END
@@ -212,7 +218,7 @@ BEGIN
   LEFT JOIN tthc.procedure pv ON pv.id = d.procedure_id AND pv.province IS NOT DISTINCT FROM d.province
   LEFT JOIN tthc.rating r ON r.dossier_id = d.id AND r.province IS NOT DISTINCT FROM d.province
   CROSS JOIN LATERAL (
-    SELECT count(*) FILTER (WHERE e.kind = 'status' AND e.to_status = 'awaiting_supplement') AS supplements,
+    SELECT count(*) FILTER (WHERE e.to_status = 'awaiting_supplement' AND e.from_status IS DISTINCT FROM e.to_status) AS supplements,
            count(*) FILTER (WHERE e.step_result IS NOT NULL) AS steps,
            count(*) FILTER (WHERE e.step_result IN ('early', 'on_time')) AS steps_in_time
     FROM tthc.dossier_event e WHERE e.dossier_id = d.id AND e.province IS NOT DISTINCT FROM d.province) s
@@ -263,6 +269,7 @@ CREATE INDEX dossier_finished ON tthc.dossier (handling_unit, finished_at) WHERE
 -- indicators the data supports
 CREATE FUNCTION tthc.indicator_weights() RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$ SELECT '{"transparency": 18, "progress": 20, "digitisation": 22, "online": 22, "satisfaction": 18}'::jsonb $$;
 COMMENT ON FUNCTION tthc.indicator_weights() IS 'The QĐ 766 points of each group of indicators (100 in all)';
 DROP FUNCTION tthc.indicators_766(text, daterange);
@@ -396,9 +403,16 @@ BEGIN
       USING ERRCODE = '55000', HINT = 'Published cards never change: tthc.scorecard_diff(month) lists what a recount would change.',
             SCHEMA = 'tthc', TABLE = 'scorecard_month', COLUMN = 'month';
   END IF;
-  INSERT INTO tthc.scorecard_month (month, kind, unit, item, card, closed_by)
-  SELECT m, c.kind, c.unit, c.item, c.card, session_user FROM tthc.scorecard_cards(m) c;
-  GET DIAGNOSTICS n = ROW_COUNT;
+  BEGIN
+    INSERT INTO tthc.scorecard_month (month, kind, unit, item, card, closed_by)
+    SELECT m, c.kind, c.unit, c.item, c.card, session_user FROM tthc.scorecard_cards(m) c;
+    GET DIAGNOSTICS n = ROW_COUNT;
+  EXCEPTION WHEN unique_violation THEN
+    -- a close committed after this transaction's snapshot (REPEATABLE READ)
+    RAISE EXCEPTION 'month % is already closed', to_char(m, 'YYYY-MM')
+      USING ERRCODE = '55000', HINT = 'Published cards never change: tthc.scorecard_diff(month) lists what a recount would change.',
+            SCHEMA = 'tthc', TABLE = 'scorecard_month', COLUMN = 'month';
+  END;
   RETURN n;
 END $$;
 COMMENT ON FUNCTION tthc.scorecard_close(date) IS 'Publishes the month''s officer and unit cards into tthc.scorecard_month (once; the month must be over); returns how many';
@@ -490,20 +504,28 @@ REVOKE ALL ON FUNCTION tthc.time_reduction(text, daterange) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tthc.time_reduction(text, daterange) TO tthc_reader, tthc_auditor, tthc_admin, tthc_officer;
 
 CREATE TABLE tthc.stuck_rule (
-  rule text PRIMARY KEY,
+  rule text NOT NULL CONSTRAINT stuck_rule_known
+    CHECK (rule IN ('chronically_late', 'supplement_loop', 'no_online_uptake', 'late_at_external', 'overdue_backlog')),
   threshold numeric NOT NULL,
-  description text NOT NULL
+  description text,
+  shipped boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (rule, shipped)
 );
-COMMENT ON TABLE tthc.stuck_rule IS 'The thresholds of the named problems tthc.stuck_procedures reports (tthc_admin may change them)';
-INSERT INTO tthc.stuck_rule (rule, threshold, description) VALUES
-  ('chronically_late', 0.90, 'on-time rate below the threshold'),
-  ('supplement_loop', 0.30, 'requests to supplement per resolved dossier above the threshold'),
-  ('no_online_uptake', 0.10, 'offered online, and the share received online below the threshold'),
-  ('late_at_external', 0.50, 'share of its late steps that ran late at an external agency (unit level agency) at or above the threshold'),
-  ('overdue_backlog', 5, 'open overdue dossiers at or above the threshold (counted however few were resolved)');
+COMMENT ON TABLE tthc.stuck_rule IS 'The thresholds of the named problems tthc.stuck_procedures reports, as data: a row of yours for a rule overrides the shipped one';
+COMMENT ON COLUMN tthc.stuck_rule.shipped IS 'true for the rows tthc ships (they cannot be changed; insert your own row to override one)';
+INSERT INTO tthc.stuck_rule (rule, threshold, description, shipped) VALUES
+  ('chronically_late', 0.90, 'on-time rate below the threshold', true),
+  ('supplement_loop', 0.30, 'requests to supplement per resolved dossier above the threshold', true),
+  ('no_online_uptake', 0.10, 'offered online, and the share received online below the threshold', true),
+  ('late_at_external', 0.50, 'share of its late steps that ran late at an external agency (unit level agency) at or above the threshold', true),
+  ('overdue_backlog', 5, 'open overdue dossiers at or above the threshold (counted however few were resolved)', true);
+CREATE TRIGGER protect_shipped BEFORE UPDATE OR DELETE ON tthc.stuck_rule
+  FOR EACH ROW EXECUTE FUNCTION tthc.protect_shipped();
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON tthc.stuck_rule
+  FOR EACH STATEMENT EXECUTE FUNCTION tthc.protect_shipped();
 GRANT SELECT ON tthc.stuck_rule TO tthc_reader, tthc_auditor, tthc_officer;
 GRANT SELECT, INSERT, UPDATE, DELETE ON tthc.stuck_rule TO tthc_admin;
-SELECT pg_catalog.pg_extension_config_dump('tthc.stuck_rule', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.stuck_rule', 'WHERE NOT shipped');
 
 -- open overdue dossiers: few, and what stuck_procedures counts per procedure
 CREATE INDEX dossier_overdue_open ON tthc.dossier (handling_unit, procedure_code)
@@ -529,7 +551,8 @@ BEGIN
   END IF;
   SELECT p.lo, p.hi INTO lo, hi FROM tthc.report_period(period) p;
   SELECT b.lo_at, b.hi_at INTO lo_at, hi_at FROM tthc.local_bounds(stuck_procedures.unit, lo, hi) b;
-  SELECT jsonb_object_agg(r.rule, r.threshold) INTO th FROM tthc.stuck_rule r;
+  -- a row of the province's own overrides the shipped one
+  SELECT jsonb_object_agg(r.rule, r.threshold ORDER BY r.shipped DESC) INTO th FROM tthc.stuck_rule r;
   RETURN QUERY
   WITH res AS (
     SELECT d.procedure_code AS code, count(*) AS resolved,
@@ -541,7 +564,7 @@ BEGIN
     FROM tthc.dossier d
     LEFT JOIN tthc.procedure pv ON pv.id = d.procedure_id AND pv.province IS NOT DISTINCT FROM d.province
     CROSS JOIN LATERAL (
-      SELECT count(*) FILTER (WHERE e.kind = 'status' AND e.to_status = 'awaiting_supplement') AS supplements,
+      SELECT count(*) FILTER (WHERE e.to_status = 'awaiting_supplement' AND e.from_status IS DISTINCT FROM e.to_status) AS supplements,
              count(*) FILTER (WHERE e.step_result = 'late') AS late_steps,
              count(*) FILTER (WHERE e.step_result = 'late'
                                 AND EXISTS (SELECT 1 FROM tthc.unit su WHERE su.code = e.unit AND su.level = 'agency')) AS late_external

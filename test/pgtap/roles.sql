@@ -121,7 +121,8 @@ SELECT set_eq(
   ARRAY['lunar_to_solar', 'solar_to_lunar', 'is_working_day', 'add_working_days', 'working_days_between',
         'add_working_time', 'working_time_between', 'deadline', 'calendar_days', 'dvc_code',
         'transition_allowed', 'check_transition', 'allowed_targets', 'transition', 'apologize',
-        'my_units', 'sees_all', 'mask', 'mask_name', 'warn_before_work', 'track', 'is_hub', 'mirror_province'],
+        'my_units', 'sees_all', 'mask', 'mask_name', 'warn_before_work', 'track', 'is_hub', 'mirror_province',
+        'working_day_equivalent', 'grade_18', 'indicator_weights'],
   'PUBLIC may call the documented API only (types'' own functions aside)');
 SELECT is((SELECT count(*)::int FROM pg_proc p WHERE p.pronamespace = 'tthc'::regnamespace
              AND p.prorettype = 'trigger'::regtype AND has_function_privilege('public', p.oid, 'EXECUTE')),
