@@ -33,8 +33,12 @@
 #              NATIONAL_SCALE, against the same report by hand (one GROUP BY
 #              over tthc.dossier on the hub), extrapolated to a national year
 #              (34 provinces, 3,355 units, 65 M dossiers)
+#   actor      not in the default set (~3 minutes): what naming the officer
+#              (tthc.actor) costs: test/bench/actor.sql receives ACTOR_ROWS
+#              dossiers named / unnamed / without 0.9.0's three indexes, and
+#              flow_tthc.pgbench runs with the session's tthc.actor set or not
 # Settings (environment):
-#   BENCH_ONLY     comma-separated subset of the above (default: all but national)
+#   BENCH_ONLY     comma-separated subset of the above (default: all but national and actor)
 #   BENCH_RUNS     calendar: timed rounds per query, after one warm-up (default 5)
 #   BENCH_SUBSET   calendar: rows of bl.work the slow baselines run on (default 10000)
 #   RECEIVE_ROWS   receive: dossiers per INSERT (default 1000000)
@@ -71,7 +75,7 @@ top=$(pwd)
 only=",${BENCH_ONLY:-calendar,receive,flow,sweep,report,track,policy},"
 wants() { [[ $only == *",$1,"* ]]; }
 for b in ${only//,/ }; do
-  case $b in calendar|receive|flow|sweep|report|track|policy|national) ;; *) echo "bench: unknown benchmark in BENCH_ONLY: $b" >&2; exit 1 ;; esac
+  case $b in calendar|receive|flow|sweep|report|track|policy|national|actor) ;; *) echo "bench: unknown benchmark in BENCH_ONLY: $b" >&2; exit 1 ;; esac
 done
 
 baseline="$top/test/bench/baseline.sql"
@@ -141,6 +145,51 @@ if wants receive; then
     "receive $(field rows "$r") dossiers: tthc $(field tthc_ms "$r") ms, plain $(field plain_ms "$r") ms" \
     "$(field ratio "$r")x" "<= 2x" "${r##* }")")
   drop_db bench_receive
+fi
+
+if wants actor; then
+  echo
+  echo "== actor: naming the officer (tthc.actor) on receiving and on the pgbench flow (test/bench/actor.sql)"
+  fresh_db bench_actor
+  out=$(psql_run -d bench_actor -v rows="${ACTOR_ROWS:-200000}" -v runs="${ACTOR_RUNS:-3}" -f test/bench/actor.sql)
+  check "$out"
+  r=$(grep '^RESULT actor' <<<"$out")
+  summary+=("$(printf '  %-60s %8s  %-9s %s' \
+    "receive $(field rows "$r") named / unnamed ($(field named_ms "$r") / $(field unnamed_ms "$r") ms)" \
+    "$(field named_ratio "$r")x" "<= 1.1x" "${r##* }")")
+  summary+=("$(printf '  %-60s %8s' \
+    "receive, with / without 0.9.0's three indexes" "$(field index_ratio "$r")x")")
+  drop_db bench_actor
+  # the flow, every event named (the session's tthc.actor) or not
+  fresh_db bench_flow
+  psql_run -d bench_flow -f test/bench/flow_setup.sql
+  psql_run -d bench_flow -c "INSERT INTO tthc.officer (login, full_name, unit) VALUES ('bench.officer', 'Nguyễn Văn Bench', 'H22')"
+  clients=${FLOW_CLIENTS:-8} seconds=${FLOW_SECONDS:-20}
+  apgb() {   # apgb ACTOR SECONDS: flow_tthc.pgbench with tthc.actor = ACTOR; prints its tps
+    psql_run -d bench_flow -c "CALL bench.flow_reset('tthc')" -c "CHECKPOINT"
+    PGOPTIONS="-c tthc.actor=$1" "$PGBIN/pgbench" -n -M prepared -c "$clients" -j 2 -T "$2" \
+      -f test/bench/flow_tthc.pgbench bench_flow 2>&1 | sed -n 's/^tps = \([0-9.]*\) .*/\1/p'
+  }
+  apgb bench.officer 5 >/dev/null
+  best_named=0 best_unnamed=0
+  for round in 1 2; do
+    for a in $( ((round % 2)) && echo "named unnamed" || echo "unnamed named"); do
+      tps=$(apgb "$( [ "$a" = named ] && echo bench.officer )" "$seconds")
+      printf 'actor flow: round %d %-8s %10.1f tps\n' "$round" "$a" "$tps"
+      if [ "$a" = named ]; then
+        best_named=$(awk -v a="$best_named" -v b="$tps" 'BEGIN { print (b > a) ? b : a }')
+      else
+        best_unnamed=$(awk -v a="$best_unnamed" -v b="$tps" 'BEGIN { print (b > a) ? b : a }')
+      fi
+    done
+  done
+  r=$(awk -v n="$best_named" -v u="$best_unnamed" 'BEGIN {
+        printf "RESULT actor_flow named_tps=%.0f unnamed_tps=%.0f ratio=%.3f %s", n, u, n / u, (n / u >= 0.9) ? "PASS" : "MISS" }')
+  echo "$r"
+  summary+=("$(printf '  %-60s %8s  %-9s %s' \
+    "flow, named / unnamed ($(field named_tps "$r") / $(field unnamed_tps "$r") tps)" \
+    "$(field ratio "$r")x" ">= 0.9x" "${r##* }")")
+  drop_db bench_flow
 fi
 
 if wants flow; then

@@ -36,7 +36,7 @@ INSERT INTO tthc.procedure (code, name, field, time_limit, national_time_limit, 
   ('1.000002', 'chứng thực', 'Chứng thực', '1 working day', '2 working days', 'pause', 'partial', true),
   ('1.000003', 'giao đất', 'Đất đai', '10 working days', '20 days', 'pause', NULL, true),
   ('1.000004', 'cấp phép xây dựng', 'Xây dựng', '8 working days', NULL, 'pause', 'full', true);
--- the building permit goes through the construction department (a step of 3 days)
+-- the building permit goes through the construction department (its second step)
 INSERT INTO tthc.procedure_step (procedure_id, step, unit, role, allowance)
 SELECT id, s.step, s.unit, s.role, s.allowance::tthc.time_limit
 FROM tthc.procedure, (VALUES (1, NULL, 'handling unit', '1 working day'), (2, 'H22.XD', NULL, '2 working days')) s(step, unit, role, allowance)
@@ -52,22 +52,22 @@ INSERT INTO tthc.officer (login, full_name, unit, title) VALUES
 -- 1. The officer in the log.
 -- Without tthc.actor the event names the database role only, as before.
 INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at)
-VALUES ('1.000001', 'H22.01', now() - interval '5 minutes');
+VALUES ('1.000001', 'H22.01', '2026-11-02 09:00');
 SELECT seq, kind, to_status, actor, officer FROM tthc.dossier_event ORDER BY seq;
 -- A pooled account names the person; SET LOCAL ends with the transaction.
 BEGIN;
 SET LOCAL tthc.actor = 'an.nv';
-SELECT (tthc.transition(code, 'processing', now() - interval '4 minutes')).status AS moved FROM tthc.dossier;
+SELECT (tthc.transition(code, 'processing', '2026-11-02 09:10')).status AS moved FROM tthc.dossier;
 -- switching officer inside the transaction: the next change records the new one
 SELECT set_config('tthc.actor', 'binh.tt', true) AS now_acting;
-SELECT (tthc.transition(code, 'awaiting_supplement', now() - interval '3 minutes')).status AS moved FROM tthc.dossier;
+SELECT (tthc.transition(code, 'awaiting_supplement', '2026-11-02 09:20')).status AS moved FROM tthc.dossier;
 COMMIT;
 SELECT current_setting('tthc.actor') = '' AS actor_cleared;
 SELECT seq, kind, to_status, actor, officer FROM tthc.dossier_event ORDER BY seq;
 -- the director of the province centre works above every centre
 BEGIN;
 SET LOCAL tthc.actor = 'ha.dt';
-SELECT (tthc.transition(code, 'processing', now() - interval '2 minutes')).status AS moved FROM tthc.dossier;
+SELECT (tthc.transition(code, 'processing', '2026-11-02 09:30')).status AS moved FROM tthc.dossier;
 COMMIT;
 -- refused, with nothing written: an officer of another centre, an unknown
 -- login, an inactive one
@@ -101,13 +101,13 @@ ROLLBACK;
 -- ratings may name the officer they are about and answer criteria
 BEGIN;
 SET LOCAL tthc.actor = 'an.nv';
-SELECT (tthc.transition(code, 'resolved')).status AS resolved FROM tthc.dossier;
+SELECT (tthc.transition(code, 'resolved', '2026-11-02 10:00')).status AS resolved FROM tthc.dossier;
 COMMIT;
 SELECT pg_temp.try($$INSERT INTO tthc.rating (dossier_id, rating, officer) SELECT id, 'satisfied', 'nobody' FROM tthc.dossier$$) AS unknown_officer,
        pg_temp.try($$INSERT INTO tthc.rating (dossier_id, rating, answers) SELECT id, 'satisfied', '{"attitude": "great"}' FROM tthc.dossier$$) AS bad_answer,
        pg_temp.try($$INSERT INTO tthc.rating (dossier_id, rating, answers) SELECT id, 'satisfied', '["attitude"]' FROM tthc.dossier$$) AS not_an_object;
-INSERT INTO tthc.rating (dossier_id, rating, officer, answers)
-SELECT id, 'satisfied', 'an.nv', '{"attitude": "very_satisfied", "time": "unsatisfied"}' FROM tthc.dossier;
+INSERT INTO tthc.rating (dossier_id, rating, officer, answers, rated_at)
+SELECT id, 'satisfied', 'an.nv', '{"attitude": "very_satisfied", "time": "unsatisfied"}', '2026-11-02 11:00' FROM tthc.dossier;
 SELECT rating, officer, answers FROM tthc.rating;
 
 -- 2. Half a year of random dossiers.  Each move is made by an officer of
@@ -361,7 +361,7 @@ RETURNS TABLE (what text, n bigint) LANGUAGE sql AS $$
   UNION ALL
   SELECT 'indicators_766_monthly', count(*) FROM ((SELECT * FROM fi EXCEPT ALL SELECT * FROM vi) UNION ALL (SELECT * FROM vi EXCEPT ALL SELECT * FROM fi)) b
   UNION ALL
-  SELECT 'report_monthly rows', count(*) FROM v
+  SELECT 'report_monthly rows before July', count(*) FROM v WHERE month < '2026-07-01'
 $$;
 SELECT * FROM pg_temp.view_differences();
 SELECT tthc.report_compact() > 0 AS folded;
@@ -386,7 +386,7 @@ SELECT kind, unit, item, field, published, recounted FROM tthc.scorecard_diff('2
 WHERE field IN ('ratings', 'unsatisfied', 'numerator', 'denominator') ORDER BY 1, 2, 3, 4;
 SELECT count(*) AS published_changed FROM (SELECT * FROM tthc.scorecard_month EXCEPT SELECT * FROM published) x;
 SELECT pg_temp.try($$SELECT tthc.scorecard_close('2026-03-01')$$) AS closed_twice,
-       pg_temp.try($$SELECT tthc.scorecard_close(date_trunc('month', now())::date)$$) AS not_over,
+       pg_temp.try($$SELECT tthc.scorecard_close('2099-01-01')$$) AS not_over,
        pg_temp.try($$SELECT tthc.scorecard_close(NULL)$$) AS no_month;
 SELECT pg_temp.try($$SELECT tthc.scorecard_diff('2026-04-01')$$) AS diff_of_open_month,
        pg_temp.try($$UPDATE tthc.scorecard_month SET card = '{}' WHERE kind = 'unit'$$) AS changed,
