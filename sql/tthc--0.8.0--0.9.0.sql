@@ -48,15 +48,51 @@ COMMENT ON COLUMN tthc.rating.officer IS 'The officer the rating is about (a log
 COMMENT ON COLUMN tthc.rating.answers IS 'Answers per criterion, e.g. {"attitude": "satisfied", "time": "unsatisfied"}, each very_satisfied | satisfied | unsatisfied';
 CREATE INDEX rating_officer ON tthc.rating (officer, rated_at) WHERE officer IS NOT NULL;
 
--- the trigger function runs as the writer, who may not read tthc.officer:
--- it reads it as the owner, through this check
-CREATE FUNCTION tthc.officer_known(login text) RETURNS boolean
+-- the rating check runs as the writer, who may not read tthc.officer: it
+-- asks, as the owner, whether the officer may be named on the dossier (the
+-- rule tthc.actor follows: the officer works at, or above, its receiving,
+-- handling or step unit)
+CREATE FUNCTION tthc.officer_on_dossier(login text, dossier_id bigint) RETURNS text
     LANGUAGE sql STABLE STRICT SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$ SELECT EXISTS (SELECT 1 FROM tthc.officer o WHERE o.login = $1) $$;
-COMMENT ON FUNCTION tthc.officer_known(text) IS 'Whether a login is registered in tthc.officer (for the rating check, which runs as the writer)';
-REVOKE ALL ON FUNCTION tthc.officer_known(text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION tthc.officer_known(text) TO tthc_officer, tthc_admin;
+    AS $$
+  SELECT CASE
+    WHEN o.login IS NULL THEN 'unknown'
+    WHEN EXISTS (
+      WITH RECURSIVE up(code) AS (
+        SELECT x.u FROM tthc.dossier d, LATERAL (VALUES (d.receiving_unit), (d.handling_unit), (d.step_unit)) x(u)
+        WHERE d.id = $2 AND x.u IS NOT NULL
+        UNION
+        SELECT u.parent FROM up JOIN tthc.unit u ON u.code = up.code WHERE u.parent IS NOT NULL)
+      SELECT 1 FROM up WHERE up.code = o.unit) THEN 'works'
+    ELSE 'elsewhere' END
+  FROM (SELECT $1 AS l) a LEFT JOIN tthc.officer o ON o.login = a.l
+$$;
+COMMENT ON FUNCTION tthc.officer_on_dossier(text, bigint) IS 'For the rating check: unknown, works (at or above a unit of the dossier) or elsewhere';
+REVOKE ALL ON FUNCTION tthc.officer_on_dossier(text, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tthc.officer_on_dossier(text, bigint) TO tthc_officer, tthc_admin;
+
+-- an officer the log or a rating names keeps its login: deactivate it instead
+CREATE FUNCTION tthc.officer_in_use() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.login = OLD.login THEN
+    RETURN NEW;
+  END IF;
+  IF EXISTS (SELECT 1 FROM tthc.dossier_event e WHERE e.officer = OLD.login)
+     OR EXISTS (SELECT 1 FROM tthc.rating r WHERE r.officer = OLD.login) THEN
+    RAISE EXCEPTION 'officer "%" is named in the event log or in ratings', OLD.login
+      USING ERRCODE = '23503', HINT = 'Set active = false instead: the log keeps naming the officer.',
+            SCHEMA = 'tthc', TABLE = 'officer', COLUMN = 'login';
+  END IF;
+  RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+COMMENT ON FUNCTION tthc.officer_in_use() IS 'An officer named by the log or a rating is never removed nor renamed';
+REVOKE ALL ON FUNCTION tthc.officer_in_use() FROM PUBLIC;
+CREATE TRIGGER officer_in_use BEFORE DELETE OR UPDATE ON tthc.officer
+  FOR EACH ROW EXECUTE FUNCTION tthc.officer_in_use();
 
 CREATE OR REPLACE FUNCTION tthc.rating_check() RETURNS trigger
     LANGUAGE plpgsql
@@ -88,10 +124,18 @@ BEGIN
       USING ERRCODE = '42501', HINT = 'Record the rating as it is given.',
             SCHEMA = 'tthc', TABLE = 'rating', COLUMN = 'rated_at';
   END IF;
-  IF NEW.officer IS NOT NULL AND NOT tthc.officer_known(NEW.officer) THEN
-    RAISE EXCEPTION 'officer "%" is not registered', NEW.officer
-      USING ERRCODE = '23503', HINT = 'Officers are rows of tthc.officer.',
-            SCHEMA = 'tthc', TABLE = 'rating', COLUMN = 'officer';
+  IF NEW.officer IS NOT NULL THEN
+    CASE tthc.officer_on_dossier(NEW.officer, NEW.dossier_id)
+      WHEN 'unknown' THEN
+        RAISE EXCEPTION 'officer "%" is not registered', NEW.officer
+          USING ERRCODE = '23503', HINT = 'Officers are rows of tthc.officer.',
+                SCHEMA = 'tthc', TABLE = 'rating', COLUMN = 'officer';
+      WHEN 'elsewhere' THEN
+        RAISE EXCEPTION 'officer "%" does not work at a unit of dossier %', NEW.officer, NEW.dossier_id
+          USING ERRCODE = '42501', HINT = 'A rating names an officer of the units that received or handled the dossier.',
+                SCHEMA = 'tthc', TABLE = 'rating', COLUMN = 'officer';
+      ELSE NULL;
+    END CASE;
   END IF;
   IF jsonb_typeof(NEW.answers) <> 'object' THEN
     RAISE EXCEPTION 'the answers of the rating of dossier % are not an object of criteria', NEW.dossier_id
@@ -359,6 +403,9 @@ CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON tthc.scorecard_month
   FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
 CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON tthc.scorecard_month
   FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
+-- (also with session_replication_role = replica, as the logs)
+ALTER TABLE tthc.scorecard_month ENABLE ALWAYS TRIGGER append_only;
+ALTER TABLE tthc.scorecard_month ENABLE ALWAYS TRIGGER append_only_truncate;
 GRANT SELECT ON tthc.scorecard_month TO tthc_admin, tthc_auditor;
 SELECT pg_catalog.pg_extension_config_dump('tthc.scorecard_month', '');
 

@@ -1331,19 +1331,58 @@ END $$;
 COMMENT ON FUNCTION tthc.national_report(period daterange) IS 'One row per province (level province, unit its root code) with its tthc.report totals, and their sum (level total)';
 
 --
--- Name: officer_known(text); Type: FUNCTION; Schema: tthc; Owner: -
+-- Name: officer_in_use(); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
-CREATE FUNCTION tthc.officer_known(login text) RETURNS boolean
+CREATE FUNCTION tthc.officer_in_use() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.login = OLD.login THEN
+    RETURN NEW;
+  END IF;
+  IF EXISTS (SELECT 1 FROM tthc.dossier_event e WHERE e.officer = OLD.login)
+     OR EXISTS (SELECT 1 FROM tthc.rating r WHERE r.officer = OLD.login) THEN
+    RAISE EXCEPTION 'officer "%" is named in the event log or in ratings', OLD.login
+      USING ERRCODE = '23503', HINT = 'Set active = false instead: the log keeps naming the officer.',
+            SCHEMA = 'tthc', TABLE = 'officer', COLUMN = 'login';
+  END IF;
+  RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+
+--
+-- Name: FUNCTION officer_in_use(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.officer_in_use() IS 'An officer named by the log or a rating is never removed nor renamed';
+
+--
+-- Name: officer_on_dossier(text, bigint); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.officer_on_dossier(login text, dossier_id bigint) RETURNS text
     LANGUAGE sql STABLE STRICT SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $_$ SELECT EXISTS (SELECT 1 FROM tthc.officer o WHERE o.login = $1) $_$;
+    AS $_$
+  SELECT CASE
+    WHEN o.login IS NULL THEN 'unknown'
+    WHEN EXISTS (
+      WITH RECURSIVE up(code) AS (
+        SELECT x.u FROM tthc.dossier d, LATERAL (VALUES (d.receiving_unit), (d.handling_unit), (d.step_unit)) x(u)
+        WHERE d.id = $2 AND x.u IS NOT NULL
+        UNION
+        SELECT u.parent FROM up JOIN tthc.unit u ON u.code = up.code WHERE u.parent IS NOT NULL)
+      SELECT 1 FROM up WHERE up.code = o.unit) THEN 'works'
+    ELSE 'elsewhere' END
+  FROM (SELECT $1 AS l) a LEFT JOIN tthc.officer o ON o.login = a.l
+$_$;
 
 --
--- Name: FUNCTION officer_known(login text); Type: COMMENT; Schema: tthc; Owner: -
+-- Name: FUNCTION officer_on_dossier(login text, dossier_id bigint); Type: COMMENT; Schema: tthc; Owner: -
 --
 
-COMMENT ON FUNCTION tthc.officer_known(login text) IS 'Whether a login is registered in tthc.officer (for the rating check, which runs as the writer)';
+COMMENT ON FUNCTION tthc.officer_on_dossier(login text, dossier_id bigint) IS 'For the rating check: unknown, works (at or above a unit of the dossier) or elsewhere';
 
 --
 -- Name: procedure_check(); Type: FUNCTION; Schema: tthc; Owner: -
@@ -1455,10 +1494,18 @@ BEGIN
       USING ERRCODE = '42501', HINT = 'Record the rating as it is given.',
             SCHEMA = 'tthc', TABLE = 'rating', COLUMN = 'rated_at';
   END IF;
-  IF NEW.officer IS NOT NULL AND NOT tthc.officer_known(NEW.officer) THEN
-    RAISE EXCEPTION 'officer "%" is not registered', NEW.officer
-      USING ERRCODE = '23503', HINT = 'Officers are rows of tthc.officer.',
-            SCHEMA = 'tthc', TABLE = 'rating', COLUMN = 'officer';
+  IF NEW.officer IS NOT NULL THEN
+    CASE tthc.officer_on_dossier(NEW.officer, NEW.dossier_id)
+      WHEN 'unknown' THEN
+        RAISE EXCEPTION 'officer "%" is not registered', NEW.officer
+          USING ERRCODE = '23503', HINT = 'Officers are rows of tthc.officer.',
+                SCHEMA = 'tthc', TABLE = 'rating', COLUMN = 'officer';
+      WHEN 'elsewhere' THEN
+        RAISE EXCEPTION 'officer "%" does not work at a unit of dossier %', NEW.officer, NEW.dossier_id
+          USING ERRCODE = '42501', HINT = 'A rating names an officer of the units that received or handled the dossier.',
+                SCHEMA = 'tthc', TABLE = 'rating', COLUMN = 'officer';
+      ELSE NULL;
+    END CASE;
   END IF;
   IF jsonb_typeof(NEW.answers) <> 'object' THEN
     RAISE EXCEPTION 'the answers of the rating of dossier % are not an object of criteria', NEW.dossier_id
@@ -4030,133 +4077,133 @@ COMMENT ON TABLE tthc.sweep_state IS 'The latest run of tthc.sweep on this node'
 -- Data for Name: calendar; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped, province, gid) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true, NULL, '3dd4ff7f-abb1-484c-a035-11d15f6babcd');
+INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped, province, gid) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true, NULL, '4608050d-1daf-4056-85b7-4aeb7afcf707');
 
 --
 -- Data for Name: calendar_exception; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '4e1dabce-cb34-4600-95ad-afb600acf346');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '59fdd799-f180-45df-b30c-87d2801c6952');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '3677c48e-400c-4aa7-8acb-f4f1f8026d77');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'aa74a3e8-27e0-440c-b534-f4021b2715e9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '34f844af-82f4-484f-9a0c-29ca2cb88c14');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'f16c09ab-f2b0-49ae-9d21-822d30a4e8d7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '6e5bb9c3-6916-42ef-9ce6-b332858d0013');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '6ea7afd0-573d-4b2b-8c5f-d25d20a4ece3');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'ce7fd1eb-ba99-4258-83a2-67fb58c31620');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'c06859c0-b391-40ea-b947-730b9257a622');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'c54f6123-0ac1-4b21-83fb-adae1c0e0fe5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '24e8d2dd-0762-4662-a16b-0c43a133861d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '66885fc3-7fc1-485f-b1e0-f9564679a27a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '888903ad-3720-46c7-b6c9-7f194cbc6e8d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '8642d916-bb30-4a5b-a826-1abdc3236666');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'b0a53e01-6463-494a-bb63-03ddc267fd53');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '7165e9cf-5065-4fab-863b-f20a62837533');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '6e3af676-b285-43b5-889a-00fc2b95742a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '1e47b7d7-9520-426d-8981-2b880782ffce');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '63c6ac59-8ada-4916-a794-7aa5ef1a5426');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '38c1c593-9dbe-45e8-a4d6-aad6cf87e613');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'ae9a2b3e-298e-4a7f-8c49-2a6786f41da4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '0be002ad-dd7d-4d3d-b694-128c472ce7db');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'eb5ca48e-59c3-4b1b-b845-a2fa5a11f33c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '0f00a0bd-5e83-45a6-8954-0b59dad9dd7c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '52c0b2ed-fff5-4457-ac81-dd808221c31e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '9e43974c-d541-43b4-81ae-3714c477fce3');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'dc9409ea-3667-44be-bfc6-ee49b70684a4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'a0f9b6de-df7b-4af1-84e1-7c3505ee2b35');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '59669dba-c19d-4c06-919d-b9e8a121cf3b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '086fa8ad-a165-4553-951b-6f41a96cd11c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '189a9611-0c93-4c71-a515-6297bec43202');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '7d07643c-0322-441a-b6c7-00e13346c89e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f809a9a9-be62-4f83-9729-d0721bffae35');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '91501325-ba6d-4cd1-9d10-b0d5a90c2907');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '348c38e1-d6c8-4115-925b-5b85f3d01e22');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'aa916477-ff92-4944-b22e-bd991832d8db');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '33f08e83-5265-4000-9bd7-7aee4126f3ce');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'aa9ad785-1b6b-4a8e-b095-4336635262f8');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'e3fcf419-baf5-489a-8c4b-0e45bc9d758b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '6e12f16c-780a-4c34-a569-761eb40aa54f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '5edda58d-b04e-4d8a-bd5a-0dc9e89ce128');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '85efb29b-b7e5-4118-b3b2-c6c3effc447d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '14804c4f-335a-4846-aed2-010dfa93fd62');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '72ad765e-1775-46af-a7a9-3d4e8f82cfdb');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'de097deb-51b7-4bea-b302-fbb3f1d08ff5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '6e28cd4c-2146-4563-88d6-653660090943');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '0f94a2fc-19fc-4418-8e4b-6a044ffeb2c2');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'ab149548-4ae6-414e-b973-47c8c5880e7c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '452c55b6-de6b-4668-9061-2bdb793ed772');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '2ee2a7e3-b9df-492b-93c0-70d1b179b09e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'cae7780f-86fc-4a74-a63f-75643bfd47f9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '72b96cba-7272-4645-967c-5e41a90432f6');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '79cb4ff0-6456-4a88-8107-a892f889718f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '75d70851-4590-42bc-9842-a517337c8081');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '9cb1c593-787d-439c-b589-e18ad03b1757');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'e5c2a5b8-9735-44c8-b7e0-327115995531');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'f7f00ac7-6e32-4961-83ea-fbc155bdb3ad');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'f6386cf6-9ff2-4668-a5f8-3810b3495560');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '2b3ef0f1-29bd-44ee-9d92-caf93c60f3e3');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '0d695763-2b4f-4d3e-9c20-775bdfef4a31');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'abb20349-e14f-4600-8643-f476d4590000');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'c4e4f8e0-6ab4-40f3-be9e-1df53cc01d22');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '20edbd42-18f9-4929-9a91-b3fab5ac1e6b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'f41fffee-6411-4900-8309-507bf2747a3d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'a805b5e9-f04a-4849-af7d-bf7b3b175b00');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '20bd13d7-42a5-4e2b-acea-901abe5e6c95');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '5d4fd38b-c4e2-46a3-b8ca-b30a490c21a6');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '8c4b6cd7-6c29-4fde-8541-5d9bc0fc0015');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '5d1dbc29-46cf-4fe8-b2fc-51211e2e5042');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '402d9d2e-cccd-4f5d-9bc3-3e1401e137d7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '61f6b896-26a3-4d4e-8f92-5132dc56e241');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'f8b3db8e-1583-44ee-a21d-865f796886d2');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'b5643939-422d-4fbf-afd9-42a9fa2e3a4b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '0b515e0f-dd33-4f02-b46f-81011d68edc5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'd3467620-d787-41e1-b1bd-8cb15705c2df');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'fb10868a-7b00-42dc-817c-7baeae62dc49');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '055711e8-8389-4cbe-8b49-1461a354b844');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '10ce4f91-faa9-4c53-aed7-8468ceb8f214');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'ba0b7c2a-6b38-4f53-aedd-f88880b58c02');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '45d56be9-22b7-4b11-b4ab-8f3a2490a999');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '3b0c6389-c5e6-4ed4-a2bc-55e2fb0d64ab');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '09f12d6c-0922-47bb-b6a0-be8ca26d1a42');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '32184ea0-28dd-4a0b-ae81-5ae51aa6c2ef');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'e652c36f-0e0e-4a97-8823-0bbb42cdde64');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'e553e58d-5eaa-4c5d-a49f-232e3391f8d3');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '9b65e088-ae21-4311-82fb-b8dc105afc9a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '5ce1f3b8-b065-485d-98fc-af8f51aef514');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '5cd06082-1a3c-413a-89da-e8a36f5b6fab');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '36d34af0-67ba-4c32-92a4-3ba45ec77c39');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'd75aa3a1-33da-471a-9ccd-7b57995f6ae1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '7d2a3785-93dd-4df7-804b-9f045ad3c83e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'c6eeebd4-ac50-46b0-9ab3-6a98ee359aab');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'a589fa01-6741-4b2c-8a21-4856b2193e31');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '5a814cc3-e906-4eba-95bc-372957467c22');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '62d50c25-bc23-43a4-ab5f-fe7dd16063d4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '7f1da241-2347-448e-bb77-39cee559b338');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '31bfc66d-5934-4218-8a36-ae62e7e90b1b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '4854f5db-4c57-48a3-ae63-a63c7280f947');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'edb3d510-eb2f-41c5-ae57-e6c0aa71e77f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'db164dc5-cca0-438f-b8f8-31c264e4075f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'c6acbb38-cadf-4415-9c25-29bb0551c1a2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '3af2c82f-0d0e-407b-bddf-7685b7f189f4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'd67cbf19-af98-4146-a419-44779203e3e1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '94695f1f-067f-44f6-b063-a247e136eb69');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'ca29b94e-541d-48a4-88da-5e39c96d5f5a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '08632bc0-3380-4537-a058-2b582ce61f3f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '78ebabce-e0f3-4b7b-a55d-be5bffdcbade');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'f5150627-5687-45d1-a6ff-5605eb0aa3c8');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'effcbcbb-d95d-49f8-aeb8-944462d2df64');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '611a71a7-c045-46d9-9792-068c728e7c7d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '42a08c94-a62f-48e2-ba99-7181e7bc95dc');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '46725f83-49b4-4d17-afa5-210e8f7888c3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '865d8993-7657-4130-8e27-2803d010c4c7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'e1dd3747-cbc7-404c-a401-9d6b34a40d6e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'cb9cac15-4578-45e0-9714-1737da4490a8');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '0a001650-9d9b-45f3-ba36-95c280d8cb2a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '76fe9462-1614-4fcb-abbe-764092070dee');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '62bd0f74-e954-4872-bb11-1ce15c31730f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'ff71c078-9636-40b8-b76b-c38d6e6734e7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '505af034-1409-423b-ac25-694eb23eb600');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '634f8763-6b66-473c-a9fc-b9f1ab7e470a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'cd66ae63-5236-4ddf-b127-98c321471df6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '2e8afd40-4454-4eb3-98f1-1d7125bf6802');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'd7945ba1-8538-43f9-a704-6493983651d3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'cd0c2fff-e2b0-40f4-8659-3197a7956e18');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '9e7a4f5c-90e6-47a5-b221-9c7cf4f41d2c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '0a628f59-aa97-458c-80b7-3203de514765');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f48181d0-e9a6-4c55-bfef-f5328d28224c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'a7867ee6-06bd-4d7a-a413-a95a382a2da9');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '75db3158-104d-4ad9-b403-da29d3337e74');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '1de66bf9-5e18-45b6-b325-d39b06906c50');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f96cc223-39a8-4509-9a22-e833381f77ea');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '18414494-860c-4456-ada5-dd6444545455');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'c162eaf8-205d-48b2-9c9e-ae3366cb73bd');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'b6af85a3-bbbd-487e-b3be-938648a2826a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'e7a930a5-f59f-4dfc-98b6-37fe1dd8a62d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '74c954d7-8e1e-4a64-b20a-481199c59328');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '28c8fa73-a6c3-4d3d-a09b-063904eb1831');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'bc5e68ee-416d-40f8-9c4d-082fd2b47002');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '8c6036d3-400e-4ebc-9a97-f48da293d752');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '25366e44-40a4-430e-bb36-92d348a95ba7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'fd91a4dd-2830-431e-ab30-706ab37abff2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '236ddb66-4df4-4fdb-af22-2f38d58c0284');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '8182e2fb-cab5-43de-8976-a6110d9ec951');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'e2ed047f-d0aa-4fa8-abb0-0534d4eedffc');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'a5562de5-0023-43a2-9588-73c551fde310');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'ea2ab30e-b1fc-4541-9222-d7d047c7d519');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '428d67ac-125c-46fd-8370-85eaf8145017');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '7a93261e-7d00-4dac-b013-0435f07fd9e9');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '51228d14-586d-46a0-9540-72d9aedfa584');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '2d8f2eb8-4902-4da1-8736-649520b123d4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'c078ba87-50ad-42b0-b86d-29020d29a9c2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '5c25d4a9-7a33-4ef1-b97e-07dbbccc55f6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '9f7c376e-0f54-4ae6-871e-6befd19bf400');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'b0a6a8b7-2a64-4899-90c6-06c30b069693');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '0dc5d1eb-3545-4649-9483-98d4d5006383');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '26b88b01-a07b-4a5a-8601-6fe1251c810e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '12d4d8ad-ce7b-415c-989e-18e8e386ad49');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '2e984458-4b54-43f1-ac22-3098adb0754d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'f8d4803a-08c4-4280-89ec-0a43ff6ca724');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '144a5546-8f65-44ea-87b7-5d10fd49dc7b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '5d7f578a-8490-4b52-b9b2-9d4b6040b01a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '0951b51b-8923-4c90-a37c-42c2f45b6875');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '143e8182-177f-46fb-ba57-c2f0dd30b847');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '2a56721c-cb08-4031-8c9a-78cabadc93f1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '3d510d23-908f-4fc9-bca9-f7823ac7ad78');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'c33f843c-f105-4268-a8b8-333530b49efa');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '766f0b7d-25fb-4a83-a2f8-bd2a90b73ab0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '42b799ed-e492-4141-96f3-b87a886f204d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '30be45cb-e2d1-4b2e-8c57-c94d282267d7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '8c1152b1-fca2-49f7-a4bb-529a6ecbfd4c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'ff2be3a1-0649-4966-ae2e-0319bf32e0ce');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '2653e646-e609-4d09-af97-e64934ab0e41');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '3e03289d-4ff0-408f-9bdc-33b8096fc64f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '06922aa3-9eee-400f-aad0-6157e3b132ec');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'c90b788a-f396-4b7d-b909-5cef671e195b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '8ea080ad-30c4-49b1-adc8-05510dab4256');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'ff82225f-febc-46f5-96b0-29467066a5b1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '6b79a126-04d4-4f46-8853-7ab626db8425');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '6cda420c-749a-4d16-8a9b-8bc6e725db90');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '078c6926-6a09-462f-a1f2-c2e9612e8329');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '612cecd8-bdb1-495c-857b-aaf7e64b536a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'ebf780d2-cfc9-4ded-8f76-884df62817ee');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '29fa7586-4fe0-4408-aa8b-fe61b1a2d2d6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'b82ee9b7-0f72-4d53-8aca-9956b5b56503');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '551860fa-5e1a-461f-a00d-9f62533a3f38');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '9999d745-1bad-4810-83cc-5bfd8be57294');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'c612dafb-63d9-4725-87e6-4a11d31838b7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'e7eebb15-9b00-4750-b1aa-fddf48c50332');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'eec1a3e0-9516-4e36-8d3a-0a9d7f70ccf8');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '1bc6e174-2df3-45a9-b13c-34d54d25f278');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '30e5788a-b68f-4c9e-ab01-423d43002ca4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '94b14867-a3c4-480b-916e-42ba26565393');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '5ecc8fd9-5fc8-422f-a2a4-b70f817bbba7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'c1a412dd-350e-41dc-b42c-bf45ce218b88');
 
 --
 -- Data for Name: calendar_week; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'c3d4ac72-1666-4bf1-af51-ba43bbc01a94');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '87b5823a-396d-4aa7-92ba-ef3491042b04');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'e50b6977-ba7d-455e-9df3-3f2353839d2e');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '23effd21-3c7b-4ced-a49b-98ce78d08cea');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'bc1c6ce8-11aa-4c35-925f-d67b7494ee85');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'f623c9ec-95f3-4904-b61d-e3efc4dbcfce');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '55fe294d-139b-45e6-8d1f-97ed60ce088d');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'e60204fb-40d9-4c82-a399-27d47c413725');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'e0f34af0-f127-47e0-aa88-e9acc8a25e54');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '2cbe267b-557a-405b-b09e-8b43f4d0e10e');
 
 --
 -- Data for Name: calendar_year; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true, NULL, '4e225bd6-a60e-4500-9030-575ac2a0a4e7');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '20acfe72-d94f-4fb2-a08b-2c3bb535f72b');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '116e0c95-a6b7-44b8-aa89-0b5742bae15c');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true, NULL, '5b2e85ba-bdf1-4f7f-82c9-f590413e3c49');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true, NULL, '79a35d6e-fbb1-4b13-9710-5ab7dc2bb7b7');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true, NULL, '7644ed5b-366e-4ead-916b-a3d2a4f4e28f');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true, NULL, '92642bc7-404f-4a92-a027-9b850a687554');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true, NULL, '468b88c6-e22c-42aa-8bae-6f845035c817');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true, NULL, 'f211f2d4-d8c4-414f-b1b3-6b00890551bb');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '7998df64-ca3a-4bf6-b5c3-ae1464fb1d04');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, 'f5b28906-dadb-4242-8c61-b5899464c4ce');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true, NULL, '8c2b824f-a34b-44de-a525-3ea479d95967');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true, NULL, '42c34644-42d2-4ff3-bd9d-13196f9fc4aa');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true, NULL, 'b9644005-5f4a-4df0-abec-541aa9438e3f');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true, NULL, '0c363f9d-deda-4d69-90d9-6e0b910c564e');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true, NULL, 'c67a5f72-d0d2-4efc-9a3f-5c682a9fc67a');
 
 --
 -- Data for Name: dossier; Type: TABLE DATA; Schema: tthc; Owner: -
@@ -4667,6 +4714,8 @@ ALTER TABLE tthc.rating ENABLE ALWAYS TRIGGER append_only;
 
 CREATE TRIGGER append_only BEFORE DELETE OR UPDATE ON tthc.scorecard_month FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
 
+ALTER TABLE tthc.scorecard_month ENABLE ALWAYS TRIGGER append_only;
+
 --
 -- Name: apology append_only_truncate; Type: TRIGGER; Schema: tthc; Owner: -
 --
@@ -4696,6 +4745,8 @@ ALTER TABLE tthc.rating ENABLE ALWAYS TRIGGER append_only_truncate;
 --
 
 CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON tthc.scorecard_month FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
+
+ALTER TABLE tthc.scorecard_month ENABLE ALWAYS TRIGGER append_only_truncate;
 
 --
 -- Name: calendar calendar_changed; Type: TRIGGER; Schema: tthc; Owner: -
@@ -4760,6 +4811,12 @@ ALTER TABLE tthc.dossier ENABLE ALWAYS TRIGGER dossier_kept;
 --
 
 CREATE TRIGGER dossier_numbered AFTER INSERT ON tthc.dossier FOR EACH STATEMENT EXECUTE FUNCTION tthc.dossier_numbered();
+
+--
+-- Name: officer officer_in_use; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER officer_in_use BEFORE DELETE OR UPDATE ON tthc.officer FOR EACH ROW EXECUTE FUNCTION tthc.officer_in_use();
 
 --
 -- Name: procedure procedure_check; Type: TRIGGER; Schema: tthc; Owner: -
@@ -5281,12 +5338,18 @@ GRANT ALL ON FUNCTION tthc.national_report(period daterange) TO tthc_auditor;
 GRANT ALL ON FUNCTION tthc.national_report(period daterange) TO tthc_admin;
 
 --
--- Name: FUNCTION officer_known(login text); Type: ACL; Schema: tthc; Owner: -
+-- Name: FUNCTION officer_in_use(); Type: ACL; Schema: tthc; Owner: -
 --
 
-REVOKE ALL ON FUNCTION tthc.officer_known(login text) FROM PUBLIC;
-GRANT ALL ON FUNCTION tthc.officer_known(login text) TO tthc_officer;
-GRANT ALL ON FUNCTION tthc.officer_known(login text) TO tthc_admin;
+REVOKE ALL ON FUNCTION tthc.officer_in_use() FROM PUBLIC;
+
+--
+-- Name: FUNCTION officer_on_dossier(login text, dossier_id bigint); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.officer_on_dossier(login text, dossier_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.officer_on_dossier(login text, dossier_id bigint) TO tthc_officer;
+GRANT ALL ON FUNCTION tthc.officer_on_dossier(login text, dossier_id bigint) TO tthc_admin;
 
 --
 -- Name: FUNCTION procedure_check(); Type: ACL; Schema: tthc; Owner: -

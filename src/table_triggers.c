@@ -193,6 +193,8 @@ tthc_append_only(PG_FUNCTION_ARGS)
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("%s on %s is not allowed", op, RelationGetRelationName(td->tg_relation)),
+			 strcmp(RelationGetRelationName(td->tg_relation), "scorecard_month") == 0 ?
+			 errdetail("scorecard_month is append-only: a published card never changes (tthc.scorecard_diff shows what a recount would).") :
 			 errdetail("%s is append-only: tthc writes it as dossiers change.",
 					   RelationGetRelationName(td->tg_relation)),
 			 TRIGGER_FIRED_BY_INSERT(td->tg_event) ?
