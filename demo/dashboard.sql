@@ -1,6 +1,8 @@
 -- demo/dashboard.sql: what a provincial leader reads, after demo/simulate.sql.
 -- psql variables: t_from, t_to (the simulated period), sim_start (when the
 -- simulation started: overdue events stamped after it come from the sweep).
+-- Section 9 shows the people: the departments' scorecards, the time
+-- reduction and last month's officer cards (the rest is on demo/report.html).
 \set ON_ERROR_STOP 1
 \pset footer off
 \pset pager off
@@ -132,3 +134,41 @@ ORDER BY m;
 SELECT (SELECT count(*) FROM tthc.dossier) AS dossiers, (SELECT count(*) FROM tthc.dossier_event) AS events \gset
 SELECT count(*) AS broken FROM tthc.verify_log() \gset
 \echo 'event logs verified:' :dossiers 'dossiers,' :events 'events,' :broken 'broken links'
+
+\echo
+\echo '━━ 9. Sở, ngành và cán bộ / Departments and officers (issue 13: the people behind the figures) ━━'
+\echo 'Đánh giá sở, ngành / Department scorecards: tthc.scorecard_unit, nine indicators of 2 points, grade on 18'
+CREATE TEMP TABLE dept_card AS
+SELECT u.code, u.name AS unit_name, c.* FROM tthc.unit u CROSS JOIN LATERAL tthc.scorecard_unit(u.code, :'period') c WHERE u.level = 'department';
+SELECT t.code AS "mã", t.unit_name AS "sở, ngành / department", t.points || ' / ' || t.max_points AS points,
+       to_char(18 * t.points / nullif(t.max_points, 0), 'FM90.0') AS "on 18", coalesce(t.grade, '(no dossier handled)') AS grade,
+       round(100 * i.ratio, 2) AS "on time %"
+FROM dept_card t LEFT JOIN dept_card i ON i.code = t.code AND i.indicator = 1
+WHERE t.name = 'total'
+ORDER BY t.points / nullif(t.max_points, 0) NULLS LAST, t.code;
+\echo 'Rút ngắn thời gian / Time reduction: tthc.time_reduction (the catalogue against the national limits; the dossiers against their legal limit)'
+SELECT procedures, round(national_days) AS "national, working days", round(provincial_days) AS "provincial",
+       round(100 * catalogue_cut, 1) AS "catalogue cut %", resolved,
+       round(100 * actual_cut, 1) AS "actual cut %"
+FROM tthc.time_reduction(:'root', :'period');
+-- the last whole month: the officers' monthly cards
+SELECT to_char(date_trunc('month', now()) - interval '1 month', 'YYYY-MM-DD') AS last_month,
+       to_char(date_trunc('month', now()) - interval '1 month', 'MM/YYYY') AS last_month_label \gset
+CREATE TEMP TABLE last_cards AS SELECT * FROM tthc.scorecard_officer(:'root', :'last_month');
+\echo 'Cán bộ tháng' :last_month_label '/ Officers last month: tthc.scorecard_officer, from the events each officer recorded (tthc.actor)'
+\echo '  the eight lowest on-time rates among officers who resolved at least 20 dossiers:'
+SELECT c.officer AS login, c.full_name AS "họ tên / name", c.officer_unit AS unit, c.resolved, c.resolved_late AS late,
+       round(100 * c.on_time_rate, 1) AS "on time %", c.supplement_requests AS "supplement requests",
+       c.repeated_supplement AS "asked again", c.ratings, c.unsatisfied
+FROM last_cards c
+WHERE c.resolved >= 20
+ORDER BY c.on_time_rate, c.resolved DESC, c.officer LIMIT 8;
+\echo '  what the scorecard finds for the officers the simulation singles out (demo.officer.story):'
+SELECT c.officer AS login, c.full_name AS "họ tên / name", c.officer_unit AS unit, c.received, c.resolved,
+       round(100 * c.on_time_rate, 1) AS "on time %", c.supplement_requests AS "supplement requests",
+       c.repeated_supplement AS "asked again", c.ratings, c.unsatisfied, split_part(d.story, ' (', 1) AS "simulated as"
+FROM last_cards c JOIN demo.officer d ON d.login = c.officer
+WHERE d.story NOT LIKE 'trễ hạn nhiều (%'
+ORDER BY c.officer_unit, c.officer;
+\echo 'Thủ tục còn vướng mắc / The procedures still stuck (tthc.stuck_procedures), the department and centre'
+\echo 'scorecards, the officers of each centre: demo/report.html, with a selector per centre.'

@@ -1,8 +1,12 @@
 -- demo/province.sql: a province like Quảng Ninh for scripts/demo.sh.
 -- One provincial centre H22, 54 commune centres H22.01 … H22.54 (the wards,
 -- communes and special zones in place since 1/7/2025; names for illustration),
--- five departments for inter-agency steps, and a catalogue of ~300 procedures
--- with realistic limits.  Run on a fresh database:
+-- seven departments (sở, ngành) that resolve the provincial procedures and
+-- take the inter-agency steps, one external agency (Công an tỉnh), a
+-- catalogue of ~330 procedures with realistic limits and the national limits
+-- the province cut them from, and the officers (tthc.officer) who act on the
+-- dossiers, each with the traits demo/simulate.sql gives them (demo.officer).
+-- Run on a fresh database:
 --   psql -X -v ON_ERROR_STOP=1 -d tthc_demo -f demo/province.sql
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
@@ -53,15 +57,24 @@ INSERT INTO tthc.unit (code, name, level, parent) VALUES
   ('H22.81', 'Sở Nông nghiệp và Môi trường', 'department', 'H22'),
   ('H22.82', 'Thuế tỉnh Quảng Ninh', 'department', 'H22'),
   ('H22.83', 'Sở Tư pháp', 'department', 'H22'),
-  ('H22.84', 'Sở Tài chính', 'department', 'H22');
+  ('H22.84', 'Sở Tài chính', 'department', 'H22'),
+  ('H22.85', 'Sở Y tế', 'department', 'H22'),
+  ('H22.86', 'Sở Nội vụ', 'department', 'H22'),
+  -- outside the province's administration: its step is a national system's reply
+  ('H22.90', 'Công an tỉnh Quảng Ninh', 'agency', 'H22');
 
 -- ── Catalogue ────────────────────────────────────────────────────────────
 -- level: who receives it (commune centres or the provincial centre);
--- popularity: relative volume
+-- popularity: relative volume; handler: the department that resolves a
+-- provincial procedure (NULL: the commune centre that receives it, or, for an
+-- inter-agency one, the provincial centre, which coordinates its steps);
+-- national_time_limit: the limit in the ministry's decision, before the
+-- province cut it (set below)
 CREATE TABLE demo.catalogue (
   code text PRIMARY KEY, name text NOT NULL, field text NOT NULL, level text NOT NULL,
   time_limit tthc.time_limit NOT NULL, online_time_limit tthc.time_limit,
-  supplement_mode text NOT NULL, popularity float8 NOT NULL, interagency boolean NOT NULL DEFAULT false);
+  supplement_mode text NOT NULL, popularity float8 NOT NULL, interagency boolean NOT NULL DEFAULT false,
+  handler text REFERENCES tthc.unit (code), national_time_limit tthc.time_limit);
 
 CREATE TEMP TABLE stem (field text, level text, fw float8, names text[]);
 INSERT INTO stem VALUES
@@ -155,17 +168,50 @@ VALUES
  ('1.012007', 'Thẩm định giá đất cụ thể', 'Tài chính', 'province', '15 ngày làm việc', NULL, 'pause', 0.5, true),
  ('1.012008', 'Gia hạn thời hạn sử dụng đất của tổ chức', 'Đất đai', 'province', '10 ngày làm việc', NULL, 'restart', 0.7, true);
 
+-- the provincial procedures are resolved by the department of their field
+-- (after the 2025 mergers: transport under Xây dựng, planning and investment
+-- under Tài chính, labour under Nội vụ); the centre only receives and returns
+UPDATE demo.catalogue SET handler = CASE
+    WHEN field IN ('Xây dựng', 'Giao thông vận tải') THEN 'H22.80'
+    WHEN field IN ('Môi trường', 'Đất đai', 'Nông nghiệp') THEN 'H22.81'
+    WHEN field = 'Tư pháp' THEN 'H22.83'
+    WHEN field IN ('Kinh doanh', 'Đầu tư', 'Tài chính') THEN 'H22.84'
+    WHEN field = 'Y tế' THEN 'H22.85'
+    WHEN field = 'Lao động' THEN 'H22.86' END
+WHERE level = 'province' AND NOT interagency;
+
+-- The national limits.  Quảng Ninh shortened most of its procedures; here
+-- about five in six are cut by roughly 30-50 %, to the round numbers the
+-- ministries' decisions use; same-day authentication (fixed by decree) and
+-- one in six of the rest keep the national limit.
+CREATE FUNCTION demo.national_limit(lim tthc.time_limit, field text, h float8) RETURNS tthc.time_limit
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE
+    WHEN h < 0.16 OR (field = 'Chứng thực' AND u = 'same_day') THEN lim::text
+    WHEN u = 'working_days' THEN
+      (SELECT n FROM unnest(ARRAY[2, 3, 5, 7, 10, 12, 15, 20, 25, 30, 45, 60]) n
+       WHERE n > a ORDER BY abs(n - a / (0.70 - 0.20 * (h - 0.16) / 0.84)), n LIMIT 1) || ' ngày làm việc'
+    WHEN u = 'working_hours' THEN (CASE WHEN a <= 4 THEN 1 ELSE 2 END) || ' ngày làm việc'
+    WHEN u = 'same_day' THEN (CASE WHEN h < 0.6 THEN 2 ELSE 3 END) || ' ngày làm việc'
+    WHEN u = 'days' THEN (CASE WHEN h < 0.6 THEN 45 ELSE 60 END) || ' ngày'
+    ELSE lim::text END::tthc.time_limit
+  FROM (SELECT tthc.time_limit_unit(lim) AS u, tthc.time_limit_amount(lim) AS a) x
+$$;
+UPDATE demo.catalogue SET national_time_limit = demo.national_limit(time_limit, field, abs(hashtext('n' || code)) % 1000 / 1000.0);
+
 -- offered online: most in full (toàn trình), land and inter-agency ones in
 -- part (một phần), about one in twelve not at all
 INSERT INTO tthc.procedure (code, name, field, time_limit, online_time_limit, supplement_mode, boundary_free, valid_from,
-                            online_service)
+                            online_service, national_time_limit)
 SELECT code, name, field, time_limit, online_time_limit, supplement_mode, level = 'commune', '2020-01-01',
        CASE WHEN abs(hashtext(code)) % 12 = 0 THEN NULL
-            WHEN interagency OR field IN ('Đất đai', 'Xây dựng') THEN 'partial' ELSE 'full' END
+            WHEN interagency OR field IN ('Đất đai', 'Xây dựng') THEN 'partial' ELSE 'full' END,
+       national_time_limit
 FROM demo.catalogue ORDER BY code;
 
 -- steps: the centre checks (≈20 %), a department decides (≈50 %), a second one
--- (tax, finance) or the centre finishes (≈30 %)
+-- (tax, finance) or the centre finishes (≈30 %); the judicial record goes
+-- through the police's system first (an external agency, 3 days of 10)
 INSERT INTO tthc.procedure_step (procedure_id, step, unit, allowance)
 SELECT p.id, s.step, s.unit, (s.days || ' working days')::tthc.time_limit
 FROM tthc.procedure p
@@ -175,19 +221,147 @@ JOIN (VALUES
   ('1.012003', 1, 'H22', 3), ('1.012003', 2, 'H22.80', 12),
   ('1.012004', 1, 'H22', 3), ('1.012004', 2, 'H22.81', 12), ('1.012004', 3, 'H22.84', 5),
   ('1.012005', 1, 'H22', 1), ('1.012005', 2, 'H22.83', 4),
-  ('1.012006', 1, 'H22', 2), ('1.012006', 2, 'H22.83', 8),
+  ('1.012006', 1, 'H22', 1), ('1.012006', 2, 'H22.90', 3),  ('1.012006', 3, 'H22.83', 6),
   ('1.012007', 1, 'H22', 3), ('1.012007', 2, 'H22.84', 12),
   ('1.012008', 1, 'H22', 2), ('1.012008', 2, 'H22.81', 6),  ('1.012008', 3, 'H22.82', 2)
 ) AS s(code, step, unit, days) ON s.code = p.code;
 
 ANALYZE demo.catalogue;
 
+-- ── Officers ─────────────────────────────────────────────────────────────
+-- Every centre has its desk (tiếp nhận và trả kết quả: receives, returns,
+-- takes withdrawals) and its handlers; a commune's handlers split the work by
+-- field (justice and civil status; land, building and business; culture and
+-- social affairs), a department's or the provincial centre's take any.  The
+-- portals write through one pooled account and name the officer with
+-- tthc.actor (demo/simulate.sql).  demo.officer keeps what the simulation
+-- makes of each one: how often their dossiers run late (late_factor, times
+-- the centre's own slowness), how often they ask for a supplement and ask
+-- again, how often an applicant is unhappy with their attitude.
+
+-- Vietnamese names, by frequency of family names (the applicants of
+-- demo/simulate.sql)
+CREATE FUNCTION demo.person_name(r float8, s float8, t float8) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT (ARRAY['Nguyễn','Nguyễn','Nguyễn','Nguyễn','Trần','Trần','Lê','Lê','Phạm','Hoàng','Vũ','Đặng','Bùi','Đỗ','Ngô','Dương','Lý','Đinh','Phan','Vi'])[1 + floor(r * 20)::int]
+  || ' ' || (ARRAY['Văn','Thị','Đức','Minh','Thu','Ngọc','Quang','Hồng','Thanh','Xuân','Hữu','Thị Thu'])[1 + floor(s * 12)::int]
+  || ' ' || (ARRAY['An','Bình','Chi','Dũng','Giang','Hà','Hải','Hạnh','Hoa','Hùng','Huyền','Khánh','Lan','Linh','Long','Mai',
+                   'Nam','Nga','Phương','Quân','Sơn','Thảo','Trang','Tuấn','Vy','Yến'])[1 + floor(t * 26)::int]
+$$;
+-- an officer's name from a key: family names by frequency, middle and given
+-- names by gender (most one-stop desk officers are women)
+CREATE FUNCTION demo.officer_name(k text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT (ARRAY['Nguyễn','Nguyễn','Nguyễn','Nguyễn','Nguyễn','Trần','Trần','Lê','Lê','Phạm','Phạm','Hoàng','Vũ','Đặng',
+                'Bùi','Đỗ','Ngô','Dương','Lương','Đinh','Phan','Trịnh','Hà','Tạ'])[1 + abs(hashtext('f' || k)) % 24]
+         || ' ' || CASE WHEN female
+              THEN (ARRAY['Thị','Thị','Thị','Thu','Ngọc','Hồng','Thanh','Minh','Thùy','Phương','Kim','Mai'])[1 + abs(hashtext('m' || k)) % 12]
+                   || ' ' || (ARRAY['Anh','Chi','Dung','Giang','Hà','Hạnh','Hoa','Hương','Huyền','Lan','Linh','Loan','Mai','Nga',
+                                    'Ngân','Nhung','Oanh','Phương','Thảo','Trang','Vân','Yến','Thủy','Hằng'])[1 + abs(hashtext('g' || k)) % 24]
+              ELSE (ARRAY['Văn','Văn','Văn','Đức','Minh','Quang','Hữu','Xuân','Thanh','Mạnh','Công','Ngọc'])[1 + abs(hashtext('m' || k)) % 12]
+                   || ' ' || (ARRAY['An','Bình','Cường','Dũng','Đức','Hải','Hiếu','Hùng','Huy','Khánh','Khoa','Long','Nam','Phong',
+                                    'Quân','Sơn','Thắng','Thành','Trung','Tuấn','Tùng','Việt','Vinh','Hưng'])[1 + abs(hashtext('g' || k)) % 24] END
+  FROM (SELECT abs(hashtext('s' || k)) % 100 < 60 AS female) x
+$$;
+-- the ASCII letters of a Vietnamese name, lower case (for logins)
+CREATE FUNCTION demo.ascii_fold(s text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT translate(lower(translate(s, 'Đ', 'd')),
+                   'àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ',
+                   repeat('a', 17) || repeat('e', 11) || repeat('i', 5) || repeat('o', 17) || repeat('u', 11) || repeat('y', 5) || 'd')
+$$;
+-- which handlers of a commune take a procedure of a field
+CREATE FUNCTION demo.field_group(field text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN field IN ('Hộ tịch', 'Chứng thực', 'Tư pháp') THEN 'tp'
+              WHEN field IN ('Đất đai', 'Xây dựng', 'Nông nghiệp', 'Kinh doanh') THEN 'dc'
+              ELSE 'vx' END
+$$;
+
+CREATE TABLE demo.officer (
+  login        text PRIMARY KEY REFERENCES tthc.officer (login),
+  unit         text NOT NULL,
+  role         text NOT NULL CHECK (role IN ('desk', 'handler')),
+  grp          text,                   -- a commune handler's fields (demo.field_group); 'all' for other handlers; NULL for desks
+  late_factor  float8 NOT NULL,        -- times the centre's chance of a late dossier
+  supp_prob    float8 NOT NULL,        -- chance of asking for a supplement
+  repeat_prob  float8 NOT NULL,        -- chance of asking again once the supplement came
+  attitude_bad float8 NOT NULL,        -- chance that a rating finds their attitude unsatisfactory
+  story        text);                  -- what the demo makes of them, if anything special
+
+CREATE TEMP TABLE slot AS
+SELECT u.code AS unit, s.role, s.grp, s.i, s.title
+FROM tthc.unit u LEFT JOIN demo.commune c ON c.code = u.code
+CROSS JOIN LATERAL (
+  SELECT 'desk' AS role, NULL::text AS grp, i,
+         CASE WHEN u.level = 'province' THEN 'Chuyên viên tiếp nhận, Trung tâm PVHCC tỉnh' ELSE 'Công chức tiếp nhận và trả kết quả' END AS title
+  FROM generate_series(1, CASE WHEN u.level = 'province' THEN 6 WHEN c.weight >= 1.5 THEN 2 ELSE 1 END) i
+  WHERE u.level IN ('province', 'commune')
+  UNION ALL
+  SELECT 'handler', g.grp, i, g.title
+  FROM (VALUES ('tp', 'Công chức Tư pháp - Hộ tịch'), ('dc', 'Chuyên viên Phòng Kinh tế, Hạ tầng và Đô thị'),
+               ('vx', 'Chuyên viên Phòng Văn hóa - Xã hội')) g(grp, title),
+       generate_series(1, CASE WHEN g.grp = 'tp' AND c.weight >= 1.5 THEN 2 ELSE 1 END) i
+  WHERE u.level = 'commune'
+  UNION ALL
+  SELECT 'handler', 'all', i, CASE WHEN u.level = 'province' THEN 'Chuyên viên điều phối liên thông' ELSE 'Chuyên viên ' || u.name END
+  FROM generate_series(1, CASE WHEN u.level = 'province' THEN 2 WHEN u.code = 'H22.82' THEN 2 ELSE 3 END) i
+  WHERE u.level IN ('province', 'department')) s;
+
+-- the officers the demo's story is about (the first slot of their kind)
+CREATE TEMP TABLE character (unit text, role text, grp text, full_name text, late_factor float8, supp_prob float8,
+                             repeat_prob float8, attitude_bad float8, story text);
+INSERT INTO character VALUES
+  ('H22.05', 'handler', 'dc', 'Đặng Văn Hùng', 1.0, 0.45, 0.6, 0.01,
+   'yêu cầu bổ sung hồ sơ nhiều lần (asks for supplements again and again)'),
+  ('H22.12', 'handler', 'tp', 'Phạm Thu Trang', 10, 0.08, 0.04, 0.01,
+   'trễ hạn nhiều hơn hẳn đồng nghiệp (much later than colleagues)'),
+  ('H22.80', 'handler', 'all', 'Bùi Quang Minh', 6, 0.08, 0.04, 0.004,
+   'trễ hạn nhiều hơn hẳn đồng nghiệp (much later than colleagues)'),
+  ('H22.01', 'desk', NULL, 'Vũ Thị Hoa', 1.0, 0.08, 0.04, 0.10,
+   'người dân không hài lòng về thái độ (applicants unhappy with her attitude)');
+
+CREATE TEMP TABLE staff AS
+SELECT s.*, coalesce(ch.full_name, demo.officer_name(s.unit || s.role || coalesce(s.grp, '') || s.i)) AS full_name,
+       ch.late_factor, ch.supp_prob, ch.repeat_prob, ch.attitude_bad, ch.story,
+       abs(hashtext('late' || s.unit || s.role || coalesce(s.grp, '') || s.i)) % 1000 / 1000.0 AS h1,
+       abs(hashtext('supp' || s.unit || s.role || coalesce(s.grp, '') || s.i)) % 1000 / 1000.0 AS h2
+FROM slot s LEFT JOIN character ch ON ch.unit = s.unit AND ch.role = s.role AND ch.grp IS NOT DISTINCT FROM s.grp AND s.i = 1;
+-- logins as the one-stop software spells them: given name, initials, @unit
+ALTER TABLE staff ADD COLUMN login text;
+UPDATE staff t SET login = x.base || CASE WHEN x.n > 1 THEN x.n::text ELSE '' END || '@' || lower(t.unit)
+FROM (SELECT unit, role, grp, i, base, row_number() OVER (PARTITION BY unit, base ORDER BY role, grp, i) AS n
+      FROM (SELECT unit, role, grp, i,
+                   demo.ascii_fold(substr(full_name, length(full_name) - strpos(reverse(full_name), ' ') + 2))
+                   || left(demo.ascii_fold(split_part(full_name, ' ', 1)), 1)
+                   || left(demo.ascii_fold(split_part(full_name, ' ', 2)), 1) AS base
+            FROM staff) b) x
+WHERE x.unit = t.unit AND x.role = t.role AND x.grp IS NOT DISTINCT FROM t.grp AND x.i = t.i;
+
+INSERT INTO tthc.officer (login, full_name, unit, title)
+SELECT login, full_name, unit, title FROM staff ORDER BY unit, role, grp, i;
+-- one in twelve handlers runs much later than the others; the rest vary
+INSERT INTO demo.officer (login, unit, role, grp, late_factor, supp_prob, repeat_prob, attitude_bad, story)
+SELECT login, unit, role, grp,
+       coalesce(late_factor, CASE WHEN role = 'handler' AND h1 < 0.08 THEN 2.5 + 20 * h1 ELSE 0.3 + 0.9 * h1 END),
+       coalesce(supp_prob, 0.08 * (0.5 + h2)), coalesce(repeat_prob, 0.04), coalesce(attitude_bad, 0.002),
+       coalesce(story, CASE WHEN role = 'handler' AND h1 < 0.08 THEN 'trễ hạn nhiều (often late)' END)
+FROM staff;
+-- who is on which desk and takes which fields, for the simulation's picks
+CREATE TABLE demo.team (unit text, role text, grp text, logins text[] NOT NULL, PRIMARY KEY (unit, role, grp));
+INSERT INTO demo.team SELECT unit, role, coalesce(grp, ''), array_agg(login ORDER BY login) FROM demo.officer GROUP BY 1, 2, 3;
+ANALYZE demo.officer;
+ANALYZE demo.team;
+
 \echo
-\echo '━━ The province: 1 provincial centre, 54 commune centres, 5 departments ━━'
+\echo '━━ The province: 1 provincial centre, 54 commune centres, 7 departments, 1 external agency ━━'
 \pset footer off
 \pset linestyle unicode
-SELECT level, count(*) AS units, min(code) AS first, max(code) AS last
-FROM tthc.unit GROUP BY level ORDER BY min(code);
+SELECT u.level, count(*) AS units, min(u.code) AS first, max(u.code) AS last,
+       sum((SELECT count(*) FROM tthc.officer o WHERE o.unit = u.code)) AS "officers (tthc.officer)"
+FROM tthc.unit u GROUP BY u.level ORDER BY min(u.code);
+\echo 'Officers the simulation singles out (demo.officer; the others vary around their centre):'
+SELECT o.login, o.full_name AS "họ tên / name", o.unit, d.role, round(d.late_factor::numeric, 1) AS "late ×",
+       round(d.supp_prob::numeric, 2) AS "supplement", round(d.repeat_prob::numeric, 2) AS "again", d.story
+FROM demo.officer d JOIN tthc.officer o USING (login)
+WHERE d.story IS NOT NULL AND d.story NOT LIKE 'trễ hạn nhiều (%' ORDER BY o.unit, o.login;
+SELECT count(*) AS "other handlers who are often late (late × 2.5-4)" FROM demo.officer WHERE story LIKE 'trễ hạn nhiều (%';
 \pset footer off
 \pset linestyle unicode
 \echo 'Catalogue: procedures by field'
@@ -195,6 +369,14 @@ SELECT field AS "lĩnh vực / field", count(*) AS procedures,
        count(online_time_limit) AS "shorter online limit", count(*) FILTER (WHERE supplement_mode = 'pause') AS "pause on supplement",
        count(*) FILTER (WHERE interagency) AS "inter-agency"
 FROM demo.catalogue GROUP BY field ORDER BY count(*) DESC;
-\echo 'Catalogue: time limits (thời hạn giải quyết)'
-SELECT time_limit::text AS "time limit", count(*) AS procedures FROM demo.catalogue
+\echo 'Catalogue: time limits (thời hạn giải quyết), and the national limits they were cut from'
+SELECT time_limit::text AS "time limit", count(*) AS procedures,
+       string_agg(DISTINCT national_time_limit::text, ', ') AS "national limits (ministries' decisions)",
+       count(*) FILTER (WHERE national_time_limit::text = time_limit::text) AS "not cut"
+FROM demo.catalogue
 GROUP BY 1 ORDER BY min(tthc.time_limit_unit(time_limit)), min(tthc.time_limit_amount(time_limit));
+SELECT count(*) FILTER (WHERE tthc.working_day_equivalent(national_time_limit) > tthc.working_day_equivalent(time_limit))
+         || ' of ' || count(*) || ' procedures cut; the catalogue is '
+         || to_char(100 * (1 - sum(tthc.working_day_equivalent(time_limit)) / sum(tthc.working_day_equivalent(national_time_limit))), 'FM90.0')
+         || ' % shorter than the national limits (working-day equivalents, tthc.time_reduction)' AS " "
+FROM demo.catalogue;

@@ -10,15 +10,63 @@
 --   backlog   open dossiers of tthc.dossier_sla now: by band, and the overdue
 --             ones by working days past due
 --   trend     tthc.report(root, month ∩ period, true) 'total' row, per month
---   ind766    tthc.indicators_766(root, period), in the function's order
+--   ind766    tthc.indicators_766(root, period), in the function's order,
+--             with the QĐ 766 group points and the points earned
+--   units_all the units one can select on the page (the root, the
+--             departments, the centres; not the external agencies)
+--   views     per selectable unit (with the units below it), what the page
+--             shows when that unit is selected: report (the 'total' row of
+--             tthc.report(unit, period, true)), trend (per month, the months
+--             of `trend`), backlog, ind766, scorecard
+--             (tthc.scorecard_unit(unit, period): nine indicators and the
+--             total with its grade), reduction (tthc.time_reduction(unit,
+--             period)), stuck (the first stuck_limit rows of
+--             tthc.stuck_procedures(unit, period, stuck_min_resolved), and
+--             stuck_count, how many it returned); the basis texts, the same
+--             for every unit, are given once (labels.basis_766,
+--             labels.basis_card)
+--   officer_months, officers
+--             the last officer_months whole months of the period and the
+--             month under way, and for each the rows of
+--             tthc.scorecard_officer(root, month) (every officer of the
+--             province, as arrays in the order of officer_columns); the page
+--             shows those of the selected unit (root: the lowest on-time
+--             rates of the province)
+--   labels    Vietnamese names of the scorecard indicators, grades and the
+--             problems tthc.stuck_procedures names, and tthc.stuck_rule
+-- The per-unit functions cost what a scan of the period's resolved dossiers
+-- costs, once for the root and once more over all the units below it.  So
+-- the work can be split over two sessions, psql variable part: all (the
+-- default), 1 (all but the stuck procedures, the time reduction and the
+-- officers' cards: views.*.stuck, views.*.reduction and officers empty) or 2
+-- (only those); scripts/report_html.sh runs 1 and 2 at once and merges them,
+-- and scripts/demo.sh makes the page while the dashboard runs.
 \set ON_ERROR_STOP 1
 \set QUIET 1
+\if :{?part}
+\else
+  \set part all
+\endif
 SET client_min_messages = warning;
 SET TimeZone = 'Asia/Ho_Chi_Minh';
+-- the per-dossier scans of tthc.stuck_procedures run faster without
+-- parallel workers (a year of 1 M dossiers on 2 cores: 19 s -> 11 s for the
+-- province), and scripts/demo.sh makes the page beside the dashboard
+SET max_parallel_workers_per_gather = 0;
 
 SELECT code AS root FROM tthc.unit WHERE parent IS NULL \gset
+SELECT :'part' IN ('all', '1', '2') AS part_known \gset
+\if :part_known
+\else
+  DO $$ BEGIN RAISE EXCEPTION 'demo/report.sql: psql variable part must be all, 1 or 2'; END $$;
+\endif
 SELECT daterange((:'t_from'::timestamptz)::date,
                  ((:'t_to'::timestamptz) - interval '1 microsecond')::date + 1, '[)') AS period \gset
+-- the rows of tthc.stuck_procedures kept per unit (the page shows them)
+\set stuck_limit 15
+\set stuck_min_resolved 20
+-- the whole months of officers' cards (and the month under way)
+\set officer_months 3
 
 WITH RECURSIVE
 scope AS (
@@ -44,13 +92,13 @@ rep_json AS (
   WHERE r.level IN ('unit', 'total')),
 -- open dossiers now, and for the overdue ones the working days past due
 open_now AS (
-  SELECT s.band,
+  SELECT s.band, s.handling_unit,
          CASE WHEN s.band = 'overdue'
               THEN tthc.working_days_between((s.due_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
                                              (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, s.calendar) END AS days_late
   FROM tthc.dossier_sla s
   WHERE s.band IN ('in_time', 'due_soon', 'overdue', 'paused')
-    AND s.handling_unit IN (SELECT code FROM scope)),
+    AND s.handling_unit IN (SELECT code FROM scope) AND :'part' <> '2'),
 bucket (n, lo, hi, vi, en) AS (VALUES
   (1, NULL::int, 1, '≤ 1 ngày', '≤ 1 day'),
   (2, 2, 5,    '2–5 ngày',   '2–5 days'),
@@ -79,7 +127,143 @@ months AS (
          daterange(greatest(m::date, lower(:'period'::daterange)),
                    least((m + interval '1 month')::date, upper(:'period'::daterange)), '[)') AS days
   FROM generate_series(date_trunc('month', lower(:'period'::daterange)),
-                       upper(:'period'::daterange) - 1, interval '1 month') AS m)
+                       upper(:'period'::daterange) - 1, interval '1 month') AS m),
+-- ── per selectable unit ──────────────────────────────────────────────────
+sel AS (
+  SELECT u.code, u.name, u.level, u.parent FROM tthc.unit u
+  WHERE u.code IN (SELECT code FROM scope) AND u.level <> 'agency'),
+-- every month's report once, with its unit rows and the total
+month_rep AS MATERIALIZED (
+  SELECT m.month, m.days, r.*
+  FROM months m CROSS JOIN LATERAL tthc.report(:'root', m.days, true) r
+  WHERE r.level IN ('unit', 'total') AND :'part' <> '2'),
+v_trend AS MATERIALIZED (
+  SELECT s.code, json_agg(json_build_object(
+           'month', to_char(m.month, 'YYYY-MM'),
+           'received', coalesce(t.received, 0),
+           'received_online', coalesce(t.received_online, 0),
+           'resolved', coalesce(t.resolved, 0),
+           'late', coalesce(t.resolved_late, 0),
+           'on_time_rate', round(t.on_time_rate, 4),
+           'online_share', round(t.received_online::numeric / nullif(t.received, 0), 4)) ORDER BY m.month) AS j
+  FROM sel s CROSS JOIN months m
+  LEFT JOIN month_rep t ON t.month = m.month
+                       AND CASE WHEN s.code = :'root' THEN t.level = 'total' ELSE t.level = 'unit' AND t.unit = s.code END
+  GROUP BY s.code),
+root_trend AS MATERIALIZED (
+  SELECT json_agg(json_build_object(
+           'month', to_char(m.month, 'YYYY-MM'),
+           'label', to_char(m.month, 'MM/YYYY'),
+           'first_day', to_char(lower(m.days), 'DD/MM/YYYY'),
+           'last_day', to_char(upper(m.days) - 1, 'DD/MM/YYYY'),
+           'partial', lower(m.days) <> m.month OR upper(m.days) <> (m.month + interval '1 month')::date,
+           'received', coalesce(t.received, 0),
+           'received_online', coalesce(t.received_online, 0),
+           'resolved', coalesce(t.resolved, 0),
+           'late', coalesce(t.resolved_late, 0),
+           'on_time_rate', round(t.on_time_rate, 4),
+           'online_share', round(t.received_online::numeric / nullif(t.received, 0), 4)) ORDER BY m.month) AS j
+  FROM months m LEFT JOIN month_rep t ON t.month = m.month AND t.level = 'total'),
+-- the unit's own report: its 'total' row with its children
+v_report AS MATERIALIZED (
+  SELECT s.code, json_build_object(
+           'unit', s.code, 'name', s.name, 'unit_level', s.level,
+           'carried_over', r.carried_over, 'received', r.received, 'received_online', r.received_online,
+           'received_in_person', r.received_in_person, 'received_postal', r.received_postal,
+           'resolved', r.resolved, 'early', r.resolved_early, 'on_time', r.resolved_on_time, 'late', r.resolved_late,
+           'in_progress', r.in_progress, 'in_progress_in_time', r.in_progress_in_time,
+           'in_progress_overdue', r.in_progress_overdue, 'awaiting_supplement', r.awaiting_supplement,
+           'withdrawn', r.withdrawn, 'refused', r.refused, 'stopped', r.stopped,
+           'on_time_rate', round(r.on_time_rate, 4),
+           'avg_work_hours', round((extract(epoch FROM r.avg_work) / 3600)::numeric, 1)) AS j
+  FROM sel s CROSS JOIN LATERAL tthc.report(s.code, :'period'::daterange, true) r
+  WHERE r.level = 'total' AND :'part' <> '2'),
+-- the open dossiers now, per unit of the selection (the root: all)
+v_backlog AS MATERIALIZED (
+  SELECT s.code, json_build_object(
+           'as_of', to_char(now(), 'DD/MM/YYYY HH24:MI'),
+           'open', json_build_object('all', count(o.band), 'in_time', count(*) FILTER (WHERE o.band = 'in_time'),
+                                     'due_soon', count(*) FILTER (WHERE o.band = 'due_soon'),
+                                     'overdue', count(*) FILTER (WHERE o.band = 'overdue'),
+                                     'paused', count(*) FILTER (WHERE o.band = 'paused')),
+           'overdue_by_days', (SELECT json_agg(json_build_object('vi', b.vi, 'en', b.en, 'min_days', b.lo, 'max_days', b.hi,
+                                                'dossiers', (SELECT count(*) FROM open_now x
+                                                             WHERE x.band = 'overdue' AND (s.code = :'root' OR x.handling_unit = s.code)
+                                                               AND x.days_late >= coalesce(b.lo, x.days_late)
+                                                               AND x.days_late <= coalesce(b.hi, x.days_late)))
+                                               ORDER BY b.n) FROM bucket b),
+           'max_days_late', max(o.days_late)) AS j
+  FROM sel s LEFT JOIN open_now o ON s.code = :'root' OR o.handling_unit = s.code
+  GROUP BY s.code),
+v_ind AS MATERIALIZED (
+  SELECT s.code, json_agg(json_build_object('grp', i.grp, 'indicator', i.indicator,
+                                            'numerator', i.numerator, 'denominator', i.denominator,
+                                            'ratio', round(i.ratio, 4),
+                                            'group_points', i.group_points, 'points', i.points)
+                          ORDER BY i.n) AS j,
+         json_object_agg(i.indicator, i.basis) AS basis
+  FROM sel s
+  CROSS JOIN LATERAL tthc.indicators_766(s.code, :'period'::daterange)
+       WITH ORDINALITY AS i(grp, indicator, numerator, denominator, ratio, basis, group_points, points, n)
+  WHERE :'part' <> '2'
+  GROUP BY s.code),
+card_label (n, vi) AS (VALUES
+  (1, 'Tổng thời gian giải quyết so với quy định'),
+  (2, 'Thời gian giải quyết tại từng cơ quan, kể cả cơ quan phối hợp'),
+  (3, 'Số lần phải liên hệ để hoàn thiện hồ sơ'),
+  (4, 'Số cơ quan phải liên hệ'),
+  (5, 'Tiếp nhận và trả kết quả tại Bộ phận Một cửa'),
+  (6, 'Công khai thủ tục hành chính'),
+  (7, 'Thái độ của cán bộ, công chức'),
+  (8, 'Tiếp nhận, xử lý phản ánh, kiến nghị'),
+  (9, 'Tiến độ, chất lượng dịch vụ công trực tuyến')),
+v_card AS MATERIALIZED (
+  SELECT s.code, json_agg(json_build_object('indicator', c.indicator, 'name', c.name,
+                                            'numerator', c.numerator, 'denominator', c.denominator,
+                                            'ratio', c.ratio, 'points', c.points, 'max_points', c.max_points,
+                                            'grade', c.grade)
+                          ORDER BY c.indicator NULLS LAST) AS j,
+         json_object_agg(c.name, c.basis) AS basis
+  FROM sel s CROSS JOIN LATERAL tthc.scorecard_unit(s.code, :'period'::daterange) c
+  WHERE :'part' <> '2'
+  GROUP BY s.code),
+v_red AS MATERIALIZED (
+  SELECT s.code, json_build_object('procedures', t.procedures, 'provincial_days', round(t.provincial_days, 1),
+                                   'national_days', round(t.national_days, 1), 'catalogue_cut', t.catalogue_cut,
+                                   'resolved', t.resolved,
+                                   'actual_hours', round((extract(epoch FROM t.actual_work) / 3600)::numeric, 1),
+                                   'legal_hours', round((extract(epoch FROM t.legal_work) / 3600)::numeric, 1),
+                                   'actual_cut', t.actual_cut) AS j
+  FROM sel s CROSS JOIN LATERAL tthc.time_reduction(s.code, :'period'::daterange) t
+  WHERE :'part' <> '1'),
+v_stuck AS MATERIALIZED (
+  SELECT s.code, count(p.n) AS n,
+         coalesce(json_agg(json_build_object('code', p.procedure_code, 'name', p.procedure_name, 'resolved', p.resolved,
+                                             'late', p.late, 'on_time_rate', p.on_time_rate, 'open_overdue', p.open_overdue,
+                                             'oldest_overdue_days', p.oldest_overdue_days,
+                                             'supplements_per_dossier', p.supplements_per_dossier,
+                                             'online_share', p.online_share, 'late_steps', p.late_steps,
+                                             'late_steps_external', p.late_steps_external, 'problems', p.problems)
+                           ORDER BY p.n) FILTER (WHERE p.n <= :stuck_limit), '[]') AS j
+  FROM sel s
+  LEFT JOIN LATERAL tthc.stuck_procedures(s.code, :'period'::daterange, :stuck_min_resolved)
+       WITH ORDINALITY AS p(procedure_code, procedure_name, resolved, late, on_time_rate, open_overdue, oldest_overdue_days,
+                            supplements_per_dossier, online_share, late_steps, late_steps_external, problems, n) ON true
+  WHERE :'part' <> '1'
+  GROUP BY s.code),
+-- ── officers: every month's cards, as arrays ─────────────────────────────
+officer_month AS (
+  SELECT m.* FROM months m
+  WHERE m.month >= date_trunc('month', (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) - :officer_months * interval '1 month'),
+v_officers AS MATERIALIZED (
+  SELECT to_char(m.month, 'YYYY-MM') AS month,
+         coalesce(json_agg(json_build_array(c.officer, c.full_name, c.officer_unit, c.active, c.received, c.resolved,
+                                            c.resolved_late, c.late_steps, c.supplement_requests, c.repeated_supplement,
+                                            c.apologies, c.ratings, c.unsatisfied, c.on_time_rate)
+                           ORDER BY c.officer_unit, c.officer) FILTER (WHERE c.officer IS NOT NULL), '[]') AS j
+  FROM officer_month m LEFT JOIN LATERAL tthc.scorecard_officer(:'root', m.month) c ON true
+  WHERE :'part' <> '1'
+  GROUP BY m.month)
 SELECT json_build_object(
   'title', 'tthc: báo cáo giải quyết thủ tục hành chính',
   'generated_at', to_char(now(), 'DD/MM/YYYY HH24:MI "(UTC+7)"'),
@@ -96,46 +280,56 @@ SELECT json_build_object(
      't_to', to_char(:'t_to'::timestamptz, 'DD/MM/YYYY HH24:MI')),
   'total', (SELECT j FROM rep_json WHERE level = 'total'),
   'units', coalesce((SELECT json_agg(j ORDER BY unit) FROM rep_json WHERE level = 'unit'), '[]'),
-  'backlog', json_build_object(
-     'as_of', to_char(now(), 'DD/MM/YYYY HH24:MI'),
-     'open', (SELECT json_build_object(
-                'all', count(*),
-                'in_time', count(*) FILTER (WHERE band = 'in_time'),
-                'due_soon', count(*) FILTER (WHERE band = 'due_soon'),
-                'overdue', count(*) FILTER (WHERE band = 'overdue'),
-                'paused', count(*) FILTER (WHERE band = 'paused'))
-              FROM open_now),
-     'overdue_by_days', (
-        SELECT json_agg(json_build_object('vi', b.vi, 'en', b.en, 'min_days', b.lo, 'max_days', b.hi,
-                                          'dossiers', (SELECT count(*) FROM open_now o
-                                                       WHERE o.band = 'overdue'
-                                                         AND o.days_late >= coalesce(b.lo, o.days_late)
-                                                         AND o.days_late <= coalesce(b.hi, o.days_late)))
-                        ORDER BY b.n)
-        FROM bucket b),
-     'max_days_late', (SELECT max(days_late) FROM open_now)),
-  'trend', coalesce((
-     SELECT json_agg(json_build_object(
-              'month', to_char(m.month, 'YYYY-MM'),
-              'label', to_char(m.month, 'MM/YYYY'),
-              'first_day', to_char(lower(m.days), 'DD/MM/YYYY'),
-              'last_day', to_char(upper(m.days) - 1, 'DD/MM/YYYY'),
-              'partial', lower(m.days) <> m.month OR upper(m.days) <> (m.month + interval '1 month')::date,
-              'received', coalesce(t.received, 0),
-              'received_online', coalesce(t.received_online, 0),
-              'resolved', coalesce(t.resolved, 0),
-              'late', coalesce(t.resolved_late, 0),
-              'on_time_rate', round(t.on_time_rate, 4),
-              'online_share', round(t.received_online::numeric / nullif(t.received, 0), 4))
-            ORDER BY m.month)
-     FROM months m
-     LEFT JOIN LATERAL (SELECT * FROM tthc.report(:'root', m.days, true) r WHERE r.level = 'total') t ON true), '[]'),
-  'ind766', coalesce((
-     SELECT json_agg(json_build_object('grp', i.grp, 'grp_vi', g.vi, 'indicator', i.indicator, 'indicator_vi', l.vi,
-                                       'numerator', i.numerator, 'denominator', i.denominator,
-                                       'ratio', round(i.ratio, 4), 'basis', i.basis)
-                     ORDER BY i.n)
-     FROM tthc.indicators_766(:'root', :'period'::daterange) WITH ORDINALITY AS i(grp, indicator, numerator, denominator, ratio, basis, n)
-     LEFT JOIN ind_group g ON g.code = i.grp
-     LEFT JOIN ind_label l ON l.code = i.indicator), '[]')
+  'backlog', (SELECT j FROM v_backlog WHERE code = :'root'),
+  'trend', coalesce((SELECT j FROM root_trend), '[]'),
+  'ind766', coalesce((SELECT json_agg(x.r || jsonb_build_object('grp_vi', g.vi, 'indicator_vi', l.vi,
+                                                                 'basis', (SELECT basis ->> (x.r ->> 'indicator') FROM v_ind WHERE code = :'root'))
+                                       ORDER BY x.n)
+                      FROM v_ind v, jsonb_array_elements(v.j::jsonb) WITH ORDINALITY AS x(r, n)
+                      LEFT JOIN ind_group g ON g.code = x.r ->> 'grp'
+                      LEFT JOIN ind_label l ON l.code = x.r ->> 'indicator'
+                      WHERE v.code = :'root'), '[]'),
+  'units_all', (SELECT json_agg(json_build_object('code', s.code, 'name', s.name, 'level', s.level, 'parent', s.parent)
+                                ORDER BY s.code <> :'root', s.level <> 'department', s.code) FROM sel s),
+  'views', (SELECT json_object_agg(s.code, json_build_object(
+                     'report', r.j, 'trend', coalesce(t.j, '[]'), 'backlog', b.j, 'ind766', coalesce(i.j, '[]'),
+                     'scorecard', coalesce(c.j, '[]'), 'reduction', d.j,
+                     'stuck', coalesce(st.j, '[]'), 'stuck_count', st.n))
+            FROM sel s
+            LEFT JOIN v_report r ON r.code = s.code LEFT JOIN v_trend t ON t.code = s.code
+            LEFT JOIN v_backlog b ON b.code = s.code LEFT JOIN v_ind i ON i.code = s.code
+            LEFT JOIN v_card c ON c.code = s.code LEFT JOIN v_red d ON d.code = s.code
+            LEFT JOIN v_stuck st ON st.code = s.code),
+  'stuck_min_resolved', :stuck_min_resolved,
+  'officer_columns', json_build_array('officer', 'full_name', 'officer_unit', 'active', 'received', 'resolved',
+                                      'resolved_late', 'late_steps', 'supplement_requests', 'repeated_supplement',
+                                      'apologies', 'ratings', 'unsatisfied', 'on_time_rate'),
+  'officer_months', (SELECT json_agg(json_build_object(
+                                'month', to_char(m.month, 'YYYY-MM'), 'label', to_char(m.month, 'MM/YYYY'),
+                                'first_day', to_char(lower(m.days), 'DD/MM/YYYY'),
+                                'last_day', to_char(upper(m.days) - 1, 'DD/MM/YYYY'),
+                                -- the officer's card counts the whole local month
+                                'complete', (m.month + interval '1 month')::date <= (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)
+                              ORDER BY m.month) FROM officer_month m),
+  'officers', (SELECT json_object_agg(month, j) FROM v_officers),
+  'labels', json_build_object(
+     'groups_vi', (SELECT json_object_agg(code, vi) FROM ind_group),
+     'indicators_vi', (SELECT json_object_agg(code, vi) FROM ind_label),
+     'card_vi', (SELECT json_object_agg(n, vi) FROM card_label),
+     'basis_766', (SELECT basis FROM v_ind WHERE code = :'root'),
+     'basis_card', (SELECT basis FROM v_card WHERE code = :'root'),
+     'grades', json_build_object('excellent', 'Xuất sắc', 'good', 'Tốt', 'fair', 'Khá', 'average', 'Trung bình', 'weak', 'Yếu'),
+     'problems', json_build_object(
+        'chronically_late', 'Trễ hạn kéo dài',
+        'supplement_loop', 'Bổ sung nhiều lần',
+        'no_online_uptake', 'Ít nộp trực tuyến',
+        'late_at_external', 'Trễ ở cơ quan ngoài tỉnh',
+        'overdue_backlog', 'Tồn đọng quá hạn'),
+     -- the thresholds in force: a province's own row overrides the shipped one
+     'stuck_rules', (SELECT json_agg(json_build_object('rule', r.rule, 'threshold', r.threshold, 'description', r.description)
+                                     ORDER BY r.rule)
+                     FROM (SELECT DISTINCT ON (x.rule) x.rule, x.threshold,
+                                  coalesce(x.description, (SELECT y.description FROM tthc.stuck_rule y
+                                                           WHERE y.rule = x.rule AND y.shipped)) AS description
+                           FROM tthc.stuck_rule x ORDER BY x.rule, x.shipped) r))
 );

@@ -5,14 +5,25 @@
 # installed:  PGHOST=... PGUSER=... test/browser/report.sh
 #
 # Simulates a small province (demo/province.sql, demo/simulate.sql: SCALE
-# dossiers, default 2000, received from the first day of the month three
-# months back until now), sweeps, makes the page with scripts/report_html.sh,
+# dossiers, default 8000, enough for officers who resolve 20 a month, received
+# from the first day of the month three months back until now), sweeps, makes
+# the page with scripts/report_html.sh,
 # renders it with Chromium (--dump-dom) and checks the DOM against counts
 # taken by SQL: one bar per unit with resolved dossiers, one group of bars per
-# month, the overdue backlog, the QĐ 766 rows; no script error, no request.
+# month, the overdue backlog, the QĐ 766 rows and points; no script error, no
+# request.  The leader's parts are checked against what the SQL functions
+# return, queried here and not through demo/report.sql: every unit's score and
+# grade (tthc.scorecard_unit), the procedures still stuck with their problems
+# (tthc.stuck_procedures), the time reduction (tthc.time_reduction) and the
+# officers' cards (tthc.scorecard_officer).  Then the centre selector: a script
+# added to a copy of the page picks a centre (and then a month) the way a user
+# does, by setting the <select> and dispatching its change event; the officer
+# table, the stuck procedures, the reduction and the scorecard must then be the
+# centre's, as SQL gives them; a link with #unit=… opens on that centre.
 # Then that the checks can fail: a database without dossiers must give a page
 # that says "no data" in every chart, and the same checks must fail on a page
-# whose trend chart was removed or that loads an image from the network.
+# whose trend chart was removed, that loads an image from the network, or
+# whose centre selector is not wired.
 #
 # Prints "ok N - ..." / "not ok N - ..." and a last line
 # "browser: P passed, F failed"; exits non-zero on any failure.  Without
@@ -20,7 +31,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 
-SCALE=${SCALE:-2000}
+SCALE=${SCALE:-8000}
 DB=tthc_browser
 DB_EMPTY=tthc_browser_empty
 PSQL=(psql -X -q -v ON_ERROR_STOP=1)
@@ -113,8 +124,65 @@ titled() {
   local s; s=$(svg "$1" "$2")
   is "$(count '<(?:rect|circle) class="(?:bar|point)[^"]*"[^>]*><title>' <<<"$s")" "$(count '<(?:rect|circle) class="(?:bar|point)[^"]*"' <<<"$s")"
 }
-titled_all() { titled "$1" chart-on-time && titled "$1" chart-backlog && titled "$1" chart-trend; }
+titled_all() {
+  local id
+  for id in chart-on-time chart-backlog chart-trend chart-scorecard chart-officers chart-reduction; do titled "$1" "$id" || return 1; done
+}
 between() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ] || { echo "got $1, expected $2..$3"; return 1; }; }
+
+# ── the leader's parts: rows of the DOM and of SQL as comparable lines ─────
+# norm: fields separated by |, every number printed with 4 decimals (so that
+# the page's 0.98 and SQL's 0.9800, 11.6 and 11.60 compare equal)
+norm() { perl -ne 'chomp; print join("|", map { /^-?[0-9]+(?:\.[0-9]+)?$/ ? sprintf("%.4f", $_) : $_ } split(/\|/, $_, -1)), "\n"'; }
+# rows DOM CLASS IDATTR KEY...: one line per <tr class="CLASS …">: its IDATTR,
+# then the data-value of its cells data-key=KEY, in that order
+rows() {
+  local dom=$1 cls=$2 id=$3; shift 3
+  perl -0ne 'BEGIN { ($cls, $id, @keys) = splice(@ARGV, 0) }
+    while (/<tr class="\Q$cls\E(?: [^"]*)?"([^>]*)>(.*?)<\/tr>/sg) {
+      my ($attrs, $body) = ($1, $2); my %v;
+      my ($k) = $attrs =~ /\b\Q$id\E="([^"]*)"/;
+      $v{$1} = $2 while $body =~ /data-key="([^"]+)" data-value="([^"]*)"/g;
+      print join("|", $k, map { $v{$_} // "?" } @keys), "\n";
+    }' "$cls" "$id" "$@" <"$dom"
+}
+# same LEFT RIGHT: the two line sets equal (as sorted, normalised lines)
+same_lines() {
+  local a b; a=$(norm <<<"$1" | sort); b=$(norm <<<"$2" | sort)
+  [ "$a" = "$b" ] && return 0
+  echo "page and SQL differ (< page, > SQL):"; diff <(echo "$a") <(echo "$b") | head -12; return 1
+}
+same_ordered() {
+  local a b; a=$(norm <<<"$1"); b=$(norm <<<"$2")
+  [ "$a" = "$b" ] && return 0
+  echo "page and SQL differ (< page, > SQL):"; diff <(echo "$a") <(echo "$b") | head -12; return 1
+}
+nonempty() { [ -n "$1" ] || { echo "nothing to compare: $2"; return 1; }; }
+# the scorecard chart: unit|points|max_points|grade of every bar
+card_bars() {
+  svg "$1" chart-scorecard | perl -0ne 'while (/<rect class="bar card[^"]*"([^>]*)>/g) { my $a = $1; my %v;
+    $v{$1} = $2 while $a =~ /data-(unit|points|max|grade)="([^"]*)"/g; print "$v{unit}|$v{points}|$v{max}|$v{grade}\n" }'
+}
+# every bar's visible label names its grade in Vietnamese (labels of report.sql)
+grade_labels() {
+  perl -0ne 'my %vi = (excellent => "Xuất sắc", good => "Tốt", fair => "Khá", average => "Trung bình", weak => "Yếu"); my ($n, $bad) = (0, 0);
+    while (/<rect class="bar card[^"]*"[^>]*data-unit="([^"]+)"[^>]*data-grade="([^"]+)"/g) { my ($u, $g) = ($1, $2); $n++;
+      /<text class="val grade-label"[^>]*data-unit="\Q$u\E"[^>]*>([^<]*)</ && index($1, $vi{$g}) >= 0 or do { $bad++; print "unit $u: no label with $vi{$g}\n" } }
+    print "no bar\n" unless $n; exit($bad || !$n ? 1 : 0)' "$1"
+}
+# the grade badge of the unit's total row (table-card)
+card_grade() { perl -0ne 'print $1 if /<tr class="card-row total"[^>]*>.*?data-grade="([^"]*)"/s' "$1"; }
+reduction_value() { perl -0ne 'print $1 if /<div class="card" data-key="\Q'"$2"'\E" data-value="([^"]*)"/' "$1"; }
+marker_attr() { marker "$1" | perl -ne 'print $1 if /\b'"$2"'="([^"]*)"/'; }
+is_num() { is "$(norm <<<"$1")" "$(norm <<<"$2")"; }
+# a copy of PAGE whose added script picks unit UNIT and then, if given, month
+# MONTH with the selectors, as a user does (value, then a change event)
+with_selection() {
+  local js='function pick(id, v) { var s = document.getElementById(id); s.value = v; s.dispatchEvent(new Event("change")); }'
+  js+=" pick('unit-select', '$3');"
+  [ -n "${4:-}" ] && js+=" pick('officer-month', '$4');"
+  JS="<script>(function () { $js })();</script>" perl -0pe 's{</body>}{$ENV{JS}</body>}' "$1" >"$2"
+}
 
 # page_checks DOM PAGE UNITS MONTHS INDICATORS OVERDUE_MIN OVERDUE_MAX
 page_checks() {
@@ -186,6 +254,112 @@ page_checks "$work/report.dom" "$page" "$units" "$months" "$indicators" "$overdu
 check "there is something to check: more than one unit, overdue dossiers, months" \
   bash -c "[ $units -gt 1 ] && [ $overdue_before -gt 0 ] && [ $months -ge 4 ]"
 
+# ── the leader's parts, against the SQL functions ────────────────────────
+# (queried here, not through demo/report.sql)
+dom=$work/report.dom
+options() { perl -0ne 'if (/<select id="\Q'"$2"'\E"[^>]*>(.*?)<\/select>/s) { my $s = $1; print "$1\n" while $s =~ /<option value="([^"]*)"/g }' "$1"; }
+# the month the officers' cards open on: the last whole month
+month=$(sql "$DB" "SELECT to_char(date_trunc('month', now() AT TIME ZONE '$TZ_LOCAL') - interval '1 month', 'YYYY-MM')")
+month_first=$(sql "$DB" "SELECT to_char(greatest(date_trunc('month', lower('$period'::daterange)),
+                                                 date_trunc('month', now() AT TIME ZONE '$TZ_LOCAL') - interval '3 months'), 'YYYY-MM')")
+officer_keys=(received resolved resolved_late on_time_rate late_steps supplement_requests repeated_supplement apologies ratings unsatisfied)
+officer_sql() {   # officer_sql UNIT MONTH [WHERE]: the cards as lines
+  sql "$DB" "SELECT officer, received, resolved, resolved_late, on_time_rate, late_steps, supplement_requests, repeated_supplement,
+                    apologies, ratings, unsatisfied
+             FROM tthc.scorecard_officer('$1', '$2-01') c ${3:-}" | tr -d ' '
+}
+# the province's list: the 15 lowest on-time rates among those who resolved
+# at least 20, and the 5 with the most dossiers asked to supplement again
+root_officers_where="WHERE officer IN (
+  (SELECT officer FROM tthc.scorecard_officer('$root', '$month-01') WHERE resolved >= 20
+   ORDER BY coalesce(on_time_rate, 2), resolved DESC, officer COLLATE \"C\" LIMIT 15)
+  UNION (SELECT officer FROM tthc.scorecard_officer('$root', '$month-01') WHERE repeated_supplement > 0
+         ORDER BY repeated_supplement DESC, officer COLLATE \"C\" LIMIT 5))"
+stuck_keys=(resolved late on_time_rate open_overdue oldest_overdue_days supplements_per_dossier online_share late_steps)
+stuck_sql() {     # the first 15 rows of tthc.stuck_procedures, in its order, problems last
+  sql "$DB" "SELECT procedure_code, resolved, late, on_time_rate, open_overdue, oldest_overdue_days, supplements_per_dossier,
+                    online_share, late_steps, array_to_string(problems, ',')
+             FROM tthc.stuck_procedures('$1', '$period') LIMIT 15"
+}
+stuck_dom() {     # the same from the page: the cells, then data-problems
+  paste -d'|' <(rows "$1" stuck data-code "${stuck_keys[@]}") \
+              <(perl -0ne 'print "$1\n" while /<tr class="stuck"[^>]*data-problems="([^"]*)"/g' "$1")
+}
+card_sql() {      # unit|points|max_points|grade of every unit below the root that has a score
+  sql "$DB" "SELECT u.code, c.points, c.max_points, c.grade FROM tthc.unit u, tthc.scorecard_unit(u.code, '$period') c
+             WHERE u.parent IS NOT NULL AND u.level <> 'agency' AND c.name = 'total' AND c.points IS NOT NULL"
+}
+# leader_checks DOM UNIT LABEL: what the page shows for the selected unit
+leader_checks() {
+  local dom=$1 u=$2 what=$3
+  check "$what: #rendered says unit $u" is "$(marker_attr "$dom" data-unit)" "$u"
+  check "$what: the header names the unit" grep -q "<p id=\"unit\">[^<]*($u)" "$dom"
+  check "$what: scorecard total grade = tthc.scorecard_unit('$u', …) grade" \
+    is "$(card_grade "$dom")" "$(sql "$DB" "SELECT grade FROM tthc.scorecard_unit('$u', '$period') WHERE name = 'total'")"
+  check "$what: scorecard points of the nine indicators = tthc.scorecard_unit" \
+    same_ordered "$(rows "$dom" card-row data-indicator points)" \
+                 "$(sql "$DB" "SELECT coalesce(indicator::text, 'total'), points FROM tthc.scorecard_unit('$u', '$period')")"
+  check "$what: catalogue and actual cut = tthc.time_reduction('$u', …)" \
+    is_num "$(reduction_value "$dom" catalogue_cut)|$(reduction_value "$dom" actual_cut)" \
+           "$(sql "$DB" "SELECT concat(catalogue_cut, '|', actual_cut) FROM tthc.time_reduction('$u', '$period')")"
+  check "$what: stuck procedures (first 15, in order, with their problems) = tthc.stuck_procedures('$u', …)" \
+    same_ordered "$(stuck_dom "$dom")" "$(stuck_sql "$u")"
+  check "$what: QĐ 766 points = tthc.indicators_766('$u', …) points" \
+    same_ordered "$(rows "$dom" indicator data-indicator points)" \
+                 "$(sql "$DB" "SELECT indicator, points FROM tthc.indicators_766('$u', '$period')")"
+}
+
+check "the unit selector offers the province and every department and centre (by SQL)" \
+  same_lines "$(options "$dom" unit-select)" "$(sql "$DB" "SELECT code FROM tthc.unit WHERE level <> 'agency'")"
+check "the month selector offers the last whole months of the period and the current one (from $month_first)" \
+  same_ordered "$(options "$dom" officer-month)" \
+               "$(sql "$DB" "SELECT to_char(m, 'YYYY-MM') FROM generate_series('$month_first-01'::date, now() AT TIME ZONE '$TZ_LOCAL', interval '1 month') m")"
+for id in chart-scorecard chart-officers chart-reduction; do
+  check "<svg id=\"$id\"> exists" has_svg "$dom" "$id"
+done
+for id in table-card table-stuck table-officers; do
+  check "<table id=\"$id\"> exists" grep -q "<table id=\"$id\"" "$dom"
+done
+check "scorecard chart: one bar per scored unit, with points, maximum and grade = tthc.scorecard_unit (by SQL)" \
+  same_lines "$(card_bars "$dom")" "$(card_sql)"
+svg "$dom" chart-scorecard >"$work/card.svg"
+check "scorecard chart: every bar's label shows its grade" grade_labels "$work/card.svg"
+check "rates are drawn on the logit scale, and the page says so" \
+  bash -c "grep -q 'thang logit' '$dom' && grep -q '99,9 %</text>' '$dom'"
+leader_checks "$dom" "$root" "province"
+check "province: there are procedures with named problems and officers listed (something to compare)" \
+  bash -c "grep -q '<tr class=\"stuck\"' '$dom' && grep -q '<tr class=\"officer\"' '$dom'"
+check "province: officers of $month = tthc.scorecard_officer('$root', '$month-01') (lowest on-time rates, most asked again)" \
+  same_lines "$(rows "$dom" officer data-login "${officer_keys[@]}")" "$(officer_sql "$root" "$month" "$root_officers_where")"
+
+# a centre, picked with the selector: the commune centre whose officers
+# resolved most in the month, and its officers' cards
+centre=$(sql "$DB" "SELECT c.officer_unit FROM tthc.scorecard_officer('$root', '$month-01') c
+                    JOIN tthc.unit u ON u.code = c.officer_unit AND u.level = 'commune'
+                    GROUP BY 1 ORDER BY sum(c.resolved) DESC, 1 LIMIT 1")
+with_selection "$page" "$work/centre.html" "$centre"
+check "headless Chromium renders the page with $centre picked in the selector" render "$work/centre.html" "$work/centre.dom"
+check "centre $centre: the page's script finished without error after the change" rendered_ok "$work/centre.dom"
+leader_checks "$work/centre.dom" "$centre" "centre $centre"
+centre_officers=$(officer_sql "$centre" "$month")
+check "centre $centre: there are officers who resolved dossiers in $month (something to compare)" \
+  nonempty "$(awk -F'|' '$3 > 0' <<<"$centre_officers")" "no officer of $centre resolved anything"
+check "centre $centre: the officer table is all its officers = tthc.scorecard_officer('$centre', '$month-01')" \
+  same_lines "$(rows "$work/centre.dom" officer data-login "${officer_keys[@]}")" "$centre_officers"
+check "centre $centre: the selector changed the officer table (not the province's)" \
+  bash -c "! cmp -s <(grep -o 'data-login=\"[^\"]*\"' '$dom' | sort) <(grep -o 'data-login=\"[^\"]*\"' '$work/centre.dom' | sort)"
+check "centre $centre: its bar is outlined in the scorecard chart" \
+  grep -q "<rect class=\"bar card [^\"]*selected\"[^>]*data-unit=\"$centre\"" "$work/centre.dom"
+# then an earlier month
+with_selection "$page" "$work/month.html" "$centre" "$month_first"
+check "headless Chromium renders the page with $centre and month $month_first picked" render "$work/month.html" "$work/month.dom"
+check "centre $centre, month $month_first: #rendered says month $month_first" is "$(marker_attr "$work/month.dom" data-month)" "$month_first"
+check "centre $centre, month $month_first: officers = tthc.scorecard_officer('$centre', '$month_first-01')" \
+  same_lines "$(rows "$work/month.dom" officer data-login "${officer_keys[@]}")" "$(officer_sql "$centre" "$month_first")"
+# a link to the centre's page
+check "headless Chromium renders the page opened at #unit=$centre" render "$page#unit=$centre" "$work/hash.dom"
+check "a link with #unit=$centre opens on that centre" is "$(marker_attr "$work/hash.dom" data-unit)" "$centre"
+
 # ── the checks can fail ──────────────────────────────────────────────────
 # 1. no dossiers at all: every chart says so, and draws nothing
 empty=$work/empty.html
@@ -194,7 +368,7 @@ check "headless Chromium renders the empty page" render "$empty" "$work/empty.do
 check "empty page: its script finished without error" rendered_ok "$work/empty.dom"
 empty_state() {
   local id s
-  for id in chart-on-time chart-backlog chart-trend; do
+  for id in chart-on-time chart-backlog chart-trend chart-scorecard chart-officers; do
     s=$(svg "$1" "$id")
     [ -n "$s" ] || { echo "no #$id"; return 1; }
     [[ "$s" == *'data-empty="1"'* && "$s" == *'class="no-data"'* ]] || { echo "#$id has no no-data state"; return 1; }
@@ -202,6 +376,8 @@ empty_state() {
   done
 }
 check "empty page: each chart shows an explicit no-data state and no bar or point" empty_state "$work/empty.dom"
+check "empty page: the officer and stuck tables say there is nothing, and list no row" \
+  bash -c "! grep -q '<tr class=\"\(officer\|stuck\)\"' '$work/empty.dom' && [ \$(grep -o 'class=\"na no-data\"' '$work/empty.dom' | wc -l) -ge 2 ]"
 
 # quietly DOM PAGE: how many of page_checks fail on it (with the real expectations)
 quietly() {
@@ -231,6 +407,27 @@ perl -0pe 's/<\/main>/<img src="http:\/\/tthc.invalid\/pixel.png" alt=""><\/main
 render "$work/remote.html" "$work/remote.dom" >/dev/null
 check "the checks fail on a page that loads an image from the network" \
   fails_on "$work/remote.dom" "$work/remote.html" 'no network URL' 'without error'
+
+# 4. the centre selector not wired: picking a centre changes nothing
+perl -ne 'print unless /tthc:unit-select-binding/' "$page" >"$work/unwired.html"
+check "without the selector's change handler: the page differs" bash -c "! cmp -s '$page' '$work/unwired.html'"
+with_selection "$work/unwired.html" "$work/unwired-pick.html" "$centre"
+render "$work/unwired-pick.html" "$work/unwired.dom" >/dev/null
+unwired_fails() {
+  QUIET=1; quiet_failed=0; quiet_names=()
+  leader_checks "$work/unwired.dom" "$centre" "centre $centre"
+  check "centre $centre: the officer table is all its officers" \
+    same_lines "$(rows "$work/unwired.dom" officer data-login "${officer_keys[@]}")" "$centre_officers"
+  QUIET=""
+  [ "$quiet_failed" -gt 0 ] || { echo "no check failed"; return 1; }
+  local name
+  for want in 'says unit' 'officer table is all its officers'; do
+    found=""
+    for name in "${quiet_names[@]}"; do [[ "$name" == *"$want"* ]] && found=1; done
+    [ -n "$found" ] || { echo "no failing check mentions '$want'; failing: ${quiet_names[*]}"; return 1; }
+  done
+}
+check "the centre checks fail on a page whose selector is not wired (unit, officer table)" unwired_fails
 
 "${PSQL[@]}" -d postgres -c "SET client_min_messages = warning" \
   -c "DROP DATABASE IF EXISTS $DB" -c "DROP DATABASE IF EXISTS $DB_EMPTY" >/dev/null 2>&1

@@ -204,6 +204,7 @@ WHERE d.finished_at IS NOT NULL AND d.id % 3 <> 1 AND NOT EXISTS (SELECT FROM tt
 SELECT count(*) AS dossiers, count(*) FILTER (WHERE result = 'late') AS late,
        (SELECT count(*) FROM tthc.dossier_event WHERE officer IS NOT NULL) AS events_by_officers,
        (SELECT count(*) FROM tthc.dossier_event WHERE officer IS NULL AND kind NOT IN ('overdue', 'due_soon')) AS events_unnamed,
+       (SELECT count(*) FROM tthc.dossier_event WHERE officer IS NOT NULL AND kind IN ('overdue', 'due_soon')) AS timer_events_named,
        (SELECT count(*) FROM tthc.dossier_event WHERE step_result = 'late') AS late_steps,
        (SELECT count(*) FROM tthc.rating) AS ratings,
        (SELECT count(*) FROM tthc.verify_log()) AS chain_problems
