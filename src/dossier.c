@@ -1105,7 +1105,7 @@ acting_officer(Row *r, const Event *ev, int nev)
 	if (actor_str == NULL || actor_str[0] == '\0')
 		return NULL;
 	for (int i = 0; i < nev; i++)
-		if (strcmp(ev[i].kind, "overdue") != 0 && strcmp(ev[i].kind, "due_soon") != 0)
+		if (!event_is_timer(&ev[i]))
 			by_person = true;
 	if (!by_person)
 		return NULL;

@@ -240,8 +240,7 @@ events_form(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev,
 		if (a[E_STATE] != 0 && state != NULL)
 			EV_SET(E_STATE, PointerGetDatum(state));
 		/* a deadline passing is nobody's act, even in a change someone made */
-		if (a[E_OFFICER] != 0 && officer != NULL &&
-			strcmp(e->kind, "overdue") != 0 && strcmp(e->kind, "due_soon") != 0)
+		if (a[E_OFFICER] != 0 && officer != NULL && !event_is_timer(e))
 			EV_SET(E_OFFICER, officer_d);
 		if (a[E_HASH] != 0)
 		{

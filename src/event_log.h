@@ -32,6 +32,16 @@ typedef struct Event
 
 #define MAX_EVENTS 4
 
+/*
+ * event_is_timer: a deadline passing or nearing (overdue, due_soon), noticed
+ * by tthc: nobody's act, so it names no officer, and its listeners are told
+ */
+static inline bool
+event_is_timer(const Event *e)
+{
+	return strcmp(e->kind, "overdue") == 0 || strcmp(e->kind, "due_soon") == 0;
+}
+
 extern void event_log_invalidate(Oid relid);
 extern HeapTuple *events_form(int64 dossier_id, int seq, TimestampTz at, Event *ev, int nev,
 							  const bytea *prev, const bytea *state, const char *officer,

@@ -494,7 +494,7 @@ write_make(Row *r, bool is_update, HeapTuple newtup, HeapTuple oldtup, Timestamp
 	bool		held = (cxt != CurrentMemoryContext);
 
 	for (int i = 0; i < nev && payload == NULL; i++)
-		if (strcmp(ev[i].kind, "overdue") == 0 || strcmp(ev[i].kind, "due_soon") == 0)
+		if (event_is_timer(&ev[i]))
 			payload = notice_payload(r);
 	old = MemoryContextSwitchTo(cxt);
 	w = palloc0(sizeof(PendingWrite));
@@ -514,7 +514,7 @@ write_make(Row *r, bool is_update, HeapTuple newtup, HeapTuple oldtup, Timestamp
 		w->counter = *counter;
 	w->number = number;
 	for (int i = 0; i < nev; i++)
-		if (strcmp(ev[i].kind, "overdue") == 0 || strcmp(ev[i].kind, "due_soon") == 0)
+		if (event_is_timer(&ev[i]))
 			w->notify[i] = psprintf("tthc_%s", ev[i].kind);
 	w->payload = payload ? pstrdup(payload) : NULL;
 	MemoryContextSwitchTo(old);
