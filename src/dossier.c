@@ -81,6 +81,7 @@
 #include "compat.h"
 #include "dossier.h"
 #include "errfields.h"
+#include "money.h"
 #include "numbering.h"
 #include "colmap.h"
 #include "dossier_row.h"
@@ -1023,6 +1024,66 @@ notice_edit(Change *c)
 			event_add(c, "edit")->note = c->note;
 }
 
+/* acting_login: tthc.actor, or NULL (acting_officer checks it with the events) */
+static const char *
+acting_login(void)
+{
+	return actor_str != NULL && actor_str[0] != '\0' ? actor_str : NULL;
+}
+
+/*
+ * money_act: a payment, refund, waiver or receipt staged for this dossier
+ * (money.c) becomes events of its log, numbered after those so far; a
+ * payment that settles what is due moves the dossier on, as its procedure
+ * says (procedure.after_payment), through the same rules as any move.
+ * Without one, dossier.payment is the client's until the dossier has
+ * payments (428C9 then).
+ */
+static void
+money_act(Change *c, Oid owner)
+{
+	Row		   *r = c->r;
+	char	   *act = money_take(c->code);
+	MoneyResult res;
+
+	if (act == NULL)
+	{
+		if (r->att[C_PAYMENT] != 0 && col_changed(r, c->desc, r->att[C_PAYMENT]) &&
+			money_dossier_paid(DatumGetInt64(RV(r, C_ID)), owner))
+			ereport(ERROR,
+					(errcode(ERRCODE_GENERATED_ALWAYS),
+					 errmsg("dossier.payment of %s follows its payments", c->code),
+					 errdetail("The dossier has rows in tthc.payment: online when a payment standing was made online, else offline."),
+					 errhint("Record payments with tthc.pay() and refunds with tthc.refund()."),
+					 errtable_of_dossier(), errcolumn_of_dossier("payment")));
+		return;
+	}
+	money_apply(act, DatumGetInt64(RV(r, C_ID)), DatumGetInt32(RV(r, C_EVENT_SEQ)) + c->n + 1,
+				c->at, acting_login(), owner, &res);
+	for (int i = 0; i < res.nev; i++)
+	{
+		Event	   *e = event_add(c, res.ev[i].kind);
+
+		e->note = res.ev[i].note;
+		if (res.ev[i].unit)
+			e->unit = res.ev[i].unit;
+	}
+	if (res.set_payment && r->att[C_PAYMENT] != 0)
+	{
+		RN(r, C_PAYMENT) = (res.payment == NULL);
+		RV(r, C_PAYMENT) = res.payment ? CStringGetTextDatum(res.payment) : (Datum) 0;
+	}
+	if (res.move_to != NULL && c->from == c->to)
+	{
+		Oid			type = TupleDescAttr(c->desc, r->att[C_STATUS] - 1)->atttypid;
+
+		c->to = DatumGetObjectId(DirectFunctionCall2(enum_in, CStringGetDatum(res.move_to),
+													 ObjectIdGetDatum(type)));
+		RV(r, C_STATUS) = ObjectIdGetDatum(c->to);
+		c->t = status_code(c->to);
+	}
+}
+
 /*
  * update_dossier: the rules of an UPDATE, as a sequence of steps: what the
  * client may write, the event time, the overdue flag, then one of a status
@@ -1030,7 +1091,7 @@ notice_edit(Change *c)
  * flags and, when nothing else happened, an edit.
  */
 static void
-update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
+update_dossier(Row *r, TupleDesc desc, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 {
 	Change		c;
 
@@ -1064,6 +1125,7 @@ update_dossier(Row *r, TupleDesc desc, Event *ev, int *nev, TimestampTz *at_out)
 	c.note = col_changed(r, desc, r->att[C_NOTE]) ? get_text(r, C_NOTE) : NULL;
 
 	notice_overdue(&c);
+	money_act(&c, owner);
 	if (c.from != c.to)
 		move_status(&c);
 	else if (col_changed(r, desc, r->att[C_STEP]))
@@ -1192,7 +1254,7 @@ tthc_dossier_guard(PG_FUNCTION_ARGS)
 		row.ov = palloc(sizeof(Datum) * desc->natts);
 		row.on = palloc(sizeof(bool) * desc->natts);
 		heap_deform_tuple(td->tg_trigtuple, desc, row.ov, row.on);
-		update_dossier(&row, desc, ev, &nev, &at);
+		update_dossier(&row, desc, td->tg_relation->rd_rel->relowner, ev, &nev, &at);
 	}
 	else
 		elog(ERROR, "tthc_dossier_guard: must be fired by INSERT or UPDATE");

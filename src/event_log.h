@@ -30,7 +30,7 @@ typedef struct Event
 	const char *note;
 } Event;
 
-#define MAX_EVENTS 4
+#define MAX_EVENTS 6
 
 /*
  * event_is_timer: a deadline passing or nearing (overdue, due_soon), noticed

@@ -35,6 +35,7 @@
 
 #include "compat.h"
 #include "national.h"
+#include "money.h"
 #include "table_triggers.h"
 
 PG_FUNCTION_INFO_V1(tthc_table_changed);
@@ -181,6 +182,12 @@ tthc_append_only(PG_FUNCTION_ARGS)
 	 */
 	if ((TRIGGER_FIRED_BY_INSERT(td->tg_event) && IsLogicalWorker()) || national_maintenance())
 		return PointerGetDatum(NULL);
+	/* tthc.money_apply writing a payment or a receipt (money.c) */
+	if (money_writing && !TRIGGER_FIRED_BY_DELETE(td->tg_event) &&
+		!TRIGGER_FIRED_BY_TRUNCATE(td->tg_event) &&
+		(strcmp(RelationGetRelationName(td->tg_relation), "payment") == 0 ||
+		 strcmp(RelationGetRelationName(td->tg_relation), "receipt") == 0))
+		return PointerGetDatum(NULL);
 	if (strcmp(RelationGetRelationName(td->tg_relation), "dossier") == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -195,6 +202,10 @@ tthc_append_only(PG_FUNCTION_ARGS)
 			 errmsg("%s on %s is not allowed", op, RelationGetRelationName(td->tg_relation)),
 			 strcmp(RelationGetRelationName(td->tg_relation), "scorecard_month") == 0 ?
 			 errdetail("scorecard_month is append-only: a published card never changes (tthc.scorecard_diff shows what a recount would).") :
+			 strcmp(RelationGetRelationName(td->tg_relation), "payment") == 0 ||
+			 strcmp(RelationGetRelationName(td->tg_relation), "receipt") == 0 ?
+			 errdetail("%s is written only by tthc.pay(), tthc.waive(), tthc.refund(), tthc.issue_receipt() and tthc.cancel_receipt(): a payment is refunded by a new row, a receipt is cancelled or replaced, never deleted.",
+					   RelationGetRelationName(td->tg_relation)) :
 			 errdetail("%s is append-only: tthc writes it as dossiers change.",
 					   RelationGetRelationName(td->tg_relation)),
 			 TRIGGER_FIRED_BY_INSERT(td->tg_event) ?

@@ -12,6 +12,7 @@
 #include "registry.h"
 #include "clock.h"
 #include "dossier.h"
+#include "money.h"
 #include "track.h"
 #include "transitions.h"
 #include "worker.h"
@@ -28,6 +29,7 @@ _PG_init(void)
 	RegistryInit();
 	ClockInit();
 	DossierInit();
+	MoneyInit();
 	TrackInit();
 	WorkerInit();
 	MarkGUCPrefixReserved("tthc");

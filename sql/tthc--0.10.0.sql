@@ -1,7 +1,7 @@
--- sql/tthc--0.9.0.sql
+-- sql/tthc--0.10.0.sql
 \echo Use "CREATE EXTENSION tthc" to load this file. \quit
 
--- The full install script of tthc 0.9.0, rerolled by scripts/full_script.sh
+-- The full install script of tthc 0.10.0, rerolled by scripts/full_script.sh
 -- from 0.1.0 and every update script (pg_dump of the updated objects):
 -- edit the update scripts and reroll, never this file.  test/sql/upgrade.sql
 -- checks that it gives the same objects as the update chain.
@@ -393,6 +393,123 @@ CREATE FUNCTION tthc.calendar_days(calendar text, "from" date, "to" date) RETURN
 COMMENT ON FUNCTION tthc.calendar_days(calendar text, "from" date, "to" date) IS 'Each date of a calendar with its working flag, kind, name, legal reference and provisional flag';
 
 --
+-- Name: receipt; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.receipt (
+    id bigint NOT NULL,
+    dossier_id bigint NOT NULL,
+    unit text NOT NULL,
+    template text NOT NULL,
+    symbol text NOT NULL,
+    number integer NOT NULL,
+    no text GENERATED ALWAYS AS (lpad((number)::text, 7, '0'::text)) STORED,
+    kind text NOT NULL,
+    electronic boolean NOT NULL,
+    issued_at timestamp with time zone NOT NULL,
+    payer_name text,
+    payer_id text,
+    payer_tax_code text,
+    payer_address text,
+    lines jsonb NOT NULL,
+    total bigint NOT NULL,
+    status text DEFAULT 'issued'::text NOT NULL,
+    replaces bigint,
+    replaced_by bigint,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    event_seq integer NOT NULL,
+    cancel_seq integer,
+    officer text,
+    actor text NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT receipt_cancel_consistent CHECK ((((status = 'issued'::text) = (cancelled_at IS NULL)) AND ((status = 'issued'::text) = (cancel_seq IS NULL)) AND ((status = 'replaced'::text) = (replaced_by IS NOT NULL)))),
+    CONSTRAINT receipt_status_known CHECK ((status = ANY (ARRAY['issued'::text, 'cancelled'::text, 'replaced'::text]))),
+    CONSTRAINT receipt_total_positive CHECK ((total > 0))
+);
+
+--
+-- Name: TABLE receipt; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.receipt IS 'Receipts (biên lai) as issued: never deleted, never renumbered; cancelled or replaced by tthc.cancel_receipt';
+
+--
+-- Name: COLUMN receipt.number; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.receipt.number IS 'Consecutive within its series without gaps';
+
+--
+-- Name: COLUMN receipt.no; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.receipt.no IS 'The number as printed: 7 digits';
+
+--
+-- Name: COLUMN receipt.lines; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.receipt.lines IS 'The fees it covers: [{payment, fee_code, name, amount}]';
+
+--
+-- Name: COLUMN receipt.status; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.receipt.status IS 'issued | cancelled (the number is kept, the money is not receipted) | replaced (by replaced_by)';
+
+--
+-- Name: COLUMN receipt.event_seq; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.receipt.event_seq IS 'The dossier event that issued it (kind receipt); cancel_seq the one that cancelled it (receipt_cancel)';
+
+--
+-- Name: cancel_receipt(text, text, text, integer, text, boolean, timestamp with time zone, jsonb); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.cancel_receipt(unit text, template text, symbol text, number integer, reason text, replace boolean DEFAULT false, at timestamp with time zone DEFAULT now(), payer jsonb DEFAULT NULL::jsonb) RETURNS tthc.receipt
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  c text;
+  did bigint;
+  r tthc.receipt;
+BEGIN
+  IF reason IS NULL OR btrim(reason) = '' THEN
+    RAISE EXCEPTION 'cancelling a receipt needs a reason'
+      USING ERRCODE = '22023', TABLE = 'receipt', COLUMN = 'cancel_reason', SCHEMA = 'tthc';
+  END IF;
+  IF replace IS NULL THEN
+    RAISE EXCEPTION 'replace cannot be null' USING ERRCODE = '22004';
+  END IF;
+  SELECT x.code INTO c FROM tthc.receipt q JOIN tthc.dossier x ON x.id = q.dossier_id
+   WHERE q.unit = cancel_receipt.unit AND q.template = cancel_receipt.template
+     AND q.symbol = cancel_receipt.symbol AND q.number = cancel_receipt.number;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'receipt %/% number % of unit % does not exist', template, symbol, number, unit
+      USING ERRCODE = '42704', TABLE = 'receipt', SCHEMA = 'tthc';
+  END IF;
+  did := tthc.money_dossier(c);
+  PERFORM tthc.money_act(did, c, jsonb_build_object('op', 'cancel', 'unit', unit, 'template', template, 'symbol', symbol,
+                         'number', number, 'reason', reason, 'replace', replace, 'payer', payer), at);
+  SELECT q.* INTO r FROM tthc.receipt q
+   WHERE q.unit = cancel_receipt.unit AND q.template = cancel_receipt.template
+     AND q.symbol = cancel_receipt.symbol AND q.number = cancel_receipt.number;
+  IF r.replaced_by IS NOT NULL THEN
+    SELECT q.* INTO r FROM tthc.receipt q WHERE q.id = r.replaced_by;
+  END IF;
+  RETURN r;
+END $$;
+
+--
+-- Name: FUNCTION cancel_receipt(unit text, template text, symbol text, number integer, reason text, replace boolean, at timestamp with time zone, payer jsonb); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.cancel_receipt(unit text, template text, symbol text, number integer, reason text, replace boolean, at timestamp with time zone, payer jsonb) IS 'Cancels a receipt (its number is kept) or, with replace, issues its replacement with the next number; returns the replacement or the cancelled receipt';
+
+--
 -- Name: check_transition(tthc.dossier_status, tthc.dossier_status); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
@@ -419,142 +536,6 @@ CREATE FUNCTION tthc.check_units(units text[]) RETURNS void
 --
 
 COMMENT ON FUNCTION tthc.check_units(units text[]) IS 'Raises 42501 unless the outer role (the login or SET ROLE, also inside SECURITY DEFINER functions) reads every unit or works on each of these';
-
---
--- Name: create_publication(); Type: FUNCTION; Schema: tthc; Owner: -
---
-
-CREATE FUNCTION tthc.create_publication() RETURNS text
-    LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-DECLARE
-  main text := '';
-  log text := '';
-  t text;
-  cols text;
-  roots bigint;
-BEGIN
-  IF tthc.is_hub() THEN
-    RAISE EXCEPTION 'this node is a national hub: it mirrors provinces and publishes nothing'
-      USING ERRCODE = '55000';
-  END IF;
-  IF current_setting('wal_level') <> 'logical' THEN
-    RAISE EXCEPTION 'a province publishes with wal_level = logical, not %', current_setting('wal_level')
-      USING ERRCODE = '55000', HINT = 'ALTER SYSTEM SET wal_level = logical, then restart the server.';
-  END IF;
-  SELECT count(*) INTO roots FROM tthc.unit WHERE parent IS NULL;
-  IF roots <> 1 THEN
-    RAISE EXCEPTION 'a province node has one root unit, the province; this one has %', roots
-      USING ERRCODE = '55000', HINT = 'Give every unit a parent up to the province''s own unit (level province).';
-  END IF;
-  FOREACH t IN ARRAY ARRAY['unit', 'calendar', 'calendar_exception', 'calendar_week', 'calendar_year',
-                           'procedure', 'procedure_step', 'dossier', 'report_delta', 'report_day', 'report_month',
-                           'dossier_event', 'apology', 'rating'] LOOP
-    SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO cols
-    FROM pg_attribute a
-    WHERE a.attrelid = ('tthc.' || t)::regclass AND a.attnum > 0 AND NOT a.attisdropped
-      AND a.attname NOT IN ('province', 'mirrored_at');
-    cols := format('tthc.%I (%s)', t, cols);
-    IF t LIKE 'calendar%' THEN
-      cols := cols || ' WHERE (NOT shipped)';
-    END IF;
-    IF t IN ('dossier_event', 'apology', 'rating') THEN
-      log := log || CASE WHEN log = '' THEN '' ELSE ', ' END || cols;
-    ELSE
-      main := main || CASE WHEN main = '' THEN '' ELSE ', ' END || cols;
-    END IF;
-  END LOOP;
-  IF EXISTS (SELECT 1 FROM pg_publication WHERE pubname = 'tthc') THEN
-    EXECUTE 'ALTER PUBLICATION tthc SET TABLE ' || main;
-    EXECUTE 'ALTER PUBLICATION tthc SET (publish = ''insert, update, delete'')';
-  ELSE
-    EXECUTE 'CREATE PUBLICATION tthc FOR TABLE ' || main || ' WITH (publish = ''insert, update, delete'')';
-  END IF;
-  IF EXISTS (SELECT 1 FROM pg_publication WHERE pubname = 'tthc_log') THEN
-    EXECUTE 'ALTER PUBLICATION tthc_log SET TABLE ' || log;
-    EXECUTE 'ALTER PUBLICATION tthc_log SET (publish = ''insert'')';
-  ELSE
-    EXECUTE 'CREATE PUBLICATION tthc_log FOR TABLE ' || log || ' WITH (publish = ''insert'')';
-  END IF;
-  RETURN 'tthc';
-END $$;
-
---
--- Name: FUNCTION create_publication(); Type: COMMENT; Schema: tthc; Owner: -
---
-
-COMMENT ON FUNCTION tthc.create_publication() IS 'On a province node (operator-run, idempotent): publishes what the national hub mirrors, as publications tthc and tthc_log; returns tthc';
-
---
--- Name: deadline(timestamp with time zone, tthc.time_limit, text); Type: FUNCTION; Schema: tthc; Owner: -
---
-
-CREATE FUNCTION tthc.deadline(received timestamp with time zone, time_limit tthc.time_limit, calendar text DEFAULT 'vn'::text) RETURNS timestamp with time zone
-    LANGUAGE c STABLE STRICT PARALLEL SAFE
-    AS 'MODULE_PATHNAME', 'tthc_deadline';
-
---
--- Name: FUNCTION deadline(received timestamp with time zone, time_limit tthc.time_limit, calendar text); Type: COMMENT; Schema: tthc; Owner: -
---
-
-COMMENT ON FUNCTION tthc.deadline(received timestamp with time zone, time_limit tthc.time_limit, calendar text) IS 'The appointment (hẹn trả) of a dossier received at a time, under a legal time limit';
-
---
--- Name: detach_province(text); Type: FUNCTION; Schema: tthc; Owner: -
---
-
-CREATE FUNCTION tthc.detach_province(code text) RETURNS void
-    LANGUAGE c STRICT
-    AS 'MODULE_PATHNAME', 'tthc_detach_province';
-
---
--- Name: FUNCTION detach_province(code text); Type: COMMENT; Schema: tthc; Owner: -
---
-
-COMMENT ON FUNCTION tthc.detach_province(code text) IS 'On the national hub: stops mirroring a province, removes its rows from the hub and drops its slot on the province after commit';
-
---
--- Name: dossier_counted(); Type: FUNCTION; Schema: tthc; Owner: -
---
-
-CREATE FUNCTION tthc.dossier_counted() RETURNS trigger
-    LANGUAGE c
-    AS 'MODULE_PATHNAME', 'tthc_dossier_counted';
-
---
--- Name: FUNCTION dossier_counted(); Type: COMMENT; Schema: tthc; Owner: -
---
-
-COMMENT ON FUNCTION tthc.dossier_counted() IS 'Appends the report sums counted by a statement''s dossier writes to tthc.report_delta';
-
---
--- Name: dossier_guard(); Type: FUNCTION; Schema: tthc; Owner: -
---
-
-CREATE FUNCTION tthc.dossier_guard() RETURNS trigger
-    LANGUAGE c
-    AS 'MODULE_PATHNAME', 'tthc_dossier_guard';
-
---
--- Name: FUNCTION dossier_guard(); Type: COMMENT; Schema: tthc; Owner: -
---
-
-COMMENT ON FUNCTION tthc.dossier_guard() IS 'Checks every write of a dossier (status moves, times, computed columns), runs the clock and logs the event';
-
---
--- Name: dossier_numbered(); Type: FUNCTION; Schema: tthc; Owner: -
---
-
-CREATE FUNCTION tthc.dossier_numbered() RETURNS trigger
-    LANGUAGE c
-    AS 'MODULE_PATHNAME', 'tthc_dossier_numbered';
-
---
--- Name: FUNCTION dossier_numbered(); Type: COMMENT; Schema: tthc; Owner: -
---
-
-COMMENT ON FUNCTION tthc.dossier_numbered() IS 'Writes the dossier numbers handed out by a statement back to tthc.dossier_counter';
 
 --
 -- Name: dossier; Type: TABLE; Schema: tthc; Owner: -
@@ -731,7 +712,7 @@ COMMENT ON COLUMN tthc.dossier.event_hash IS 'Hash of the latest event: the head
 -- Name: COLUMN dossier.payment; Type: COMMENT; Schema: tthc; Owner: -
 --
 
-COMMENT ON COLUMN tthc.dossier.payment IS 'How the fees were paid: online (through the portal) or offline; NULL when the dossier has no fee';
+COMMENT ON COLUMN tthc.dossier.payment IS 'How the fees were paid: online or offline; NULL when no payment stands. Set by tthc from tthc.payment once the dossier has payments';
 
 --
 -- Name: COLUMN dossier.digitised; Type: COMMENT; Schema: tthc; Owner: -
@@ -750,6 +731,164 @@ COMMENT ON COLUMN tthc.dossier.result_electronic IS 'The result was issued as an
 --
 
 COMMENT ON COLUMN tthc.dossier.province IS 'On the national hub: the province the row is mirrored from (its root unit); NULL on a province''s own node';
+
+--
+-- Name: collecting_units(tthc.dossier); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.collecting_units(d tthc.dossier) RETURNS TABLE(unit text, rank integer)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  WITH RECURSIVE up(code, parent, rank) AS (
+    SELECT u.code, u.parent, s.base FROM tthc.unit u
+      JOIN (VALUES (d.receiving_unit, 0), (d.handling_unit, 1000)) s(code, base) ON u.code = s.code
+    UNION ALL
+    SELECT u.code, u.parent, up.rank + 1 FROM tthc.unit u JOIN up ON u.code = up.parent WHERE up.rank < 2000)
+  SELECT code, min(rank)::integer FROM up GROUP BY code
+$$;
+
+--
+-- Name: FUNCTION collecting_units(d tthc.dossier); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.collecting_units(d tthc.dossier) IS 'The units whose receipt series may serve a dossier, nearest first';
+
+--
+-- Name: create_publication(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.create_publication() RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  main text := '';
+  log text := '';
+  t text;
+  cols text;
+  roots bigint;
+BEGIN
+  IF tthc.is_hub() THEN
+    RAISE EXCEPTION 'this node is a national hub: it mirrors provinces and publishes nothing'
+      USING ERRCODE = '55000';
+  END IF;
+  IF current_setting('wal_level') <> 'logical' THEN
+    RAISE EXCEPTION 'a province publishes with wal_level = logical, not %', current_setting('wal_level')
+      USING ERRCODE = '55000', HINT = 'ALTER SYSTEM SET wal_level = logical, then restart the server.';
+  END IF;
+  SELECT count(*) INTO roots FROM tthc.unit WHERE parent IS NULL;
+  IF roots <> 1 THEN
+    RAISE EXCEPTION 'a province node has one root unit, the province; this one has %', roots
+      USING ERRCODE = '55000', HINT = 'Give every unit a parent up to the province''s own unit (level province).';
+  END IF;
+  FOREACH t IN ARRAY ARRAY['unit', 'calendar', 'calendar_exception', 'calendar_week', 'calendar_year',
+                           'procedure', 'procedure_step', 'dossier', 'report_delta', 'report_day', 'report_month',
+                           'dossier_event', 'apology', 'rating'] LOOP
+    SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO cols
+    FROM pg_attribute a
+    WHERE a.attrelid = ('tthc.' || t)::regclass AND a.attnum > 0 AND NOT a.attisdropped
+      AND a.attname NOT IN ('province', 'mirrored_at');
+    cols := format('tthc.%I (%s)', t, cols);
+    IF t LIKE 'calendar%' THEN
+      cols := cols || ' WHERE (NOT shipped)';
+    END IF;
+    IF t IN ('dossier_event', 'apology', 'rating') THEN
+      log := log || CASE WHEN log = '' THEN '' ELSE ', ' END || cols;
+    ELSE
+      main := main || CASE WHEN main = '' THEN '' ELSE ', ' END || cols;
+    END IF;
+  END LOOP;
+  IF EXISTS (SELECT 1 FROM pg_publication WHERE pubname = 'tthc') THEN
+    EXECUTE 'ALTER PUBLICATION tthc SET TABLE ' || main;
+    EXECUTE 'ALTER PUBLICATION tthc SET (publish = ''insert, update, delete'')';
+  ELSE
+    EXECUTE 'CREATE PUBLICATION tthc FOR TABLE ' || main || ' WITH (publish = ''insert, update, delete'')';
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_publication WHERE pubname = 'tthc_log') THEN
+    EXECUTE 'ALTER PUBLICATION tthc_log SET TABLE ' || log;
+    EXECUTE 'ALTER PUBLICATION tthc_log SET (publish = ''insert'')';
+  ELSE
+    EXECUTE 'CREATE PUBLICATION tthc_log FOR TABLE ' || log || ' WITH (publish = ''insert'')';
+  END IF;
+  RETURN 'tthc';
+END $$;
+
+--
+-- Name: FUNCTION create_publication(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.create_publication() IS 'On a province node (operator-run, idempotent): publishes what the national hub mirrors, as publications tthc and tthc_log; returns tthc';
+
+--
+-- Name: deadline(timestamp with time zone, tthc.time_limit, text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.deadline(received timestamp with time zone, time_limit tthc.time_limit, calendar text DEFAULT 'vn'::text) RETURNS timestamp with time zone
+    LANGUAGE c STABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_deadline';
+
+--
+-- Name: FUNCTION deadline(received timestamp with time zone, time_limit tthc.time_limit, calendar text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.deadline(received timestamp with time zone, time_limit tthc.time_limit, calendar text) IS 'The appointment (hẹn trả) of a dossier received at a time, under a legal time limit';
+
+--
+-- Name: detach_province(text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.detach_province(code text) RETURNS void
+    LANGUAGE c STRICT
+    AS 'MODULE_PATHNAME', 'tthc_detach_province';
+
+--
+-- Name: FUNCTION detach_province(code text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.detach_province(code text) IS 'On the national hub: stops mirroring a province, removes its rows from the hub and drops its slot on the province after commit';
+
+--
+-- Name: dossier_counted(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.dossier_counted() RETURNS trigger
+    LANGUAGE c
+    AS 'MODULE_PATHNAME', 'tthc_dossier_counted';
+
+--
+-- Name: FUNCTION dossier_counted(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.dossier_counted() IS 'Appends the report sums counted by a statement''s dossier writes to tthc.report_delta';
+
+--
+-- Name: dossier_guard(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.dossier_guard() RETURNS trigger
+    LANGUAGE c
+    AS 'MODULE_PATHNAME', 'tthc_dossier_guard';
+
+--
+-- Name: FUNCTION dossier_guard(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.dossier_guard() IS 'Checks every write of a dossier (status moves, times, computed columns), runs the clock and logs the event';
+
+--
+-- Name: dossier_numbered(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.dossier_numbered() RETURNS trigger
+    LANGUAGE c
+    AS 'MODULE_PATHNAME', 'tthc_dossier_numbered';
+
+--
+-- Name: FUNCTION dossier_numbered(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.dossier_numbered() IS 'Writes the dossier numbers handed out by a statement back to tthc.dossier_counter';
 
 --
 -- Name: dossier_state(tthc.dossier); Type: FUNCTION; Schema: tthc; Owner: -
@@ -835,7 +974,7 @@ COMMENT ON TABLE tthc.dossier_event IS 'The process control slip: one row per ch
 -- Name: COLUMN dossier_event.kind; Type: COMMENT; Schema: tthc; Owner: -
 --
 
-COMMENT ON COLUMN tthc.dossier_event.kind IS 'status | pause | resume | restart | handover | deadline | apology | overdue | due_soon | edit';
+COMMENT ON COLUMN tthc.dossier_event.kind IS 'status | pause | resume | restart | handover | deadline | apology | overdue | due_soon | edit | payment | refund | waiver | receipt | receipt_cancel';
 
 --
 -- Name: COLUMN dossier_event.unit; Type: COMMENT; Schema: tthc; Owner: -
@@ -904,6 +1043,113 @@ CREATE FUNCTION tthc.event_hash(prev bytea, e tthc.dossier_event) RETURNS bytea
 --
 
 COMMENT ON FUNCTION tthc.event_hash(prev bytea, e tthc.dossier_event) IS 'The hash an event must carry after the previous event''s hash (NULL for the first event)';
+
+--
+-- Name: fee_in_use(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.fee_in_use() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  IF (NEW.procedure_id, NEW.fee_code, NEW.kind, NEW.amount, NEW.stage)
+       IS DISTINCT FROM (OLD.procedure_id, OLD.fee_code, OLD.kind, OLD.amount, OLD.stage)
+     AND EXISTS (SELECT 1 FROM tthc.payment p WHERE p.procedure_id = OLD.procedure_id AND p.fee_code = OLD.fee_code) THEN
+    RAISE EXCEPTION 'fee % of procedure version % has been paid', OLD.fee_code, OLD.procedure_id
+      USING ERRCODE = '55000', TABLE = 'fee', SCHEMA = 'tthc',
+            DETAIL = 'Its kind, amount and stage are what those payments were measured against.',
+            HINT = 'A new fee takes effect with a new version of the procedure.';
+  END IF;
+  RETURN NEW;
+END $$;
+
+--
+-- Name: FUNCTION fee_in_use(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.fee_in_use() IS 'Refuses changing the terms of a fee that has been paid';
+
+--
+-- Name: fee; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.fee (
+    procedure_id bigint NOT NULL,
+    fee_code text NOT NULL,
+    kind text NOT NULL,
+    name text NOT NULL,
+    amount bigint NOT NULL,
+    stage text DEFAULT 'reception'::text NOT NULL,
+    portal_stage smallint GENERATED ALWAYS AS (
+CASE stage
+    WHEN 'reception'::text THEN 1
+    WHEN 'supplement'::text THEN 2
+    ELSE 4
+END) STORED,
+    exempt text,
+    legal_reference text,
+    CONSTRAINT fee_amount_nonnegative CHECK ((amount >= 0)),
+    CONSTRAINT fee_code_format CHECK ((fee_code ~ '^[A-Za-z0-9._-]{1,40}$'::text)),
+    CONSTRAINT fee_kind_known CHECK ((kind = ANY (ARRAY['phi'::text, 'le_phi'::text]))),
+    CONSTRAINT fee_stage_known CHECK ((stage = ANY (ARRAY['reception'::text, 'supplement'::text, 'result'::text])))
+);
+
+--
+-- Name: TABLE fee; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.fee IS 'The fees (phí) and charges (lệ phí) of a procedure version; maintained by tthc_admin';
+
+--
+-- Name: COLUMN fee.kind; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.fee.kind IS 'phi | le_phi: they go on separate receipts';
+
+--
+-- Name: COLUMN fee.amount; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.fee.amount IS 'In đồng';
+
+--
+-- Name: COLUMN fee.stage; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.fee.stage IS 'When it is due: reception, supplement (once a supplement was asked for) or result';
+
+--
+-- Name: COLUMN fee.portal_stage; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.fee.portal_stage IS 'The national portal''s HinhThucThu: 1 at reception, 2 at a supplement, 4 with the result';
+
+--
+-- Name: COLUMN fee.exempt; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.fee.exempt IS 'Who is exempt, as the legal text says (tthc.waive records a waiver); NULL: nobody';
+
+--
+-- Name: fee_outstanding(bigint, tthc.fee); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.fee_outstanding(dossier_id bigint, f tthc.fee) RETURNS bigint
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  SELECT CASE WHEN bool_or(p.method = 'waived') THEN 0
+              ELSE f.amount - coalesce(sum(p.amount), 0) END
+  FROM tthc.payment p
+  WHERE p.dossier_id = fee_outstanding.dossier_id AND p.procedure_id = f.procedure_id AND p.fee_code = f.fee_code
+$$;
+
+--
+-- Name: FUNCTION fee_outstanding(dossier_id bigint, f tthc.fee); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.fee_outstanding(dossier_id bigint, f tthc.fee) IS 'What is still due on a fee of a dossier (0 once waived)';
 
 --
 -- Name: grade_18(numeric); Type: FUNCTION; Schema: tthc; Owner: -
@@ -1147,6 +1393,36 @@ CREATE FUNCTION tthc.is_working_day(day date, calendar text DEFAULT 'vn'::text) 
 COMMENT ON FUNCTION tthc.is_working_day(day date, calendar text) IS 'Whether a date has working time in a calendar';
 
 --
+-- Name: issue_receipt(text, timestamp with time zone, text, text, jsonb); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.issue_receipt(code text, at timestamp with time zone DEFAULT now(), template text DEFAULT NULL::text, symbol text DEFAULT NULL::text, payer jsonb DEFAULT NULL::jsonb) RETURNS SETOF tthc.receipt
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  did bigint;
+  before integer;
+BEGIN
+  IF (template IS NULL) <> (symbol IS NULL) THEN
+    RAISE EXCEPTION 'a receipt series is named by its template and its symbol' USING ERRCODE = '22023';
+  END IF;
+  IF payer IS NOT NULL AND jsonb_typeof(payer) <> 'object' THEN
+    RAISE EXCEPTION 'the payer is a JSON object: name, id, tax_code, address' USING ERRCODE = '22023';
+  END IF;
+  did := tthc.money_dossier(code);
+  before := tthc.money_act(did, code, jsonb_build_object('op', 'issue', 'template', template, 'symbol', symbol,
+                           'payer', payer), at);
+  RETURN QUERY SELECT r.* FROM tthc.receipt r WHERE r.dossier_id = did AND r.event_seq > before ORDER BY r.event_seq;
+END $$;
+
+--
+-- Name: FUNCTION issue_receipt(code text, at timestamp with time zone, template text, symbol text, payer jsonb); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.issue_receipt(code text, at timestamp with time zone, template text, symbol text, payer jsonb) IS 'Issues one receipt per kind (phí, lệ phí) over the dossier''s paid payments without one, numbered next in a series of its units (nearest first, electronic first)';
+
+--
 -- Name: lawful_due(tthc.dossier); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
@@ -1178,6 +1454,25 @@ $_$;
 --
 
 COMMENT ON FUNCTION tthc.local_bounds(unit text, lo date, hi date, OUT lo_at timestamp with time zone, OUT hi_at timestamp with time zone) IS 'The local days lo..hi (exclusive) of a unit as times, in its calendar''s time zone';
+
+--
+-- Name: local_year(text, timestamp with time zone); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.local_year(unit text, at timestamp with time zone) RETURNS integer
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  SELECT extract(year FROM at AT TIME ZONE coalesce(
+    (SELECT c.time_zone FROM tthc.unit u JOIN tthc.calendar c ON c.name = u.calendar WHERE u.code = $1),
+    'Asia/Ho_Chi_Minh'))::integer
+$_$;
+
+--
+-- Name: FUNCTION local_year(unit text, at timestamp with time zone); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.local_year(unit text, at timestamp with time zone) IS 'The year of a time in a unit''s calendar time zone';
 
 --
 -- Name: lunar_to_solar(integer, integer, integer, boolean); Type: FUNCTION; Schema: tthc; Owner: -
@@ -1243,6 +1538,310 @@ CREATE FUNCTION tthc.mirror_province() RETURNS text
 --
 
 COMMENT ON FUNCTION tthc.mirror_province() IS 'In a replication worker of the national hub, the province whose subscription it applies; NULL elsewhere (the default of the province columns on the hub)';
+
+--
+-- Name: money_act(bigint, text, jsonb, timestamp with time zone); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.money_act(dossier_id bigint, code text, act jsonb, at timestamp with time zone) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  before integer;
+  n bigint;
+BEGIN
+  IF at IS NULL THEN
+    RAISE EXCEPTION 'the time of a payment or receipt cannot be null' USING ERRCODE = '22004';
+  END IF;
+  IF NOT isfinite(at) THEN
+    RAISE EXCEPTION 'the time of a payment or receipt must be finite' USING ERRCODE = '22023';
+  END IF;
+  SELECT x.event_seq INTO before FROM tthc.dossier x WHERE x.id = money_act.dossier_id;
+  PERFORM tthc.money_stage(code, act);
+  PERFORM set_config('tthc.event_time', CASE WHEN money_act.at = now() THEN '' ELSE money_act.at::text END, true);
+  UPDATE tthc.dossier x
+     SET changed_at = CASE WHEN money_act.at = now() THEN x.changed_at ELSE money_act.at END
+   WHERE x.id = money_act.dossier_id;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  PERFORM set_config('tthc.event_time', '', true);
+  PERFORM tthc.money_stage(NULL, NULL);
+  IF n <> 1 THEN
+    RAISE EXCEPTION 'dossier % was not updated', code USING ERRCODE = '55000';
+  END IF;
+  RETURN before;
+END $$;
+
+--
+-- Name: FUNCTION money_act(dossier_id bigint, code text, act jsonb, at timestamp with time zone); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.money_act(dossier_id bigint, code text, act jsonb, at timestamp with time zone) IS 'Internal: carries out a money act as a change of the dossier; returns its event number before';
+
+--
+-- Name: money_apply(jsonb, bigint, integer, timestamp with time zone, text, text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.money_apply(act jsonb, dossier_id bigint, first_seq integer, at timestamp with time zone, actor text, officer text) RETURNS TABLE(kind text, note text, unit text, move_to text, set_payment boolean, payment text)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  op text := act ->> 'op';
+  d tthc.dossier;
+  pid bigint;
+  f tthc.fee;
+  p tthc.payment;
+  o tthc.payment;
+  r tthc.receipt;
+  n tthc.receipt;
+  s tthc.receipt_series;
+  amt bigint;
+  due bigint;
+  seq integer := first_seq;
+  k text;
+  payer jsonb := coalesce(act -> 'payer', '{}');
+  moved text;
+BEGIN
+  SELECT x.* INTO d FROM tthc.dossier x WHERE x.id = money_apply.dossier_id;
+  pid := coalesce(d.procedure_id,
+                  (SELECT v.id FROM tthc.procedure v WHERE v.code = d.procedure_code
+                      AND v.valid_from <= at::date AND (v.valid_to IS NULL OR v.valid_to >= at::date)
+                    ORDER BY v.valid_from DESC LIMIT 1));
+  set_payment := false;
+
+  IF op IN ('pay', 'waive') THEN
+    SELECT y.* INTO f FROM tthc.fee y WHERE y.procedure_id = pid AND y.fee_code = act ->> 'fee_code';
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'procedure % of dossier % has no fee %', d.procedure_code, d.code, act ->> 'fee_code'
+        USING ERRCODE = '42704', TABLE = 'fee', COLUMN = 'fee_code', SCHEMA = 'tthc';
+    END IF;
+    due := tthc.fee_outstanding(d.id, f);
+  END IF;
+
+  IF op = 'pay' THEN
+    IF d.status NOT IN ('submitted', 'received', 'processing', 'awaiting_supplement', 'awaiting_payment', 'resolved') THEN
+      RAISE EXCEPTION 'dossier % is %: nothing can be paid on it', d.code, d.status
+        USING ERRCODE = '55000', TABLE = 'dossier', COLUMN = 'status', SCHEMA = 'tthc';
+    END IF;
+    amt := (act ->> 'amount')::bigint;
+    IF amt > due THEN
+      RAISE EXCEPTION 'a payment of % đồng on fee % of dossier % is more than what is due', amt, f.fee_code, d.code
+        USING ERRCODE = '23514', TABLE = 'payment', COLUMN = 'amount', SCHEMA = 'tthc',
+              DETAIL = format('The fee is %s đồng; %s đồng is still due.', f.amount, due);
+    END IF;
+    INSERT INTO tthc.payment (dossier_id, procedure_id, fee_code, amount, method, online, reference,
+                              paid_at, event_seq, officer, actor)
+    VALUES (d.id, pid, f.fee_code, amt, act ->> 'method',
+            coalesce((act ->> 'online')::boolean, act ->> 'method' = 'portal'),
+            act ->> 'reference', at, seq, officer, actor)
+    RETURNING * INTO p;
+    kind := 'payment';
+  ELSIF op = 'waive' THEN
+    IF f.exempt IS NULL THEN
+      RAISE EXCEPTION 'fee % of procedure % cannot be waived', f.fee_code, d.procedure_code
+        USING ERRCODE = '55000', TABLE = 'fee', COLUMN = 'exempt', SCHEMA = 'tthc',
+              DETAIL = 'Nobody is exempt from it (fee.exempt is empty).';
+    END IF;
+    IF due < f.amount OR EXISTS (SELECT 1 FROM tthc.payment q WHERE q.dossier_id = d.id AND q.procedure_id = pid AND q.fee_code = f.fee_code) THEN
+      RAISE EXCEPTION 'fee % of dossier % has payments or a waiver already', f.fee_code, d.code
+        USING ERRCODE = '55000', TABLE = 'payment', SCHEMA = 'tthc',
+              HINT = 'Refund what was paid with tthc.refund() first.';
+    END IF;
+    INSERT INTO tthc.payment (dossier_id, procedure_id, fee_code, amount, method, online, reference,
+                              paid_at, event_seq, officer, actor)
+    VALUES (d.id, pid, f.fee_code, 0, 'waived', false, act ->> 'reason', at, seq, officer, actor)
+    RETURNING * INTO p;
+    kind := 'waiver';
+  ELSIF op = 'refund' THEN
+    SELECT q.* INTO o FROM tthc.payment q WHERE q.id = (act ->> 'payment')::bigint AND q.dossier_id = d.id;
+    IF NOT FOUND OR o.amount <= 0 THEN
+      RAISE EXCEPTION 'dossier % has no payment % to refund', d.code, act ->> 'payment'
+        USING ERRCODE = '42704', TABLE = 'payment', COLUMN = 'refund_of', SCHEMA = 'tthc';
+    END IF;
+    due := o.amount + coalesce((SELECT sum(q.amount) FROM tthc.payment q WHERE q.refund_of = o.id), 0);
+    amt := coalesce((act ->> 'amount')::bigint, due);
+    IF amt > due OR amt <= 0 THEN
+      RAISE EXCEPTION 'a refund of % đồng on payment % is more than what stands of it', amt, o.id
+        USING ERRCODE = '23514', TABLE = 'payment', COLUMN = 'amount', SCHEMA = 'tthc',
+              DETAIL = format('%s đồng of it stands.', due);
+    END IF;
+    SELECT x.* INTO r FROM tthc.receipt x, jsonb_array_elements(x.lines) l
+     WHERE x.dossier_id = d.id AND x.status = 'issued' AND (l ->> 'payment')::bigint = o.id;
+    IF FOUND THEN
+      RAISE EXCEPTION 'payment % is on receipt %/% number %', o.id, r.template, r.symbol, r.no
+        USING ERRCODE = '55000', TABLE = 'receipt', SCHEMA = 'tthc',
+              HINT = 'Cancel the receipt with tthc.cancel_receipt() first, then refund and issue a new one.';
+    END IF;
+    INSERT INTO tthc.payment (dossier_id, procedure_id, fee_code, amount, method, online, reference,
+                              paid_at, refund_of, event_seq, officer, actor)
+    VALUES (d.id, o.procedure_id, o.fee_code, -amt, o.method, o.online, act ->> 'reason', at, o.id, seq, officer, actor)
+    RETURNING * INTO p;
+    kind := 'refund';
+  END IF;
+
+  IF op IN ('pay', 'waive', 'refund') THEN
+    note := tthc.payment_fact(p)::text;
+    unit := d.receiving_unit;
+    set_payment := true;
+    SELECT CASE WHEN count(*) = 0 THEN NULL WHEN bool_or(q.online) THEN 'online' ELSE 'offline' END
+      INTO payment
+      FROM tthc.payment q
+     WHERE q.dossier_id = d.id AND q.amount > 0
+       AND q.amount + coalesce((SELECT sum(z.amount) FROM tthc.payment z WHERE z.refund_of = q.id), 0) > 0;
+    -- all that is due by now paid: a dossier awaiting payment moves on
+    IF d.status = 'awaiting_payment' AND op <> 'refund' AND NOT EXISTS (
+         SELECT 1 FROM tthc.fee y
+          WHERE y.procedure_id = pid AND tthc.fee_outstanding(d.id, y) > 0
+            AND (y.stage <> 'supplement' OR EXISTS (
+                   SELECT 1 FROM tthc.dossier_event e
+                    WHERE e.dossier_id = d.id AND e.province IS NULL AND e.to_status = 'awaiting_supplement'))) THEN
+      SELECT v.after_payment::text INTO move_to FROM tthc.procedure v WHERE v.id = pid;
+    END IF;
+    RETURN NEXT;
+    RETURN;
+  END IF;
+
+  IF op = 'issue' THEN
+    IF NOT EXISTS (SELECT 1 FROM tthc.unreceipted(d.id)) THEN
+      RAISE EXCEPTION 'dossier % has nothing to receipt', d.code
+        USING ERRCODE = '55000', TABLE = 'receipt', SCHEMA = 'tthc',
+              DETAIL = 'Every payment standing is on an issued receipt.';
+    END IF;
+    FOR k IN SELECT DISTINCT u.kind FROM tthc.unreceipted(d.id) u ORDER BY 1 LOOP
+      IF act ->> 'symbol' IS NOT NULL
+         AND k <> (SELECT x.kind FROM tthc.receipt_series x JOIN tthc.collecting_units(d) c ON c.unit = x.unit
+                    WHERE x.template = act ->> 'template' AND x.symbol = act ->> 'symbol' ORDER BY c.rank LIMIT 1) THEN
+        CONTINUE;
+      END IF;
+      s := tthc.series_take(d, k, at, act ->> 'template', act ->> 'symbol');
+      INSERT INTO tthc.receipt (dossier_id, unit, template, symbol, number, kind, electronic, issued_at,
+                                payer_name, payer_id, payer_tax_code, payer_address, lines, total,
+                                event_seq, officer, actor)
+      SELECT d.id, s.unit, s.template, s.symbol, s.next_no, s.kind, s.electronic, at,
+             coalesce(payer ->> 'name', d.applicant_name), coalesce(payer ->> 'id', d.applicant_id),
+             payer ->> 'tax_code', coalesce(payer ->> 'address', d.applicant_address),
+             jsonb_agg(jsonb_build_object('payment', u.payment, 'fee_code', u.fee_code, 'name', u.name,
+                                          'amount', u.amount) ORDER BY u.payment),
+             sum(u.amount), seq, officer, actor
+        FROM tthc.unreceipted(d.id) u WHERE u.kind = k
+      RETURNING * INTO r;
+      kind := 'receipt';
+      note := tthc.receipt_fact(r)::text;
+      unit := r.unit;
+      RETURN NEXT;
+      seq := seq + 1;
+    END LOOP;
+    IF seq = first_seq THEN
+      RAISE EXCEPTION 'dossier % has nothing to receipt on series %/%', d.code, act ->> 'template', act ->> 'symbol'
+        USING ERRCODE = '55000', TABLE = 'receipt', SCHEMA = 'tthc',
+              DETAIL = 'No payment standing without a receipt is of the series'' kind.';
+    END IF;
+    RETURN;
+  END IF;
+
+  IF op = 'cancel' THEN
+    SELECT x.* INTO r FROM tthc.receipt x
+     WHERE x.dossier_id = d.id AND x.unit = act ->> 'unit' AND x.template = act ->> 'template'
+       AND x.symbol = act ->> 'symbol' AND x.number = (act ->> 'number')::integer;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'receipt %/% number % of unit % does not exist', act ->> 'template', act ->> 'symbol',
+        act ->> 'number', act ->> 'unit'
+        USING ERRCODE = '42704', TABLE = 'receipt', SCHEMA = 'tthc';
+    END IF;
+    IF r.status <> 'issued' THEN
+      RAISE EXCEPTION 'receipt %/% number % is % already', r.template, r.symbol, r.no, r.status
+        USING ERRCODE = '55000', TABLE = 'receipt', COLUMN = 'status', SCHEMA = 'tthc';
+    END IF;
+    IF (act ->> 'replace')::boolean THEN
+      -- the replacement: same fees, the next number of a series serving the dossier now
+      s := tthc.series_take(d, r.kind, at, NULL, NULL);
+      INSERT INTO tthc.receipt (dossier_id, unit, template, symbol, number, kind, electronic, issued_at,
+                                payer_name, payer_id, payer_tax_code, payer_address, lines, total,
+                                replaces, event_seq, officer, actor)
+      VALUES (d.id, s.unit, s.template, s.symbol, s.next_no, s.kind, s.electronic, at,
+              coalesce(payer ->> 'name', r.payer_name), coalesce(payer ->> 'id', r.payer_id),
+              coalesce(payer ->> 'tax_code', r.payer_tax_code), coalesce(payer ->> 'address', r.payer_address),
+              r.lines, r.total, r.id, seq + 1, officer, actor)
+      RETURNING * INTO n;
+    END IF;
+    UPDATE tthc.receipt x
+       SET status = CASE WHEN n.id IS NULL THEN 'cancelled' ELSE 'replaced' END,
+           cancelled_at = at, cancel_reason = act ->> 'reason', replaced_by = n.id, cancel_seq = seq
+     WHERE x.id = r.id
+    RETURNING * INTO r;
+    kind := 'receipt_cancel';
+    note := tthc.receipt_cancel_fact(r)::text;
+    unit := r.unit;
+    RETURN NEXT;
+    IF n.id IS NOT NULL THEN
+      kind := 'receipt';
+      note := tthc.receipt_fact(n)::text;
+      unit := n.unit;
+      RETURN NEXT;
+    END IF;
+    RETURN;
+  END IF;
+  RAISE EXCEPTION 'unknown money act %', op USING ERRCODE = '22023';
+END $$;
+
+--
+-- Name: FUNCTION money_apply(act jsonb, dossier_id bigint, first_seq integer, at timestamp with time zone, actor text, officer text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.money_apply(act jsonb, dossier_id bigint, first_seq integer, at timestamp with time zone, actor text, officer text) IS 'Internal: checks and writes a staged payment, refund, waiver or receipt for the dossier trigger, returning the events to log';
+
+--
+-- Name: money_dossier(text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.money_dossier(code text) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  did bigint;
+BEGIN
+  SELECT x.id INTO did FROM tthc.dossier x WHERE x.code = money_dossier.code FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'dossier % does not exist', code USING ERRCODE = '42704';
+  END IF;
+  RETURN did;
+END $$;
+
+--
+-- Name: FUNCTION money_dossier(code text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.money_dossier(code text) IS 'Internal: the id of a dossier the caller may change, locked';
+
+--
+-- Name: money_stage(text, jsonb); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.money_stage(code text, act jsonb) RETURNS void
+    LANGUAGE c
+    AS 'MODULE_PATHNAME', 'tthc_money_stage';
+
+--
+-- Name: FUNCTION money_stage(code text, act jsonb); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.money_stage(code text, act jsonb) IS 'Internal: the money act the next UPDATE of the dossier carries out (tthc.pay and the like)';
+
+--
+-- Name: money_writing(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.money_writing() RETURNS boolean
+    LANGUAGE c STABLE
+    AS 'MODULE_PATHNAME', 'tthc_money_writing';
+
+--
+-- Name: FUNCTION money_writing(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.money_writing() IS 'Internal: whether tthc is writing a payment or a receipt';
 
 --
 -- Name: my_units(); Type: FUNCTION; Schema: tthc; Owner: -
@@ -1383,6 +1982,117 @@ $_$;
 --
 
 COMMENT ON FUNCTION tthc.officer_on_dossier(login text, dossier_id bigint) IS 'For the rating check: unknown, works (at or above a unit of the dossier) or elsewhere';
+
+--
+-- Name: payment; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.payment (
+    id bigint NOT NULL,
+    dossier_id bigint NOT NULL,
+    procedure_id bigint NOT NULL,
+    fee_code text NOT NULL,
+    amount bigint NOT NULL,
+    method text NOT NULL,
+    online boolean NOT NULL,
+    reference text,
+    paid_at timestamp with time zone NOT NULL,
+    refund_of bigint,
+    event_seq integer NOT NULL,
+    officer text,
+    actor text NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT payment_method_known CHECK ((method = ANY (ARRAY['cash'::text, 'transfer'::text, 'card'::text, 'qr'::text, 'portal'::text, 'waived'::text]))),
+    CONSTRAINT refund_is_negative CHECK (((refund_of IS NULL) = (amount >= 0))),
+    CONSTRAINT waiver_is_zero CHECK (((method = 'waived'::text) = (amount = 0)))
+);
+
+--
+-- Name: TABLE payment; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.payment IS 'Payments of a dossier''s fees, one row per payment, refund (negative, refund_of) or waiver (0, method waived); written by tthc with the event; append-only';
+
+--
+-- Name: COLUMN payment.method; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.payment.method IS 'cash | transfer | card | qr | portal (the national payment platform) | waived';
+
+--
+-- Name: COLUMN payment.online; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.payment.online IS 'Paid online (the QĐ 766 online-payment ratio): by default, through the portal';
+
+--
+-- Name: COLUMN payment.reference; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.payment.reference IS 'The payment platform''s or bank''s reference; for a refund or a waiver, the reason';
+
+--
+-- Name: COLUMN payment.event_seq; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.payment.event_seq IS 'The dossier event that records it (kind payment, refund or waiver)';
+
+--
+-- Name: pay(text, text, bigint, text, text, timestamp with time zone, boolean); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.pay(code text, fee_code text, amount bigint, method text, reference text DEFAULT NULL::text, at timestamp with time zone DEFAULT now(), online boolean DEFAULT NULL::boolean) RETURNS tthc.payment
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  did bigint;
+  p tthc.payment;
+BEGIN
+  IF code IS NULL OR fee_code IS NULL OR amount IS NULL OR method IS NULL THEN
+    RAISE EXCEPTION 'a payment needs a dossier, a fee, an amount and a method' USING ERRCODE = '22004';
+  END IF;
+  IF amount <= 0 THEN
+    RAISE EXCEPTION 'a payment of % đồng: the amount must be positive', amount
+      USING ERRCODE = '22023', TABLE = 'payment', COLUMN = 'amount', SCHEMA = 'tthc',
+            HINT = 'A refund is tthc.refund(); a waiver tthc.waive().';
+  END IF;
+  IF method NOT IN ('cash', 'transfer', 'card', 'qr', 'portal') THEN
+    RAISE EXCEPTION 'unknown payment method "%"', method
+      USING ERRCODE = '22023', TABLE = 'payment', COLUMN = 'method', SCHEMA = 'tthc',
+            HINT = 'cash, transfer, card, qr or portal (the national payment platform).';
+  END IF;
+  did := tthc.money_dossier(code);
+  PERFORM tthc.money_act(did, code, jsonb_build_object('op', 'pay', 'fee_code', fee_code, 'amount', amount,
+                         'method', method, 'reference', reference, 'online', online), at);
+  SELECT q.* INTO p FROM tthc.payment q WHERE q.dossier_id = did ORDER BY q.id DESC LIMIT 1;
+  RETURN p;
+END $$;
+
+--
+-- Name: FUNCTION pay(code text, fee_code text, amount bigint, method text, reference text, at timestamp with time zone, online boolean); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.pay(code text, fee_code text, amount bigint, method text, reference text, at timestamp with time zone, online boolean) IS 'Records a payment of a dossier''s fee (an event of the dossier); settling what is due moves a dossier awaiting payment on';
+
+--
+-- Name: payment_fact(tthc.payment); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.payment_fact(p tthc.payment) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  SELECT jsonb_build_object('payment', p.id, 'fee_code', p.fee_code, 'amount', p.amount,
+                            'method', p.method, 'online', p.online, 'reference', p.reference,
+                            'refund_of', p.refund_of)
+$$;
+
+--
+-- Name: FUNCTION payment_fact(p tthc.payment); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.payment_fact(p tthc.payment) IS 'What the payment''s event records (its note): tthc.verify_log compares';
 
 --
 -- Name: procedure_check(); Type: FUNCTION; Schema: tthc; Owner: -
@@ -1566,6 +2276,160 @@ END $_$;
 COMMENT ON FUNCTION tthc.rating_counted() IS 'Appends the report sums of a statement''s ratings to tthc.report_delta';
 
 --
+-- Name: receipt_cancel_fact(tthc.receipt); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.receipt_cancel_fact(r tthc.receipt) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  SELECT CASE WHEN r.status <> 'issued' THEN
+    jsonb_build_object('receipt', r.id, 'unit', r.unit, 'template', r.template, 'symbol', r.symbol,
+                       'number', r.number, 'status', r.status, 'reason', r.cancel_reason,
+                       'replaced_by', r.replaced_by) END
+$$;
+
+--
+-- Name: FUNCTION receipt_cancel_fact(r tthc.receipt); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.receipt_cancel_fact(r tthc.receipt) IS 'What the event cancelling the receipt records (its note); NULL while issued';
+
+--
+-- Name: receipt_document(text, text, text, integer); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.receipt_document(unit text, template text, symbol text, number integer) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  SELECT jsonb_build_object(
+    'template', r.template, 'symbol', r.symbol, 'number', r.no, 'kind', r.kind,
+    'kind_name', CASE r.kind WHEN 'phi' THEN 'Phí' ELSE 'Lệ phí' END,
+    'electronic', r.electronic, 'issued_at', r.issued_at, 'currency', 'VND',
+    'collector', jsonb_build_object('unit', u.code, 'name', u.name, 'tax_code', u.tax_code),
+    'payer', jsonb_build_object('name', r.payer_name, 'id', r.payer_id, 'tax_code', r.payer_tax_code,
+                                'address', r.payer_address),
+    'dossier', d.code, 'procedure', d.procedure_code,
+    'items', (SELECT jsonb_agg(jsonb_build_object('fee_code', l ->> 'fee_code', 'name', l ->> 'name',
+                                                  'amount', (l ->> 'amount')::bigint) ORDER BY o)
+              FROM jsonb_array_elements(r.lines) WITH ORDINALITY x(l, o)),
+    'total', r.total, 'status', r.status,
+    'replaces', (SELECT jsonb_build_object('template', q.template, 'symbol', q.symbol, 'number', q.no)
+                 FROM tthc.receipt q WHERE q.id = r.replaces),
+    'cancelled_at', r.cancelled_at, 'cancel_reason', r.cancel_reason)
+  FROM tthc.receipt r JOIN tthc.dossier d ON d.id = r.dossier_id JOIN tthc.unit u ON u.code = r.unit
+  WHERE r.unit = $1 AND r.template = $2 AND r.symbol = $3 AND r.number = $4
+$_$;
+
+--
+-- Name: FUNCTION receipt_document(unit text, template text, symbol text, number integer); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.receipt_document(unit text, template text, symbol text, number integer) IS 'The electronic receipt''s data as a receipt provider takes it (JSON); NULL for a receipt the caller cannot see';
+
+--
+-- Name: receipt_fact(tthc.receipt); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.receipt_fact(r tthc.receipt) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  SELECT jsonb_build_object('receipt', r.id, 'unit', r.unit, 'template', r.template, 'symbol', r.symbol,
+                            'number', r.number, 'kind', r.kind, 'electronic', r.electronic,
+                            'total', r.total, 'lines', r.lines, 'replaces', r.replaces,
+                            'payer', jsonb_build_object('name', r.payer_name, 'id', r.payer_id,
+                                                        'tax_code', r.payer_tax_code, 'address', r.payer_address))
+$$;
+
+--
+-- Name: FUNCTION receipt_fact(r tthc.receipt); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.receipt_fact(r tthc.receipt) IS 'What the event issuing the receipt records (its note): tthc.verify_log compares';
+
+--
+-- Name: receipt_series_guard(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.receipt_series_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  IF tthc.restoring(TG_RELID) OR tthc.money_writing() THEN
+    RETURN NEW;
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    IF NEW.next_no IS NOT NULL AND NEW.next_no <> NEW.first_no OR NEW.last_issued_at IS NOT NULL THEN
+      RAISE EXCEPTION 'the next number of a receipt series is kept by tthc'
+        USING ERRCODE = '428C9', TABLE = 'receipt_series', COLUMN = 'next_no', SCHEMA = 'tthc',
+              HINT = 'Leave next_no out: a new series starts at first_no.';
+    END IF;
+    NEW.next_no := NEW.first_no;
+    RETURN NEW;
+  END IF;
+  IF NEW.next_no IS DISTINCT FROM OLD.next_no OR NEW.last_issued_at IS DISTINCT FROM OLD.last_issued_at THEN
+    RAISE EXCEPTION 'the next number of a receipt series is kept by tthc'
+      USING ERRCODE = '428C9', TABLE = 'receipt_series', COLUMN = 'next_no', SCHEMA = 'tthc',
+            DETAIL = 'Receipt numbers are consecutive: tthc.issue_receipt takes them.';
+  END IF;
+  IF OLD.next_no > OLD.first_no AND (NEW.unit, NEW.template, NEW.symbol, NEW.kind, NEW.electronic, NEW.first_no)
+       IS DISTINCT FROM (OLD.unit, OLD.template, OLD.symbol, OLD.kind, OLD.electronic, OLD.first_no) THEN
+    RAISE EXCEPTION 'receipt series %/% of unit % has issued receipts', OLD.template, OLD.symbol, OLD.unit
+      USING ERRCODE = '55000', TABLE = 'receipt_series', SCHEMA = 'tthc',
+            DETAIL = 'Only last_no, legal_reference and active can change once a number is used.',
+            HINT = 'Set active = false and create a new series.';
+  END IF;
+  RETURN NEW;
+END $$;
+
+--
+-- Name: FUNCTION receipt_series_guard(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.receipt_series_guard() IS 'Keeps a series'' next number to tthc and its identity fixed once used';
+
+--
+-- Name: receipt_usage(text, daterange); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.receipt_usage(unit text, period daterange) RETURNS TABLE(series_unit text, template text, symbol text, kind text, electronic boolean, first_no integer, last_no integer, issued bigint, cancelled bigint, replaced bigint, total_amount bigint, gaps bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  units text[] := tthc.report_scope(unit, true);
+  lo date;
+  hi date;
+BEGIN
+  SELECT b.lo, b.hi INTO lo, hi FROM tthc.report_period(period) b;
+  RETURN QUERY
+  WITH used AS (
+    SELECT r.unit, r.template, r.symbol, r.number, r.status, r.total
+    FROM tthc.receipt r CROSS JOIN LATERAL tthc.local_bounds(r.unit, lo, hi) b
+    WHERE r.unit = ANY (units) AND r.issued_at >= b.lo_at AND r.issued_at < b.hi_at)
+  SELECT s.unit, s.template, s.symbol, s.kind, s.electronic,
+         min(u.number), max(u.number), count(*), count(*) FILTER (WHERE u.status = 'cancelled'),
+         count(*) FILTER (WHERE u.status = 'replaced'),
+         coalesce(sum(u.total) FILTER (WHERE u.status = 'issued'), 0)::bigint,
+         -- numbers of the series up to the last one used in the period that no receipt has
+         (max(u.number) - s.first_no + 1)
+           - (SELECT count(*) FROM tthc.receipt q WHERE q.unit = s.unit AND q.template = s.template
+                AND q.symbol = s.symbol AND q.number <= max(u.number))
+  FROM used u JOIN tthc.receipt_series s USING (unit, template, symbol)
+  GROUP BY s.unit, s.template, s.symbol, s.kind, s.electronic, s.first_no
+  ORDER BY s.unit, s.template, s.symbol;
+END $$;
+
+--
+-- Name: FUNCTION receipt_usage(unit text, period daterange); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.receipt_usage(unit text, period daterange) IS 'The periodic receipt-use report of a unit and those below it: per series, the numbers used (first..last), issued, cancelled, replaced, the amount of the receipts standing, and the numbers missing (always 0)';
+
+--
 -- Name: recompute_deadlines(text, date, boolean, timestamp with time zone); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
@@ -1614,6 +2478,39 @@ END $$;
 --
 
 COMMENT ON FUNCTION tthc.recompute_deadlines(calendar text, since date, apply boolean, at timestamp with time zone) IS 'After a calendar change: lists (apply = false) or moves, logging each (apply = true), the deadlines of open dossiers on that calendar and those inheriting from it';
+
+--
+-- Name: refund(bigint, text, bigint, timestamp with time zone); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.refund(payment bigint, reason text, amount bigint DEFAULT NULL::bigint, at timestamp with time zone DEFAULT now()) RETURNS tthc.payment
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  c text;
+  did bigint;
+  p tthc.payment;
+BEGIN
+  IF reason IS NULL OR btrim(reason) = '' THEN
+    RAISE EXCEPTION 'a refund needs a reason'
+      USING ERRCODE = '22023', TABLE = 'payment', COLUMN = 'reference', SCHEMA = 'tthc';
+  END IF;
+  SELECT x.code INTO c FROM tthc.payment q JOIN tthc.dossier x ON x.id = q.dossier_id WHERE q.id = refund.payment;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'payment % does not exist', payment USING ERRCODE = '42704', TABLE = 'payment', SCHEMA = 'tthc';
+  END IF;
+  did := tthc.money_dossier(c);
+  PERFORM tthc.money_act(did, c, jsonb_build_object('op', 'refund', 'payment', payment, 'amount', amount, 'reason', reason), at);
+  SELECT q.* INTO p FROM tthc.payment q WHERE q.dossier_id = did ORDER BY q.id DESC LIMIT 1;
+  RETURN p;
+END $$;
+
+--
+-- Name: FUNCTION refund(payment bigint, reason text, amount bigint, at timestamp with time zone); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.refund(payment bigint, reason text, amount bigint, at timestamp with time zone) IS 'Refunds a payment, all of what stands of it by default, as a new negative payment; its receipt must be cancelled first';
 
 --
 -- Name: report(text, daterange, boolean); Type: FUNCTION; Schema: tthc; Owner: -
@@ -2214,6 +3111,153 @@ CREATE FUNCTION tthc.sees_all() RETURNS boolean
 COMMENT ON FUNCTION tthc.sees_all() IS 'Whether current_user reads every unit (a superuser, or a member of tthc_reader, tthc_auditor or tthc_admin)';
 
 --
+-- Name: receipt_series; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.receipt_series (
+    unit text NOT NULL,
+    template text NOT NULL,
+    symbol text NOT NULL,
+    kind text NOT NULL,
+    electronic boolean DEFAULT true NOT NULL,
+    first_no integer DEFAULT 1 NOT NULL,
+    last_no integer DEFAULT 9999999 NOT NULL,
+    next_no integer NOT NULL,
+    last_issued_at timestamp with time zone,
+    year smallint GENERATED ALWAYS AS ((2000 + ("substring"(symbol, '/([0-9]{2})'::text))::smallint)) STORED,
+    legal_reference text,
+    active boolean DEFAULT true NOT NULL,
+    CONSTRAINT first_no_range CHECK (((first_no >= 1) AND (first_no <= 9999999))),
+    CONSTRAINT last_no_range CHECK (((last_no >= first_no) AND (last_no <= 9999999))),
+    CONSTRAINT next_no_range CHECK (((next_no >= first_no) AND (next_no <= (last_no + 1)))),
+    CONSTRAINT receipt_kind_known CHECK ((kind = ANY (ARRAY['phi'::text, 'le_phi'::text]))),
+    CONSTRAINT receipt_symbol_format CHECK ((symbol ~ '^[A-Z0-9]{1,8}/[0-9]{2}[A-Z]{1,2}$'::text)),
+    CONSTRAINT receipt_template_format CHECK ((template ~ '^[A-Za-z0-9./-]{1,20}$'::text)),
+    CONSTRAINT symbol_says_electronic CHECK (((symbol !~ '[EP]$'::text) OR (electronic = (symbol ~ 'E$'::text))))
+);
+
+--
+-- Name: TABLE receipt_series; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.receipt_series IS 'Receipt series of a collecting unit: template (mẫu số) and symbol (ký hiệu, with the year in it) numbered first_no..last_no; maintained by tthc_admin, numbered by tthc';
+
+--
+-- Name: COLUMN receipt_series.symbol; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.receipt_series.symbol IS 'ký hiệu, e.g. AA/26E: the two digits after / are the year, E electronic, P paper';
+
+--
+-- Name: COLUMN receipt_series.next_no; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.receipt_series.next_no IS 'The number the next receipt takes (set by tthc: first_no at creation; last_no + 1 when exhausted)';
+
+--
+-- Name: COLUMN receipt_series.last_issued_at; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.receipt_series.last_issued_at IS 'When the latest receipt of the series was issued: receipts are numbered in time order';
+
+--
+-- Name: COLUMN receipt_series.year; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.receipt_series.year IS 'The year of the symbol: the series serves that local year only';
+
+--
+-- Name: COLUMN receipt_series.active; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.receipt_series.active IS 'false: no new receipts (a replaced template, say); issued ones stay';
+
+--
+-- Name: series_take(tthc.dossier, text, timestamp with time zone, text, text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.series_take(d tthc.dossier, kind text, at timestamp with time zone, template text, symbol text) RETURNS tthc.receipt_series
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  s tthc.receipt_series;
+  taken tthc.receipt_series;
+  yr integer;
+BEGIN
+  IF template IS NOT NULL OR symbol IS NOT NULL THEN
+    SELECT x.* INTO s FROM tthc.receipt_series x JOIN tthc.collecting_units(d) c ON c.unit = x.unit
+     WHERE x.template = series_take.template AND x.symbol = series_take.symbol ORDER BY c.rank LIMIT 1;
+    IF NOT FOUND THEN
+      IF EXISTS (SELECT 1 FROM tthc.receipt_series x WHERE x.template = series_take.template AND x.symbol = series_take.symbol) THEN
+        RAISE EXCEPTION 'receipt series %/% belongs to another unit', template, symbol
+          USING ERRCODE = '42501', TABLE = 'receipt_series', COLUMN = 'unit', SCHEMA = 'tthc',
+                DETAIL = format('Dossier %s is received at %s and handled at %s.', d.code, d.receiving_unit, d.handling_unit);
+      END IF;
+      RAISE EXCEPTION 'receipt series %/% does not exist', template, symbol
+        USING ERRCODE = '42704', TABLE = 'receipt_series', COLUMN = 'symbol', SCHEMA = 'tthc';
+    END IF;
+    IF s.kind <> series_take.kind THEN
+      RAISE EXCEPTION 'receipt series %/% is for %, not %', template, symbol, s.kind, kind
+        USING ERRCODE = '22023', TABLE = 'receipt_series', COLUMN = 'kind', SCHEMA = 'tthc';
+    END IF;
+  ELSE
+    SELECT x.* INTO s FROM tthc.receipt_series x JOIN tthc.collecting_units(d) c ON c.unit = x.unit
+     WHERE x.kind = series_take.kind AND x.active AND x.year = tthc.local_year(x.unit, at)
+       AND x.next_no <= x.last_no
+     ORDER BY c.rank, x.electronic DESC, x.template, x.symbol LIMIT 1;
+    IF NOT FOUND THEN
+      -- say why: the series there is, exhausted or of another year, or none
+      SELECT x.* INTO s FROM tthc.receipt_series x JOIN tthc.collecting_units(d) c ON c.unit = x.unit
+       WHERE x.kind = series_take.kind AND x.active
+       ORDER BY (x.year = tthc.local_year(x.unit, at)) DESC, c.rank, x.electronic DESC LIMIT 1;
+      IF NOT FOUND THEN
+        RAISE EXCEPTION 'no receipt series of kind % serves dossier %', kind, d.code
+          USING ERRCODE = '42704', TABLE = 'receipt_series', SCHEMA = 'tthc',
+                HINT = format('tthc_admin creates one for unit %s (or a unit above it) in tthc.receipt_series.', d.receiving_unit);
+      END IF;
+    END IF;
+  END IF;
+  IF NOT s.active THEN
+    RAISE EXCEPTION 'receipt series %/% of unit % is not active', s.template, s.symbol, s.unit
+      USING ERRCODE = '55000', TABLE = 'receipt_series', COLUMN = 'active', SCHEMA = 'tthc';
+  END IF;
+  yr := tthc.local_year(s.unit, at);
+  IF s.year <> yr THEN
+    RAISE EXCEPTION 'receipt series %/% of unit % is for %, not %', s.template, s.symbol, s.unit, s.year, yr
+      USING ERRCODE = '55000', TABLE = 'receipt_series', COLUMN = 'symbol', SCHEMA = 'tthc',
+            DETAIL = 'A series serves the year in its symbol; each year has new series.';
+  END IF;
+  UPDATE tthc.receipt_series x SET next_no = x.next_no + 1, last_issued_at = series_take.at
+   WHERE x.unit = s.unit AND x.template = s.template AND x.symbol = s.symbol
+     AND x.next_no <= x.last_no AND (x.last_issued_at IS NULL OR x.last_issued_at <= series_take.at)
+  RETURNING x.* INTO taken;
+  IF FOUND THEN
+    taken.next_no := taken.next_no - 1;   -- the number taken
+    RETURN taken;
+  END IF;
+  -- the row as it stands now that it is ours
+  SELECT x.* INTO s FROM tthc.receipt_series x
+   WHERE x.unit = s.unit AND x.template = s.template AND x.symbol = s.symbol;
+  IF s.next_no > s.last_no THEN
+    RAISE EXCEPTION 'receipt series %/% of unit % is exhausted', s.template, s.symbol, s.unit
+      USING ERRCODE = '54000', TABLE = 'receipt_series', COLUMN = 'last_no', SCHEMA = 'tthc',
+            DETAIL = format('Its numbers run from %s to %s and all are used.', s.first_no, s.last_no),
+            HINT = 'Register a new series (or raise last_no, when the registered range allows).';
+  END IF;
+  RAISE EXCEPTION 'a receipt of series %/% cannot be dated %, before its latest receipt (%)',
+    s.template, s.symbol, at, s.last_issued_at
+    USING ERRCODE = '22023', TABLE = 'receipt', COLUMN = 'issued_at', SCHEMA = 'tthc',
+          DETAIL = 'Receipt numbers follow the order in which receipts are issued.';
+END $$;
+
+--
+-- Name: FUNCTION series_take(d tthc.dossier, kind text, at timestamp with time zone, template text, symbol text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.series_take(d tthc.dossier, kind text, at timestamp with time zone, template text, symbol text) IS 'The series a receipt of a dossier takes its number from, with next_no the number taken (the series row stays locked until commit)';
+
+--
 -- Name: solar_to_lunar(date); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
@@ -2670,6 +3714,31 @@ END $$;
 COMMENT ON FUNCTION tthc.unit_in_use() IS 'A unit with dossiers keeps its code and calendar';
 
 --
+-- Name: unreceipted(bigint); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.unreceipted(dossier_id bigint) RETURNS TABLE(payment bigint, fee_code text, kind text, name text, amount bigint)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  SELECT p.id, p.fee_code, f.kind, f.name,
+         p.amount + coalesce((SELECT sum(q.amount) FROM tthc.payment q WHERE q.refund_of = p.id), 0)
+  FROM tthc.payment p JOIN tthc.fee f ON f.procedure_id = p.procedure_id AND f.fee_code = p.fee_code
+  WHERE p.dossier_id = unreceipted.dossier_id AND p.amount > 0
+    AND p.amount + coalesce((SELECT sum(q.amount) FROM tthc.payment q WHERE q.refund_of = p.id), 0) > 0
+    AND NOT EXISTS (SELECT 1 FROM tthc.receipt r, jsonb_array_elements(r.lines) l
+                    WHERE r.dossier_id = unreceipted.dossier_id AND r.status = 'issued'
+                      AND (l ->> 'payment')::bigint = p.id)
+  ORDER BY p.id
+$$;
+
+--
+-- Name: FUNCTION unreceipted(dossier_id bigint); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.unreceipted(dossier_id bigint) IS 'A dossier''s paid payments that no issued receipt covers, with what stands of each after refunds';
+
+--
 -- Name: verify_log(text); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
@@ -2709,11 +3778,50 @@ CREATE FUNCTION tthc.verify_log(code text DEFAULT NULL::text) RETURNS TABLE(code
     FROM tthc.dossier_event x
     WHERE verify_log.code IS NULL AND NOT EXISTS (SELECT 1 FROM tthc.dossier d WHERE d.id = x.dossier_id
                                                      AND d.province IS NOT DISTINCT FROM x.province)
-    GROUP BY x.dossier_id, x.province)
+    GROUP BY x.dossier_id, x.province),
+  -- a province's own money rows against their events (the hub mirrors the events only)
+  money_rows AS (
+    SELECT d.code, p.event_seq AS seq,
+           CASE WHEN x.seq IS NULL THEN 'payment ' || p.id || ' has no event'
+                WHEN x.kind NOT IN ('payment', 'refund', 'waiver') OR x.note IS NULL
+                  OR x.note::jsonb IS DISTINCT FROM tthc.payment_fact(p) OR x.at <> p.paid_at
+                  THEN 'payment ' || p.id || ' does not match its event' END AS problem
+    FROM tthc.payment p JOIN tthc.dossier d ON d.id = p.dossier_id AND d.province IS NULL
+    LEFT JOIN tthc.dossier_event x ON x.dossier_id = p.dossier_id AND x.province IS NULL AND x.seq = p.event_seq
+    WHERE verify_log.code IS NULL OR d.code = verify_log.code
+    UNION ALL
+    SELECT d.code, r.event_seq,
+           CASE WHEN x.seq IS NULL OR x.kind <> 'receipt' OR x.note IS NULL
+                  OR x.note::jsonb IS DISTINCT FROM tthc.receipt_fact(r) OR x.at <> r.issued_at
+                  THEN 'receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' does not match its event' END
+    FROM tthc.receipt r JOIN tthc.dossier d ON d.id = r.dossier_id AND d.province IS NULL
+    LEFT JOIN tthc.dossier_event x ON x.dossier_id = r.dossier_id AND x.province IS NULL AND x.seq = r.event_seq
+    WHERE verify_log.code IS NULL OR d.code = verify_log.code
+    UNION ALL
+    SELECT d.code, coalesce(r.cancel_seq, d.event_seq),
+           CASE WHEN r.status <> 'issued' AND (x.seq IS NULL OR x.kind <> 'receipt_cancel' OR x.note IS NULL
+                  OR x.note::jsonb IS DISTINCT FROM tthc.receipt_cancel_fact(r) OR x.at <> r.cancelled_at)
+                  THEN 'the cancellation of receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' does not match its event'
+                WHEN r.status = 'issued' AND EXISTS (
+                  SELECT 1 FROM tthc.dossier_event c WHERE c.dossier_id = r.dossier_id AND c.province IS NULL
+                     AND c.kind = 'receipt_cancel' AND (c.note::jsonb ->> 'receipt')::bigint = r.id)
+                  THEN 'receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' was cancelled but reads issued' END
+    FROM tthc.receipt r JOIN tthc.dossier d ON d.id = r.dossier_id AND d.province IS NULL
+    LEFT JOIN tthc.dossier_event x ON x.dossier_id = r.dossier_id AND x.province IS NULL AND x.seq = r.cancel_seq
+    WHERE verify_log.code IS NULL OR d.code = verify_log.code
+    UNION ALL
+    SELECT d.code, x.seq, 'the ' || x.kind || ' event has no row' || CASE WHEN x.kind LIKE 'receipt%' THEN ' in tthc.receipt' ELSE ' in tthc.payment' END
+    FROM tthc.dossier_event x JOIN tthc.dossier d ON d.id = x.dossier_id AND d.province IS NULL
+    WHERE x.province IS NULL AND x.kind IN ('payment', 'refund', 'waiver', 'receipt', 'receipt_cancel')
+      AND (verify_log.code IS NULL OR d.code = verify_log.code)
+      AND NOT EXISTS (SELECT 1 FROM tthc.payment p WHERE p.dossier_id = x.dossier_id AND p.event_seq = x.seq)
+      AND NOT EXISTS (SELECT 1 FROM tthc.receipt r WHERE r.dossier_id = x.dossier_id
+                        AND (r.event_seq = x.seq OR r.cancel_seq = x.seq)))
   SELECT DISTINCT ON (b.code) b.code, b.seq, b.problem
   FROM (SELECT * FROM links WHERE problem IS NOT NULL
         UNION ALL SELECT * FROM heads WHERE problem IS NOT NULL
-        UNION ALL SELECT * FROM orphans) b
+        UNION ALL SELECT * FROM orphans
+        UNION ALL SELECT * FROM money_rows WHERE problem IS NOT NULL) b
   ORDER BY b.code, b.seq
 $$;
 
@@ -2721,7 +3829,35 @@ $$;
 -- Name: FUNCTION verify_log(code text); Type: COMMENT; Schema: tthc; Owner: -
 --
 
-COMMENT ON FUNCTION tthc.verify_log(code text) IS 'The first problem of each dossier''s control slip (all dossiers, or one): a broken or missing link, a row that disagrees with its latest event or has no events, events of no dossier; no rows when every log is intact';
+COMMENT ON FUNCTION tthc.verify_log(code text) IS 'The first problem of each dossier''s control slip (all dossiers, or one): a broken or missing link, a row that disagrees with its latest event or has no events, events of no dossier, a payment or receipt that disagrees with its event; no rows when every log is intact';
+
+--
+-- Name: waive(text, text, text, timestamp with time zone); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.waive(code text, fee_code text, reason text, at timestamp with time zone DEFAULT now()) RETURNS tthc.payment
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  did bigint;
+  p tthc.payment;
+BEGIN
+  IF reason IS NULL OR btrim(reason) = '' THEN
+    RAISE EXCEPTION 'a waiver needs a reason (who is exempt, and why)'
+      USING ERRCODE = '22023', TABLE = 'payment', COLUMN = 'reference', SCHEMA = 'tthc';
+  END IF;
+  did := tthc.money_dossier(code);
+  PERFORM tthc.money_act(did, code, jsonb_build_object('op', 'waive', 'fee_code', fee_code, 'reason', reason), at);
+  SELECT q.* INTO p FROM tthc.payment q WHERE q.dossier_id = did ORDER BY q.id DESC LIMIT 1;
+  RETURN p;
+END $$;
+
+--
+-- Name: FUNCTION waive(code text, fee_code text, reason text, at timestamp with time zone); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.waive(code text, fee_code text, reason text, at timestamp with time zone) IS 'Records that the applicant is exempt from a fee (fee.exempt says who may be)';
 
 --
 -- Name: warn_before_work(text); Type: FUNCTION; Schema: tthc; Owner: -
@@ -3087,8 +4223,10 @@ CREATE TABLE tthc.unit (
     parent text,
     calendar text DEFAULT 'vn'::text NOT NULL,
     province text,
+    tax_code text,
     CONSTRAINT unit_code_format CHECK ((code ~ '^[A-Z0-9.]+$'::text)),
-    CONSTRAINT unit_level_known CHECK ((level = ANY (ARRAY['province'::text, 'commune'::text, 'department'::text, 'agency'::text])))
+    CONSTRAINT unit_level_known CHECK ((level = ANY (ARRAY['province'::text, 'commune'::text, 'department'::text, 'agency'::text]))),
+    CONSTRAINT unit_tax_code_format CHECK ((tax_code ~ '^[0-9]{10}([0-9]{2}|-[0-9]{3})?$'::text))
 );
 
 --
@@ -3102,6 +4240,12 @@ COMMENT ON TABLE tthc.unit IS 'Receiving and handling units (provincial centre, 
 --
 
 COMMENT ON COLUMN tthc.unit.province IS 'On the national hub: the province the row is mirrored from; NULL on a province''s own node';
+
+--
+-- Name: COLUMN unit.tax_code; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.unit.tax_code IS 'The unit''s tax code (mã số thuế), printed on its receipts as the collector''s';
 
 --
 -- Name: dossier_sla; Type: VIEW; Schema: tthc; Owner: -
@@ -3436,6 +4580,19 @@ CREATE TABLE tthc.officer_unit (
 COMMENT ON TABLE tthc.officer_unit IS 'Which units (and their child units) the members of a role may work on, as tthc_officer';
 
 --
+-- Name: payment_id_seq; Type: SEQUENCE; Schema: tthc; Owner: -
+--
+
+ALTER TABLE tthc.payment ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME tthc.payment_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: procedure; Type: TABLE; Schema: tthc; Owner: -
 --
 
@@ -3455,6 +4612,8 @@ CREATE TABLE tthc.procedure (
     province text,
     gid uuid DEFAULT gen_random_uuid() NOT NULL,
     national_time_limit tthc.time_limit,
+    after_payment tthc.dossier_status DEFAULT 'processing'::tthc.dossier_status NOT NULL,
+    CONSTRAINT after_payment_known CHECK ((after_payment = ANY (ARRAY['processing'::tthc.dossier_status, 'resolved'::tthc.dossier_status]))),
     CONSTRAINT online_service_known CHECK ((online_service = ANY (ARRAY['full'::text, 'partial'::text]))),
     CONSTRAINT procedure_code_format CHECK ((code ~ '^[0-9]\.[0-9]{6}(\.[0-9A-Z]+)*$'::text)),
     CONSTRAINT supplement_mode_known CHECK ((supplement_mode = ANY (ARRAY['restart'::text, 'pause'::text]))),
@@ -3496,6 +4655,12 @@ COMMENT ON COLUMN tthc.procedure.gid IS 'The row''s identity in the country (how
 --
 
 COMMENT ON COLUMN tthc.procedure.national_time_limit IS 'The limit in the ministry''s decision, before the province cut it (time_limit); NULL when not recorded';
+
+--
+-- Name: COLUMN procedure.after_payment; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.procedure.after_payment IS 'Where a dossier awaiting payment goes once what is due is paid: processing (default) or resolved';
 
 --
 -- Name: procedure_id_seq; Type: SEQUENCE; Schema: tthc; Owner: -
@@ -3639,6 +4804,19 @@ COMMENT ON COLUMN tthc.rating.officer IS 'The officer the rating is about (a log
 --
 
 COMMENT ON COLUMN tthc.rating.answers IS 'Answers per criterion, e.g. {"attitude": "satisfied", "time": "unsatisfied"}, each very_satisfied | satisfied | unsatisfied';
+
+--
+-- Name: receipt_id_seq; Type: SEQUENCE; Schema: tthc; Owner: -
+--
+
+ALTER TABLE tthc.receipt ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME tthc.receipt_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 --
 -- Name: report_day; Type: TABLE; Schema: tthc; Owner: -
@@ -4077,133 +5255,133 @@ COMMENT ON TABLE tthc.sweep_state IS 'The latest run of tthc.sweep on this node'
 -- Data for Name: calendar; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped, province, gid) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true, NULL, '4608050d-1daf-4056-85b7-4aeb7afcf707');
+INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped, province, gid) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true, NULL, 'c5569f4a-9ebe-4921-81b8-732fa495258d');
 
 --
 -- Data for Name: calendar_exception; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '4854f5db-4c57-48a3-ae63-a63c7280f947');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'edb3d510-eb2f-41c5-ae57-e6c0aa71e77f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'db164dc5-cca0-438f-b8f8-31c264e4075f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'c6acbb38-cadf-4415-9c25-29bb0551c1a2');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '3af2c82f-0d0e-407b-bddf-7685b7f189f4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'd67cbf19-af98-4146-a419-44779203e3e1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '94695f1f-067f-44f6-b063-a247e136eb69');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'ca29b94e-541d-48a4-88da-5e39c96d5f5a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '08632bc0-3380-4537-a058-2b582ce61f3f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '78ebabce-e0f3-4b7b-a55d-be5bffdcbade');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'f5150627-5687-45d1-a6ff-5605eb0aa3c8');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'effcbcbb-d95d-49f8-aeb8-944462d2df64');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '611a71a7-c045-46d9-9792-068c728e7c7d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '42a08c94-a62f-48e2-ba99-7181e7bc95dc');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '46725f83-49b4-4d17-afa5-210e8f7888c3');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '865d8993-7657-4130-8e27-2803d010c4c7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'e1dd3747-cbc7-404c-a401-9d6b34a40d6e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'cb9cac15-4578-45e0-9714-1737da4490a8');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '0a001650-9d9b-45f3-ba36-95c280d8cb2a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '76fe9462-1614-4fcb-abbe-764092070dee');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '62bd0f74-e954-4872-bb11-1ce15c31730f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'ff71c078-9636-40b8-b76b-c38d6e6734e7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '505af034-1409-423b-ac25-694eb23eb600');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '634f8763-6b66-473c-a9fc-b9f1ab7e470a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'cd66ae63-5236-4ddf-b127-98c321471df6');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '2e8afd40-4454-4eb3-98f1-1d7125bf6802');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'd7945ba1-8538-43f9-a704-6493983651d3');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'cd0c2fff-e2b0-40f4-8659-3197a7956e18');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '9e7a4f5c-90e6-47a5-b221-9c7cf4f41d2c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '0a628f59-aa97-458c-80b7-3203de514765');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f48181d0-e9a6-4c55-bfef-f5328d28224c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'a7867ee6-06bd-4d7a-a413-a95a382a2da9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '75db3158-104d-4ad9-b403-da29d3337e74');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '1de66bf9-5e18-45b6-b325-d39b06906c50');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f96cc223-39a8-4509-9a22-e833381f77ea');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '18414494-860c-4456-ada5-dd6444545455');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'c162eaf8-205d-48b2-9c9e-ae3366cb73bd');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'b6af85a3-bbbd-487e-b3be-938648a2826a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'e7a930a5-f59f-4dfc-98b6-37fe1dd8a62d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '74c954d7-8e1e-4a64-b20a-481199c59328');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '28c8fa73-a6c3-4d3d-a09b-063904eb1831');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'bc5e68ee-416d-40f8-9c4d-082fd2b47002');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '8c6036d3-400e-4ebc-9a97-f48da293d752');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '25366e44-40a4-430e-bb36-92d348a95ba7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'fd91a4dd-2830-431e-ab30-706ab37abff2');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '236ddb66-4df4-4fdb-af22-2f38d58c0284');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '8182e2fb-cab5-43de-8976-a6110d9ec951');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'e2ed047f-d0aa-4fa8-abb0-0534d4eedffc');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'a5562de5-0023-43a2-9588-73c551fde310');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'ea2ab30e-b1fc-4541-9222-d7d047c7d519');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '428d67ac-125c-46fd-8370-85eaf8145017');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '7a93261e-7d00-4dac-b013-0435f07fd9e9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '51228d14-586d-46a0-9540-72d9aedfa584');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '2d8f2eb8-4902-4da1-8736-649520b123d4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'c078ba87-50ad-42b0-b86d-29020d29a9c2');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '5c25d4a9-7a33-4ef1-b97e-07dbbccc55f6');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '9f7c376e-0f54-4ae6-871e-6befd19bf400');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'b0a6a8b7-2a64-4899-90c6-06c30b069693');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '0dc5d1eb-3545-4649-9483-98d4d5006383');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '26b88b01-a07b-4a5a-8601-6fe1251c810e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '12d4d8ad-ce7b-415c-989e-18e8e386ad49');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '2e984458-4b54-43f1-ac22-3098adb0754d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'f8d4803a-08c4-4280-89ec-0a43ff6ca724');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '144a5546-8f65-44ea-87b7-5d10fd49dc7b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '5d7f578a-8490-4b52-b9b2-9d4b6040b01a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '0951b51b-8923-4c90-a37c-42c2f45b6875');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '143e8182-177f-46fb-ba57-c2f0dd30b847');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '2a56721c-cb08-4031-8c9a-78cabadc93f1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '3d510d23-908f-4fc9-bca9-f7823ac7ad78');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'c33f843c-f105-4268-a8b8-333530b49efa');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '766f0b7d-25fb-4a83-a2f8-bd2a90b73ab0');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '42b799ed-e492-4141-96f3-b87a886f204d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '30be45cb-e2d1-4b2e-8c57-c94d282267d7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '8c1152b1-fca2-49f7-a4bb-529a6ecbfd4c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'ff2be3a1-0649-4966-ae2e-0319bf32e0ce');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '2653e646-e609-4d09-af97-e64934ab0e41');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '3e03289d-4ff0-408f-9bdc-33b8096fc64f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '06922aa3-9eee-400f-aad0-6157e3b132ec');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'c90b788a-f396-4b7d-b909-5cef671e195b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '8ea080ad-30c4-49b1-adc8-05510dab4256');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'ff82225f-febc-46f5-96b0-29467066a5b1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '6b79a126-04d4-4f46-8853-7ab626db8425');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '6cda420c-749a-4d16-8a9b-8bc6e725db90');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '078c6926-6a09-462f-a1f2-c2e9612e8329');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '612cecd8-bdb1-495c-857b-aaf7e64b536a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'ebf780d2-cfc9-4ded-8f76-884df62817ee');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '29fa7586-4fe0-4408-aa8b-fe61b1a2d2d6');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'b82ee9b7-0f72-4d53-8aca-9956b5b56503');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '551860fa-5e1a-461f-a00d-9f62533a3f38');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '9999d745-1bad-4810-83cc-5bfd8be57294');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'c612dafb-63d9-4725-87e6-4a11d31838b7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'e7eebb15-9b00-4750-b1aa-fddf48c50332');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'eec1a3e0-9516-4e36-8d3a-0a9d7f70ccf8');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '1bc6e174-2df3-45a9-b13c-34d54d25f278');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '30e5788a-b68f-4c9e-ab01-423d43002ca4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '94b14867-a3c4-480b-916e-42ba26565393');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '5ecc8fd9-5fc8-422f-a2a4-b70f817bbba7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'c1a412dd-350e-41dc-b42c-bf45ce218b88');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '5e2a5535-43d6-4a9b-90a8-f4b8c7f7d78e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'e7d5a35b-ddca-4499-b2f4-123f9a5cb46d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '7d27c67d-7f43-41b9-851b-e8a7a247187d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '117b823e-1039-4e69-add6-b3a6262e0a49');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'b23245e8-6489-4171-aaee-83bbc23a59ae');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'f663f38f-f8af-43a6-b13a-97d8f7d5f6cd');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'efc99a07-fd12-4596-872c-d736b194e227');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '55cf8147-2f35-42e0-8e48-c2a813efaf0f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '94f339d1-1b74-42ef-b6cf-eb11a43142c5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '88038516-455d-4723-bd5a-75fb909d05d0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'e74b432e-0c1f-45dd-9872-b0980b1823b5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '787c8973-8798-4ac1-9476-5c5cd23f3c49');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '5d75368c-8106-4ce5-921c-46d0ac3b9740');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '73f3bfc4-d366-46ea-a28f-3ba5365251d1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '35131107-e235-4b7a-9b6d-86566320912c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'bfd41d0d-a1d2-4152-883f-7155ef597c60');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '864a9357-464c-4610-aa29-5e11853c2412');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '3f0fde7e-2d8f-44bc-b7f7-c197da00b512');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'a24a45a9-2c37-4218-89c2-dbcd9fe61f56');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'fe53bbc2-6c57-44a6-9193-a1b9f10b268a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'c9439e16-a146-49a0-b473-02701063d389');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '6c5926b8-1f12-4052-aa51-ce7f2c1c0849');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '81744f16-26f8-4e07-a538-62631b43da39');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '45ef2aec-a691-473c-bf73-a382334595b5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '9aad1dc9-29b3-463d-9b79-e2883e005289');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '1d7fd175-2825-4eec-aa3d-b0642b9b1389');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'c59d3c47-4665-4cd2-badb-8c0a143e9c8b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f9f16f26-0d0f-45b6-9940-9b5f066f93d9');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '4b38a09d-3b85-496c-9e79-382cb1c46c79');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '3afb158d-aa02-4c62-bdeb-75ba7cd4042a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '3269f9db-eada-46d6-9618-b9308823eac1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '7c6d3745-3335-4821-b010-1abcbb5d2918');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f62b702d-a4fe-4409-99e0-85cf06d53a7a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '19433386-6533-4dd2-bee0-a96560d52fc3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'd22f9a53-3755-404b-b22c-fed5eaa3fe5b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'd2d2923a-e123-4349-85de-eae5ce343a27');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'f93ec16b-620f-4366-935e-b76a9081893c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'd6090a44-e2e7-4186-a35f-c5b71defdf0a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '1c4d6463-cc83-49ff-b5a7-15348fa17ef5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '809697d1-9504-40f5-8bf3-efd47aaa443e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'dd5f6747-0545-4f1d-ab83-455e328d6de6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'd6edd34c-d748-4670-bbb4-e50bcf3608cd');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'b4adbc41-0592-41ad-bb68-703678f4f3fa');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '2125cd57-6fad-4f3e-afd5-973e3fc43241');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '56a81710-6626-4bb5-badd-2db706b9a7f3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'cfc73a71-50de-4fba-9121-80df079f70af');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'ef7e993d-721e-4e41-ac56-43d7e45d0b13');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'a3ad5e22-aa37-4d2a-926b-6e6790da2c3d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'e0a3c455-dcbc-4506-8445-01e3b89c1c84');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '49bb150d-e8cf-4f0f-a498-88a10969de96');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '1cfa9244-f8bf-42cc-aa99-c3aac8e2681d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'a9f1da0c-5fa4-4fcc-896c-0812e769b9de');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '28547ab4-0998-4512-8459-f792f28606c7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '1e92644e-4b3f-484d-a418-ea9a85252ccc');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '58190b5d-2e00-44ce-bdfd-066cd173ae04');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '52c8c8df-2615-4676-8cf3-2f678cbea871');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '91388f84-52d6-4399-8f3b-53d631e0393a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '345130a3-440f-4db0-b301-8a9ef349e8e2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '7c614128-035e-4061-af55-dd0ea8dc5d59');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '978abe9d-3e90-4242-b060-bba6e87eb304');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '55f07acd-2ae9-4249-87f8-b9396fe11a03');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '7bf1f7f1-4df4-4a5f-8c34-6068038f2667');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'b2d12f19-bfbf-4131-ba9b-defceb9a7a00');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '52e6f82d-dd05-4d0f-af87-2d3856c28bef');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'b21cac22-2f6f-417d-91ff-a029eb2501ce');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '6bd4dc39-3954-4e3a-9004-2322594a321d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '7ecf19f1-35d4-4108-850f-5617e120308b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'e8dcdc5a-fc72-4a09-a613-4f9182a8eaf7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '71350eb3-8e93-4a72-b0cc-c0029e3b2644');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '3e86eb5a-c5d7-4960-b513-945340bbb247');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '56dc19e9-fa0c-498c-9194-d061ae407916');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '24288196-5c16-4cce-9ae9-91b931c895a7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '6255f716-ddf8-43d5-b077-9668cdebb419');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'cbc9b843-9e1a-471c-8b05-a881117e5155');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'd3fc068e-e426-475f-8784-32be0ce831a0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '702389bb-67a1-491a-a2e9-5651789bd8bc');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'f84a9b7e-c700-45f8-9d5c-1de5f4528600');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '74183a95-16fd-4199-bba2-a5eeb0b91325');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'e6a89a6f-f7b6-4189-bec1-b20fe0f5dea9');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '5f9a2131-a09e-455d-b69f-65e931cab85d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'cd321643-6213-4ba0-9a66-7c18a9167b15');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '7ec0bef8-4f4e-4746-8331-3eeff1e9a4db');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '5c2614e8-cd2d-40bd-bc84-c8881bc4eca7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '7aae364f-e606-4db5-80f0-eb92db30f3d0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '9456c55e-4b75-4fa1-8721-4716294a7c31');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'd059d5a6-6f8c-4989-8373-816d40c9a538');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'fa2908c8-9cc0-4c57-96cb-8783ebe2a86d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '61223100-935f-41e4-8240-3148013066a9');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '30f6f608-8131-4141-a22e-ff1b6288a518');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '560f89f6-28a7-4bc0-8ed1-a1997bb4d328');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'ef4814d7-daba-493a-82f2-19a9dcfcf41e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'e536e1ef-d069-4ffc-9610-2b5ad2d27843');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '35767dd6-2c41-43be-a1a4-0ddbfa5c823d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'f7430db3-8cbb-43a3-833f-ebb788948254');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '19e90eb1-3479-4e84-b998-cde9ff6581aa');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '9adc09f7-cb97-4d25-a3f4-742adec1347f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '8b27c749-7f75-44a6-bced-4876a6d1dcef');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '5455df21-c21e-47f2-96c6-8a40430aab09');
 
 --
 -- Data for Name: calendar_week; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'f623c9ec-95f3-4904-b61d-e3efc4dbcfce');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '55fe294d-139b-45e6-8d1f-97ed60ce088d');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'e60204fb-40d9-4c82-a399-27d47c413725');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'e0f34af0-f127-47e0-aa88-e9acc8a25e54');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '2cbe267b-557a-405b-b09e-8b43f4d0e10e');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '7c15188d-19ba-45e8-aa38-e3c699ece587');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '569c42fa-c2dd-486d-beeb-4635cefc6108');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '38a3a373-1091-4434-824f-7ca3445f0892');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '3b694d8a-ddbe-4ec8-bf7b-f10a70e848bc');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '2a7b5737-ffc6-4ca5-a337-41daebcb7bcf');
 
 --
 -- Data for Name: calendar_year; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true, NULL, 'f211f2d4-d8c4-414f-b1b3-6b00890551bb');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '7998df64-ca3a-4bf6-b5c3-ae1464fb1d04');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, 'f5b28906-dadb-4242-8c61-b5899464c4ce');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true, NULL, '8c2b824f-a34b-44de-a525-3ea479d95967');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true, NULL, '42c34644-42d2-4ff3-bd9d-13196f9fc4aa');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true, NULL, 'b9644005-5f4a-4df0-abec-541aa9438e3f');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true, NULL, '0c363f9d-deda-4d69-90d9-6e0b910c564e');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true, NULL, 'c67a5f72-d0d2-4efc-9a3f-5c682a9fc67a');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true, NULL, '21219f04-54d4-4e11-8c18-a0fd7888f490');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '410222c1-9cb3-4e3f-b83b-0014f8861a5d');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '6f5da254-1ddb-42d2-94d6-d8d09a29b076');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true, NULL, '5882af35-7366-4a59-95c7-ac3785136492');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true, NULL, '1942b430-c539-4fdd-ae85-58372fe69216');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true, NULL, 'f3e228fe-096d-4f5d-83a6-a9e373df7cdb');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true, NULL, 'bae9ba7a-e867-40a9-9be8-0a64851124b2');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true, NULL, 'dab6f0bd-225d-42d8-b393-423ecd9a537f');
 
 --
 -- Data for Name: dossier; Type: TABLE DATA; Schema: tthc; Owner: -
@@ -4218,11 +5396,19 @@ INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, provin
 --
 
 --
+-- Data for Name: fee; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
 -- Data for Name: officer; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
 --
 -- Data for Name: officer_unit; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
+-- Data for Name: payment; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
 --
@@ -4239,6 +5425,14 @@ INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, provin
 
 --
 -- Data for Name: rating; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
+-- Data for Name: receipt; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
+-- Data for Name: receipt_series; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
 --
@@ -4304,10 +5498,22 @@ INSERT INTO tthc.stuck_rule (rule, threshold, description, shipped) VALUES ('ove
 SELECT pg_catalog.setval('tthc.dossier_id_seq', 1, false);
 
 --
+-- Name: payment_id_seq; Type: SEQUENCE SET; Schema: tthc; Owner: -
+--
+
+SELECT pg_catalog.setval('tthc.payment_id_seq', 1, false);
+
+--
 -- Name: procedure_id_seq; Type: SEQUENCE SET; Schema: tthc; Owner: -
 --
 
 SELECT pg_catalog.setval('tthc.procedure_id_seq', 1, false);
+
+--
+-- Name: receipt_id_seq; Type: SEQUENCE SET; Schema: tthc; Owner: -
+--
+
+SELECT pg_catalog.setval('tthc.receipt_id_seq', 1, false);
 
 --
 -- Name: apology apology_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
@@ -4460,6 +5666,13 @@ ALTER TABLE tthc.dossier
     ADD CONSTRAINT dossier_province_local CHECK ((province IS NULL)) NOT VALID;
 
 --
+-- Name: fee fee_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.fee
+    ADD CONSTRAINT fee_pkey PRIMARY KEY (procedure_id, fee_code);
+
+--
 -- Name: officer officer_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
 --
 
@@ -4472,6 +5685,20 @@ ALTER TABLE ONLY tthc.officer
 
 ALTER TABLE ONLY tthc.officer_unit
     ADD CONSTRAINT officer_unit_pkey PRIMARY KEY (role, unit);
+
+--
+-- Name: payment payment_dossier_id_event_seq_key; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.payment
+    ADD CONSTRAINT payment_dossier_id_event_seq_key UNIQUE (dossier_id, event_seq);
+
+--
+-- Name: payment payment_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.payment
+    ADD CONSTRAINT payment_pkey PRIMARY KEY (id);
 
 --
 -- Name: procedure procedure_gid; Type: CONSTRAINT; Schema: tthc; Owner: -
@@ -4546,6 +5773,27 @@ ALTER TABLE ONLY tthc.rating
 
 ALTER TABLE tthc.rating
     ADD CONSTRAINT rating_province_local CHECK ((province IS NULL)) NOT VALID;
+
+--
+-- Name: receipt receipt_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.receipt
+    ADD CONSTRAINT receipt_pkey PRIMARY KEY (id);
+
+--
+-- Name: receipt_series receipt_series_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.receipt_series
+    ADD CONSTRAINT receipt_series_pkey PRIMARY KEY (unit, template, symbol);
+
+--
+-- Name: receipt receipt_unit_template_symbol_number_key; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.receipt
+    ADD CONSTRAINT receipt_unit_template_symbol_number_key UNIQUE (unit, template, symbol, number);
 
 --
 -- Name: report_day report_day_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
@@ -4661,6 +5909,12 @@ CREATE INDEX dossier_procedure_idx ON tthc.dossier USING btree (procedure_id);
 CREATE INDEX dossier_receiving_unit_idx ON tthc.dossier USING btree (receiving_unit, received_at);
 
 --
+-- Name: payment_refund_of_idx; Type: INDEX; Schema: tthc; Owner: -
+--
+
+CREATE INDEX payment_refund_of_idx ON tthc.payment USING btree (refund_of) WHERE (refund_of IS NOT NULL);
+
+--
 -- Name: procedure_code_valid_from_idx; Type: INDEX; Schema: tthc; Owner: -
 --
 
@@ -4671,6 +5925,12 @@ CREATE INDEX procedure_code_valid_from_idx ON tthc.procedure USING btree (code, 
 --
 
 CREATE INDEX rating_officer ON tthc.rating USING btree (officer, rated_at) WHERE (officer IS NOT NULL);
+
+--
+-- Name: receipt_dossier_id_idx; Type: INDEX; Schema: tthc; Owner: -
+--
+
+CREATE INDEX receipt_dossier_id_idx ON tthc.receipt USING btree (dossier_id);
 
 --
 -- Name: report_day_day_idx; Type: INDEX; Schema: tthc; Owner: -
@@ -4701,12 +5961,28 @@ CREATE TRIGGER append_only BEFORE INSERT OR DELETE OR UPDATE ON tthc.dossier_eve
 ALTER TABLE tthc.dossier_event ENABLE ALWAYS TRIGGER append_only;
 
 --
+-- Name: payment append_only; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER append_only BEFORE INSERT OR DELETE OR UPDATE ON tthc.payment FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
+
+ALTER TABLE tthc.payment ENABLE ALWAYS TRIGGER append_only;
+
+--
 -- Name: rating append_only; Type: TRIGGER; Schema: tthc; Owner: -
 --
 
 CREATE TRIGGER append_only BEFORE DELETE OR UPDATE ON tthc.rating FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
 
 ALTER TABLE tthc.rating ENABLE ALWAYS TRIGGER append_only;
+
+--
+-- Name: receipt append_only; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER append_only BEFORE INSERT OR DELETE OR UPDATE ON tthc.receipt FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
+
+ALTER TABLE tthc.receipt ENABLE ALWAYS TRIGGER append_only;
 
 --
 -- Name: scorecard_month append_only; Type: TRIGGER; Schema: tthc; Owner: -
@@ -4733,12 +6009,28 @@ CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON tthc.dossier_event FOR EA
 ALTER TABLE tthc.dossier_event ENABLE ALWAYS TRIGGER append_only_truncate;
 
 --
+-- Name: payment append_only_truncate; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON tthc.payment FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
+
+ALTER TABLE tthc.payment ENABLE ALWAYS TRIGGER append_only_truncate;
+
+--
 -- Name: rating append_only_truncate; Type: TRIGGER; Schema: tthc; Owner: -
 --
 
 CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON tthc.rating FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
 
 ALTER TABLE tthc.rating ENABLE ALWAYS TRIGGER append_only_truncate;
+
+--
+-- Name: receipt append_only_truncate; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON tthc.receipt FOR EACH STATEMENT EXECUTE FUNCTION tthc.append_only();
+
+ALTER TABLE tthc.receipt ENABLE ALWAYS TRIGGER append_only_truncate;
 
 --
 -- Name: scorecard_month append_only_truncate; Type: TRIGGER; Schema: tthc; Owner: -
@@ -4811,6 +6103,12 @@ ALTER TABLE tthc.dossier ENABLE ALWAYS TRIGGER dossier_kept;
 --
 
 CREATE TRIGGER dossier_numbered AFTER INSERT ON tthc.dossier FOR EACH STATEMENT EXECUTE FUNCTION tthc.dossier_numbered();
+
+--
+-- Name: fee fee_in_use; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER fee_in_use BEFORE UPDATE ON tthc.fee FOR EACH ROW EXECUTE FUNCTION tthc.fee_in_use();
 
 --
 -- Name: officer officer_in_use; Type: TRIGGER; Schema: tthc; Owner: -
@@ -4933,6 +6231,14 @@ CREATE TRIGGER rating_inserted AFTER INSERT ON tthc.rating REFERENCING NEW TABLE
 CREATE TRIGGER rating_updated AFTER UPDATE ON tthc.rating REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tthc.rating_counted();
 
 --
+-- Name: receipt_series receipt_series_guard; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER receipt_series_guard BEFORE INSERT OR UPDATE ON tthc.receipt_series FOR EACH ROW EXECUTE FUNCTION tthc.receipt_series_guard();
+
+ALTER TABLE tthc.receipt_series ENABLE ALWAYS TRIGGER receipt_series_guard;
+
+--
 -- Name: officer table_changed; Type: TRIGGER; Schema: tthc; Owner: -
 --
 
@@ -5013,6 +6319,13 @@ ALTER TABLE ONLY tthc.calendar_year
     ADD CONSTRAINT calendar_year_calendar_fkey FOREIGN KEY (calendar) REFERENCES tthc.calendar(name) ON UPDATE CASCADE ON DELETE CASCADE;
 
 --
+-- Name: fee fee_procedure_id_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.fee
+    ADD CONSTRAINT fee_procedure_id_fkey FOREIGN KEY (procedure_id) REFERENCES tthc.procedure(id) ON DELETE CASCADE;
+
+--
 -- Name: officer officer_unit_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
 --
 
@@ -5027,6 +6340,27 @@ ALTER TABLE ONLY tthc.officer_unit
     ADD CONSTRAINT officer_unit_unit_fkey FOREIGN KEY (unit) REFERENCES tthc.unit(code);
 
 --
+-- Name: payment payment_dossier_id_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.payment
+    ADD CONSTRAINT payment_dossier_id_fkey FOREIGN KEY (dossier_id) REFERENCES tthc.dossier(id);
+
+--
+-- Name: payment payment_procedure_id_fee_code_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.payment
+    ADD CONSTRAINT payment_procedure_id_fee_code_fkey FOREIGN KEY (procedure_id, fee_code) REFERENCES tthc.fee(procedure_id, fee_code);
+
+--
+-- Name: payment payment_refund_of_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.payment
+    ADD CONSTRAINT payment_refund_of_fkey FOREIGN KEY (refund_of) REFERENCES tthc.payment(id);
+
+--
 -- Name: procedure_step procedure_step_procedure_id_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
 --
 
@@ -5039,6 +6373,41 @@ ALTER TABLE ONLY tthc.procedure_step
 
 ALTER TABLE ONLY tthc.procedure_step
     ADD CONSTRAINT procedure_step_unit_fkey FOREIGN KEY (unit) REFERENCES tthc.unit(code) ON UPDATE CASCADE;
+
+--
+-- Name: receipt receipt_dossier_id_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.receipt
+    ADD CONSTRAINT receipt_dossier_id_fkey FOREIGN KEY (dossier_id) REFERENCES tthc.dossier(id);
+
+--
+-- Name: receipt receipt_replaced_by_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.receipt
+    ADD CONSTRAINT receipt_replaced_by_fkey FOREIGN KEY (replaced_by) REFERENCES tthc.receipt(id);
+
+--
+-- Name: receipt receipt_replaces_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.receipt
+    ADD CONSTRAINT receipt_replaces_fkey FOREIGN KEY (replaces) REFERENCES tthc.receipt(id);
+
+--
+-- Name: receipt_series receipt_series_unit_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.receipt_series
+    ADD CONSTRAINT receipt_series_unit_fkey FOREIGN KEY (unit) REFERENCES tthc.unit(code);
+
+--
+-- Name: receipt receipt_unit_template_symbol_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.receipt
+    ADD CONSTRAINT receipt_unit_template_symbol_fkey FOREIGN KEY (unit, template, symbol) REFERENCES tthc.receipt_series(unit, template, symbol);
 
 --
 -- Name: unit unit_calendar_fkey; Type: FK CONSTRAINT; Schema: tthc; Owner: -
@@ -5073,10 +6442,22 @@ CREATE POLICY admin_all ON tthc.dossier TO tthc_admin USING (true) WITH CHECK (t
 CREATE POLICY admin_all ON tthc.dossier_event FOR SELECT TO tthc_admin USING (true);
 
 --
+-- Name: payment admin_all; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY admin_all ON tthc.payment FOR SELECT TO tthc_admin USING (true);
+
+--
 -- Name: rating admin_all; Type: POLICY; Schema: tthc; Owner: -
 --
 
 CREATE POLICY admin_all ON tthc.rating FOR SELECT TO tthc_admin USING (true);
+
+--
+-- Name: receipt admin_all; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY admin_all ON tthc.receipt FOR SELECT TO tthc_admin USING (true);
 
 --
 -- Name: rating admin_record; Type: POLICY; Schema: tthc; Owner: -
@@ -5109,10 +6490,22 @@ CREATE POLICY auditor_read ON tthc.dossier FOR SELECT TO tthc_auditor USING (tru
 CREATE POLICY auditor_read ON tthc.dossier_event FOR SELECT TO tthc_auditor USING (true);
 
 --
+-- Name: payment auditor_read; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY auditor_read ON tthc.payment FOR SELECT TO tthc_auditor USING (true);
+
+--
 -- Name: rating auditor_read; Type: POLICY; Schema: tthc; Owner: -
 --
 
 CREATE POLICY auditor_read ON tthc.rating FOR SELECT TO tthc_auditor USING (true);
+
+--
+-- Name: receipt auditor_read; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY auditor_read ON tthc.receipt FOR SELECT TO tthc_auditor USING (true);
 
 --
 -- Name: dossier; Type: ROW SECURITY; Schema: tthc; Owner: -
@@ -5177,10 +6570,38 @@ CREATE POLICY officer_units ON tthc.dossier_event FOR SELECT TO tthc_officer USI
   WHERE ((d.id = dossier_event.dossier_id) AND (NOT (d.province IS DISTINCT FROM dossier_event.province))))));
 
 --
+-- Name: payment officer_units; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY officer_units ON tthc.payment FOR SELECT TO tthc_officer USING ((EXISTS ( SELECT 1
+   FROM tthc.dossier d
+  WHERE (d.id = payment.dossier_id))));
+
+--
+-- Name: receipt officer_units; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY officer_units ON tthc.receipt FOR SELECT TO tthc_officer USING ((EXISTS ( SELECT 1
+   FROM tthc.dossier d
+  WHERE (d.id = receipt.dossier_id))));
+
+--
+-- Name: payment; Type: ROW SECURITY; Schema: tthc; Owner: -
+--
+
+ALTER TABLE tthc.payment ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: rating; Type: ROW SECURITY; Schema: tthc; Owner: -
 --
 
 ALTER TABLE tthc.rating ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: receipt; Type: ROW SECURITY; Schema: tthc; Owner: -
+--
+
+ALTER TABLE tthc.receipt ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE apology; Type: ACL; Schema: tthc; Owner: -
@@ -5214,10 +6635,39 @@ REVOKE ALL ON FUNCTION tthc.calendar_changed() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tthc.calendar_check() FROM PUBLIC;
 
 --
+-- Name: TABLE receipt; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.receipt TO tthc_officer;
+GRANT SELECT ON TABLE tthc.receipt TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.receipt TO tthc_admin;
+
+--
+-- Name: FUNCTION cancel_receipt(unit text, template text, symbol text, number integer, reason text, replace boolean, at timestamp with time zone, payer jsonb); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.cancel_receipt(unit text, template text, symbol text, number integer, reason text, replace boolean, at timestamp with time zone, payer jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.cancel_receipt(unit text, template text, symbol text, number integer, reason text, replace boolean, at timestamp with time zone, payer jsonb) TO tthc_officer;
+GRANT ALL ON FUNCTION tthc.cancel_receipt(unit text, template text, symbol text, number integer, reason text, replace boolean, at timestamp with time zone, payer jsonb) TO tthc_admin;
+
+--
 -- Name: FUNCTION check_units(units text[]); Type: ACL; Schema: tthc; Owner: -
 --
 
 REVOKE ALL ON FUNCTION tthc.check_units(units text[]) FROM PUBLIC;
+
+--
+-- Name: TABLE dossier; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE tthc.dossier TO tthc_officer;
+GRANT SELECT ON TABLE tthc.dossier TO tthc_auditor;
+
+--
+-- Name: FUNCTION collecting_units(d tthc.dossier); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.collecting_units(d tthc.dossier) FROM PUBLIC;
 
 --
 -- Name: FUNCTION create_publication(); Type: ACL; Schema: tthc; Owner: -
@@ -5250,13 +6700,6 @@ REVOKE ALL ON FUNCTION tthc.dossier_guard() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tthc.dossier_numbered() FROM PUBLIC;
 
 --
--- Name: TABLE dossier; Type: ACL; Schema: tthc; Owner: -
---
-
-GRANT SELECT,INSERT,UPDATE ON TABLE tthc.dossier TO tthc_officer;
-GRANT SELECT ON TABLE tthc.dossier TO tthc_auditor;
-
---
 -- Name: FUNCTION dossier_state(d tthc.dossier); Type: ACL; Schema: tthc; Owner: -
 --
 
@@ -5287,6 +6730,27 @@ GRANT ALL ON FUNCTION tthc.event_hash(prev bytea, e tthc.dossier_event) TO tthc_
 GRANT ALL ON FUNCTION tthc.event_hash(prev bytea, e tthc.dossier_event) TO tthc_admin;
 
 --
+-- Name: FUNCTION fee_in_use(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.fee_in_use() FROM PUBLIC;
+
+--
+-- Name: TABLE fee; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tthc.fee TO tthc_admin;
+GRANT SELECT ON TABLE tthc.fee TO tthc_officer;
+GRANT SELECT ON TABLE tthc.fee TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.fee TO tthc_reader;
+
+--
+-- Name: FUNCTION fee_outstanding(dossier_id bigint, f tthc.fee); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.fee_outstanding(dossier_id bigint, f tthc.fee) FROM PUBLIC;
+
+--
 -- Name: FUNCTION hours_ok(hours tthc.time_multirange); Type: ACL; Schema: tthc; Owner: -
 --
 
@@ -5315,6 +6779,14 @@ GRANT ALL ON FUNCTION tthc.indicators_766(unit text, period daterange) TO tthc_a
 GRANT ALL ON FUNCTION tthc.indicators_766(unit text, period daterange) TO tthc_officer;
 
 --
+-- Name: FUNCTION issue_receipt(code text, at timestamp with time zone, template text, symbol text, payer jsonb); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.issue_receipt(code text, at timestamp with time zone, template text, symbol text, payer jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.issue_receipt(code text, at timestamp with time zone, template text, symbol text, payer jsonb) TO tthc_officer;
+GRANT ALL ON FUNCTION tthc.issue_receipt(code text, at timestamp with time zone, template text, symbol text, payer jsonb) TO tthc_admin;
+
+--
 -- Name: FUNCTION lawful_due(d tthc.dossier); Type: ACL; Schema: tthc; Owner: -
 --
 
@@ -5327,6 +6799,42 @@ GRANT ALL ON FUNCTION tthc.lawful_due(d tthc.dossier) TO tthc_admin;
 --
 
 REVOKE ALL ON FUNCTION tthc.local_bounds(unit text, lo date, hi date, OUT lo_at timestamp with time zone, OUT hi_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION money_act(dossier_id bigint, code text, act jsonb, at timestamp with time zone); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.money_act(dossier_id bigint, code text, act jsonb, at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.money_act(dossier_id bigint, code text, act jsonb, at timestamp with time zone) TO tthc_officer;
+GRANT ALL ON FUNCTION tthc.money_act(dossier_id bigint, code text, act jsonb, at timestamp with time zone) TO tthc_admin;
+
+--
+-- Name: FUNCTION money_apply(act jsonb, dossier_id bigint, first_seq integer, at timestamp with time zone, actor text, officer text); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.money_apply(act jsonb, dossier_id bigint, first_seq integer, at timestamp with time zone, actor text, officer text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION money_dossier(code text); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.money_dossier(code text) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.money_dossier(code text) TO tthc_officer;
+GRANT ALL ON FUNCTION tthc.money_dossier(code text) TO tthc_admin;
+
+--
+-- Name: FUNCTION money_stage(code text, act jsonb); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.money_stage(code text, act jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.money_stage(code text, act jsonb) TO tthc_officer;
+GRANT ALL ON FUNCTION tthc.money_stage(code text, act jsonb) TO tthc_admin;
+
+--
+-- Name: FUNCTION money_writing(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.money_writing() FROM PUBLIC;
 
 --
 -- Name: FUNCTION national_report(period daterange); Type: ACL; Schema: tthc; Owner: -
@@ -5350,6 +6858,22 @@ REVOKE ALL ON FUNCTION tthc.officer_in_use() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tthc.officer_on_dossier(login text, dossier_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION tthc.officer_on_dossier(login text, dossier_id bigint) TO tthc_officer;
 GRANT ALL ON FUNCTION tthc.officer_on_dossier(login text, dossier_id bigint) TO tthc_admin;
+
+--
+-- Name: TABLE payment; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.payment TO tthc_officer;
+GRANT SELECT ON TABLE tthc.payment TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.payment TO tthc_admin;
+
+--
+-- Name: FUNCTION pay(code text, fee_code text, amount bigint, method text, reference text, at timestamp with time zone, online boolean); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.pay(code text, fee_code text, amount bigint, method text, reference text, at timestamp with time zone, online boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.pay(code text, fee_code text, amount bigint, method text, reference text, at timestamp with time zone, online boolean) TO tthc_officer;
+GRANT ALL ON FUNCTION tthc.pay(code text, fee_code text, amount bigint, method text, reference text, at timestamp with time zone, online boolean) TO tthc_admin;
 
 --
 -- Name: FUNCTION procedure_check(); Type: ACL; Schema: tthc; Owner: -
@@ -5382,11 +6906,44 @@ REVOKE ALL ON FUNCTION tthc.rating_check() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tthc.rating_counted() FROM PUBLIC;
 
 --
+-- Name: FUNCTION receipt_document(unit text, template text, symbol text, number integer); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.receipt_document(unit text, template text, symbol text, number integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.receipt_document(unit text, template text, symbol text, number integer) TO tthc_officer;
+GRANT ALL ON FUNCTION tthc.receipt_document(unit text, template text, symbol text, number integer) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.receipt_document(unit text, template text, symbol text, number integer) TO tthc_admin;
+
+--
+-- Name: FUNCTION receipt_series_guard(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.receipt_series_guard() FROM PUBLIC;
+
+--
+-- Name: FUNCTION receipt_usage(unit text, period daterange); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.receipt_usage(unit text, period daterange) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.receipt_usage(unit text, period daterange) TO tthc_officer;
+GRANT ALL ON FUNCTION tthc.receipt_usage(unit text, period daterange) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.receipt_usage(unit text, period daterange) TO tthc_admin;
+GRANT ALL ON FUNCTION tthc.receipt_usage(unit text, period daterange) TO tthc_reader;
+
+--
 -- Name: FUNCTION recompute_deadlines(calendar text, since date, apply boolean, at timestamp with time zone); Type: ACL; Schema: tthc; Owner: -
 --
 
 REVOKE ALL ON FUNCTION tthc.recompute_deadlines(calendar text, since date, apply boolean, at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION tthc.recompute_deadlines(calendar text, since date, apply boolean, at timestamp with time zone) TO tthc_admin;
+
+--
+-- Name: FUNCTION refund(payment bigint, reason text, amount bigint, at timestamp with time zone); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.refund(payment bigint, reason text, amount bigint, at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.refund(payment bigint, reason text, amount bigint, at timestamp with time zone) TO tthc_officer;
+GRANT ALL ON FUNCTION tthc.refund(payment bigint, reason text, amount bigint, at timestamp with time zone) TO tthc_admin;
 
 --
 -- Name: FUNCTION report(unit text, period daterange, include_children boolean); Type: ACL; Schema: tthc; Owner: -
@@ -5482,6 +7039,21 @@ GRANT ALL ON FUNCTION tthc.scorecard_unit(unit text, period daterange) TO tthc_a
 GRANT ALL ON FUNCTION tthc.scorecard_unit(unit text, period daterange) TO tthc_officer;
 
 --
+-- Name: TABLE receipt_series; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tthc.receipt_series TO tthc_admin;
+GRANT SELECT ON TABLE tthc.receipt_series TO tthc_officer;
+GRANT SELECT ON TABLE tthc.receipt_series TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.receipt_series TO tthc_reader;
+
+--
+-- Name: FUNCTION series_take(d tthc.dossier, kind text, at timestamp with time zone, template text, symbol text); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.series_take(d tthc.dossier, kind text, at timestamp with time zone, template text, symbol text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION stuck_procedures(unit text, period daterange, min_resolved integer); Type: ACL; Schema: tthc; Owner: -
 --
 
@@ -5534,11 +7106,25 @@ REVOKE ALL ON FUNCTION tthc.track_wait(started timestamp with time zone) FROM PU
 REVOKE ALL ON FUNCTION tthc.unit_in_use() FROM PUBLIC;
 
 --
+-- Name: FUNCTION unreceipted(dossier_id bigint); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.unreceipted(dossier_id bigint) FROM PUBLIC;
+
+--
 -- Name: FUNCTION verify_log(code text); Type: ACL; Schema: tthc; Owner: -
 --
 
 REVOKE ALL ON FUNCTION tthc.verify_log(code text) FROM PUBLIC;
 GRANT ALL ON FUNCTION tthc.verify_log(code text) TO tthc_auditor;
+
+--
+-- Name: FUNCTION waive(code text, fee_code text, reason text, at timestamp with time zone); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.waive(code text, fee_code text, reason text, at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.waive(code text, fee_code text, reason text, at timestamp with time zone) TO tthc_officer;
+GRANT ALL ON FUNCTION tthc.waive(code text, fee_code text, reason text, at timestamp with time zone) TO tthc_admin;
 
 --
 -- Name: TABLE calendar; Type: ACL; Schema: tthc; Owner: -
@@ -5753,3 +7339,9 @@ SELECT pg_catalog.pg_extension_config_dump('tthc.report_month', '');
 SELECT pg_catalog.pg_extension_config_dump('tthc.officer', '');
 SELECT pg_catalog.pg_extension_config_dump('tthc.scorecard_month', '');
 SELECT pg_catalog.pg_extension_config_dump('tthc.stuck_rule', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('tthc.fee', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.receipt_series', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.payment', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.payment_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.receipt', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.receipt_id_seq', '');
