@@ -452,8 +452,9 @@ BEGIN
         USING ERRCODE = '55000', TABLE = 'fee', COLUMN = 'exempt', SCHEMA = 'tthc',
               DETAIL = 'Nobody is exempt from it (fee.exempt is empty).';
     END IF;
-    IF due < f.amount OR EXISTS (SELECT 1 FROM tthc.payment q WHERE q.dossier_id = d.id AND q.procedure_id = pid AND q.fee_code = f.fee_code) THEN
-      RAISE EXCEPTION 'fee % of dossier % has payments or a waiver already', f.fee_code, d.code
+    IF due < f.amount OR EXISTS (SELECT 1 FROM tthc.payment q WHERE q.dossier_id = d.id AND q.procedure_id = pid
+                                   AND q.fee_code = f.fee_code AND q.method = 'waived') THEN
+      RAISE EXCEPTION 'fee % of dossier % is paid or waived already', f.fee_code, d.code
         USING ERRCODE = '55000', TABLE = 'payment', SCHEMA = 'tthc',
               HINT = 'Refund what was paid with tthc.refund() first.';
     END IF;
