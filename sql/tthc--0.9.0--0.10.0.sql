@@ -947,3 +947,9 @@ CREATE OR REPLACE FUNCTION tthc.verify_log(code text DEFAULT NULL::text) RETURNS
   ORDER BY b.code, b.seq
 $$;
 COMMENT ON FUNCTION tthc.verify_log(code text) IS 'The first problem of each dossier''s control slip (all dossiers, or one): a broken or missing link, a row that disagrees with its latest event or has no events, events of no dossier, a payment or receipt that disagrees with its event; no rows when every log is intact';
+
+-- what the log binds is read by those who verify it
+REVOKE ALL ON FUNCTION tthc.payment_fact(tthc.payment), tthc.receipt_fact(tthc.receipt),
+  tthc.receipt_cancel_fact(tthc.receipt), tthc.local_year(text, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tthc.payment_fact(tthc.payment), tthc.receipt_fact(tthc.receipt),
+  tthc.receipt_cancel_fact(tthc.receipt) TO tthc_auditor, tthc_admin;
