@@ -75,8 +75,10 @@ COMMENT ON COLUMN tthc.receipt_series.last_issued_at IS 'When the latest receipt
 COMMENT ON COLUMN tthc.receipt_series.year IS 'The year of the symbol: the series serves that local year only';
 COMMENT ON COLUMN tthc.receipt_series.active IS 'false: no new receipts (a replaced template, say); issued ones stay';
 
+-- (as the owner, like the other triggers written in SQL: tthc.restoring asks
+-- about the caller, tthc.money_writing is tthc's own)
 CREATE FUNCTION tthc.receipt_series_guard() RETURNS trigger
-LANGUAGE plpgsql SET search_path TO 'pg_catalog', 'pg_temp' AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path TO 'pg_catalog', 'pg_temp' AS $$
 BEGIN
   IF tthc.restoring(TG_RELID) OR tthc.money_writing() THEN
     RETURN NEW;
@@ -216,7 +218,7 @@ SELECT pg_catalog.pg_extension_config_dump('tthc.receipt_id_seq', '');
 
 -- a fee paid on a dossier keeps its terms (deleting it: the foreign key, 23503)
 CREATE FUNCTION tthc.fee_in_use() RETURNS trigger
-LANGUAGE plpgsql SET search_path TO 'pg_catalog', 'pg_temp' AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path TO 'pg_catalog', 'pg_temp' AS $$
 BEGIN
   IF (NEW.procedure_id, NEW.fee_code, NEW.kind, NEW.amount, NEW.stage)
        IS DISTINCT FROM (OLD.procedure_id, OLD.fee_code, OLD.kind, OLD.amount, OLD.stage)
