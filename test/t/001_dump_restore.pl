@@ -11,6 +11,12 @@
 # the QĐ 766 ratios (satisfaction_rate), the numbering and the event chains
 # are those of the source, a rebuild of the sums changes nothing, and a rating
 # given after the restore counts once.
+#
+# Money comes back as it was: fees, receipt series (next_no, last_issued_at),
+# payments (a refund and a waiver among them) and receipts (one cancelled,
+# one replaced, with the replacement); the control slips bind them
+# (verify_log), and the next receipt of a restored series takes the next
+# number, without a gap or a duplicate.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -107,6 +113,40 @@ $node->safe_psql('src', q{
   SELECT tthc.transition('H22.01-260402-0001', 'processing', '2026-04-02 09:00+07');
   SELECT tthc.apologize('H22.01-260402-0001', 'chờ kết quả đo đạc', '2026-04-20 16:00+07', '2026-04-03 09:00+07');
 });
+# money: fees of both procedures, a lệ phí series at each commune and a phí
+# series at the province (which serves both communes); payments, a refund,
+# a waiver, receipts of both kinds, one replaced and one cancelled
+$node->safe_psql('src', q{
+  UPDATE tthc.unit SET tax_code = '5700100256' WHERE code = 'H22';
+  INSERT INTO tthc.fee (procedure_id, fee_code, kind, name, amount, stage, exempt, legal_reference)
+  SELECT p.id, f.code, f.kind, f.name, f.amount, f.stage, f.exempt, 'NQ 12/2025/NQ-HĐND'
+  FROM tthc.procedure p JOIN (VALUES
+    ('1.000001', 'LP-BS', 'le_phi', 'Lệ phí cấp bản sao', 30000, 'reception', 'hộ nghèo'),
+    ('1.000002', 'LP-GCN', 'le_phi', 'Lệ phí cấp giấy chứng nhận', 50000, 'result', NULL),
+    ('1.000002', 'PHI-TD', 'phi', 'Phí thẩm định hồ sơ', 200000, 'reception', NULL)
+  ) f(proc, code, kind, name, amount, stage, exempt) ON f.proc = p.code;
+  INSERT INTO tthc.receipt_series (unit, template, symbol, kind, legal_reference) VALUES
+    ('H22.01', '01BLP0-001', 'AA/26E', 'le_phi', 'NĐ 123/2020'),
+    ('H22.02', '01BLP0-001', 'CC/26E', 'le_phi', NULL),
+    ('H22', '02BLP0-001', 'BB/26E', 'phi', NULL);
+  -- H22.01-260303-0001: both fees, one receipt of each kind (AA 1, BB 1)
+  SELECT tthc.pay('H22.01-260303-0001', 'LP-GCN', 50000, 'portal', 'VNPAY-0001', '2026-03-06 15:10+07');
+  SELECT tthc.pay('H22.01-260303-0001', 'PHI-TD', 200000, 'transfer', 'FT26065', '2026-03-06 15:11+07');
+  SELECT tthc.issue_receipt('H22.01-260303-0001', '2026-03-06 15:20+07');
+  -- H22.01-260303-0002: AA 2, replaced by AA 3 (the payer's name was wrong)
+  SELECT tthc.pay('H22.01-260303-0002', 'LP-BS', 30000, 'cash', NULL, '2026-03-12 10:30+07');
+  SELECT tthc.issue_receipt('H22.01-260303-0002', '2026-03-12 10:31+07', NULL, NULL, '{"name": "Phạm Văn Cơ"}');
+  SELECT tthc.cancel_receipt('H22.01', '01BLP0-001', 'AA/26E', 2, 'sai tên người nộp', true, '2026-03-12 11:00+07',
+                             '{"name": "Phạm Văn Công"}');
+  -- H22.02-260309-0002: paid twice by mistake, refunded, paid again; CC 1, then cancelled
+  SELECT tthc.pay('H22.02-260309-0002', 'LP-BS', 30000, 'cash', NULL, '2026-03-18 10:10+07');
+  SELECT tthc.refund(max(id), 'nộp nhầm phương thức', NULL, '2026-03-18 10:20+07') FROM tthc.payment;
+  SELECT tthc.pay('H22.02-260309-0002', 'LP-BS', 30000, 'qr', 'QR-8812', '2026-03-18 10:30+07');
+  SELECT tthc.issue_receipt('H22.02-260309-0002', '2026-03-18 10:40+07');
+  SELECT tthc.cancel_receipt('H22.02', '01BLP0-001', 'CC/26E', 1, 'lập nhầm', false, '2026-03-19 08:00+07');
+  -- H22.01-260402-0001: the fee waived (nothing to receipt)
+  SELECT tthc.waive('H22.01-260402-0001', 'LP-BS', 'hộ nghèo', '2026-04-03 10:00+07');
+});
 my $dossiers = q{
   SELECT string_agg(format('%s %s %s %s %s %s', code, status, due_at, result, promised_at, event_seq), ' | ' ORDER BY code)
   FROM tthc.dossier
@@ -149,6 +189,44 @@ is($node->safe_psql('src', q{
 }), 't|t|t|t|t|2|3|2',
   'the source has sums folded (days, months) and left in report_delta, two units, apologies and supplements');
 is($node->safe_psql('src', 'SELECT count(*) FROM tthc.verify_log()'), '0', 'the source\'s event chains are intact');
+my $payments = q{
+  SELECT string_agg(format('%s %s %s %s %s refund_of=%s', d.code, p.fee_code, p.amount, p.method, p.paid_at, p.refund_of),
+                    ' | ' ORDER BY p.id)
+  FROM tthc.payment p JOIN tthc.dossier d ON d.id = p.dossier_id
+};
+my $receipts = q{
+  SELECT string_agg(format('%s %s %s %s %s %s%s', r.symbol, r.no, r.status, d.code, r.total, coalesce(r.payer_name, '-'),
+                           coalesce(' replaced_by=' || (SELECT q.symbol || ' ' || q.no FROM tthc.receipt q WHERE q.id = r.replaced_by), '')),
+                    ' | ' ORDER BY r.symbol, r.number)
+  FROM tthc.receipt r JOIN tthc.dossier d ON d.id = r.dossier_id
+};
+my $series = q{
+  SELECT string_agg(format('%s %s next_no=%s last_issued_at=%s', unit, symbol, next_no,
+                           last_issued_at AT TIME ZONE 'Asia/Ho_Chi_Minh'), ' | ' ORDER BY symbol)
+  FROM tthc.receipt_series
+};
+my $usage = q{
+  SELECT string_agg(format('%s issued=%s cancelled=%s replaced=%s total=%s gaps=%s', symbol, issued, cancelled, replaced,
+                           total_amount, gaps), ' | ' ORDER BY symbol)
+  FROM tthc.receipt_usage('H22', '[2026-01-01,2027-01-01)')
+};
+is($node->safe_psql('src', q{SELECT count(*), count(*) FILTER (WHERE refund_of IS NOT NULL), count(*) FILTER (WHERE method = 'waived') FROM tthc.payment}),
+  '7|1|1', 'the source has 7 payments, a refund and a waiver among them');
+is($node->safe_psql('src', $receipts),
+  'AA/26E 0000001 issued H22.01-260303-0001 50000 - | '
+  . 'AA/26E 0000002 replaced H22.01-260303-0002 30000 Phạm Văn Cơ replaced_by=AA/26E 0000003 | '
+  . 'AA/26E 0000003 issued H22.01-260303-0002 30000 Phạm Văn Công | '
+  . 'BB/26E 0000001 issued H22.01-260303-0001 200000 - | '
+  . 'CC/26E 0000001 cancelled H22.02-260309-0002 30000 -',
+  'the source has receipts of three series, one replaced and one cancelled');
+is($node->safe_psql('src', $usage),
+  'AA/26E issued=3 cancelled=0 replaced=1 total=80000 gaps=0 | BB/26E issued=1 cancelled=0 replaced=0 total=200000 gaps=0 | '
+  . 'CC/26E issued=1 cancelled=1 replaced=0 total=0 gaps=0',
+  'the source\'s receipt-use report: no numbers missing');
+is($node->safe_psql('src', $series),
+  'H22.01 AA/26E next_no=4 last_issued_at=2026-03-12 11:00:00 | H22 BB/26E next_no=2 last_issued_at=2026-03-06 15:20:00 | '
+  . 'H22.02 CC/26E next_no=2 last_issued_at=2026-03-18 10:40:00',
+  'the source\'s series: the next numbers, the latest receipts\' times');
 
 # what must come back as it was (exact text)
 my @units = ('H22', 'H22.01', 'H22.02');
@@ -168,6 +246,14 @@ my @tables = (
   [ 'tthc.dossier_event', 'SELECT * FROM tthc.dossier_event ORDER BY dossier_id, seq' ],
   [ 'tthc.dossier_counter', 'SELECT * FROM tthc.dossier_counter ORDER BY unit, day' ],
   [ 'tthc.report_month', 'SELECT * FROM tthc.report_month ORDER BY unit, field, month' ],
+  [ 'tthc.fee', 'SELECT * FROM tthc.fee ORDER BY procedure_id, fee_code' ],
+  [ 'tthc.receipt_series', 'SELECT * FROM tthc.receipt_series ORDER BY unit, template, symbol' ],
+  [ 'tthc.payment', 'SELECT * FROM tthc.payment ORDER BY id' ],
+  [ 'tthc.receipt', 'SELECT * FROM tthc.receipt ORDER BY id' ],
+  [ 'the payments', $payments ],
+  [ 'the receipts (numbers, status, replacements)', $receipts ],
+  [ 'the receipt series (next_no, last_issued_at)', $series ],
+  [ 'receipt_usage(H22, 2026)', $usage ],
 );
 my %src_read = map { $_->[0] => $node->safe_psql('src', $_->[1]) } @sums, @tables;
 
@@ -248,6 +334,44 @@ is($node->safe_psql('dst', 'SELECT count(*) FROM tthc.calendar_exception WHERE N
 is($node->safe_psql('dst', q{SELECT count(*) FROM tthc.calendar_exception WHERE shipped}),
   $node->safe_psql('src', q{SELECT count(*) FROM tthc.calendar_exception WHERE shipped}),
   'the shipped rows come from CREATE EXTENSION, not from the dump');
+# receipts carry on after the restored series: the next numbers, no gap, no
+# duplicate; payments and receipts take the next ids
+my $ids = q{SELECT (SELECT max(id) FROM tthc.payment), (SELECT max(id) FROM tthc.receipt)};
+my ($max_payment, $max_receipt) = split /\|/, $node->safe_psql('dst', $ids);
+$node->safe_psql('dst', q{
+  SELECT tthc.pay('H22.01-260302-0002', 'LP-BS', 30000, 'cash', NULL, '2026-04-10 09:00+07');
+  SELECT tthc.pay('H22.02-260401-0001', 'PHI-TD', 200000, 'card', NULL, '2026-04-10 10:00+07');
+  SELECT tthc.pay('H22.02-260401-0001', 'LP-GCN', 50000, 'portal', 'VNPAY-0002', '2026-04-10 10:01+07');
+});
+is($node->safe_psql('dst', q{
+  SELECT string_agg(symbol || ' ' || no || ' ' || status, ' | ' ORDER BY symbol)
+  FROM tthc.issue_receipt('H22.01-260302-0002', '2026-04-10 09:05+07');
+}), 'AA/26E 0000004 issued', 'a receipt issued after the restore takes the next number of its series');
+is($node->safe_psql('dst', q{
+  SELECT string_agg(symbol || ' ' || no || ' ' || status, ' | ' ORDER BY symbol)
+  FROM tthc.issue_receipt('H22.02-260401-0001', '2026-04-10 10:05+07');
+}), 'BB/26E 0000002 issued | CC/26E 0000002 issued',
+  'and so do receipts of the other series (the cancelled number 1 is not taken again)');
+is($node->safe_psql('dst', q{
+  SELECT r.symbol || ' ' || r.no || ' ' || r.status || ' replaces ' || q.no
+  FROM tthc.cancel_receipt('H22.01', '01BLP0-001', 'AA/26E', 3, 'sai địa chỉ', true, '2026-04-10 11:00+07') r
+  JOIN tthc.receipt q ON q.id = r.replaces
+}), 'AA/26E 0000005 issued replaces 0000003', 'a restored receipt replaced after the restore: the next number');
+is($node->safe_psql('dst', $ids), ($max_payment + 3) . '|' . ($max_receipt + 4),
+  'payments and receipts after the restore take the next ids');
+is($node->safe_psql('dst', $series),
+  'H22.01 AA/26E next_no=6 last_issued_at=2026-04-10 11:00:00 | H22 BB/26E next_no=3 last_issued_at=2026-04-10 10:05:00 | '
+  . 'H22.02 CC/26E next_no=3 last_issued_at=2026-04-10 10:05:00',
+  'the series move on from the restored next_no');
+is($node->safe_psql('dst', q{
+  SELECT string_agg(format('%s %s..%s', symbol, lo, hi), ' | ' ORDER BY symbol)
+  FROM (SELECT symbol, min(number) AS lo, max(number) AS hi FROM tthc.receipt GROUP BY symbol
+        HAVING min(number) = 1 AND max(number) = count(*) AND count(DISTINCT number) = count(*)) s
+}), 'AA/26E 1..5 | BB/26E 1..2 | CC/26E 1..2', 'each series numbered 1..N, each number once');
+is($node->safe_psql('dst', $usage),
+  'AA/26E issued=5 cancelled=0 replaced=2 total=110000 gaps=0 | BB/26E issued=2 cancelled=0 replaced=0 total=400000 gaps=0 | '
+  . 'CC/26E issued=2 cancelled=1 replaced=0 total=50000 gaps=0',
+  'the receipt-use report after the restore: no numbers missing');
 is($node->safe_psql('dst', 'SELECT count(*) FROM tthc.verify_log()'), '0',
   'the event chains carry on intact after the restore');
 
