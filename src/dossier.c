@@ -1036,8 +1036,8 @@ acting_login(void)
  * (money.c) becomes events of its log, numbered after those so far; a
  * payment that settles what is due moves the dossier on, as its procedure
  * says (procedure.after_payment), through the same rules as any move.
- * Without one, dossier.payment is the client's until the dossier has
- * payments (428C9 then).
+ * dossier.payment is the client's until the dossier has payments (428C9
+ * then, with an act or without).
  */
 static void
 money_act(Change *c, Oid owner)
@@ -1046,18 +1046,16 @@ money_act(Change *c, Oid owner)
 	char	   *act = money_take(c->code);
 	MoneyResult res;
 
+	if (r->att[C_PAYMENT] != 0 && col_changed(r, c->desc, r->att[C_PAYMENT]) &&
+		money_dossier_paid(DatumGetInt64(RV(r, C_ID)), owner))
+		ereport(ERROR,
+				(errcode(ERRCODE_GENERATED_ALWAYS),
+				 errmsg("dossier.payment of %s follows its payments", c->code),
+				 errdetail("The dossier has rows in tthc.payment: online when a payment standing was made online, else offline."),
+				 errhint("Record payments with tthc.pay() and refunds with tthc.refund()."),
+				 errtable_of_dossier(), errcolumn_of_dossier("payment")));
 	if (act == NULL)
-	{
-		if (r->att[C_PAYMENT] != 0 && col_changed(r, c->desc, r->att[C_PAYMENT]) &&
-			money_dossier_paid(DatumGetInt64(RV(r, C_ID)), owner))
-			ereport(ERROR,
-					(errcode(ERRCODE_GENERATED_ALWAYS),
-					 errmsg("dossier.payment of %s follows its payments", c->code),
-					 errdetail("The dossier has rows in tthc.payment: online when a payment standing was made online, else offline."),
-					 errhint("Record payments with tthc.pay() and refunds with tthc.refund()."),
-					 errtable_of_dossier(), errcolumn_of_dossier("payment")));
 		return;
-	}
 	money_apply(act, DatumGetInt64(RV(r, C_ID)), DatumGetInt32(RV(r, C_EVENT_SEQ)) + c->n + 1,
 				c->at, acting_login(), owner, &res);
 	for (int i = 0; i < res.nev; i++)

@@ -228,6 +228,10 @@ SELECT pg_temp.try($$UPDATE tthc.dossier SET payment = 'offline' WHERE code = 'H
        pg_temp.try($$UPDATE tthc.receipt_series SET last_no = 5000 WHERE symbol = 'BB/26E'$$) AS used_series_last_no,
        pg_temp.try($$DELETE FROM tthc.receipt_series WHERE symbol = 'BB/26E'$$) AS used_series_deleted;
 UPDATE tthc.dossier SET payment = NULL WHERE code = 'H22.02-261102-0001';
+-- nor with a money act staged by hand along with it
+SELECT pg_temp.try($$WITH s AS (SELECT tthc.money_stage('H22.01-261102-0001',
+    '{"op": "cancel", "unit": "H22.01", "template": "02BLP0-001", "symbol": "BB/26E", "number": 2, "reason": "x", "replace": true}'))
+  UPDATE tthc.dossier SET payment = 'offline' WHERE code = 'H22.01-261102-0001' AND EXISTS (SELECT FROM s)$$) AS payment_with_an_act;
 -- the logs: only tthc writes them
 SELECT pg_temp.try($$INSERT INTO tthc.payment (dossier_id, procedure_id, fee_code, amount, method, online, paid_at, event_seq, actor) SELECT dossier_id, procedure_id, fee_code, 1, 'cash', false, now(), 99, 'me' FROM tthc.payment LIMIT 1$$) AS insert_payment,
        pg_temp.try($$UPDATE tthc.payment SET amount = amount + 1$$) AS update_payment,
