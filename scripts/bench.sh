@@ -37,8 +37,18 @@
 #              (tthc.actor) costs: test/bench/actor.sql receives ACTOR_ROWS
 #              dossiers named / unnamed / without 0.9.0's three indexes, and
 #              flow_tthc.pgbench runs with the session's tthc.actor set or not
+#   receipts   not in the default set (~2 minutes): pgbench, RECEIPTS_CLIENTS
+#              clients, each transaction pays a fee of an unpaid dossier
+#              (tthc.pay) and issues its receipt (tthc.issue_receipt), the
+#              clients' dossiers at as many communes (test/bench/receipts_*):
+#              (a) one receipt series serving every client (the province's),
+#              (b) a series per commune, each client its own, against (c)
+#              the same payment and the receipt into a plain table numbered
+#              by nextval() (gaps allowed); ratios a/c, b/c (and a/b); and a
+#              short run of (a) with issue_receipt's default time, now(),
+#              counting the clients refused (22023)
 # Settings (environment):
-#   BENCH_ONLY     comma-separated subset of the above (default: all but national and actor)
+#   BENCH_ONLY     comma-separated subset of the above (default: all but national, actor and receipts)
 #   BENCH_RUNS     calendar: timed rounds per query, after one warm-up (default 5)
 #   BENCH_SUBSET   calendar: rows of bl.work the slow baselines run on (default 10000)
 #   RECEIVE_ROWS   receive: dossiers per INSERT (default 1000000)
@@ -53,6 +63,9 @@
 #   REPORT_RUNS    report: timed rounds after one warm-up (default 5)
 #   TRACK_CALLS    track: calls per kind and round (default 20000)
 #   POLICY_ROWS    policy: dossiers received (default 1000000)
+#   RECEIPTS_CLIENTS  receipts: pgbench clients, one commune each (default 8)
+#   RECEIPTS_SECONDS  receipts: seconds per pgbench run (default 15)
+#   RECEIPTS_ROUNDS   receipts: rounds, each one run per variant, in turn first (default 2)
 #   NATIONAL_SCALE    national: dossiers per province and load step (default 200000)
 #   NATIONAL_STEPS    national: load steps, national_report timed after each (default 2)
 #   NATIONAL_RATE     national: pgbench -R per province, transactions a second (default 200)
@@ -75,7 +88,7 @@ top=$(pwd)
 only=",${BENCH_ONLY:-calendar,receive,flow,sweep,report,track,policy},"
 wants() { [[ $only == *",$1,"* ]]; }
 for b in ${only//,/ }; do
-  case $b in calendar|receive|flow|sweep|report|track|policy|national|actor) ;; *) echo "bench: unknown benchmark in BENCH_ONLY: $b" >&2; exit 1 ;; esac
+  case $b in calendar|receive|flow|sweep|report|track|policy|national|actor|receipts) ;; *) echo "bench: unknown benchmark in BENCH_ONLY: $b" >&2; exit 1 ;; esac
 done
 
 baseline="$top/test/bench/baseline.sql"
@@ -190,6 +203,74 @@ if wants actor; then
     "flow, named / unnamed ($(field named_tps "$r") / $(field unnamed_tps "$r") tps)" \
     "$(field ratio "$r")x" ">= 0.9x" "${r##* }")")
   drop_db bench_flow
+fi
+
+if wants receipts; then
+  clients=${RECEIPTS_CLIENTS:-8} seconds=${RECEIPTS_SECONDS:-15} rounds=${RECEIPTS_ROUNDS:-2}
+  echo
+  echo "== receipts: pgbench -c $clients, pay a fee and issue its receipt: one series for all, a series per client, a plain sequence (test/bench/receipts_*)"
+  fresh_db bench_receipts
+  psql_run -d bench_receipts -v clients="$clients" -f test/bench/receipts_setup.sql
+  # rpgb VARIANT SECONDS PER_CLIENT [LOCK]: one pgbench run on fresh tables
+  # with PER_CLIENT unpaid dossiers per client; sets tps, refused (clients
+  # aborted by 22023) and left (what the run left, bench.receipts_check)
+  rpgb() {
+    local script=tthc out
+    [ "$1" = plain ] && script=plain
+    psql_run -d bench_receipts -c "CALL bench.receipts_reset('$1', $3)" -c "VACUUM ANALYZE" -c "CHECKPOINT"
+    out=$("$PGBIN/pgbench" -n -M prepared -c "$clients" -j 2 -T "$2" -D n=0 -D lock="${4:-1}" \
+            -f "test/bench/receipts_$script.pgbench" bench_receipts 2>&1) || true
+    refused=$(grep -c 'aborted.*cannot be dated' <<<"$out" || true)
+    if grep 'aborted' <<<"$out" | grep -v -q 'cannot be dated\|Run was aborted'; then
+      echo "$out" >&2; echo "bench: pgbench failed on receipts_$script.pgbench ($1)" >&2; return 1
+    fi
+    if [ "${4:-1}" = 1 ] && { ! grep -q '^tps = ' <<<"$out" || grep -q -E 'aborted|^number of failed transactions: [1-9]' <<<"$out"; }; then
+      echo "$out" >&2
+      echo "bench: pgbench failed on receipts_$script.pgbench ($1; out of dossiers? $3 a client)" >&2
+      return 1
+    fi
+    tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' <<<"$out")
+    left=$(psql_run -d bench_receipts -At -c "SELECT bench.receipts_check('$1')")
+  }
+  # warm-up (not counted), which also says how many dossiers a run needs:
+  # twice what the warm-up's rate would pay in a run, and 1000 more
+  declare -A need
+  for v in plain unit one; do
+    rpgb "$v" 3 3000
+    need[$v]=$(awk -v t="$tps" -v s="$seconds" -v c="$clients" 'BEGIN { printf "%d", 2 * t * s / c + 1000 }')
+  done
+  # (a) and (b) lock the series row first and date the receipt
+  # clock_timestamp() (receipts_tthc.pgbench, lock=1): dated now(), as by
+  # default, concurrent issuers on one series are refused (22023), which
+  # the last run counts
+  declare -A best=([one]=0 [unit]=0 [plain]=0)
+  for ((round = 1; round <= rounds; round++)); do
+    if ((round % 2)); then order="plain unit one"; else order="one unit plain"; fi
+    for v in $order; do
+      rpgb "$v" "$seconds" "${need[$v]}"
+      printf 'receipts: round %d %-5s %10.1f tps\n' "$round" "$v" "$tps"
+      check "$left"
+      best[$v]=$(awk -v a="${best[$v]}" -v b="$tps" 'BEGIN { print (b > a) ? b : a }')
+    done
+  done
+  # (a) with issue_receipt(code) as documented: the receipt dated now()
+  rpgb one 5 "${need[one]}" 0
+  echo "receipts: one series, issue_receipt's default time (now()), 5 s: $refused of $clients clients refused (22023), $(printf '%.1f' "${tps:-0}") tps until then"
+  check "$left"
+  r=$(awk -v a="${best[one]}" -v b="${best[unit]}" -v c="${best[plain]}" -v n="$clients" -v s="$seconds" -v k="$rounds" -v x="$refused" 'BEGIN {
+        printf "RESULT receipts clients=%d seconds=%d rounds=%d one_tps=%.0f unit_tps=%.0f plain_tps=%.0f one_ratio=%.2f unit_ratio=%.2f one_vs_unit=%.2f refused_with_now=%d",
+               n, s, k, a, b, c, a / c, b / c, a / b, x }')
+  echo "$r"
+  summary+=("$(printf '  %-60s %8s' \
+    "receipts -c $clients, (a) one series / plain ($(field one_tps "$r") / $(field plain_tps "$r") tps)" \
+    "$(field one_ratio "$r")x")")
+  summary+=("$(printf '  %-60s %8s' \
+    "receipts, (b) a series per client / plain ($(field unit_tps "$r") tps)" "$(field unit_ratio "$r")x")")
+  summary+=("$(printf '  %-60s %8s' "receipts, (a) / (b): one series / a series per client" "$(field one_vs_unit "$r")x")")
+  summary+=("$(printf '  %-60s %8s  %-9s %s' "receipts, (a) dated now(): clients refused (22023)" \
+    "$refused/$clients" "0" "$( [ "$refused" = 0 ] && echo PASS || echo MISS )")")
+  summary+=("  reproduce: BENCH_ONLY=receipts RECEIPTS_CLIENTS=$clients RECEIPTS_SECONDS=$seconds RECEIPTS_ROUNDS=$rounds scripts/bench.sh")
+  drop_db bench_receipts
 fi
 
 if wants flow; then
