@@ -71,7 +71,7 @@ CREATE TABLE tthc.receipt_series (
 COMMENT ON TABLE tthc.receipt_series IS 'Receipt series of a collecting unit: template (mẫu số) and symbol (ký hiệu, with the year in it) numbered first_no..last_no; maintained by tthc_admin, numbered by tthc';
 COMMENT ON COLUMN tthc.receipt_series.symbol IS 'ký hiệu, e.g. AA/26E: the two digits after / are the year, E electronic, P paper';
 COMMENT ON COLUMN tthc.receipt_series.next_no IS 'The number the next receipt takes (set by tthc: first_no at creation; last_no + 1 when exhausted)';
-COMMENT ON COLUMN tthc.receipt_series.last_issued_at IS 'When the latest receipt of the series was issued: receipts are numbered in time order';
+COMMENT ON COLUMN tthc.receipt_series.last_issued_at IS 'The latest date of a receipt of the series: no later number is dated a day before it';
 COMMENT ON COLUMN tthc.receipt_series.year IS 'The year of the symbol: the series serves that local year only';
 COMMENT ON COLUMN tthc.receipt_series.active IS 'false: no new receipts (a replaced template, say); issued ones stay';
 
@@ -232,6 +232,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION tthc.fee_in_use() IS 'Refuses changing the terms of a fee that has been paid';
 CREATE TRIGGER fee_in_use BEFORE UPDATE ON tthc.fee FOR EACH ROW EXECUTE FUNCTION tthc.fee_in_use();
+ALTER TABLE tthc.fee ENABLE ALWAYS TRIGGER fee_in_use;
 
 -- -------------------------------------------------------------------
 -- 3. What the log binds: the fact of each row
@@ -294,12 +295,17 @@ LANGUAGE sql STABLE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
 $$;
 COMMENT ON FUNCTION tthc.unreceipted(bigint) IS 'A dossier''s paid payments that no issued receipt covers, with what stands of each after refunds';
 
--- the local year of a time at a unit (its calendar's time zone)
+-- the local day and year of a time at a unit (its calendar's time zone)
+CREATE FUNCTION tthc.local_day(unit text, at timestamptz) RETURNS date
+LANGUAGE sql STABLE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
+  SELECT (at AT TIME ZONE coalesce(
+    (SELECT c.time_zone FROM tthc.unit u JOIN tthc.calendar c ON c.name = u.calendar WHERE u.code = $1),
+    'Asia/Ho_Chi_Minh'))::date
+$$;
+COMMENT ON FUNCTION tthc.local_day(text, timestamptz) IS 'The day of a time in a unit''s calendar time zone';
 CREATE FUNCTION tthc.local_year(unit text, at timestamptz) RETURNS integer
 LANGUAGE sql STABLE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
-  SELECT extract(year FROM at AT TIME ZONE coalesce(
-    (SELECT c.time_zone FROM tthc.unit u JOIN tthc.calendar c ON c.name = u.calendar WHERE u.code = $1),
-    'Asia/Ho_Chi_Minh'))::integer
+  SELECT extract(year FROM tthc.local_day(unit, at))::integer
 $$;
 COMMENT ON FUNCTION tthc.local_year(text, timestamptz) IS 'The year of a time in a unit''s calendar time zone';
 
@@ -369,9 +375,13 @@ BEGIN
       USING ERRCODE = '55000', TABLE = 'receipt_series', COLUMN = 'symbol', SCHEMA = 'tthc',
             DETAIL = 'A series serves the year in its symbol; each year has new series.';
   END IF;
-  UPDATE tthc.receipt_series x SET next_no = x.next_no + 1, last_issued_at = series_take.at
+  -- numbers follow the days receipts are dated: concurrent issuers, each
+  -- dated its transaction's start, take turns in lock order within a day
+  UPDATE tthc.receipt_series x
+     SET next_no = x.next_no + 1, last_issued_at = greatest(x.last_issued_at, series_take.at)
    WHERE x.unit = s.unit AND x.template = s.template AND x.symbol = s.symbol
-     AND x.next_no <= x.last_no AND (x.last_issued_at IS NULL OR x.last_issued_at <= series_take.at)
+     AND x.next_no <= x.last_no
+     AND (x.last_issued_at IS NULL OR tthc.local_day(x.unit, x.last_issued_at) <= tthc.local_day(x.unit, series_take.at))
   RETURNING x.* INTO taken;
   IF FOUND THEN
     taken.next_no := taken.next_no - 1;   -- the number taken
@@ -386,10 +396,10 @@ BEGIN
             DETAIL = format('Its numbers run from %s to %s and all are used.', s.first_no, s.last_no),
             HINT = 'Register a new series (or raise last_no, when the registered range allows).';
   END IF;
-  RAISE EXCEPTION 'a receipt of series %/% cannot be dated %, before its latest receipt (%)',
+  RAISE EXCEPTION 'a receipt of series %/% cannot be dated %, a day before its latest receipt (%)',
     s.template, s.symbol, at, s.last_issued_at
     USING ERRCODE = '22023', TABLE = 'receipt', COLUMN = 'issued_at', SCHEMA = 'tthc',
-          DETAIL = 'Receipt numbers follow the order in which receipts are issued.';
+          DETAIL = 'Receipt numbers follow the days receipts are dated.';
 END $$;
 COMMENT ON FUNCTION tthc.series_take(tthc.dossier, text, timestamptz, text, text) IS 'The series a receipt of a dossier takes its number from, with next_no the number taken (the series row stays locked until commit)';
 
@@ -431,6 +441,15 @@ BEGIN
   END IF;
 
   IF op = 'pay' THEN
+    -- as tthc.pay checks, for an act staged by hand
+    IF coalesce(act ->> 'method', '') NOT IN ('cash', 'transfer', 'card', 'qr', 'portal') THEN
+      RAISE EXCEPTION 'unknown payment method "%"', act ->> 'method'
+        USING ERRCODE = '22023', TABLE = 'payment', COLUMN = 'method', SCHEMA = 'tthc';
+    END IF;
+    IF coalesce((act ->> 'amount')::bigint, 0) <= 0 THEN
+      RAISE EXCEPTION 'a payment of % đồng: the amount must be positive', act ->> 'amount'
+        USING ERRCODE = '22023', TABLE = 'payment', COLUMN = 'amount', SCHEMA = 'tthc';
+    END IF;
     IF d.status NOT IN ('submitted', 'received', 'processing', 'awaiting_supplement', 'awaiting_payment', 'resolved') THEN
       RAISE EXCEPTION 'dossier % is %: nothing can be paid on it', d.code, d.status
         USING ERRCODE = '55000', TABLE = 'dossier', COLUMN = 'status', SCHEMA = 'tthc';
@@ -602,7 +621,7 @@ CREATE FUNCTION tthc.money_stage(code text, act jsonb) RETURNS void
   LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'tthc_money_stage';
 COMMENT ON FUNCTION tthc.money_stage(text, jsonb) IS 'Internal: the money act the next UPDATE of the dossier carries out (tthc.pay and the like)';
 CREATE FUNCTION tthc.money_writing() RETURNS boolean
-  LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'tthc_money_writing';
+  LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'tthc_money_writing';
 COMMENT ON FUNCTION tthc.money_writing() IS 'Internal: whether tthc is writing a payment or a receipt';
 
 REVOKE ALL ON FUNCTION tthc.money_apply(jsonb, bigint, integer, timestamptz, text, text),
@@ -952,6 +971,6 @@ COMMENT ON FUNCTION tthc.verify_log(code text) IS 'The first problem of each dos
 
 -- what the log binds is read by those who verify it
 REVOKE ALL ON FUNCTION tthc.payment_fact(tthc.payment), tthc.receipt_fact(tthc.receipt),
-  tthc.receipt_cancel_fact(tthc.receipt), tthc.local_year(text, timestamptz) FROM PUBLIC;
+  tthc.receipt_cancel_fact(tthc.receipt), tthc.local_year(text, timestamptz), tthc.local_day(text, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tthc.payment_fact(tthc.payment), tthc.receipt_fact(tthc.receipt),
   tthc.receipt_cancel_fact(tthc.receipt) TO tthc_auditor, tthc_admin;

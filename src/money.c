@@ -11,8 +11,10 @@
  * owner, check it and write the payment or receipt rows with the numbers
  * of the events it logs (money_apply): the act becomes events of the
  * dossier's hash chain, and may move the dossier on (a payment that settles
- * what is due) and set dossier.payment.  A staged act that was not taken
- * is dropped at the end of the statement's (sub)transaction.
+ * what is due) and set dossier.payment.  A staged act is taken only by an
+ * update of that dossier by the role that staged it; the client API clears
+ * it after its update, and an act not taken is dropped at the end of the
+ * (sub)transaction.
  *
  * While tthc.money_apply runs, money_writing is set: the logs' triggers
  * then let tthc.payment and tthc.receipt be written and a series' next
@@ -39,6 +41,7 @@ bool		money_writing = false;
 
 static char *staged_code = NULL;
 static char *staged_act = NULL;
+static Oid	staged_by = InvalidOid;	/* the role that staged it */
 static SPIPlanPtr apply_plan = NULL;
 static SPIPlanPtr paid_plan = NULL;
 
@@ -87,6 +90,7 @@ tthc_money_stage(PG_FUNCTION_ARGS)
 	money_forget();
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_VOID();
+	staged_by = GetUserId();
 	staged_code = MemoryContextStrdup(TopMemoryContext, text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	staged_act = MemoryContextStrdup(TopMemoryContext,
 									 JsonbToCString(NULL, &PG_GETARG_JSONB_P(1)->root, VARSIZE(PG_GETARG_JSONB_P(1))));
@@ -101,15 +105,17 @@ tthc_money_writing(PG_FUNCTION_ARGS)
 }
 
 /*
- * money_take: the act staged for dossier `code`, or NULL; taken once
- * (palloc'd in the caller's context).
+ * money_take: the act staged for dossier `code` by the current role, or
+ * NULL; taken once (palloc'd in the caller's context).  Another role's
+ * update of the dossier, later in the same transaction, does not carry out
+ * what this one staged.
  */
 char *
 money_take(const char *code)
 {
 	char	   *act;
 
-	if (staged_act == NULL || strcmp(staged_code, code) != 0)
+	if (staged_act == NULL || strcmp(staged_code, code) != 0 || staged_by != GetUserId())
 		return NULL;
 	act = pstrdup(staged_act);
 	money_forget();

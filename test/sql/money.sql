@@ -147,9 +147,10 @@ UPDATE tthc.receipt_series SET active = false WHERE symbol = 'CC/26E';
 SELECT pg_temp.try($$SELECT tthc.issue_receipt('H22.01-261102-0004', '2026-11-02 09:52', '01BLP0-001', 'CC/26E')$$) AS inactive,
        pg_temp.try($$SELECT tthc.issue_receipt('H22.01-261102-0004', '2026-11-02 09:52')$$) AS none_left;
 ROLLBACK;
--- a receipt cannot be dated before the latest of its series
+-- a receipt cannot be dated a day before the latest of its series (within
+-- a day, concurrent issuers dated their transactions' start take turns)
 BEGIN;
-SELECT symbol, number FROM tthc.issue_receipt('H22.01-261102-0002', '2026-11-02 09:50');
+SELECT symbol, number FROM tthc.issue_receipt('H22.01-261102-0002', '2026-11-03 09:50');
 INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name) VALUES ('1.000001', 'H22.01', '2026-11-02 09:45', 'x');
 SELECT amount FROM tthc.pay('H22.01-261102-0003', 'LP-BS', 8000, 'cash', NULL, '2026-11-02 09:46');
 SELECT pg_temp.try($$SELECT tthc.issue_receipt('H22.01-261102-0003', '2026-11-02 09:47')$$) AS out_of_order;
@@ -232,6 +233,24 @@ UPDATE tthc.dossier SET payment = NULL WHERE code = 'H22.02-261102-0001';
 SELECT pg_temp.try($$WITH s AS (SELECT tthc.money_stage('H22.01-261102-0001',
     '{"op": "cancel", "unit": "H22.01", "template": "02BLP0-001", "symbol": "BB/26E", "number": 2, "reason": "x", "replace": true}'))
   UPDATE tthc.dossier SET payment = 'offline' WHERE code = 'H22.01-261102-0001' AND EXISTS (SELECT FROM s)$$) AS payment_with_an_act;
+-- an act staged by hand is checked as the API checks it: a "payment" of 0
+-- by method waived is not a waiver
+SELECT pg_temp.try($$WITH s AS (SELECT tthc.money_stage('H22.01-261105-0001', '{"op": "pay", "fee_code": "PHI-BS", "amount": 0, "method": "waived"}'))
+  UPDATE tthc.dossier SET note = 'x' WHERE code = 'H22.01-261105-0001' AND EXISTS (SELECT FROM s)$$) AS waiver_staged_as_payment;
+-- and only the role that staged it carries it out
+CREATE ROLE regress_money_other;
+GRANT tthc_admin TO regress_money_other;
+SELECT pg_temp.footprint() AS before \gset
+BEGIN;
+SELECT tthc.money_stage('H22.01-261102-0001',
+  '{"op": "cancel", "unit": "H22.01", "template": "02BLP0-001", "symbol": "BB/26E", "number": 2, "reason": "x", "replace": false}');
+SET LOCAL ROLE regress_money_other;
+UPDATE tthc.dossier SET applicant_phone = '0900000000' WHERE code = 'H22.01-261102-0001';
+RESET ROLE;
+SELECT pg_temp.footprint() = regexp_replace(:'before', 'events ([0-9]+)', 'events ' || (split_part(split_part(:'before', ',', 1), ' ', 2)::int + 1)) AS only_the_edit,
+       (SELECT status FROM tthc.receipt WHERE symbol = 'BB/26E' AND number = 2) AS receipt_untouched;
+ROLLBACK;
+DROP ROLE regress_money_other;
 -- the logs: only tthc writes them
 SELECT pg_temp.try($$INSERT INTO tthc.payment (dossier_id, procedure_id, fee_code, amount, method, online, paid_at, event_seq, actor) SELECT dossier_id, procedure_id, fee_code, 1, 'cash', false, now(), 99, 'me' FROM tthc.payment LIMIT 1$$) AS insert_payment,
        pg_temp.try($$UPDATE tthc.payment SET amount = amount + 1$$) AS update_payment,
