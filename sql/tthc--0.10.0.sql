@@ -315,6 +315,26 @@ CREATE FUNCTION tthc.append_only() RETURNS trigger
 COMMENT ON FUNCTION tthc.append_only() IS 'Refuses writes to a log that only tthc appends to';
 
 --
+-- Name: as_jsonb(text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.as_jsonb(t text) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  RETURN t::jsonb;
+EXCEPTION WHEN invalid_text_representation THEN
+  RETURN NULL;
+END $$;
+
+--
+-- Name: FUNCTION as_jsonb(t text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.as_jsonb(t text) IS 'Internal: an event''s note as JSON, NULL when it is not';
+
+--
 -- Name: attach_province(text); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
@@ -482,7 +502,7 @@ BEGIN
       USING ERRCODE = '22023', TABLE = 'receipt', COLUMN = 'cancel_reason', SCHEMA = 'tthc';
   END IF;
   IF replace IS NULL THEN
-    RAISE EXCEPTION 'replace cannot be null' USING ERRCODE = '22004';
+    RAISE EXCEPTION 'replace cannot be null' USING ERRCODE = '22004', TABLE = 'receipt', COLUMN = 'replaced_by', SCHEMA = 'tthc';
   END IF;
   SELECT x.code INTO c FROM tthc.receipt q JOIN tthc.dossier x ON x.id = q.dossier_id
    WHERE q.unit = cancel_receipt.unit AND q.template = cancel_receipt.template
@@ -861,6 +881,32 @@ CREATE FUNCTION tthc.dossier_counted() RETURNS trigger
 --
 
 COMMENT ON FUNCTION tthc.dossier_counted() IS 'Appends the report sums counted by a statement''s dossier writes to tthc.report_delta';
+
+--
+-- Name: dossier_fees(text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.dossier_fees(code text) RETURNS TABLE(fee_code text, kind text, name text, amount bigint, stage text, portal_stage smallint, paid bigint, waived boolean, due bigint)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  SELECT f.fee_code, f.kind, f.name, f.amount, f.stage, f.portal_stage,
+         coalesce(sum(p.amount) FILTER (WHERE p.method <> 'waived'), 0)::bigint,
+         coalesce(bool_or(p.method = 'waived'), false),
+         CASE WHEN coalesce(bool_or(p.method = 'waived'), false) THEN 0
+              ELSE f.amount - coalesce(sum(p.amount), 0) END::bigint
+  FROM tthc.dossier d JOIN tthc.fee f ON f.procedure_id = d.procedure_id
+  LEFT JOIN tthc.payment p ON p.dossier_id = d.id AND p.procedure_id = f.procedure_id AND p.fee_code = f.fee_code
+  WHERE d.code = dossier_fees.code
+  GROUP BY f.procedure_id, f.fee_code, f.kind, f.name, f.amount, f.stage, f.portal_stage
+  ORDER BY f.fee_code
+$$;
+
+--
+-- Name: FUNCTION dossier_fees(code text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.dossier_fees(code text) IS 'The fees of a dossier''s procedure version with what is paid (net of refunds), waived and still due; row security decides which dossiers';
 
 --
 -- Name: dossier_guard(); Type: FUNCTION; Schema: tthc; Owner: -
@@ -1405,10 +1451,12 @@ DECLARE
   before integer;
 BEGIN
   IF (template IS NULL) <> (symbol IS NULL) THEN
-    RAISE EXCEPTION 'a receipt series is named by its template and its symbol' USING ERRCODE = '22023';
+    RAISE EXCEPTION 'a receipt series is named by its template and its symbol'
+      USING ERRCODE = '22023', TABLE = 'receipt_series', COLUMN = CASE WHEN template IS NULL THEN 'template' ELSE 'symbol' END, SCHEMA = 'tthc';
   END IF;
   IF payer IS NOT NULL AND jsonb_typeof(payer) <> 'object' THEN
-    RAISE EXCEPTION 'the payer is a JSON object: name, id, tax_code, address' USING ERRCODE = '22023';
+    RAISE EXCEPTION 'the payer is a JSON object: name, id, tax_code, address'
+      USING ERRCODE = '22023', TABLE = 'receipt', COLUMN = 'payer_name', SCHEMA = 'tthc';
   END IF;
   did := tthc.money_dossier(code);
   before := tthc.money_act(did, code, jsonb_build_object('op', 'issue', 'template', template, 'symbol', symbol,
@@ -1569,10 +1617,12 @@ DECLARE
   n bigint;
 BEGIN
   IF at IS NULL THEN
-    RAISE EXCEPTION 'the time of a payment or receipt cannot be null' USING ERRCODE = '22004';
+    RAISE EXCEPTION 'the time of a payment or receipt cannot be null'
+      USING ERRCODE = '22004', TABLE = 'dossier', COLUMN = 'changed_at', SCHEMA = 'tthc';
   END IF;
   IF NOT isfinite(at) THEN
-    RAISE EXCEPTION 'the time of a payment or receipt must be finite' USING ERRCODE = '22023';
+    RAISE EXCEPTION 'the time of a payment or receipt must be finite'
+      USING ERRCODE = '22023', TABLE = 'dossier', COLUMN = 'changed_at', SCHEMA = 'tthc';
   END IF;
   SELECT x.event_seq INTO before FROM tthc.dossier x WHERE x.id = money_act.dossier_id;
   PERFORM tthc.money_stage(code, act);
@@ -1584,7 +1634,8 @@ BEGIN
   PERFORM set_config('tthc.event_time', '', true);
   PERFORM tthc.money_stage(NULL, NULL);
   IF n <> 1 THEN
-    RAISE EXCEPTION 'dossier % was not updated', code USING ERRCODE = '55000';
+    RAISE EXCEPTION 'dossier % was not updated', code
+      USING ERRCODE = '55000', TABLE = 'dossier', SCHEMA = 'tthc', DETAIL = 'A trigger of yours skipped the row.';
   END IF;
   RETURN before;
 END $$;
@@ -1628,7 +1679,8 @@ BEGIN
   set_payment := false;
 
   IF op IN ('pay', 'waive') THEN
-    SELECT y.* INTO f FROM tthc.fee y WHERE y.procedure_id = pid AND y.fee_code = act ->> 'fee_code';
+    -- FOR SHARE: a change of the fee's terms waits for this payment, or this for it
+    SELECT y.* INTO f FROM tthc.fee y WHERE y.procedure_id = pid AND y.fee_code = act ->> 'fee_code' FOR SHARE;
     IF NOT FOUND THEN
       RAISE EXCEPTION 'procedure % of dossier % has no fee %', d.procedure_code, d.code, act ->> 'fee_code'
         USING ERRCODE = '42704', TABLE = 'fee', COLUMN = 'fee_code', SCHEMA = 'tthc';
@@ -1636,6 +1688,16 @@ BEGIN
     due := tthc.fee_outstanding(d.id, f);
   END IF;
 
+  IF op IN ('pay', 'waive') AND d.status NOT IN ('submitted', 'received', 'processing', 'awaiting_supplement', 'awaiting_payment', 'resolved') THEN
+    RAISE EXCEPTION 'dossier % is %: nothing can be paid or waived on it', d.code, d.status
+      USING ERRCODE = '55000', TABLE = 'dossier', COLUMN = 'status', SCHEMA = 'tthc';
+  END IF;
+  -- every act says why, as the client API demands, also one staged by hand
+  IF op IN ('waive', 'refund', 'cancel') AND coalesce(btrim(act ->> 'reason'), '') = '' THEN
+    RAISE EXCEPTION 'a % needs a reason', CASE op WHEN 'cancel' THEN 'cancellation' ELSE op END
+      USING ERRCODE = '22023', TABLE = CASE op WHEN 'cancel' THEN 'receipt' ELSE 'payment' END,
+            COLUMN = CASE op WHEN 'cancel' THEN 'cancel_reason' ELSE 'reference' END, SCHEMA = 'tthc';
+  END IF;
   IF op = 'pay' THEN
     -- as tthc.pay checks, for an act staged by hand
     IF coalesce(act ->> 'method', '') NOT IN ('cash', 'transfer', 'card', 'qr', 'portal') THEN
@@ -1645,10 +1707,6 @@ BEGIN
     IF coalesce((act ->> 'amount')::bigint, 0) <= 0 THEN
       RAISE EXCEPTION 'a payment of % đồng: the amount must be positive', act ->> 'amount'
         USING ERRCODE = '22023', TABLE = 'payment', COLUMN = 'amount', SCHEMA = 'tthc';
-    END IF;
-    IF d.status NOT IN ('submitted', 'received', 'processing', 'awaiting_supplement', 'awaiting_payment', 'resolved') THEN
-      RAISE EXCEPTION 'dossier % is %: nothing can be paid on it', d.code, d.status
-        USING ERRCODE = '55000', TABLE = 'dossier', COLUMN = 'status', SCHEMA = 'tthc';
     END IF;
     amt := (act ->> 'amount')::bigint;
     IF amt > due THEN
@@ -1688,7 +1746,11 @@ BEGIN
     END IF;
     due := o.amount + coalesce((SELECT sum(q.amount) FROM tthc.payment q WHERE q.refund_of = o.id), 0);
     amt := coalesce((act ->> 'amount')::bigint, due);
-    IF amt > due OR amt <= 0 THEN
+    IF amt <= 0 THEN
+      RAISE EXCEPTION 'a refund of % đồng: the amount must be positive', amt
+        USING ERRCODE = '22023', TABLE = 'payment', COLUMN = 'amount', SCHEMA = 'tthc';
+    END IF;
+    IF amt > due THEN
       RAISE EXCEPTION 'a refund of % đồng on payment % is more than what stands of it', amt, o.id
         USING ERRCODE = '23514', TABLE = 'payment', COLUMN = 'amount', SCHEMA = 'tthc',
               DETAIL = format('%s đồng of it stands.', due);
@@ -1831,7 +1893,8 @@ DECLARE
 BEGIN
   SELECT x.id INTO did FROM tthc.dossier x WHERE x.code = money_dossier.code FOR UPDATE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'dossier % does not exist', code USING ERRCODE = '42704';
+    RAISE EXCEPTION 'dossier % does not exist', code
+      USING ERRCODE = '42704', TABLE = 'dossier', COLUMN = 'code', SCHEMA = 'tthc';
   END IF;
   RETURN did;
 END $$;
@@ -1861,7 +1924,7 @@ COMMENT ON FUNCTION tthc.money_stage(code text, act jsonb) IS 'Internal: the mon
 --
 
 CREATE FUNCTION tthc.money_writing() RETURNS boolean
-    LANGUAGE c STABLE PARALLEL RESTRICTED
+    LANGUAGE c PARALLEL RESTRICTED
     AS 'MODULE_PATHNAME', 'tthc_money_writing';
 
 --
@@ -2077,7 +2140,8 @@ DECLARE
   p tthc.payment;
 BEGIN
   IF code IS NULL OR fee_code IS NULL OR amount IS NULL OR method IS NULL THEN
-    RAISE EXCEPTION 'a payment needs a dossier, a fee, an amount and a method' USING ERRCODE = '22004';
+    RAISE EXCEPTION 'a payment needs a dossier, a fee, an amount and a method'
+      USING ERRCODE = '22004', TABLE = 'payment', SCHEMA = 'tthc';
   END IF;
   IF amount <= 0 THEN
     RAISE EXCEPTION 'a payment of % đồng: the amount must be positive', amount
@@ -2110,9 +2174,10 @@ CREATE FUNCTION tthc.payment_fact(p tthc.payment) RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  SELECT jsonb_build_object('payment', p.id, 'fee_code', p.fee_code, 'amount', p.amount,
-                            'method', p.method, 'online', p.online, 'reference', p.reference,
-                            'refund_of', p.refund_of)
+  SELECT jsonb_build_object('payment', p.id, 'procedure_id', p.procedure_id, 'fee_code', p.fee_code,
+                            'amount', p.amount, 'method', p.method, 'online', p.online,
+                            'reference', p.reference, 'refund_of', p.refund_of,
+                            'officer', p.officer, 'actor', p.actor)
 $$;
 
 --
@@ -2366,6 +2431,7 @@ CREATE FUNCTION tthc.receipt_fact(r tthc.receipt) RETURNS jsonb
   SELECT jsonb_build_object('receipt', r.id, 'unit', r.unit, 'template', r.template, 'symbol', r.symbol,
                             'number', r.number, 'kind', r.kind, 'electronic', r.electronic,
                             'total', r.total, 'lines', r.lines, 'replaces', r.replaces,
+                            'officer', r.officer, 'actor', r.actor,
                             'payer', jsonb_build_object('name', r.payer_name, 'id', r.payer_id,
                                                         'tax_code', r.payer_tax_code, 'address', r.payer_address))
 $$;
@@ -2394,6 +2460,11 @@ BEGIN
         USING ERRCODE = '428C9', TABLE = 'receipt_series', COLUMN = 'next_no', SCHEMA = 'tthc',
               HINT = 'Leave next_no out: a new series starts at first_no.';
     END IF;
+    NEW.next_no := NEW.first_no;
+    RETURN NEW;
+  END IF;
+  -- an unused series starts at its (new) first number
+  IF OLD.next_no = OLD.first_no AND NEW.next_no IS NOT DISTINCT FROM OLD.next_no THEN
     NEW.next_no := NEW.first_no;
     RETURN NEW;
   END IF;
@@ -3260,16 +3331,20 @@ BEGIN
   UPDATE tthc.receipt_series x
      SET next_no = x.next_no + 1, last_issued_at = greatest(x.last_issued_at, series_take.at)
    WHERE x.unit = s.unit AND x.template = s.template AND x.symbol = s.symbol
-     AND x.next_no <= x.last_no
+     AND x.next_no <= x.last_no AND x.active
      AND (x.last_issued_at IS NULL OR tthc.local_day(x.unit, x.last_issued_at) <= tthc.local_day(x.unit, series_take.at))
   RETURNING x.* INTO taken;
   IF FOUND THEN
     taken.next_no := taken.next_no - 1;   -- the number taken
     RETURN taken;
   END IF;
-  -- the row as it stands now that it is ours
+  -- the row as it stands now that it is ours (an admin may have changed it meanwhile)
   SELECT x.* INTO s FROM tthc.receipt_series x
    WHERE x.unit = s.unit AND x.template = s.template AND x.symbol = s.symbol;
+  IF NOT s.active THEN
+    RAISE EXCEPTION 'receipt series %/% of unit % is not active', s.template, s.symbol, s.unit
+      USING ERRCODE = '55000', TABLE = 'receipt_series', COLUMN = 'active', SCHEMA = 'tthc';
+  END IF;
   IF s.next_no > s.last_no THEN
     RAISE EXCEPTION 'receipt series %/% of unit % is exhausted', s.template, s.symbol, s.unit
       USING ERRCODE = '54000', TABLE = 'receipt_series', COLUMN = 'last_no', SCHEMA = 'tthc',
@@ -3815,7 +3890,7 @@ CREATE FUNCTION tthc.verify_log(code text DEFAULT NULL::text) RETURNS TABLE(code
     SELECT d.code, p.event_seq AS seq,
            CASE WHEN x.seq IS NULL THEN 'payment ' || p.id || ' has no event'
                 WHEN x.kind NOT IN ('payment', 'refund', 'waiver') OR x.note IS NULL
-                  OR x.note::jsonb IS DISTINCT FROM tthc.payment_fact(p) OR x.at <> p.paid_at
+                  OR tthc.as_jsonb(x.note) IS DISTINCT FROM tthc.payment_fact(p) OR x.at <> p.paid_at
                   THEN 'payment ' || p.id || ' does not match its event' END AS problem
     FROM tthc.payment p JOIN tthc.dossier d ON d.id = p.dossier_id AND d.province IS NULL
     LEFT JOIN tthc.dossier_event x ON x.dossier_id = p.dossier_id AND x.province IS NULL AND x.seq = p.event_seq
@@ -3823,7 +3898,7 @@ CREATE FUNCTION tthc.verify_log(code text DEFAULT NULL::text) RETURNS TABLE(code
     UNION ALL
     SELECT d.code, r.event_seq,
            CASE WHEN x.seq IS NULL OR x.kind <> 'receipt' OR x.note IS NULL
-                  OR x.note::jsonb IS DISTINCT FROM tthc.receipt_fact(r) OR x.at <> r.issued_at
+                  OR tthc.as_jsonb(x.note) IS DISTINCT FROM tthc.receipt_fact(r) OR x.at <> r.issued_at
                   THEN 'receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' does not match its event' END
     FROM tthc.receipt r JOIN tthc.dossier d ON d.id = r.dossier_id AND d.province IS NULL
     LEFT JOIN tthc.dossier_event x ON x.dossier_id = r.dossier_id AND x.province IS NULL AND x.seq = r.event_seq
@@ -3831,11 +3906,11 @@ CREATE FUNCTION tthc.verify_log(code text DEFAULT NULL::text) RETURNS TABLE(code
     UNION ALL
     SELECT d.code, coalesce(r.cancel_seq, d.event_seq),
            CASE WHEN r.status <> 'issued' AND (x.seq IS NULL OR x.kind <> 'receipt_cancel' OR x.note IS NULL
-                  OR x.note::jsonb IS DISTINCT FROM tthc.receipt_cancel_fact(r) OR x.at <> r.cancelled_at)
+                  OR tthc.as_jsonb(x.note) IS DISTINCT FROM tthc.receipt_cancel_fact(r) OR x.at <> r.cancelled_at)
                   THEN 'the cancellation of receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' does not match its event'
                 WHEN r.status = 'issued' AND EXISTS (
                   SELECT 1 FROM tthc.dossier_event c WHERE c.dossier_id = r.dossier_id AND c.province IS NULL
-                     AND c.kind = 'receipt_cancel' AND (c.note::jsonb ->> 'receipt')::bigint = r.id)
+                     AND c.kind = 'receipt_cancel' AND (tthc.as_jsonb(c.note) ->> 'receipt')::bigint = r.id)
                   THEN 'receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' was cancelled but reads issued' END
     FROM tthc.receipt r JOIN tthc.dossier d ON d.id = r.dossier_id AND d.province IS NULL
     LEFT JOIN tthc.dossier_event x ON x.dossier_id = r.dossier_id AND x.province IS NULL AND x.seq = r.cancel_seq
@@ -3847,12 +3922,23 @@ CREATE FUNCTION tthc.verify_log(code text DEFAULT NULL::text) RETURNS TABLE(code
       AND (verify_log.code IS NULL OR d.code = verify_log.code)
       AND NOT EXISTS (SELECT 1 FROM tthc.payment p WHERE p.dossier_id = x.dossier_id AND p.event_seq = x.seq)
       AND NOT EXISTS (SELECT 1 FROM tthc.receipt r WHERE r.dossier_id = x.dossier_id
-                        AND (r.event_seq = x.seq OR r.cancel_seq = x.seq)))
+                        AND (r.event_seq = x.seq OR r.cancel_seq = x.seq))),
+  -- every series' next number follows its receipts, numbered from first_no without a hole
+  series AS (
+    SELECT '(series ' || s.unit || ' ' || s.template || '/' || s.symbol || ')' AS code, s.next_no AS seq,
+           'the next number is ' || s.next_no || ' but the receipts are ' || count(r.id) || ' up to number '
+             || coalesce(max(r.number), s.first_no - 1) AS problem
+    FROM tthc.receipt_series s LEFT JOIN tthc.receipt r USING (unit, template, symbol)
+    WHERE verify_log.code IS NULL
+    GROUP BY s.unit, s.template, s.symbol, s.first_no, s.next_no
+    HAVING s.next_no <> coalesce(max(r.number), s.first_no - 1) + 1
+        OR count(r.id) <> coalesce(max(r.number), s.first_no - 1) - s.first_no + 1)
   SELECT DISTINCT ON (b.code) b.code, b.seq, b.problem
   FROM (SELECT * FROM links WHERE problem IS NOT NULL
         UNION ALL SELECT * FROM heads WHERE problem IS NOT NULL
         UNION ALL SELECT * FROM orphans
-        UNION ALL SELECT * FROM money_rows WHERE problem IS NOT NULL) b
+        UNION ALL SELECT * FROM money_rows WHERE problem IS NOT NULL
+        UNION ALL SELECT * FROM series) b
   ORDER BY b.code, b.seq
 $$;
 
@@ -3860,7 +3946,7 @@ $$;
 -- Name: FUNCTION verify_log(code text); Type: COMMENT; Schema: tthc; Owner: -
 --
 
-COMMENT ON FUNCTION tthc.verify_log(code text) IS 'The first problem of each dossier''s control slip (all dossiers, or one): a broken or missing link, a row that disagrees with its latest event or has no events, events of no dossier, a payment or receipt that disagrees with its event; no rows when every log is intact';
+COMMENT ON FUNCTION tthc.verify_log(code text) IS 'The first problem of each dossier''s control slip (all dossiers, or one): a broken or missing link, a row that disagrees with its latest event or has no events, events of no dossier, a payment or receipt that disagrees with its event, a receipt series whose next number does not follow its receipts; no rows when every log is intact';
 
 --
 -- Name: waive(text, text, text, timestamp with time zone); Type: FUNCTION; Schema: tthc; Owner: -
@@ -5286,133 +5372,133 @@ COMMENT ON TABLE tthc.sweep_state IS 'The latest run of tthc.sweep on this node'
 -- Data for Name: calendar; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped, province, gid) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true, NULL, '6a234008-c43c-4a07-a089-61acd7a24391');
+INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped, province, gid) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true, NULL, '455deb31-1db2-44dc-b4e6-f0d8ec4f826c');
 
 --
 -- Data for Name: calendar_exception; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'f69da3d2-6ca9-473a-adbd-6a658024ef10');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'a6753166-9aa1-47e4-b7c2-9d6935ff2ba1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'e553d1dd-b3e0-4e2a-a954-671c0968991f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'f428b46e-1439-4e57-a00d-2a85d26491bb');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '0b4e072e-67b5-4256-8b75-c27aa6a66a96');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '14c64153-1ed6-4dbf-ba93-78eebf341f73');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '0e5254c9-b4c8-4d39-bc3e-5c2e43ee4fd3');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'a254aeb6-a159-4844-ad13-713ef5767eb5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '59bfefaf-f989-4ca5-9e9a-7d48d36d0e12');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '472c4aa1-f604-43d8-b1d3-a8497e00c70c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '26a74090-068d-4920-b8de-c0e96d6b140b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '6e48224e-4ebb-43cf-8a33-f0adc091c032');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'e46cf216-5374-4443-969d-8129cc9e27f5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '65cb955b-2588-4948-a602-e2d8f77d97e6');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '3193273e-a1bc-4a82-9f4c-ff79938e3d24');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'a8130987-8df9-49e9-b242-83824ccb59b6');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '408a9753-1f07-4d36-a3b5-169f2eaa7187');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'd7005318-e88a-43a8-9a06-3d951643b157');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '5f00cb2d-d1b0-420f-a627-0e70ad7ab9aa');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '46d1d8dd-0ebd-40a7-8c00-45bdc9f38879');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '7aa60b40-ce12-44fb-9728-72d4bdb925e1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '9b31a163-5236-4896-92ef-a3ffe78dee79');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '3e601700-d544-4575-94f0-307fe17a0ac6');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'e8a8ff21-8b75-4a02-85f6-8ffefccec3be');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '1c1e12d0-3fb4-4293-8628-bbc759741a0d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '4a906472-1bd0-4fba-b6e1-b8e37ae35e47');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'bc8dfee4-d151-45c3-9aa2-5821c95accc2');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'fd26193e-dd74-4aef-a12f-2d105279eefe');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f727e73a-e4f1-4698-85c6-4f444e55464a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'caa7ef2b-7543-46a3-93b6-b26eb67610a4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '3010a42b-9e65-46f7-92f8-38d23ede3097');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '7bb69141-ea73-463a-b994-cfec8a14b0ff');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '2da2d9e7-9bf0-4f25-b69e-37eeb4f350fc');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '9779b3b7-94d3-43ae-8eef-c94ab01ead6c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '07821272-8601-419d-a5e1-df5f1fa82e91');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'e68d384f-da4c-48b1-b1ab-347336a46336');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '77e1899f-f95a-44bf-ad9c-327abfe9b007');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '0134548c-a502-4f8e-b050-6ec55303ce5a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '6a0f8d2e-1249-4d05-a246-cf7dfca25592');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '3e186fa2-520b-4941-9407-727d14c622ce');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'c47ebfab-8842-42ff-8f51-ab4ca2218ab3');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'a03adc2d-e4f4-4f9e-b8da-7e8f802821d4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '9a10e521-3c1b-4ff1-be71-30df18956ad2');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '4e8db5fb-902d-4a54-8ae6-694cd1d6bdf7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '1796f59f-1a3e-4781-80c1-2663fe49e61b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'cedac13f-8bd5-4eb4-b367-7f61491db4e0');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '0b856aef-66dd-4906-bb76-1a3a96cf74f1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '8c6a0174-8ea9-4248-b34c-e6d7c2713031');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '0efa717a-ea75-4556-a49f-0226fc786c71');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '894a40fb-91ea-4a81-a19f-09faa476abc7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'fd10aa7d-4894-46af-97c7-90d7b815ed23');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '8a44c18f-da96-4d92-a7fe-bdfdd01e4cac');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'c25fb9ec-1406-43f7-b661-fa45c4cea83a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'c46a9b2a-2731-48b4-8ee7-76a39ca66b5a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '895f0fb0-cc87-4b24-852b-d7ba9af6dfd5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '1a4f8788-2f75-4ed7-92d8-56e41664ee67');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'afbabafb-4ac3-4997-b149-0fa3a33acd86');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '800250eb-69ee-4f24-b095-c7991e563917');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '70ed4c97-7ab1-4b5d-988b-9b8007253412');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'a08c980d-a65e-42ba-8c7a-17cde2be1082');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '6f96d937-2744-461a-9f05-6eae10f05e7b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'a0eac381-7c59-4431-b1c2-0ca45550ed9b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'cf0fe257-5711-4c82-9d8e-60cea96b4363');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '43ebd288-0140-4b01-87a0-13d969d09d54');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'ba201c04-8a3a-4204-b881-d23323015e92');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'ac4009e0-ae32-4409-bbb9-482f1bc107e7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'eef4e60a-cc76-45d5-bf1b-0a4914a9f5c2');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '4eaf344c-40b4-441b-99ce-84b820e4b48d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'e1040cee-4e69-41af-8d18-92c2a3289d00');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '25b852f8-8431-48a1-8b99-5890bce51e5d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '6c4ab757-14d3-4b82-b8cb-685b9bb7cd4b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '8a87a1fc-342b-4c23-bb35-3ad053f842ec');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '61c3b2df-64e8-49bd-8095-cf923786ac90');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'f8fd0046-375e-4188-8b65-0bf10a3df1c3');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '8bf17290-a17c-4de1-a335-dfe21eb9cba8');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '0d10c6cb-a783-413c-a080-6c2aa108363e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '50f226f9-a154-46a7-b78d-2dc90b208388');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '8e716a4a-d345-4374-a731-e6803d84e4c3');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'd500c0cd-28d9-4117-a725-5fbe567c313e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '37bc21df-73b1-47d6-b1b3-2b613c130457');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'b7464977-a2cd-4c43-93c8-4feb1cd55b7d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '1443a5a7-8c04-4d0b-bf1a-c562825228d6');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '27ed1cb7-d522-41f6-a8da-a88a88c2fa03');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'd39b985a-514f-4b09-b1c1-636b20ae3538');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '8ab9b45c-a1f8-42d5-93ec-1955ccb76f12');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'a44fde37-1e29-4267-9e6b-979c56c450de');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'f8ffcfe9-fb97-4211-a18f-4251084b68ed');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'a84d51f3-f270-4d40-9732-f8e65e503760');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'dfbd35f6-cebf-4ec9-98a4-d86fc0d1056c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '6d8142f9-841d-40a1-ab8f-90f774d98f5a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '6774af1c-8a34-4fc6-b524-b1dee0699a77');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'a21159c0-53e4-4276-a1ab-95292417c330');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '01d785ac-70f6-48e4-86b7-b13744896bbd');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '9427bf91-283f-4f65-b4ab-50e06e80b70d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '0d76728e-3e64-4756-a71b-4b749f2e65be');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'e49ff628-e6a6-43c6-85a9-6e09f3fdac8a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '8b71a7e4-3bc1-4d08-9ee7-6f5603184900');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'c7c26810-53fb-400a-a647-c61bc5487903');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '0bc376e7-8ec7-434d-89c6-d6499c1e11f6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'b6d5ac97-66ae-4574-bb38-5bfbc6a2ed1f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '5138b8bf-e29c-447e-a199-62beb1f85503');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '2d36aa40-89cf-46da-b483-a76d7b00a60d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'a6d2ee91-a557-4afd-9803-1fa166118a0c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'fbc10312-36a0-44cf-b229-c3ae648c5a55');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '54b41cbd-86f3-4760-9e3a-3d80bf460e1b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '97bcc263-e28e-4a84-ba0c-915e76d8c5f9');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'b8ab5fb8-945c-4a00-b07c-2035f4ab716b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '8e89565c-9305-43f4-9a07-3fa1c6fb6324');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '8412fc1d-0369-4bc7-927b-a05e4b6ff927');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'dcca05d6-3f83-46b9-a9cf-07d22c231c79');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '2e080de2-6a2d-4360-a5ec-34fc8c1636ef');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'ed1f2243-8454-4f34-be92-0d63cf644903');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'e1d2a23f-7c87-4270-bdb5-a1f8be85d350');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '3f86829e-dd1a-4ecb-aeb3-4dabc8bb7971');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '75571457-d3ee-4d66-85a2-e06c1883e3c3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '4671b07c-5a2c-451a-b738-5da95c7ff103');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'a58f2266-6e0e-4572-8eab-a4af12104df5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '2d9e87dc-693f-4cf1-99b5-8f210a6ca3c2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'c90fa5d2-c67f-40f5-a25c-0f44f0ec9639');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'c760efe2-0de5-4992-9a6a-721effd498cc');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'ead2c53f-b8c0-4819-926f-72396caade5a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '4188a1cb-cfe5-4f98-a0ec-07d4ade58683');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '2e64110a-a9f8-4f4e-846e-75e3fdbda32a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '684d2b2b-45d7-4f14-9adb-fabf727a990a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '5a00f317-ed5c-44dc-945f-e778b525535c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '2fc7ef3d-ebce-4f7e-9ff3-dfd2d841628e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '7512f163-a07c-400f-aab7-771e9b7860e5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'b1122906-7873-431d-bc6a-504e1b0a530c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'b32dae23-edf7-4642-a064-60cc30439e32');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '36cb7f51-f030-497a-ae3f-96955e0391d0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'd9f17463-388e-48a6-93e7-3b17930da802');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '68669ed9-7fe1-4438-9c70-86bd1525464f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'd624ec35-d9e3-4152-bac7-987fd875e6ad');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'b2a74891-b21a-43a5-914a-1e0970ab74ff');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '4a03dfe5-b7bf-4e22-a7c0-c8c323210012');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'e3332343-23ce-4581-a5ac-2a1d19a2d3c2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '9f491ceb-eec8-4dd9-ad75-89fe8bede76b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '3518ea0c-9130-4092-9a79-08cb50fd1596');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'a4623171-e9f0-42e3-8b75-29f626eb5c2a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '15739474-f778-4d4e-9695-5221590bef3e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'ec3ae625-9fad-4637-89c2-2ca5a4d08fbc');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'd448a030-db8b-45d2-9d3e-f30f39949a9b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '744fdfd1-1601-4279-b09a-4243fdcb22bc');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '4399a4f3-8dba-4f35-95a4-4152a053a0de');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '7d6611af-1583-4d3a-bf7f-76e24861d6be');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'aac9aa26-4e2a-4601-bab7-4d3495c418a5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'ee1aab06-bf7b-4abe-95ec-eb7968291203');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '4a6d84ec-4d81-48d6-986d-83c5e8bd0f2b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'fa8449e3-b81a-44bc-834f-8c5890837d79');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '6f93dbac-d008-4a76-98fc-ac04d5eb60f1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '169389c9-b0ed-4dda-af62-a2e6d7cc3040');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '76477ae3-2992-43d4-97ef-e4e2558520f7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '319e78ca-5f60-471c-b0fd-3769c65408df');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'ec95d0cc-4cb2-493d-8d78-242833730570');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'c627292f-5d67-4d01-b255-47651aa75d22');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'ebf2ffb7-82bd-4d6b-b42f-300aaa98b578');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '2000a450-8747-4444-a11b-d929b3fb3be4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '9c943b4c-a073-4642-9927-a92a4e54f065');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '18f69e02-22e1-42ab-ad99-a81dcfea75cd');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '1f9498a6-eb0c-4a1a-bb0c-85d48ede928b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'dfe304cd-b3b6-46c3-9426-6839efbf9ca8');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '272df136-0739-40f2-aea2-9ccf062fd9af');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '0ff03f8a-c733-4153-914f-9567d659d47c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'f8598592-214b-48bf-a24b-4a4927420318');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'b9985129-4f71-4501-b32b-402faa9d9f59');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '837aa969-8994-4845-b7e5-96a27fae9e2a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'c914c96c-d047-429d-b1da-53cc402642fd');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '3c413d93-a950-4c8d-ae8d-8327e00cb690');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '490905d2-438a-4001-bfd8-733ae1f4d790');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '20371361-92fe-4cb5-85ff-964644db7a88');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '5dcd2c22-2169-465f-b566-4a6b015dc926');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'd80db333-1702-4b7b-9773-6fdf8322c6ec');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '9a95ac0b-7d5d-46b8-bdb0-23c59ecd6859');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '35b1c101-4595-41e1-b3dc-cdd2dd3eb2cc');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'c409cf66-c8d5-4515-905e-289bd0b10fb8');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '4959a9bb-0bc9-4f67-979a-8967b9155bdc');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '8a682361-1171-4921-acb0-c594c9bf8264');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'b547edfb-16b7-4ed8-a948-6ac46717e4ed');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'a709c7c3-4551-4d6b-827e-5a7dcdd75125');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '8dcae1ae-6d01-4892-9af2-a3b5125e3faf');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '7235d162-0b4b-428e-82f1-aad283a8d212');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'a9146f61-bbfe-461f-bfb0-ed1d79f12ab9');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'e20413bc-123b-4059-ba57-891d0845303b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'f4c954e3-a5a1-4cef-aeed-ca2b70bd90f7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'c96b5f42-8058-4a4a-b01a-cb3b0e720ad9');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'ae294b49-8f08-4312-b132-eb47ecb4265e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '8f3bc122-097d-472b-915c-4eff9283ee5d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '5c7e968a-990f-4175-a487-776c6f2a589c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'e7d07477-9416-4d7f-bd03-1456abdad43a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '68c1fbc1-38e5-474c-8653-a76323290830');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'be9f915a-fb5e-44f0-8dae-bcba9d13684e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '41092652-59b4-4d44-834e-ab6713d99358');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'f0eb0554-177c-4db3-9eaa-5d232ee5f95d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '72c1a43d-3234-4466-86bf-05609608e674');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'b071a778-f7b9-40a1-94d7-79adba075091');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '5a3e4387-27a2-4ac1-924f-ba345b18edae');
 
 --
 -- Data for Name: calendar_week; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '8245afb9-c541-4737-bbe5-24411a446f62');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '469033bb-4e86-407f-90f7-8bf33c1da6bf');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'ce6a8a39-863d-4efa-8d33-b2785d5d4c4b');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '34e977f4-8637-4663-8547-0d10394b992a');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'fcf82f9b-cfe0-4122-a7a7-cb798ae966b2');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '62f2a43c-852a-45cc-949e-7fbfba3ef434');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'c7d73b50-7854-416c-90c4-e3eb383bbaae');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '998daa56-75b1-4c66-91c6-a6305776192c');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'c502cd50-76b7-42bf-ae7e-4e93db7c369a');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '913c21ec-5307-42b0-b010-dff1eb79d463');
 
 --
 -- Data for Name: calendar_year; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true, NULL, '39bf813c-e597-4fe6-ac25-78668726c82b');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '5f901a05-3b5d-411c-bce4-4031ea8648b9');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, 'ef2b8394-a9b3-4134-b6f0-fa662feb2873');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true, NULL, 'b67c6b57-c712-4a7e-aafb-1dd7674dadf5');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true, NULL, '1ed5a2e9-4f79-4f74-967f-9a18686cef05');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true, NULL, '419cd02e-68f0-4f31-9c0c-a079ff36b98b');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true, NULL, 'c972452f-935a-4dca-8ad4-d0445acea9ff');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true, NULL, '2b34ca42-fb8f-4cb7-8603-b8136e3729bf');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true, NULL, '8e4331d5-565a-4c45-88e0-24e6e1b73dc3');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, 'b129daa8-07de-41ac-a786-3f5993f398e9');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '3436def4-1473-426f-a7a8-fb5e47be2733');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true, NULL, '6d4185d6-6bb9-45d6-b304-a57117d7a2f8');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true, NULL, 'e570477c-b7fe-43a6-8e99-bc202fa082a5');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true, NULL, 'fb85ae7c-0048-4668-9e16-545dc1bb9511');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true, NULL, '0a953cee-884f-4c49-9bb4-fd8d151db418');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true, NULL, '5d36665b-6c27-4939-94a4-49ce87b2e271');
 
 --
 -- Data for Name: dossier; Type: TABLE DATA; Schema: tthc; Owner: -
@@ -6650,6 +6736,14 @@ GRANT SELECT ON TABLE tthc.apology TO tthc_auditor;
 REVOKE ALL ON FUNCTION tthc.append_only() FROM PUBLIC;
 
 --
+-- Name: FUNCTION as_jsonb(t text); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.as_jsonb(t text) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.as_jsonb(t text) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.as_jsonb(t text) TO tthc_admin;
+
+--
 -- Name: FUNCTION attach_province(conninfo text); Type: ACL; Schema: tthc; Owner: -
 --
 
@@ -6719,6 +6813,15 @@ REVOKE ALL ON FUNCTION tthc.detach_province(code text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION tthc.dossier_counted() FROM PUBLIC;
+
+--
+-- Name: FUNCTION dossier_fees(code text); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.dossier_fees(code text) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.dossier_fees(code text) TO tthc_officer;
+GRANT ALL ON FUNCTION tthc.dossier_fees(code text) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.dossier_fees(code text) TO tthc_admin;
 
 --
 -- Name: FUNCTION dossier_guard(); Type: ACL; Schema: tthc; Owner: -

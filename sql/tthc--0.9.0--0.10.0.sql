@@ -92,6 +92,11 @@ BEGIN
     NEW.next_no := NEW.first_no;
     RETURN NEW;
   END IF;
+  -- an unused series starts at its (new) first number
+  IF OLD.next_no = OLD.first_no AND NEW.next_no IS NOT DISTINCT FROM OLD.next_no THEN
+    NEW.next_no := NEW.first_no;
+    RETURN NEW;
+  END IF;
   IF NEW.next_no IS DISTINCT FROM OLD.next_no OR NEW.last_issued_at IS DISTINCT FROM OLD.last_issued_at THEN
     RAISE EXCEPTION 'the next number of a receipt series is kept by tthc'
       USING ERRCODE = '428C9', TABLE = 'receipt_series', COLUMN = 'next_no', SCHEMA = 'tthc',
@@ -240,9 +245,10 @@ ALTER TABLE tthc.fee ENABLE ALWAYS TRIGGER fee_in_use;
 
 CREATE FUNCTION tthc.payment_fact(p tthc.payment) RETURNS jsonb
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
-  SELECT jsonb_build_object('payment', p.id, 'fee_code', p.fee_code, 'amount', p.amount,
-                            'method', p.method, 'online', p.online, 'reference', p.reference,
-                            'refund_of', p.refund_of)
+  SELECT jsonb_build_object('payment', p.id, 'procedure_id', p.procedure_id, 'fee_code', p.fee_code,
+                            'amount', p.amount, 'method', p.method, 'online', p.online,
+                            'reference', p.reference, 'refund_of', p.refund_of,
+                            'officer', p.officer, 'actor', p.actor)
 $$;
 COMMENT ON FUNCTION tthc.payment_fact(tthc.payment) IS 'What the payment''s event records (its note): tthc.verify_log compares';
 
@@ -251,6 +257,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path TO 'pg_catalog', 'pg_temp' 
   SELECT jsonb_build_object('receipt', r.id, 'unit', r.unit, 'template', r.template, 'symbol', r.symbol,
                             'number', r.number, 'kind', r.kind, 'electronic', r.electronic,
                             'total', r.total, 'lines', r.lines, 'replaces', r.replaces,
+                            'officer', r.officer, 'actor', r.actor,
                             'payer', jsonb_build_object('name', r.payer_name, 'id', r.payer_id,
                                                         'tax_code', r.payer_tax_code, 'address', r.payer_address))
 $$;
@@ -380,16 +387,20 @@ BEGIN
   UPDATE tthc.receipt_series x
      SET next_no = x.next_no + 1, last_issued_at = greatest(x.last_issued_at, series_take.at)
    WHERE x.unit = s.unit AND x.template = s.template AND x.symbol = s.symbol
-     AND x.next_no <= x.last_no
+     AND x.next_no <= x.last_no AND x.active
      AND (x.last_issued_at IS NULL OR tthc.local_day(x.unit, x.last_issued_at) <= tthc.local_day(x.unit, series_take.at))
   RETURNING x.* INTO taken;
   IF FOUND THEN
     taken.next_no := taken.next_no - 1;   -- the number taken
     RETURN taken;
   END IF;
-  -- the row as it stands now that it is ours
+  -- the row as it stands now that it is ours (an admin may have changed it meanwhile)
   SELECT x.* INTO s FROM tthc.receipt_series x
    WHERE x.unit = s.unit AND x.template = s.template AND x.symbol = s.symbol;
+  IF NOT s.active THEN
+    RAISE EXCEPTION 'receipt series %/% of unit % is not active', s.template, s.symbol, s.unit
+      USING ERRCODE = '55000', TABLE = 'receipt_series', COLUMN = 'active', SCHEMA = 'tthc';
+  END IF;
   IF s.next_no > s.last_no THEN
     RAISE EXCEPTION 'receipt series %/% of unit % is exhausted', s.template, s.symbol, s.unit
       USING ERRCODE = '54000', TABLE = 'receipt_series', COLUMN = 'last_no', SCHEMA = 'tthc',
@@ -432,7 +443,8 @@ BEGIN
   set_payment := false;
 
   IF op IN ('pay', 'waive') THEN
-    SELECT y.* INTO f FROM tthc.fee y WHERE y.procedure_id = pid AND y.fee_code = act ->> 'fee_code';
+    -- FOR SHARE: a change of the fee's terms waits for this payment, or this for it
+    SELECT y.* INTO f FROM tthc.fee y WHERE y.procedure_id = pid AND y.fee_code = act ->> 'fee_code' FOR SHARE;
     IF NOT FOUND THEN
       RAISE EXCEPTION 'procedure % of dossier % has no fee %', d.procedure_code, d.code, act ->> 'fee_code'
         USING ERRCODE = '42704', TABLE = 'fee', COLUMN = 'fee_code', SCHEMA = 'tthc';
@@ -440,6 +452,16 @@ BEGIN
     due := tthc.fee_outstanding(d.id, f);
   END IF;
 
+  IF op IN ('pay', 'waive') AND d.status NOT IN ('submitted', 'received', 'processing', 'awaiting_supplement', 'awaiting_payment', 'resolved') THEN
+    RAISE EXCEPTION 'dossier % is %: nothing can be paid or waived on it', d.code, d.status
+      USING ERRCODE = '55000', TABLE = 'dossier', COLUMN = 'status', SCHEMA = 'tthc';
+  END IF;
+  -- every act says why, as the client API demands, also one staged by hand
+  IF op IN ('waive', 'refund', 'cancel') AND coalesce(btrim(act ->> 'reason'), '') = '' THEN
+    RAISE EXCEPTION 'a % needs a reason', CASE op WHEN 'cancel' THEN 'cancellation' ELSE op END
+      USING ERRCODE = '22023', TABLE = CASE op WHEN 'cancel' THEN 'receipt' ELSE 'payment' END,
+            COLUMN = CASE op WHEN 'cancel' THEN 'cancel_reason' ELSE 'reference' END, SCHEMA = 'tthc';
+  END IF;
   IF op = 'pay' THEN
     -- as tthc.pay checks, for an act staged by hand
     IF coalesce(act ->> 'method', '') NOT IN ('cash', 'transfer', 'card', 'qr', 'portal') THEN
@@ -449,10 +471,6 @@ BEGIN
     IF coalesce((act ->> 'amount')::bigint, 0) <= 0 THEN
       RAISE EXCEPTION 'a payment of % đồng: the amount must be positive', act ->> 'amount'
         USING ERRCODE = '22023', TABLE = 'payment', COLUMN = 'amount', SCHEMA = 'tthc';
-    END IF;
-    IF d.status NOT IN ('submitted', 'received', 'processing', 'awaiting_supplement', 'awaiting_payment', 'resolved') THEN
-      RAISE EXCEPTION 'dossier % is %: nothing can be paid on it', d.code, d.status
-        USING ERRCODE = '55000', TABLE = 'dossier', COLUMN = 'status', SCHEMA = 'tthc';
     END IF;
     amt := (act ->> 'amount')::bigint;
     IF amt > due THEN
@@ -492,7 +510,11 @@ BEGIN
     END IF;
     due := o.amount + coalesce((SELECT sum(q.amount) FROM tthc.payment q WHERE q.refund_of = o.id), 0);
     amt := coalesce((act ->> 'amount')::bigint, due);
-    IF amt > due OR amt <= 0 THEN
+    IF amt <= 0 THEN
+      RAISE EXCEPTION 'a refund of % đồng: the amount must be positive', amt
+        USING ERRCODE = '22023', TABLE = 'payment', COLUMN = 'amount', SCHEMA = 'tthc';
+    END IF;
+    IF amt > due THEN
       RAISE EXCEPTION 'a refund of % đồng on payment % is more than what stands of it', amt, o.id
         USING ERRCODE = '23514', TABLE = 'payment', COLUMN = 'amount', SCHEMA = 'tthc',
               DETAIL = format('%s đồng of it stands.', due);
@@ -621,7 +643,7 @@ CREATE FUNCTION tthc.money_stage(code text, act jsonb) RETURNS void
   LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'tthc_money_stage';
 COMMENT ON FUNCTION tthc.money_stage(text, jsonb) IS 'Internal: the money act the next UPDATE of the dossier carries out (tthc.pay and the like)';
 CREATE FUNCTION tthc.money_writing() RETURNS boolean
-  LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'tthc_money_writing';
+  LANGUAGE c VOLATILE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'tthc_money_writing';
 COMMENT ON FUNCTION tthc.money_writing() IS 'Internal: whether tthc is writing a payment or a receipt';
 
 REVOKE ALL ON FUNCTION tthc.money_apply(jsonb, bigint, integer, timestamptz, text, text),
@@ -643,10 +665,12 @@ DECLARE
   n bigint;
 BEGIN
   IF at IS NULL THEN
-    RAISE EXCEPTION 'the time of a payment or receipt cannot be null' USING ERRCODE = '22004';
+    RAISE EXCEPTION 'the time of a payment or receipt cannot be null'
+      USING ERRCODE = '22004', TABLE = 'dossier', COLUMN = 'changed_at', SCHEMA = 'tthc';
   END IF;
   IF NOT isfinite(at) THEN
-    RAISE EXCEPTION 'the time of a payment or receipt must be finite' USING ERRCODE = '22023';
+    RAISE EXCEPTION 'the time of a payment or receipt must be finite'
+      USING ERRCODE = '22023', TABLE = 'dossier', COLUMN = 'changed_at', SCHEMA = 'tthc';
   END IF;
   SELECT x.event_seq INTO before FROM tthc.dossier x WHERE x.id = money_act.dossier_id;
   PERFORM tthc.money_stage(code, act);
@@ -658,7 +682,8 @@ BEGIN
   PERFORM set_config('tthc.event_time', '', true);
   PERFORM tthc.money_stage(NULL, NULL);
   IF n <> 1 THEN
-    RAISE EXCEPTION 'dossier % was not updated', code USING ERRCODE = '55000';
+    RAISE EXCEPTION 'dossier % was not updated', code
+      USING ERRCODE = '55000', TABLE = 'dossier', SCHEMA = 'tthc', DETAIL = 'A trigger of yours skipped the row.';
   END IF;
   RETURN before;
 END $$;
@@ -672,7 +697,8 @@ DECLARE
 BEGIN
   SELECT x.id INTO did FROM tthc.dossier x WHERE x.code = money_dossier.code FOR UPDATE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'dossier % does not exist', code USING ERRCODE = '42704';
+    RAISE EXCEPTION 'dossier % does not exist', code
+      USING ERRCODE = '42704', TABLE = 'dossier', COLUMN = 'code', SCHEMA = 'tthc';
   END IF;
   RETURN did;
 END $$;
@@ -687,7 +713,8 @@ DECLARE
   p tthc.payment;
 BEGIN
   IF code IS NULL OR fee_code IS NULL OR amount IS NULL OR method IS NULL THEN
-    RAISE EXCEPTION 'a payment needs a dossier, a fee, an amount and a method' USING ERRCODE = '22004';
+    RAISE EXCEPTION 'a payment needs a dossier, a fee, an amount and a method'
+      USING ERRCODE = '22004', TABLE = 'payment', SCHEMA = 'tthc';
   END IF;
   IF amount <= 0 THEN
     RAISE EXCEPTION 'a payment of % đồng: the amount must be positive', amount
@@ -757,10 +784,12 @@ DECLARE
   before integer;
 BEGIN
   IF (template IS NULL) <> (symbol IS NULL) THEN
-    RAISE EXCEPTION 'a receipt series is named by its template and its symbol' USING ERRCODE = '22023';
+    RAISE EXCEPTION 'a receipt series is named by its template and its symbol'
+      USING ERRCODE = '22023', TABLE = 'receipt_series', COLUMN = CASE WHEN template IS NULL THEN 'template' ELSE 'symbol' END, SCHEMA = 'tthc';
   END IF;
   IF payer IS NOT NULL AND jsonb_typeof(payer) <> 'object' THEN
-    RAISE EXCEPTION 'the payer is a JSON object: name, id, tax_code, address' USING ERRCODE = '22023';
+    RAISE EXCEPTION 'the payer is a JSON object: name, id, tax_code, address'
+      USING ERRCODE = '22023', TABLE = 'receipt', COLUMN = 'payer_name', SCHEMA = 'tthc';
   END IF;
   did := tthc.money_dossier(code);
   before := tthc.money_act(did, code, jsonb_build_object('op', 'issue', 'template', template, 'symbol', symbol,
@@ -784,7 +813,7 @@ BEGIN
       USING ERRCODE = '22023', TABLE = 'receipt', COLUMN = 'cancel_reason', SCHEMA = 'tthc';
   END IF;
   IF replace IS NULL THEN
-    RAISE EXCEPTION 'replace cannot be null' USING ERRCODE = '22004';
+    RAISE EXCEPTION 'replace cannot be null' USING ERRCODE = '22004', TABLE = 'receipt', COLUMN = 'replaced_by', SCHEMA = 'tthc';
   END IF;
   SELECT x.code INTO c FROM tthc.receipt q JOIN tthc.dossier x ON x.id = q.dossier_id
    WHERE q.unit = cancel_receipt.unit AND q.template = cancel_receipt.template
@@ -885,6 +914,18 @@ GRANT EXECUTE ON FUNCTION tthc.receipt_usage(text, daterange) TO tthc_officer, t
 COMMENT ON COLUMN tthc.dossier_event.kind IS 'status | pause | resume | restart | handover | deadline | apology | overdue | due_soon | edit | payment | refund | waiver | receipt | receipt_cancel';
 COMMENT ON COLUMN tthc.dossier.payment IS 'How the fees were paid: online or offline; NULL when no payment stands. Set by tthc from tthc.payment once the dossier has payments';
 
+-- a note read as JSON, NULL when it is not (a tampered note is one problem, not an error)
+CREATE FUNCTION tthc.as_jsonb(t text) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
+BEGIN
+  RETURN t::jsonb;
+EXCEPTION WHEN invalid_text_representation THEN
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION tthc.as_jsonb(text) IS 'Internal: an event''s note as JSON, NULL when it is not';
+REVOKE ALL ON FUNCTION tthc.as_jsonb(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tthc.as_jsonb(text) TO tthc_auditor, tthc_admin;
+
 CREATE OR REPLACE FUNCTION tthc.verify_log(code text DEFAULT NULL::text) RETURNS TABLE(code text, seq integer, problem text)
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -927,7 +968,7 @@ CREATE OR REPLACE FUNCTION tthc.verify_log(code text DEFAULT NULL::text) RETURNS
     SELECT d.code, p.event_seq AS seq,
            CASE WHEN x.seq IS NULL THEN 'payment ' || p.id || ' has no event'
                 WHEN x.kind NOT IN ('payment', 'refund', 'waiver') OR x.note IS NULL
-                  OR x.note::jsonb IS DISTINCT FROM tthc.payment_fact(p) OR x.at <> p.paid_at
+                  OR tthc.as_jsonb(x.note) IS DISTINCT FROM tthc.payment_fact(p) OR x.at <> p.paid_at
                   THEN 'payment ' || p.id || ' does not match its event' END AS problem
     FROM tthc.payment p JOIN tthc.dossier d ON d.id = p.dossier_id AND d.province IS NULL
     LEFT JOIN tthc.dossier_event x ON x.dossier_id = p.dossier_id AND x.province IS NULL AND x.seq = p.event_seq
@@ -935,7 +976,7 @@ CREATE OR REPLACE FUNCTION tthc.verify_log(code text DEFAULT NULL::text) RETURNS
     UNION ALL
     SELECT d.code, r.event_seq,
            CASE WHEN x.seq IS NULL OR x.kind <> 'receipt' OR x.note IS NULL
-                  OR x.note::jsonb IS DISTINCT FROM tthc.receipt_fact(r) OR x.at <> r.issued_at
+                  OR tthc.as_jsonb(x.note) IS DISTINCT FROM tthc.receipt_fact(r) OR x.at <> r.issued_at
                   THEN 'receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' does not match its event' END
     FROM tthc.receipt r JOIN tthc.dossier d ON d.id = r.dossier_id AND d.province IS NULL
     LEFT JOIN tthc.dossier_event x ON x.dossier_id = r.dossier_id AND x.province IS NULL AND x.seq = r.event_seq
@@ -943,11 +984,11 @@ CREATE OR REPLACE FUNCTION tthc.verify_log(code text DEFAULT NULL::text) RETURNS
     UNION ALL
     SELECT d.code, coalesce(r.cancel_seq, d.event_seq),
            CASE WHEN r.status <> 'issued' AND (x.seq IS NULL OR x.kind <> 'receipt_cancel' OR x.note IS NULL
-                  OR x.note::jsonb IS DISTINCT FROM tthc.receipt_cancel_fact(r) OR x.at <> r.cancelled_at)
+                  OR tthc.as_jsonb(x.note) IS DISTINCT FROM tthc.receipt_cancel_fact(r) OR x.at <> r.cancelled_at)
                   THEN 'the cancellation of receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' does not match its event'
                 WHEN r.status = 'issued' AND EXISTS (
                   SELECT 1 FROM tthc.dossier_event c WHERE c.dossier_id = r.dossier_id AND c.province IS NULL
-                     AND c.kind = 'receipt_cancel' AND (c.note::jsonb ->> 'receipt')::bigint = r.id)
+                     AND c.kind = 'receipt_cancel' AND (tthc.as_jsonb(c.note) ->> 'receipt')::bigint = r.id)
                   THEN 'receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' was cancelled but reads issued' END
     FROM tthc.receipt r JOIN tthc.dossier d ON d.id = r.dossier_id AND d.province IS NULL
     LEFT JOIN tthc.dossier_event x ON x.dossier_id = r.dossier_id AND x.province IS NULL AND x.seq = r.cancel_seq
@@ -959,18 +1000,49 @@ CREATE OR REPLACE FUNCTION tthc.verify_log(code text DEFAULT NULL::text) RETURNS
       AND (verify_log.code IS NULL OR d.code = verify_log.code)
       AND NOT EXISTS (SELECT 1 FROM tthc.payment p WHERE p.dossier_id = x.dossier_id AND p.event_seq = x.seq)
       AND NOT EXISTS (SELECT 1 FROM tthc.receipt r WHERE r.dossier_id = x.dossier_id
-                        AND (r.event_seq = x.seq OR r.cancel_seq = x.seq)))
+                        AND (r.event_seq = x.seq OR r.cancel_seq = x.seq))),
+  -- every series' next number follows its receipts, numbered from first_no without a hole
+  series AS (
+    SELECT '(series ' || s.unit || ' ' || s.template || '/' || s.symbol || ')' AS code, s.next_no AS seq,
+           'the next number is ' || s.next_no || ' but the receipts are ' || count(r.id) || ' up to number '
+             || coalesce(max(r.number), s.first_no - 1) AS problem
+    FROM tthc.receipt_series s LEFT JOIN tthc.receipt r USING (unit, template, symbol)
+    WHERE verify_log.code IS NULL
+    GROUP BY s.unit, s.template, s.symbol, s.first_no, s.next_no
+    HAVING s.next_no <> coalesce(max(r.number), s.first_no - 1) + 1
+        OR count(r.id) <> coalesce(max(r.number), s.first_no - 1) - s.first_no + 1)
   SELECT DISTINCT ON (b.code) b.code, b.seq, b.problem
   FROM (SELECT * FROM links WHERE problem IS NOT NULL
         UNION ALL SELECT * FROM heads WHERE problem IS NOT NULL
         UNION ALL SELECT * FROM orphans
-        UNION ALL SELECT * FROM money_rows WHERE problem IS NOT NULL) b
+        UNION ALL SELECT * FROM money_rows WHERE problem IS NOT NULL
+        UNION ALL SELECT * FROM series) b
   ORDER BY b.code, b.seq
 $$;
-COMMENT ON FUNCTION tthc.verify_log(code text) IS 'The first problem of each dossier''s control slip (all dossiers, or one): a broken or missing link, a row that disagrees with its latest event or has no events, events of no dossier, a payment or receipt that disagrees with its event; no rows when every log is intact';
+COMMENT ON FUNCTION tthc.verify_log(code text) IS 'The first problem of each dossier''s control slip (all dossiers, or one): a broken or missing link, a row that disagrees with its latest event or has no events, events of no dossier, a payment or receipt that disagrees with its event, a receipt series whose next number does not follow its receipts; no rows when every log is intact';
 
 -- what the log binds is read by those who verify it
 REVOKE ALL ON FUNCTION tthc.payment_fact(tthc.payment), tthc.receipt_fact(tthc.receipt),
   tthc.receipt_cancel_fact(tthc.receipt), tthc.local_year(text, timestamptz), tthc.local_day(text, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tthc.payment_fact(tthc.payment), tthc.receipt_fact(tthc.receipt),
   tthc.receipt_cancel_fact(tthc.receipt) TO tthc_auditor, tthc_admin;
+
+-- what is due on a dossier, fee by fee (what a portal shows before it takes a payment)
+CREATE FUNCTION tthc.dossier_fees(code text)
+RETURNS TABLE(fee_code text, kind text, name text, amount bigint, stage text, portal_stage smallint,
+              paid bigint, waived boolean, due bigint)
+LANGUAGE sql STABLE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
+  SELECT f.fee_code, f.kind, f.name, f.amount, f.stage, f.portal_stage,
+         coalesce(sum(p.amount) FILTER (WHERE p.method <> 'waived'), 0)::bigint,
+         coalesce(bool_or(p.method = 'waived'), false),
+         CASE WHEN coalesce(bool_or(p.method = 'waived'), false) THEN 0
+              ELSE f.amount - coalesce(sum(p.amount), 0) END::bigint
+  FROM tthc.dossier d JOIN tthc.fee f ON f.procedure_id = d.procedure_id
+  LEFT JOIN tthc.payment p ON p.dossier_id = d.id AND p.procedure_id = f.procedure_id AND p.fee_code = f.fee_code
+  WHERE d.code = dossier_fees.code
+  GROUP BY f.procedure_id, f.fee_code, f.kind, f.name, f.amount, f.stage, f.portal_stage
+  ORDER BY f.fee_code
+$$;
+COMMENT ON FUNCTION tthc.dossier_fees(text) IS 'The fees of a dossier''s procedure version with what is paid (net of refunds), waived and still due; row security decides which dossiers';
+REVOKE ALL ON FUNCTION tthc.dossier_fees(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tthc.dossier_fees(text) TO tthc_officer, tthc_auditor, tthc_admin;

@@ -217,7 +217,11 @@ money_apply(const char *act, int64 dossier_id, int first_seq, TimestampTz at,
 		elog(ERROR, "tthc.money_apply logged no event");
 }
 
-/* money_dossier_paid: whether the dossier has payments (dossier.payment is theirs then) */
+/*
+ * money_dossier_paid: whether the dossier has payments (dossier.payment is
+ * theirs then).  The query runs as the owner but is parsed with the
+ * caller's search_path: its operator is qualified, as in the rest of tthc.
+ */
 bool
 money_dossier_paid(int64 dossier_id, Oid owner)
 {
@@ -236,7 +240,7 @@ money_dossier_paid(int64 dossier_id, Oid owner)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (SPI_execute_plan(keep_plan(&paid_plan,
-								   "SELECT 1 FROM tthc.payment WHERE dossier_id = $1 LIMIT 1",
+								   "SELECT 1 FROM tthc.payment WHERE dossier_id OPERATOR(pg_catalog.=) $1 LIMIT 1",
 								   1, types), args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tthc.payment");
 	paid = SPI_processed > 0;

@@ -34,8 +34,8 @@ SELECT is(
 SELECT is((SELECT string_agg(p.proname || ' ' || p.proparallel::text || p.provolatile::text, ', ' ORDER BY p.proname)
            FROM pg_proc p WHERE p.pronamespace = 'tthc'::regnamespace
             AND p.proname IN ('attach_province', 'detach_province', 'mirror_province', 'money_stage', 'money_writing')),
-          'attach_province uv, detach_province uv, mirror_province rs, money_stage uv, money_writing rs',
-          'attaching, detaching and staging a money act are volatile and parallel unsafe; the hub''s province default and whether tthc writes money are stable and parallel restricted');
+          'attach_province uv, detach_province uv, mirror_province rs, money_stage uv, money_writing rv',
+          'attaching, detaching and staging a money act are volatile and parallel unsafe; the hub''s province default is stable and parallel restricted, whether tthc writes money volatile and parallel restricted');
 SELECT is(
   (SELECT count(*)::int FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
     WHERE n.nspname = 'tthc' AND p.prolang IN (SELECT oid FROM pg_language WHERE lanname IN ('sql', 'plpgsql'))

@@ -258,6 +258,47 @@ SELECT pg_temp.try($$INSERT INTO tthc.payment (dossier_id, procedure_id, fee_cod
        pg_temp.try($$UPDATE tthc.receipt SET status = 'cancelled'$$) AS cancel_by_hand,
        pg_temp.try($$TRUNCATE tthc.receipt, tthc.payment$$) AS truncate;
 
+-- what is due, fee by fee
+SELECT * FROM tthc.dossier_fees('H22.01-261102-0001');
+SELECT * FROM tthc.dossier_fees('H22.01-261102-0002');
+-- acts staged by hand say why, as the API demands; a refund is positive;
+-- nothing is waived on a closed dossier
+SELECT pg_temp.try($$WITH s AS (SELECT tthc.money_stage('H22.01-261102-0001',
+    '{"op": "cancel", "unit": "H22.01", "template": "02BLP0-001", "symbol": "BB/26E", "number": 2, "replace": false}'))
+  UPDATE tthc.dossier SET note = 'x' WHERE code = 'H22.01-261102-0001' AND EXISTS (SELECT FROM s)$$) AS cancel_without_reason,
+       pg_temp.try($$WITH s AS (SELECT tthc.money_stage('H22.01-261102-0001', '{"op": "refund", "payment": 1}'))
+  UPDATE tthc.dossier SET note = 'x' WHERE code = 'H22.01-261102-0001' AND EXISTS (SELECT FROM s)$$) AS refund_without_reason,
+       pg_temp.try($$SELECT tthc.refund(5, 'x', 0)$$) AS refund_of_nothing,
+       pg_temp.try($$SELECT tthc.waive('H22.02-261102-0001', 'LP-CT', 'hộ nghèo')$$) AS waive_withdrawn;
+-- an unused series starts at its new first number
+BEGIN;
+INSERT INTO tthc.receipt_series (unit, template, symbol, kind, first_no) VALUES ('H22.02', 'T9', 'ZZ/26E', 'phi', 5);
+UPDATE tthc.receipt_series SET first_no = 1 WHERE symbol = 'ZZ/26E';
+UPDATE tthc.receipt_series SET first_no = 7 WHERE symbol = 'ZZ/26E';
+SELECT first_no, next_no FROM tthc.receipt_series WHERE symbol = 'ZZ/26E';
+ROLLBACK;
+-- the owner's query for dossier.payment cannot be hijacked by an operator of
+-- the caller's search_path
+CREATE ROLE regress_money_evil;
+GRANT tthc_admin TO regress_money_evil;
+CREATE SCHEMA regress_evil AUTHORIZATION regress_money_evil;
+SET ROLE regress_money_evil;
+CREATE FUNCTION regress_evil.eq(bigint, bigint) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_user <> 'regress_money_evil' THEN
+    EXECUTE 'ALTER ROLE regress_money_evil SUPERUSER';
+  END IF;
+  RETURN $1 OPERATOR(pg_catalog.=) $2;
+END $$;
+CREATE OPERATOR regress_evil.= (LEFTARG = bigint, RIGHTARG = bigint, FUNCTION = regress_evil.eq);
+BEGIN;
+SET LOCAL search_path = regress_evil, pg_catalog;
+UPDATE tthc.dossier SET payment = 'online' WHERE code = 'H22.02-261102-0001';
+ROLLBACK;
+RESET ROLE;
+SELECT rolsuper AS became_superuser FROM pg_roles WHERE rolname = 'regress_money_evil';
+DROP SCHEMA regress_evil CASCADE;
+DROP ROLE regress_money_evil;
 -- 8. The control slip binds payments and receipts.
 SELECT count(*) AS problems FROM tthc.verify_log();
 BEGIN;
@@ -280,6 +321,16 @@ ALTER TABLE tthc.payment DISABLE TRIGGER append_only;
 ALTER TABLE tthc.receipt DISABLE TRIGGER append_only;
 DELETE FROM tthc.receipt WHERE dossier_id = (SELECT id FROM tthc.dossier WHERE code = 'H22.01-261105-0001');
 DELETE FROM tthc.payment WHERE dossier_id = (SELECT id FROM tthc.dossier WHERE code = 'H22.01-261105-0001');
+SELECT code, seq, problem FROM tthc.verify_log();
+ROLLBACK;
+-- a series whose next number was moved, and a note that is not JSON: each
+-- one problem, the rest of the check still done
+BEGIN;
+ALTER TABLE tthc.receipt_series DISABLE TRIGGER receipt_series_guard;
+UPDATE tthc.receipt_series SET next_no = next_no + 1 WHERE symbol = 'BB/26E';
+ALTER TABLE tthc.dossier_event DISABLE TRIGGER append_only;
+UPDATE tthc.dossier_event SET note = 'not json'
+ WHERE kind = 'payment' AND dossier_id = (SELECT id FROM tthc.dossier WHERE code = 'H22.01-261105-0001');
 SELECT code, seq, problem FROM tthc.verify_log();
 ROLLBACK;
 -- what a receipt provider takes
