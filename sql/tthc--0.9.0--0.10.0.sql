@@ -1046,3 +1046,76 @@ $$;
 COMMENT ON FUNCTION tthc.dossier_fees(text) IS 'The fees of a dossier''s procedure version with what is paid (net of refunds), waived and still due; row security decides which dossiers';
 REVOKE ALL ON FUNCTION tthc.dossier_fees(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tthc.dossier_fees(text) TO tthc_officer, tthc_auditor, tthc_admin;
+
+-- a hub's dossier key takes the province: the money tables' keys to the
+-- dossier (on a province only) go first
+CREATE OR REPLACE FUNCTION tthc.hub_init() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET client_min_messages TO 'warning'
+    AS $$
+DECLARE
+  -- the mirrored tables with a province column; the sums have none (keyed by unit)
+  keyed text[] := ARRAY['dossier', 'dossier_event', 'apology', 'rating', 'unit', 'calendar',
+                        'calendar_exception', 'calendar_week', 'calendar_year', 'procedure', 'procedure_step'];
+  t text;
+  n bigint;
+BEGIN
+  IF tthc.is_hub() THEN
+    RETURN;
+  END IF;
+  SELECT (SELECT count(*) FROM tthc.unit) + (SELECT count(*) FROM tthc.dossier) INTO n;
+  IF n > 0 THEN
+    RAISE EXCEPTION 'this node has units or dossiers of its own: a national hub mirrors provinces and has none'
+      USING ERRCODE = '55000',
+            HINT = 'Make the hub a database of its own: CREATE DATABASE, CREATE EXTENSION tthc, then tthc.attach_province().';
+  END IF;
+  -- money stays on the province (the hub mirrors its events only): its keys to the dossier go
+  ALTER TABLE tthc.payment DROP CONSTRAINT payment_dossier_id_fkey;
+  ALTER TABLE tthc.receipt DROP CONSTRAINT receipt_dossier_id_fkey;
+  ALTER TABLE tthc.dossier DROP CONSTRAINT dossier_pkey;
+  ALTER TABLE tthc.dossier ADD CONSTRAINT dossier_pkey UNIQUE NULLS NOT DISTINCT (id, province);
+  ALTER TABLE tthc.dossier_event DROP CONSTRAINT dossier_event_pkey;
+  ALTER TABLE tthc.dossier_event ADD CONSTRAINT dossier_event_pkey UNIQUE NULLS NOT DISTINCT (dossier_id, province, seq);
+  CREATE INDEX dossier_event_mirrored ON tthc.dossier_event (province, mirrored_at);
+  ALTER TABLE tthc.apology DROP CONSTRAINT apology_pkey;
+  ALTER TABLE tthc.apology ADD CONSTRAINT apology_pkey UNIQUE NULLS NOT DISTINCT (dossier_id, province, seq);
+  ALTER TABLE tthc.rating DROP CONSTRAINT rating_pkey;
+  ALTER TABLE tthc.rating ADD CONSTRAINT rating_pkey UNIQUE NULLS NOT DISTINCT (dossier_id, province);
+  ALTER TABLE tthc.calendar DROP CONSTRAINT calendar_pkey CASCADE;
+  ALTER TABLE tthc.calendar ADD CONSTRAINT calendar_pkey UNIQUE NULLS NOT DISTINCT (name, province);
+  ALTER TABLE tthc.calendar_exception DROP CONSTRAINT calendar_exception_pkey;
+  ALTER TABLE tthc.calendar_exception ADD CONSTRAINT calendar_exception_pkey UNIQUE NULLS NOT DISTINCT (calendar, province, day, shipped);
+  ALTER TABLE tthc.calendar_week DROP CONSTRAINT calendar_week_pkey;
+  ALTER TABLE tthc.calendar_week ADD CONSTRAINT calendar_week_pkey UNIQUE NULLS NOT DISTINCT (calendar, province, isodow, shipped);
+  ALTER TABLE tthc.calendar_year DROP CONSTRAINT calendar_year_pkey;
+  ALTER TABLE tthc.calendar_year ADD CONSTRAINT calendar_year_pkey UNIQUE NULLS NOT DISTINCT (calendar, province, year);
+  ALTER TABLE tthc.procedure DROP CONSTRAINT procedure_pkey CASCADE;
+  ALTER TABLE tthc.procedure ADD CONSTRAINT procedure_pkey UNIQUE NULLS NOT DISTINCT (id, province);
+  ALTER TABLE tthc.procedure_step DROP CONSTRAINT procedure_step_pkey;
+  ALTER TABLE tthc.procedure_step ADD CONSTRAINT procedure_step_pkey UNIQUE NULLS NOT DISTINCT (procedure_id, province, step);
+  ALTER TABLE tthc.dossier_event ALTER COLUMN mirrored_at SET DEFAULT pg_catalog.clock_timestamp();
+  FOREACH t IN ARRAY keyed LOOP
+    EXECUTE format('ALTER TABLE tthc.%I DROP CONSTRAINT %I', t, t || '_province_local');
+    EXECUTE format('ALTER TABLE tthc.%I ALTER COLUMN province SET DEFAULT tthc.mirror_province()', t);
+  END LOOP;
+  FOREACH t IN ARRAY keyed || ARRAY['report_delta', 'report_day', 'report_month'] LOOP
+    -- (named to fire before tthc's own triggers, which run in name order)
+    EXECUTE format('CREATE TRIGGER a_hub_mirror BEFORE INSERT OR UPDATE OR DELETE ON tthc.%I'
+                   ' FOR EACH ROW EXECUTE FUNCTION tthc.hub_mirror()', t);
+    EXECUTE format('CREATE TRIGGER a_hub_mirror_statement BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON tthc.%I'
+                   ' FOR EACH STATEMENT EXECUTE FUNCTION tthc.hub_mirror()', t);
+    EXECUTE format('ALTER TABLE tthc.%I ENABLE ALWAYS TRIGGER a_hub_mirror', t);
+    EXECUTE format('ALTER TABLE tthc.%I ENABLE ALWAYS TRIGGER a_hub_mirror_statement', t);
+  END LOOP;
+  FOREACH t IN ARRAY ARRAY['unit', 'procedure', 'procedure_step'] LOOP
+    EXECUTE format('CREATE TRIGGER hub_changed AFTER INSERT OR UPDATE OR DELETE ON tthc.%I'
+                   ' FOR EACH ROW EXECUTE FUNCTION tthc.table_changed()', t);
+    EXECUTE format('ALTER TABLE tthc.%I ENABLE ALWAYS TRIGGER hub_changed', t);
+  END LOOP;
+  FOREACH t IN ARRAY ARRAY['calendar', 'calendar_exception', 'calendar_week', 'calendar_year'] LOOP
+    EXECUTE format('CREATE TRIGGER hub_changed AFTER INSERT OR UPDATE OR DELETE ON tthc.%I'
+                   ' FOR EACH ROW EXECUTE FUNCTION tthc.calendar_changed()', t);
+    EXECUTE format('ALTER TABLE tthc.%I ENABLE ALWAYS TRIGGER hub_changed', t);
+  END LOOP;
+END $$;

@@ -729,11 +729,11 @@ SELECT throws_ok($$SELECT tthc.money_stage(pg_temp.m_code('a_open'), '{"op": "pa
                    VALUES (pg_temp.m_code('a_open'), '7.000001', 'MA', now()) ON CONFLICT (code) DO UPDATE SET note = 'x'$$, '23514', NULL,
                  'carried out by an upsert of a_open: 23514');
 SELECT throws_ok($$SELECT tthc.money_stage(pg_temp.m_code('a_open'), '{"op": "pay", "fee_code": "PHI", "amount": -50000, "method": "cash"}');
-                   UPDATE tthc.dossier SET note = 'x' WHERE code = pg_temp.m_code('a_open')$$, '23514', NULL,
-                 'a negative payment staged (a refund of nothing): 23514');
+                   UPDATE tthc.dossier SET note = 'x' WHERE code = pg_temp.m_code('a_open')$$, '22023', NULL,
+                 'a negative payment staged (a refund of nothing): 22023, as tthc.pay says');
 SELECT throws_ok($$SELECT tthc.money_stage(pg_temp.m_code('a_open'), '{"op": "pay", "fee_code": "PHI", "amount": 50000, "method": "bitcoin"}');
-                   UPDATE tthc.dossier SET note = 'x' WHERE code = pg_temp.m_code('a_open')$$, '23514', NULL,
-                 'an unknown method staged: 23514');
+                   UPDATE tthc.dossier SET note = 'x' WHERE code = pg_temp.m_code('a_open')$$, '22023', NULL,
+                 'an unknown method staged: 22023, as tthc.pay says');
 SELECT throws_ok($$SELECT tthc.money_stage(pg_temp.m_code('a_open'), '{"op": "pay", "fee_code": "NOPE", "amount": 1, "method": "cash"}');
                    UPDATE tthc.dossier SET note = 'x' WHERE code = pg_temp.m_code('a_open')$$, '42704', NULL,
                  'a fee the procedure does not have: 42704');
@@ -746,8 +746,8 @@ SELECT throws_ok($$SELECT tthc.money_stage(pg_temp.m_code('a_part'), jsonb_build
                  'a refund of more than what stands of a payment: 23514');
 SELECT throws_ok($$SELECT tthc.money_stage(pg_temp.m_code('a_part'), jsonb_build_object('op', 'refund', 'payment', pg_temp.m_pay('a_part'),
                                                                                  'amount', -1, 'reason', 'x'));
-                   UPDATE tthc.dossier SET note = 'x' WHERE code = pg_temp.m_code('a_part')$$, '23514', NULL,
-                 'a negative refund: 23514');
+                   UPDATE tthc.dossier SET note = 'x' WHERE code = pg_temp.m_code('a_part')$$, '22023', NULL,
+                 'a negative refund: 22023 (the amount must be positive)');
 SELECT throws_ok($$SELECT tthc.money_stage(pg_temp.m_code('a_paid'), jsonb_build_object('op', 'refund', 'payment', pg_temp.m_pay('a_paid.PHI'), 'reason', 'x'));
                    UPDATE tthc.dossier SET note = 'x' WHERE code = pg_temp.m_code('a_paid')$$, '55000', NULL,
                  'a refund of a payment on an issued receipt: 55000');

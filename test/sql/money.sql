@@ -438,5 +438,5 @@ SELECT b.unit, i.numerator = b.paid_online AND i.denominator = b.with_fee AS agr
 FROM brute_online b, tthc.indicators_766(b.unit, '[2026-07-01,2027-01-01)') i
 WHERE i.indicator = 'online_payment_rate' ORDER BY b.unit;
 SELECT count(*) AS problems FROM tthc.verify_log();
-\c regression
+\c contrib_regression
 DROP DATABASE tthc_money;
