@@ -393,7 +393,8 @@ for my $o ([ 'nat_officer', 'H22.01' ], [ 'nat_officer2', 'H01.01' ]) {
 		                            ON CONFLICT DO NOTHING", qr/not allowed on the national hub/ ],
 		[ 'COPY events in', "COPY tthc.dossier_event (dossier_id, seq, at, kind, actor, recorded_at) FROM PROGRAM 'true'",
 		  qr/permission denied|must be superuser|pg_execute_server_program/ ],
-		[ 'transition', "SELECT tthc.transition((SELECT code FROM tthc.dossier LIMIT 1), 'resolved')", qr/not allowed on the national hub/ ])
+		[ 'transition', "SELECT tthc.transition((SELECT code FROM tthc.dossier WHERE status <> 'resolved' ORDER BY id LIMIT 1), 'resolved')",
+		  qr/not allowed on the national hub/ ])
 	{
 		($rc, $out, $err) = $hub->psql('postgres', $w->[1], extra_params => [ '-U', $role ]);
 		like($err, $w->[2], "  $role is refused: $w->[0]");
