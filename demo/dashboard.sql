@@ -172,3 +172,67 @@ WHERE d.story NOT LIKE 'trễ hạn nhiều (%'
 ORDER BY c.officer_unit, c.officer;
 \echo 'Thủ tục còn vướng mắc / The procedures still stuck (tthc.stuck_procedures), the department and centre'
 \echo 'scorecards, the officers of each centre: demo/report.html, with a selector per centre.'
+
+\echo
+\echo '━━ 10. Phí, lệ phí và biên lai / Fees, payments and receipts (tthc.payment, tthc.receipt_usage) ━━'
+-- the payments made in the period (local days), with what stands of each
+-- after its refunds; a waiver is a 0 row (method waived), a refund a
+-- negative one referring to its payment
+CREATE TEMP TABLE pay AS
+SELECT p.*, f.kind, p.amount + coalesce((SELECT sum(q.amount) FROM tthc.payment q WHERE q.refund_of = p.id), 0) AS standing
+FROM tthc.payment p JOIN tthc.fee f ON f.procedure_id = p.procedure_id AND f.fee_code = p.fee_code
+WHERE (p.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <@ :'period'::daterange;
+SELECT coalesce(to_char(min(paid_at), 'DD/MM/YYYY'), '–') AS money_from,
+       count(*) FILTER (WHERE amount > 0 AND standing > 0) AS n_pay FROM pay \gset
+\echo 'tthc ghi nhận phí, lệ phí từ / tthc has recorded the money since' :money_from '(before, the portal reported dossier.payment itself)'
+SELECT x.k AS " ", x.v AS "giá trị / value"
+FROM (SELECT count(*) FILTER (WHERE s) AS n, count(*) FILTER (WHERE s AND method <> 'cash') AS cashless,
+             count(*) FILTER (WHERE s AND online) AS online, coalesce(sum(standing) FILTER (WHERE s), 0) AS collected,
+             coalesce(sum(standing) FILTER (WHERE s AND kind = 'phi'), 0) AS phi,
+             coalesce(sum(standing) FILTER (WHERE s AND kind = 'le_phi'), 0) AS le_phi,
+             count(DISTINCT dossier_id) FILTER (WHERE s) AS dossiers,
+             count(*) FILTER (WHERE method = 'waived') AS waivers, count(*) FILTER (WHERE amount < 0) AS refunds,
+             coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS refunded
+      FROM (SELECT *, amount > 0 AND standing > 0 AS s FROM pay) q) t,
+LATERAL (VALUES
+  (1, 'Đã thu / fees collected (payments standing)', to_char(t.collected, 'FM999G999G999G990') || ' đồng'),
+  (2, '  phí / fees',                                 to_char(t.phi, 'FM999G999G999G990') || ' đồng'),
+  (3, '  lệ phí / charges',                           to_char(t.le_phi, 'FM999G999G999G990') || ' đồng'),
+  (4, 'Khoản nộp / payments (dossiers)',              t.n || ' (' || t.dossiers || ')'),
+  (5, 'Không dùng tiền mặt / cashless share',         coalesce(to_char(100.0 * t.cashless / nullif(t.n, 0), 'FM990.0') || ' % (' || t.cashless || ' of ' || t.n || ')', '–')),
+  (6, 'Thanh toán trực tuyến / paid online',          coalesce(to_char(100.0 * t.online / nullif(t.n, 0), 'FM990.0') || ' % (' || t.online || ' of ' || t.n || ')', '–')),
+  (7, 'Miễn / waived (exempt applicants)',            t.waivers::text),
+  (8, 'Hoàn trả / refunded',                          t.refunds || ' (' || to_char(t.refunded, 'FM999G999G990') || ' đồng)')
+) AS x(n, k, v)
+ORDER BY x.n;
+SELECT CASE method WHEN 'portal' THEN 'Cổng DVCQG / portal' WHEN 'transfer' THEN 'chuyển khoản / transfer'
+                   WHEN 'qr' THEN 'mã QR / QR code' WHEN 'card' THEN 'thẻ / card' WHEN 'cash' THEN 'tiền mặt / cash' END AS "hình thức / method",
+       count(*) AS payments, round(100.0 * count(*) / nullif(:n_pay, 0), 1) AS "%",
+       to_char(sum(standing), 'FM999G999G999G990') AS "đồng", bool_or(online) AS online
+FROM pay WHERE amount > 0 AND standing > 0
+GROUP BY method ORDER BY count(*) DESC;
+SELECT 'QĐ 766: hồ sơ có phí thanh toán trực tuyến / dossiers with a fee paid online: '
+       || coalesce(to_char(100 * ratio, 'FM990.00') || ' % (' || numerator || ' / ' || denominator || ', tthc.indicators_766)', '–') AS " "
+FROM tthc.indicators_766(:'root', :'period') WHERE indicator = 'online_payment_rate';
+-- the receipt-use report of the province: every series of every centre
+CREATE TEMP TABLE usage AS SELECT * FROM tthc.receipt_usage(:'root', :'period');
+\echo 'Biên lai / Receipts: tthc.receipt_usage(' :'root' ',' :'period' '), per kind and year of the series'
+SELECT kind AS "loại / kind", substring(symbol FROM '/([0-9]{2})') AS "năm / year", count(*) AS series,
+       sum(issued) AS issued, sum(cancelled) AS cancelled, sum(replaced) AS replaced,
+       to_char(sum(total_amount), 'FM999G999G999G990') AS "đồng (standing)", sum(gaps) AS gaps
+FROM usage GROUP BY 1, 2 ORDER BY 2, 1;
+\echo 'the eight busiest series, their numbers used first..last:'
+SELECT series_unit AS unit, template || ' ' || symbol AS series, kind, first_no || '..' || last_no AS "numbers",
+       issued, cancelled, replaced, to_char(total_amount, 'FM999G999G999G990') AS "đồng", gaps
+FROM usage ORDER BY issued DESC, series_unit, symbol LIMIT 8;
+SELECT CASE WHEN coalesce(sum(gaps), 0) = 0 THEN 'Số biên lai liên tục / receipt numbers without gaps: 0 missing in '
+                 || count(*) || ' series'
+            ELSE 'GAPS in receipt numbers: ' || sum(gaps) || ' missing in ' || count(*) FILTER (WHERE gaps > 0) || ' series' END AS " "
+FROM usage;
+SELECT 'Biên lai còn hiệu lực / receipts standing: ' || to_char((SELECT coalesce(sum(total_amount), 0) FROM usage), 'FM999G999G999G990')
+       || ' đồng; khoản nộp chưa có biên lai / payments on no issued receipt: ' || count(*)
+       || ' (' || to_char(coalesce(sum(p.standing), 0), 'FM999G999G990') || ' đồng)' AS " "
+FROM pay p
+WHERE p.amount > 0 AND p.standing > 0
+  AND NOT EXISTS (SELECT 1 FROM tthc.receipt r, jsonb_array_elements(r.lines) l
+                  WHERE r.dossier_id = p.dossier_id AND r.status = 'issued' AND (l ->> 'payment')::bigint = p.id);

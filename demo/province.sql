@@ -228,6 +228,168 @@ JOIN (VALUES
 
 ANALYZE demo.catalogue;
 
+-- ── Fees and receipt series ──────────────────────────────────────────────
+-- Most dossiers are free: birth, death and (domestic) marriage registration
+-- (Luật Hộ tịch, Điều 11), social benefits, schools, mediation.  A minority
+-- of procedures carry a fee (phí) or a charge (lệ phí): civil-status copies
+-- and registrations with a foreign element, land certificates and
+-- mortgages, building permits, business registration, driving licences,
+-- the judicial record, professional licences (about 3 in 10 dossiers).
+-- Certification (chứng thực: Thông tư 226/2016/TT-BTC, 2.000 đồng a page,
+-- 10.000 a signature, 50.000 a contract) is left free here although it
+-- is not: a fifth of all dossiers, its receipts would double what the money
+-- costs the demo (demo/simulate.sql).  Amounts in đồng as the
+-- Ministry of Finance's circulars set them, or as a provincial resolution
+-- does (the ones marked so are illustrative).  stage: when it is due
+-- (reception, or result: the dossier waits in awaiting_payment, then goes
+-- on as procedure.after_payment says); exempt: who is exempt, as the legal
+-- text says, with what the simulation makes of it: exempt_online, every
+-- online submission (business registration); exempt_share, the share of
+-- applicants in the exempt group (demo/simulate.sql records a waiver).
+-- A rule names a stem (the catalogue name without its variant suffix;
+-- foreign_only: only the variant with a foreign element, or only without)
+-- or, for an inter-agency procedure, its code.
+CREATE FUNCTION demo.stem(name text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT regexp_replace(name, '( có yếu tố nước ngoài| \(thủ tục rút gọn\)| trực tuyến toàn trình| \(liên thông\)| lưu động)$', '')
+$$;
+CREATE TABLE demo.fee_rule (
+  stem text, code text, foreign_only boolean, fee_code text NOT NULL, kind text NOT NULL, name text NOT NULL,
+  amount bigint NOT NULL, stage text NOT NULL, after_payment text, legal_reference text,
+  exempt text, exempt_online boolean NOT NULL DEFAULT false, exempt_share float8 NOT NULL DEFAULT 0, exempt_reason text,
+  CHECK ((stem IS NULL) <> (code IS NULL)));
+INSERT INTO demo.fee_rule (stem, code, foreign_only, fee_code, kind, name, amount, stage, after_payment, legal_reference, exempt, exempt_share,
+                           exempt_reason)
+SELECT r.stem, r.code, r.foreign_only, r.fee_code, r.kind, r.name, r.amount, r.stage, r.after_payment, r.legal_reference,
+       CASE r.ex WHEN 'ht' THEN 'Người thuộc gia đình có công với cách mạng, người thuộc hộ nghèo, người khuyết tật (Luật Hộ tịch, Điều 11)'
+                 WHEN 'lltp' THEN 'Trẻ em, người cao tuổi, người khuyết tật, người thuộc hộ nghèo, người có công với cách mạng'
+                 WHEN 'nn' THEN 'Cá nhân, hộ gia đình vay vốn phát triển nông nghiệp, nông thôn' END,
+       CASE r.ex WHEN 'ht' THEN 0.06 WHEN 'lltp' THEN 0.08 WHEN 'nn' THEN 0.15 ELSE 0 END,
+       CASE r.ex WHEN 'ht' THEN 'Người thuộc hộ nghèo' WHEN 'lltp' THEN 'Người cao tuổi'
+                 WHEN 'nn' THEN 'Hộ gia đình vay vốn phát triển sản xuất nông nghiệp' END
+FROM (VALUES
+  -- commune centres: civil status (Thông tư 281/2016/TT-BTC; lệ phí hộ tịch: Thông tư 85/2019/TT-BTC, set by the province)
+  ('Cấp bản sao trích lục hộ tịch', NULL, NULL::boolean, 'PHI-BSTL', 'phi', 'Phí cấp bản sao trích lục hộ tịch', 8000, 'result', 'resolved', 'Thông tư 281/2016/TT-BTC', NULL),
+  ('Đăng ký kết hôn', NULL, true, 'LP-HT', 'le_phi', 'Lệ phí đăng ký kết hôn có yếu tố nước ngoài', 1000000, 'reception', NULL, 'Thông tư 85/2019/TT-BTC; nghị quyết HĐND tỉnh', 'ht'),
+  ('Đăng ký nhận cha, mẹ, con', NULL, false, 'LP-HT', 'le_phi', 'Lệ phí đăng ký nhận cha, mẹ, con', 15000, 'reception', NULL, 'Thông tư 85/2019/TT-BTC; nghị quyết HĐND tỉnh', 'ht'),
+  ('Đăng ký nhận cha, mẹ, con', NULL, true, 'LP-HT', 'le_phi', 'Lệ phí đăng ký nhận cha, mẹ, con có yếu tố nước ngoài', 1000000, 'reception', NULL, 'Thông tư 85/2019/TT-BTC; nghị quyết HĐND tỉnh', 'ht'),
+  ('Thay đổi, cải chính, bổ sung thông tin hộ tịch', NULL, NULL, 'LP-HT', 'le_phi', 'Lệ phí thay đổi, cải chính, bổ sung thông tin hộ tịch', 15000, 'reception', NULL, 'Thông tư 85/2019/TT-BTC; nghị quyết HĐND tỉnh', 'ht'),
+  ('Cấp giấy xác nhận tình trạng hôn nhân', NULL, NULL, 'LP-HT', 'le_phi', 'Lệ phí cấp giấy xác nhận tình trạng hôn nhân', 15000, 'reception', NULL, 'Thông tư 85/2019/TT-BTC; nghị quyết HĐND tỉnh', 'ht'),
+  -- land (fees set by the province; mortgages: Thông tư 202/2016/TT-BTC)
+  ('Đăng ký biến động quyền sử dụng đất', NULL, NULL, 'LP-GCN', 'le_phi', 'Lệ phí chứng nhận đăng ký biến động về đất đai', 28000, 'result', 'resolved', 'Nghị quyết HĐND tỉnh', NULL),
+  ('Cấp Giấy chứng nhận quyền sử dụng đất lần đầu', NULL, NULL, 'PHI-TD', 'phi', 'Phí thẩm định hồ sơ cấp Giấy chứng nhận', 300000, 'reception', NULL, 'Nghị quyết HĐND tỉnh', NULL),
+  ('Cấp Giấy chứng nhận quyền sử dụng đất lần đầu', NULL, NULL, 'LP-GCN', 'le_phi', 'Lệ phí cấp Giấy chứng nhận quyền sử dụng đất', 25000, 'result', 'processing', 'Nghị quyết HĐND tỉnh', NULL),
+  ('Cấp đổi Giấy chứng nhận quyền sử dụng đất', NULL, NULL, 'LP-GCN', 'le_phi', 'Lệ phí cấp đổi Giấy chứng nhận', 20000, 'result', 'resolved', 'Nghị quyết HĐND tỉnh', NULL),
+  ('Cấp lại Giấy chứng nhận do bị mất', NULL, NULL, 'LP-GCN', 'le_phi', 'Lệ phí cấp lại Giấy chứng nhận', 20000, 'result', 'resolved', 'Nghị quyết HĐND tỉnh', NULL),
+  ('Tách thửa hoặc hợp thửa đất', NULL, NULL, 'PHI-TD', 'phi', 'Phí thẩm định hồ sơ tách thửa, hợp thửa đất', 150000, 'reception', NULL, 'Nghị quyết HĐND tỉnh', NULL),
+  ('Đăng ký thế chấp quyền sử dụng đất', NULL, NULL, 'PHI-DKBD', 'phi', 'Phí đăng ký biện pháp bảo đảm', 80000, 'reception', NULL, 'Thông tư 202/2016/TT-BTC', 'nn'),
+  ('Xóa đăng ký thế chấp quyền sử dụng đất', NULL, NULL, 'PHI-DKBD', 'phi', 'Phí xóa đăng ký biện pháp bảo đảm', 20000, 'reception', NULL, 'Thông tư 202/2016/TT-BTC', 'nn'),
+  -- building permits: paid when the permit is handed over
+  ('Cấp giấy phép xây dựng nhà ở riêng lẻ', NULL, NULL, 'LP-GPXD', 'le_phi', 'Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ', 75000, 'result', 'resolved', 'Thông tư 85/2019/TT-BTC; nghị quyết HĐND tỉnh', NULL),
+  ('Cấp giấy phép sửa chữa, cải tạo công trình', NULL, NULL, 'LP-GPXD', 'le_phi', 'Lệ phí cấp giấy phép xây dựng (sửa chữa, cải tạo)', 75000, 'result', 'resolved', 'Thông tư 85/2019/TT-BTC; nghị quyết HĐND tỉnh', NULL),
+  ('Cấp giấy phép di dời công trình', NULL, NULL, 'LP-GPXD', 'le_phi', 'Lệ phí cấp giấy phép di dời công trình', 75000, 'result', 'resolved', 'Thông tư 85/2019/TT-BTC; nghị quyết HĐND tỉnh', NULL),
+  ('Điều chỉnh giấy phép xây dựng', NULL, NULL, 'LP-GPXD', 'le_phi', 'Lệ phí điều chỉnh giấy phép xây dựng', 15000, 'result', 'resolved', 'Thông tư 85/2019/TT-BTC; nghị quyết HĐND tỉnh', NULL),
+  ('Gia hạn giấy phép xây dựng', NULL, NULL, 'LP-GPXD', 'le_phi', 'Lệ phí gia hạn giấy phép xây dựng', 15000, 'result', 'resolved', 'Thông tư 85/2019/TT-BTC; nghị quyết HĐND tỉnh', NULL),
+  ('Cấp lại giấy phép xây dựng', NULL, NULL, 'LP-GPXD', 'le_phi', 'Lệ phí cấp lại giấy phép xây dựng', 15000, 'result', 'resolved', 'Thông tư 85/2019/TT-BTC; nghị quyết HĐND tỉnh', NULL),
+  -- household businesses, alcohol and tobacco retail (Thông tư 168/2016/TT-BTC)
+  ('Đăng ký thành lập hộ kinh doanh', NULL, NULL, 'LP-DKKD', 'le_phi', 'Lệ phí đăng ký hộ kinh doanh', 100000, 'reception', NULL, 'Thông tư 85/2019/TT-BTC; nghị quyết HĐND tỉnh', NULL),
+  ('Đăng ký thay đổi nội dung đăng ký hộ kinh doanh', NULL, NULL, 'LP-DKKD', 'le_phi', 'Lệ phí đăng ký thay đổi nội dung hộ kinh doanh', 50000, 'reception', NULL, 'Thông tư 85/2019/TT-BTC; nghị quyết HĐND tỉnh', NULL),
+  ('Cấp lại Giấy chứng nhận đăng ký hộ kinh doanh', NULL, NULL, 'LP-DKKD', 'le_phi', 'Lệ phí cấp lại Giấy chứng nhận đăng ký hộ kinh doanh', 50000, 'reception', NULL, 'Thông tư 85/2019/TT-BTC; nghị quyết HĐND tỉnh', NULL),
+  ('Cấp Giấy chứng nhận đủ điều kiện kinh doanh rượu bán lẻ', NULL, NULL, 'PHI-TD', 'phi', 'Phí thẩm định cấp giấy phép bán lẻ rượu', 1200000, 'reception', NULL, 'Thông tư 168/2016/TT-BTC', NULL),
+  ('Cấp giấy phép bán lẻ sản phẩm thuốc lá', NULL, NULL, 'PHI-TD', 'phi', 'Phí thẩm định cấp giấy phép bán lẻ sản phẩm thuốc lá', 1200000, 'reception', NULL, 'Thông tư 168/2016/TT-BTC', NULL),
+  -- provincial centre: enterprises (Thông tư 47/2019/TT-BTC: no lệ phí when registered online)
+  ('Đăng ký thành lập doanh nghiệp tư nhân', NULL, NULL, 'PHI-CB', 'phi', 'Phí công bố nội dung đăng ký doanh nghiệp', 100000, 'reception', NULL, 'Thông tư 47/2019/TT-BTC', NULL),
+  ('Đăng ký thành lập công ty TNHH một thành viên', NULL, NULL, 'PHI-CB', 'phi', 'Phí công bố nội dung đăng ký doanh nghiệp', 100000, 'reception', NULL, 'Thông tư 47/2019/TT-BTC', NULL),
+  ('Đăng ký thành lập công ty cổ phần', NULL, NULL, 'PHI-CB', 'phi', 'Phí công bố nội dung đăng ký doanh nghiệp', 100000, 'reception', NULL, 'Thông tư 47/2019/TT-BTC', NULL),
+  ('Đăng ký thành lập doanh nghiệp tư nhân', NULL, NULL, 'LP-DKDN', 'le_phi', 'Lệ phí đăng ký doanh nghiệp', 50000, 'reception', NULL, 'Thông tư 47/2019/TT-BTC', 'online'),
+  ('Đăng ký thành lập công ty TNHH một thành viên', NULL, NULL, 'LP-DKDN', 'le_phi', 'Lệ phí đăng ký doanh nghiệp', 50000, 'reception', NULL, 'Thông tư 47/2019/TT-BTC', 'online'),
+  ('Đăng ký thành lập công ty cổ phần', NULL, NULL, 'LP-DKDN', 'le_phi', 'Lệ phí đăng ký doanh nghiệp', 50000, 'reception', NULL, 'Thông tư 47/2019/TT-BTC', 'online'),
+  ('Đăng ký thay đổi người đại diện theo pháp luật', NULL, NULL, 'LP-DKDN', 'le_phi', 'Lệ phí đăng ký thay đổi nội dung đăng ký doanh nghiệp', 50000, 'reception', NULL, 'Thông tư 47/2019/TT-BTC', 'online'),
+  ('Đăng ký thay đổi vốn điều lệ', NULL, NULL, 'LP-DKDN', 'le_phi', 'Lệ phí đăng ký thay đổi nội dung đăng ký doanh nghiệp', 50000, 'reception', NULL, 'Thông tư 47/2019/TT-BTC', 'online'),
+  ('Đăng ký hoạt động chi nhánh, văn phòng đại diện', NULL, NULL, 'LP-DKDN', 'le_phi', 'Lệ phí đăng ký hoạt động chi nhánh, văn phòng đại diện', 50000, 'reception', NULL, 'Thông tư 47/2019/TT-BTC', 'online'),
+  -- transport
+  ('Cấp đổi giấy phép lái xe', NULL, NULL, 'LP-GPLX', 'le_phi', 'Lệ phí cấp giấy phép lái xe', 135000, 'reception', NULL, 'Thông tư 37/2023/TT-BTC', NULL),
+  ('Cấp lại giấy phép lái xe', NULL, NULL, 'LP-GPLX', 'le_phi', 'Lệ phí cấp giấy phép lái xe', 135000, 'reception', NULL, 'Thông tư 37/2023/TT-BTC', NULL),
+  ('Cấp giấy phép kinh doanh vận tải bằng xe ô tô', NULL, NULL, 'LP-GPKD', 'le_phi', 'Lệ phí cấp giấy phép kinh doanh vận tải bằng xe ô tô', 200000, 'result', 'resolved', 'Nghị quyết HĐND tỉnh', NULL),
+  ('Đăng ký phương tiện thủy nội địa', NULL, NULL, 'LP-DKPT', 'le_phi', 'Lệ phí cấp giấy chứng nhận đăng ký phương tiện thủy nội địa', 70000, 'result', 'resolved', 'Thông tư 199/2016/TT-BTC', NULL),
+  -- health (Thông tư 59/2023/TT-BTC, 67/2021/TT-BTC, 277/2016/TT-BTC)
+  ('Cấp chứng chỉ hành nghề khám bệnh, chữa bệnh', NULL, NULL, 'PHI-TD', 'phi', 'Phí thẩm định cấp chứng chỉ hành nghề khám bệnh, chữa bệnh', 360000, 'reception', NULL, 'Thông tư 59/2023/TT-BTC', NULL),
+  ('Cấp giấy phép hoạt động phòng khám', NULL, NULL, 'PHI-TD', 'phi', 'Phí thẩm định cấp giấy phép hoạt động phòng khám', 4300000, 'reception', NULL, 'Thông tư 59/2023/TT-BTC', NULL),
+  ('Cấp Giấy chứng nhận đủ điều kiện an toàn thực phẩm', NULL, NULL, 'PHI-TD', 'phi', 'Phí thẩm định cấp Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm', 1000000, 'reception', NULL, 'Thông tư 67/2021/TT-BTC', NULL),
+  ('Cấp chứng chỉ hành nghề dược', NULL, NULL, 'PHI-TD', 'phi', 'Phí thẩm định cấp chứng chỉ hành nghề dược', 500000, 'reception', NULL, 'Thông tư 277/2016/TT-BTC', NULL),
+  ('Cấp giấy chứng nhận đủ điều kiện kinh doanh dược', NULL, NULL, 'PHI-TD', 'phi', 'Phí thẩm định điều kiện kinh doanh dược', 4000000, 'reception', NULL, 'Thông tư 277/2016/TT-BTC', NULL),
+  -- labour: work permits of foreigners, handed over once paid
+  ('Cấp giấy phép lao động cho người nước ngoài', NULL, NULL, 'LP-GPLD', 'le_phi', 'Lệ phí cấp giấy phép lao động', 600000, 'result', 'resolved', 'Nghị quyết HĐND tỉnh', NULL),
+  ('Gia hạn giấy phép lao động', NULL, NULL, 'LP-GPLD', 'le_phi', 'Lệ phí gia hạn giấy phép lao động', 450000, 'result', 'resolved', 'Nghị quyết HĐND tỉnh', NULL),
+  -- justice, building, environment
+  ('Cấp Phiếu lý lịch tư pháp', NULL, NULL, 'PHI-LLTP', 'phi', 'Phí cung cấp thông tin lý lịch tư pháp', 200000, 'reception', NULL, 'Thông tư 244/2016/TT-BTC', 'lltp'),
+  ('Cấp chứng chỉ hành nghề hoạt động xây dựng', NULL, NULL, 'LP-CCHN', 'le_phi', 'Lệ phí cấp chứng chỉ hành nghề hoạt động xây dựng', 150000, 'reception', NULL, 'Thông tư 38/2022/TT-BTC', NULL),
+  ('Cấp giấy phép xây dựng công trình cấp I, II', NULL, NULL, 'LP-GPXD', 'le_phi', 'Lệ phí cấp giấy phép xây dựng công trình', 150000, 'result', 'resolved', 'Thông tư 85/2019/TT-BTC; nghị quyết HĐND tỉnh', NULL),
+  ('Thẩm định báo cáo đánh giá tác động môi trường', NULL, NULL, 'PHI-TD', 'phi', 'Phí thẩm định báo cáo đánh giá tác động môi trường', 10000000, 'reception', NULL, 'Nghị quyết HĐND tỉnh', NULL),
+  ('Cấp giấy phép khai thác nước dưới đất', NULL, NULL, 'PHI-TD', 'phi', 'Phí thẩm định đề án khai thác, sử dụng nước dưới đất', 1500000, 'reception', NULL, 'Nghị quyết HĐND tỉnh', NULL),
+  -- inter-agency procedures of the provincial centre
+  (NULL, '1.012001', NULL, 'PHI-TD', 'phi', 'Phí thẩm định hồ sơ cấp Giấy chứng nhận (tổ chức)', 1000000, 'reception', NULL, 'Nghị quyết HĐND tỉnh', NULL),
+  (NULL, '1.012001', NULL, 'LP-GCN', 'le_phi', 'Lệ phí cấp Giấy chứng nhận quyền sử dụng đất (tổ chức)', 100000, 'result', 'processing', 'Nghị quyết HĐND tỉnh', NULL),
+  (NULL, '1.012002', NULL, 'LP-GCN', 'le_phi', 'Lệ phí chứng nhận đăng ký biến động về đất đai', 28000, 'result', 'processing', 'Nghị quyết HĐND tỉnh', NULL),
+  (NULL, '1.012003', NULL, 'LP-GPXD', 'le_phi', 'Lệ phí cấp giấy phép xây dựng công trình', 150000, 'result', 'resolved', 'Thông tư 85/2019/TT-BTC; nghị quyết HĐND tỉnh', NULL),
+  (NULL, '1.012004', NULL, 'PHI-TD', 'phi', 'Phí thẩm định hồ sơ giao đất, cho thuê đất', 3000000, 'reception', NULL, 'Nghị quyết HĐND tỉnh', NULL),
+  (NULL, '1.012006', NULL, 'PHI-LLTP', 'phi', 'Phí cung cấp thông tin lý lịch tư pháp', 200000, 'reception', NULL, 'Thông tư 244/2016/TT-BTC', 'lltp'),
+  (NULL, '1.012008', NULL, 'PHI-TD', 'phi', 'Phí thẩm định hồ sơ gia hạn sử dụng đất', 1000000, 'reception', NULL, 'Nghị quyết HĐND tỉnh', NULL)
+) AS r(stem, code, foreign_only, fee_code, kind, name, amount, stage, after_payment, legal_reference, ex);
+UPDATE demo.fee_rule SET exempt = 'Đăng ký qua mạng thông tin điện tử (Thông tư 47/2019/TT-BTC)', exempt_online = true,
+                         exempt_reason = 'Đăng ký qua mạng điện tử: miễn lệ phí'
+WHERE fee_code = 'LP-DKDN';
+
+INSERT INTO tthc.fee (procedure_id, fee_code, kind, name, amount, stage, exempt, legal_reference)
+SELECT p.id, r.fee_code, r.kind, r.name, r.amount, r.stage, r.exempt, r.legal_reference
+FROM tthc.procedure p JOIN demo.catalogue c ON c.code = p.code
+JOIN demo.fee_rule r ON r.code = c.code
+                     OR (r.stem = demo.stem(c.name) AND NOT c.interagency
+                         AND (r.foreign_only IS NULL OR r.foreign_only = (c.name LIKE '% có yếu tố nước ngoài')))
+ORDER BY p.id, r.fee_code;
+UPDATE tthc.procedure p SET after_payment = r.after_payment::tthc.dossier_status
+FROM demo.catalogue c, demo.fee_rule r
+WHERE c.code = p.code AND r.after_payment IS NOT NULL
+  AND (r.code = c.code OR (r.stem = demo.stem(c.name) AND NOT c.interagency
+                           AND (r.foreign_only IS NULL OR r.foreign_only = (c.name LIKE '% có yếu tố nước ngoài'))));
+
+-- what the simulation needs per procedure version: its fees as arrays, and
+-- how often it waits for taxes paid elsewhere (land: thuế, lệ phí trước bạ)
+CREATE TABLE demo.proc_fee (
+  procedure_id bigint PRIMARY KEY, code text NOT NULL UNIQUE, codes text[], kinds text[], amounts bigint[], stages text[],
+  exempt_online boolean[], exempt_share float8[], exempt_reason text[], after_payment text NOT NULL, tax_prob float8 NOT NULL);
+INSERT INTO demo.proc_fee
+SELECT p.id, p.code, array_agg(f.fee_code ORDER BY f.stage, f.fee_code) FILTER (WHERE f.fee_code IS NOT NULL),
+       array_agg(f.kind ORDER BY f.stage, f.fee_code) FILTER (WHERE f.fee_code IS NOT NULL),
+       array_agg(f.amount ORDER BY f.stage, f.fee_code) FILTER (WHERE f.fee_code IS NOT NULL),
+       array_agg(f.stage ORDER BY f.stage, f.fee_code) FILTER (WHERE f.fee_code IS NOT NULL),
+       array_agg(coalesce(r.exempt_online, false) ORDER BY f.stage, f.fee_code) FILTER (WHERE f.fee_code IS NOT NULL),
+       array_agg(coalesce(r.exempt_share, 0) ORDER BY f.stage, f.fee_code) FILTER (WHERE f.fee_code IS NOT NULL),
+       array_agg(r.exempt_reason ORDER BY f.stage, f.fee_code) FILTER (WHERE f.fee_code IS NOT NULL),
+       p.after_payment::text, CASE WHEN min(c.field) = 'Đất đai' THEN 0.3 ELSE 0 END
+FROM tthc.procedure p JOIN demo.catalogue c ON c.code = p.code
+LEFT JOIN tthc.fee f ON f.procedure_id = p.id
+LEFT JOIN LATERAL (SELECT x.exempt_online, x.exempt_share, x.exempt_reason FROM demo.fee_rule x
+                   WHERE x.fee_code = f.fee_code AND (x.code = c.code OR (x.stem = demo.stem(c.name) AND NOT c.interagency))
+                   LIMIT 1) r ON true
+GROUP BY p.id, p.code, p.after_payment;
+ANALYZE demo.proc_fee;
+
+-- The units that collect (the centres: every dossier is received at one)
+-- have a tax code, and one electronic receipt series per kind and year:
+-- template 01BLP0-001, symbol AA/26E for lệ phí and AB/26E for phí (26:
+-- the year, E: electronic), numbers 1..99999.  The series of the year
+-- before serve the simulated months that fall in it.
+UPDATE tthc.unit SET tax_code = '57' || lpad((abs(hashtext('mst' || code)) % 100000000)::text, 8, '0')
+WHERE level IN ('province', 'commune');
+INSERT INTO tthc.receipt_series (unit, template, symbol, kind, electronic, first_no, last_no, legal_reference)
+SELECT u.code, '01BLP0-001', s.prefix || '/' || to_char(y % 100, 'FM00') || 'E', s.kind, true, 1, 99999,
+       'Nghị định 123/2020/NĐ-CP, sửa đổi bởi Nghị định 70/2025/NĐ-CP; Thông tư 78/2021/TT-BTC'
+FROM tthc.unit u
+CROSS JOIN (VALUES ('AA', 'le_phi'), ('AB', 'phi')) AS s(prefix, kind)
+CROSS JOIN generate_series(2025, extract(year FROM now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::int) AS y
+WHERE u.level IN ('province', 'commune')
+ORDER BY u.code, y, s.prefix;
+
 -- ── Officers ─────────────────────────────────────────────────────────────
 -- Every centre has its desk (tiếp nhận và trả kết quả: receives, returns,
 -- takes withdrawals) and its handlers; a commune's handlers split the work by

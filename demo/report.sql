@@ -22,7 +22,14 @@
 --             total with its grade), reduction (tthc.time_reduction(unit,
 --             period)), stuck (the first stuck_limit rows of
 --             tthc.stuck_procedures(unit, period, stuck_min_resolved), and
---             stuck_count, how many it returned); the basis texts, the same
+--             stuck_count, how many it returned), money (the payments made
+--             in the period on the dossiers the unit and those below it
+--             received: what stands of them after refunds, how many, how
+--             many not in cash and how many online, by method and by kind,
+--             the waivers and refunds, the first day a payment was
+--             recorded) and receipts (tthc.receipt_usage(unit, period): per
+--             series first..last number, issued, cancelled, replaced, the
+--             amount standing, gaps); the basis texts, the same
 --             for every unit, are given once (labels.basis_766,
 --             labels.basis_card)
 --   officer_months, officers
@@ -37,9 +44,10 @@
 -- The per-unit functions cost what a scan of the period's resolved dossiers
 -- costs, once for the root and once more over all the units below it.  So
 -- the work can be split over two sessions, psql variable part: all (the
--- default), 1 (all but the stuck procedures, the time reduction and the
--- officers' cards: views.*.stuck, views.*.reduction and officers empty) or 2
--- (only those); scripts/report_html.sh runs 1 and 2 at once and merges them,
+-- default), 1 (all but the stuck procedures, the time reduction, the money
+-- and the officers' cards: views.*.stuck, views.*.reduction, views.*.money,
+-- views.*.receipts and officers empty) or 2 (only those);
+-- scripts/report_html.sh runs 1 and 2 at once and merges them,
 -- and scripts/demo.sh makes the page while the dashboard runs.
 \set ON_ERROR_STOP 1
 \set QUIET 1
@@ -251,6 +259,60 @@ v_stuck AS MATERIALIZED (
                             supplements_per_dossier, online_share, late_steps, late_steps_external, problems, n) ON true
   WHERE :'part' <> '1'
   GROUP BY s.code),
+-- ── money: the period's payments, by the unit that received the dossier ──
+-- (a refund counts on the payment it refunds: what stands of it; a waiver
+-- is a 0 row, method waived)
+tree AS (
+  SELECT u.code AS top, u.code FROM tthc.unit u
+  UNION ALL
+  SELECT t.top, c.code FROM tthc.unit c JOIN tree t ON c.parent = t.code),
+pay AS MATERIALIZED (
+  SELECT d.receiving_unit AS unit, p.dossier_id, p.method, p.online, f.kind, p.amount, p.paid_at,
+         p.amount + coalesce((SELECT sum(q.amount) FROM tthc.payment q WHERE q.refund_of = p.id), 0) AS standing
+  FROM tthc.payment p JOIN tthc.dossier d ON d.id = p.dossier_id
+  JOIN tthc.fee f ON f.procedure_id = p.procedure_id AND f.fee_code = p.fee_code
+  WHERE (p.paid_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <@ :'period'::daterange AND :'part' <> '1'),
+sel_pay AS MATERIALIZED (
+  SELECT s.code AS view, p.*, p.amount > 0 AND p.standing > 0 AS stands
+  FROM sel s JOIN tree t ON t.top = s.code JOIN pay p ON p.unit = t.code),
+v_money AS MATERIALIZED (
+  SELECT s.code, json_build_object(
+           'collected', coalesce(sum(p.standing) FILTER (WHERE p.stands), 0),
+           'payments', count(*) FILTER (WHERE p.stands),
+           'dossiers', count(DISTINCT p.dossier_id) FILTER (WHERE p.stands),
+           'cashless', count(*) FILTER (WHERE p.stands AND p.method <> 'cash'),
+           'online', count(*) FILTER (WHERE p.stands AND p.online),
+           'cashless_share', round(count(*) FILTER (WHERE p.stands AND p.method <> 'cash')::numeric
+                                   / nullif(count(*) FILTER (WHERE p.stands), 0), 4),
+           'online_share', round(count(*) FILTER (WHERE p.stands AND p.online)::numeric
+                                 / nullif(count(*) FILTER (WHERE p.stands), 0), 4),
+           'phi', coalesce(sum(p.standing) FILTER (WHERE p.stands AND p.kind = 'phi'), 0),
+           'le_phi', coalesce(sum(p.standing) FILTER (WHERE p.stands AND p.kind = 'le_phi'), 0),
+           'waivers', count(*) FILTER (WHERE p.method = 'waived'),
+           'refunds', count(*) FILTER (WHERE p.amount < 0),
+           'refunded', coalesce(-sum(p.amount) FILTER (WHERE p.amount < 0), 0),
+           'first_day', to_char(min(p.paid_at), 'DD/MM/YYYY'),
+           'by_method', (SELECT json_agg(json_build_object('method', m.method, 'payments', coalesce(x.n, 0),
+                                                           'amount', coalesce(x.amt, 0)) ORDER BY m.n)
+                         FROM (VALUES (1, 'portal'), (2, 'transfer'), (3, 'qr'), (4, 'card'), (5, 'cash')) m(n, method)
+                         LEFT JOIN (SELECT q.method, count(*) AS n, sum(q.standing) AS amt FROM sel_pay q
+                                    WHERE q.view = s.code AND q.stands GROUP BY q.method) x ON x.method = m.method)) AS j
+  FROM sel s LEFT JOIN sel_pay p ON p.view = s.code
+  WHERE :'part' <> '1'
+  GROUP BY s.code),
+v_receipts AS MATERIALIZED (
+  SELECT s.code, coalesce(json_agg(json_build_object('unit', r.series_unit, 'template', r.template, 'symbol', r.symbol,
+                                                     'kind', r.kind, 'electronic', r.electronic,
+                                                     'first_no', r.first_no, 'last_no', r.last_no, 'issued', r.issued,
+                                                     'cancelled', r.cancelled, 'replaced', r.replaced,
+                                                     'total_amount', r.total_amount, 'gaps', r.gaps)
+                                   ORDER BY r.n) FILTER (WHERE r.n IS NOT NULL), '[]') AS j
+  FROM sel s
+  LEFT JOIN LATERAL tthc.receipt_usage(s.code, :'period'::daterange)
+       WITH ORDINALITY AS r(series_unit, template, symbol, kind, electronic, first_no, last_no, issued, cancelled, replaced,
+                            total_amount, gaps, n) ON true
+  WHERE :'part' <> '1'
+  GROUP BY s.code),
 -- ── officers: every month's cards, as arrays ─────────────────────────────
 officer_month AS (
   SELECT m.* FROM months m
@@ -294,12 +356,14 @@ SELECT json_build_object(
   'views', (SELECT json_object_agg(s.code, json_build_object(
                      'report', r.j, 'trend', coalesce(t.j, '[]'), 'backlog', b.j, 'ind766', coalesce(i.j, '[]'),
                      'scorecard', coalesce(c.j, '[]'), 'reduction', d.j,
-                     'stuck', coalesce(st.j, '[]'), 'stuck_count', st.n))
+                     'stuck', coalesce(st.j, '[]'), 'stuck_count', st.n,
+                     'money', mo.j, 'receipts', coalesce(rc.j, '[]')))
             FROM sel s
             LEFT JOIN v_report r ON r.code = s.code LEFT JOIN v_trend t ON t.code = s.code
             LEFT JOIN v_backlog b ON b.code = s.code LEFT JOIN v_ind i ON i.code = s.code
             LEFT JOIN v_card c ON c.code = s.code LEFT JOIN v_red d ON d.code = s.code
-            LEFT JOIN v_stuck st ON st.code = s.code),
+            LEFT JOIN v_stuck st ON st.code = s.code
+            LEFT JOIN v_money mo ON mo.code = s.code LEFT JOIN v_receipts rc ON rc.code = s.code),
   'stuck_min_resolved', :stuck_min_resolved,
   'officer_columns', json_build_array('officer', 'full_name', 'officer_unit', 'active', 'received', 'resolved',
                                       'resolved_late', 'late_steps', 'supplement_requests', 'repeated_supplement',

@@ -11,9 +11,12 @@
 --      officer);
 --   2. derives every later event from the real deadlines and the traits of
 --      the officer handling it (demo.plan_events, demo.officer);
---   3. replays the events in time order through tthc.transition and
---      tthc.apologize, each as the officer who acts (tthc.actor switched
---      before every event), skipping any that would lie in the future;
+--   3. replays the events in time order through tthc.transition,
+--      tthc.apologize and the money functions (tthc.pay, tthc.waive,
+--      tthc.issue_receipt, tthc.cancel_receipt, tthc.refund), each as the
+--      officer who acts (tthc.actor switched before every event; none for
+--      a payment made on the portal), skipping any that would lie in the
+--      future;
 --   4. records the applicants' ratings, naming the officer, with answers
 --      per criterion;
 --   5. commits, so the worker only ever sees finished months.
@@ -21,7 +24,11 @@
 -- person named per transaction and switched inside it.
 -- A dossier's whole life is written in the transaction of its reception
 -- month: the worker's sweep stamps what it flags with the present time, after
--- which no backdated event could be added to that dossier.
+-- which no backdated event could be added to that dossier.  Except its money:
+-- receipts are numbered in time order within their series, so a payment
+-- (and all that follows it) dated after the reception month is replayed in
+-- the transaction of the month it falls in (demo.event.batch).  Such a
+-- dossier waits meanwhile in awaiting_payment, which the sweep leaves alone.
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 
@@ -53,12 +60,17 @@ CREATE TABLE demo.event (
   code   text NOT NULL,
   seq    int NOT NULL,
   at     timestamptz NOT NULL,
-  kind   text NOT NULL,                -- transition | apology
+  kind   text NOT NULL,                -- transition | apology | pay | waive | receipt | replace | cancel | refund
   status tthc.dossier_status,
   note   text,
   promised_at timestamptz,
-  officer text);                       -- who acts (tthc.actor); NULL: no one in the province
-CREATE INDEX ON demo.event (grp, code);
+  officer text,                        -- who acts (tthc.actor); NULL: no one in the province (the portal)
+  fee_code text,                       -- pay, waive, refund: the fee
+  amount bigint,                       -- pay: đồng
+  method text,                         -- pay: cash | transfer | card | qr | portal; receipt: its kind, phi | le_phi
+  payer text,                          -- replace: the payer's name on the new receipt
+  batch timestamptz NOT NULL);         -- the month whose transaction replays it
+CREATE INDEX ON demo.event (grp, batch);
 
 CREATE TABLE demo.timing (grp int, phase text, rows bigint, seconds numeric, at timestamptz DEFAULT clock_timestamp());
 
@@ -75,6 +87,15 @@ CREATE FUNCTION demo.pick(unit text, role text, grp text) RETURNS text LANGUAGE 
   WHERE t.unit = $1 AND t.role = $2 AND t.grp = $3
 $$;
 
+-- A payment's reference as its channel gives it (none for cash)
+CREATE FUNCTION demo.payment_reference(method text) RETURNS text LANGUAGE sql AS $$
+  SELECT CASE method
+    WHEN 'portal' THEN 'DVCQG-' || upper(substr(md5(random()::text), 1, 14))
+    WHEN 'transfer' THEN 'FT' || lpad(floor(random() * 1e10)::bigint::text, 10, '0')
+    WHEN 'card' THEN 'POS-' || lpad(floor(random() * 1e8)::bigint::text, 8, '0')
+    WHEN 'qr' THEN 'VIETQR-' || upper(substr(md5(random()::text), 1, 10)) END
+$$;
+
 -- The events of one received dossier, from its real reception and deadline.
 -- All times are computed on the working-time clock of the national calendar
 -- (every unit of the demo uses 'vn'), so they fall in office hours.  `desk`
@@ -82,10 +103,27 @@ $$;
 -- supplements, apologises and resolves, late, asking and asking again as
 -- often as their traits say (demo.officer); an inter-agency step is handed on
 -- by an officer of the step that ends.
+-- Money (`fees`, the procedure's row of demo.proc_fee; `money`, whether
+-- tthc records it; `fix`, the chance that a receipt is replaced, and that
+-- one is cancelled): the fees due at
+-- reception are paid minutes after it, those due with the result once the
+-- handler says so (awaiting_payment), all in the applicant's one way:
+-- online applicants on the portal (the national payment platform, no
+-- officer) or by bank transfer, the others at the desk in cash, by card, by
+-- QR code or by transfer; the desk officer takes desk payments, issues the
+-- receipts and records the waivers of exempt applicants (business
+-- registered online, the exempt groups).  Paying the last fee due moves the
+-- dossier on by itself (procedure.after_payment).  A few receipts are
+-- replaced (the payer's name was wrong) or cancelled (an exempt applicant
+-- paid: the payment is refunded and the fee waived; or made out wrong: a
+-- new one is issued).  Without `money` the fees are paid outside tthc: the
+-- dossier still waits for those due with the result, and the handler moves
+-- it on.
 CREATE FUNCTION demo.plan_events(d tthc.dossier, interagency boolean, nsteps int, step_units text[], lim tthc.time_limit,
-                                 desk text, handler text, late_factor float8, supp_prob float8, repeat_prob float8)
+                                 desk text, handler text, late_factor float8, supp_prob float8, repeat_prob float8,
+                                 fees demo.proc_fee, money boolean, fix float8)
 RETURNS TABLE (seq int, at timestamptz, kind text, status tthc.dossier_status, note text, promised_at timestamptz,
-               officer text)
+               officer text, fee_code text, amount bigint, method text, payer text)
 LANGUAGE plpgsql AS $$
 DECLARE
   r0   timestamptz := d.received_at;
@@ -99,7 +137,7 @@ DECLARE
   supp boolean := random() < supp_prob;
   rounds int := 0;
   cur_officer text := handler;
-  pay  boolean := random() < 0.10;
+  pay  boolean;
   apol boolean := random() < 0.015;
   stuck boolean := r0 > now() - interval '75 days' AND random() < 0.04;
   gap  interval;
@@ -109,7 +147,69 @@ DECLARE
   t0   timestamptz;
   x0   interval;
   k    int;
+  -- money
+  nf   int := coalesce(cardinality(fees.codes), 0);
+  u_ex float8 := random();     -- the applicant is in an exempt group when below the fee's share
+  pm   text;                   -- how the applicant pays
+  waived boolean[];
+  npaid int := 0;
+  last_fee int;
+  due_later boolean := false;  -- fees due with the result, not waived
+  auto_resolved boolean := false;
+  kd   text;
 BEGIN
+  IF nf > 0 THEN
+    pm := CASE WHEN d.channel = 2 THEN CASE WHEN random() < 0.93 THEN 'portal' ELSE 'transfer' END
+               ELSE (ARRAY['cash', 'cash', 'cash', 'cash', 'qr', 'qr', 'qr', 'card', 'card', 'transfer'])[1 + floor(random() * 10)::int] END;
+    FOR i IN 1 .. nf LOOP
+      waived[i] := (fees.exempt_online[i] AND d.channel = 2) OR u_ex < fees.exempt_share[i];
+      due_later := due_later OR (fees.stages[i] = 'result' AND NOT waived[i]);
+    END LOOP;
+  END IF;
+  IF nf > 0 AND money THEN
+    -- what is due at reception, minutes after it; the receipt right after
+    t := r0 + interval '2 min' + interval '20 min' * random();
+    FOR i IN 1 .. nf LOOP
+      CONTINUE WHEN fees.stages[i] <> 'reception';
+      n := n + 1; seq := n; at := t; status := NULL; promised_at := NULL; fee_code := fees.codes[i]; payer := NULL;
+      IF waived[i] THEN
+        kind := 'waive'; amount := NULL; method := NULL; officer := desk;
+        note := fees.exempt_reason[i];
+      ELSE
+        kind := 'pay'; amount := fees.amounts[i]; method := pm; officer := CASE WHEN pm = 'portal' THEN NULL ELSE desk END;
+        note := demo.payment_reference(pm); npaid := npaid + 1; last_fee := i;
+      END IF;
+      RETURN NEXT;
+    END LOOP;
+    IF npaid > 0 THEN
+      t := t + interval '1 min' + interval '3 min' * random();
+      FOR kd IN SELECT DISTINCT fees.kinds[i] FROM generate_subscripts(fees.codes, 1) i
+                 WHERE fees.stages[i] = 'reception' AND NOT waived[i] LOOP
+        n := n + 1; seq := n; at := t; kind := 'receipt'; note := NULL; officer := desk;
+        fee_code := NULL; amount := NULL; method := kd; RETURN NEXT;
+      END LOOP;
+      method := NULL;
+      t := at + interval '15 min' + interval '90 min' * random();
+      IF random() < fix THEN
+        n := n + 1; seq := n; at := t; kind := 'replace'; note := 'Sai tên người nộp tiền';
+        payer := demo.person_name(random(), random(), random()); RETURN NEXT;
+      ELSIF random() < fix THEN
+        IF npaid = 1 AND fees.exempt_share[last_fee] > 0 THEN
+          -- an exempt applicant paid: the receipt cancelled, the money refunded, the fee waived
+          n := n + 1; seq := n; at := t; kind := 'cancel'; note := 'Thu nhầm: người nộp thuộc diện được miễn'; RETURN NEXT;
+          n := n + 1; seq := n; at := t + interval '2 min'; kind := 'refund'; note := 'Hoàn trả khoản đã thu nhầm';
+          fee_code := fees.codes[last_fee]; RETURN NEXT;
+          n := n + 1; seq := n; at := t + interval '3 min'; kind := 'waive'; note := fees.exempt_reason[last_fee]; RETURN NEXT;
+        ELSE
+          -- made out wrong: cancelled, and a new one issued for the same payments
+          n := n + 1; seq := n; at := t; kind := 'cancel'; note := 'Lập sai nội dung biên lai'; RETURN NEXT;
+          n := n + 1; seq := n; at := t + interval '5 min'; kind := 'receipt'; note := NULL; method := kd; RETURN NEXT;
+        END IF;
+      END IF;
+    END IF;
+    fee_code := NULL; amount := NULL; method := NULL; payer := NULL;
+  END IF;
+
   -- withdrawn by the applicant (≈1 %)
   IF random() < 0.01 THEN
     t := tthc.add_working_time(r0, tthc.working_time_between(r0, due) * (0.1 + 0.5 * random()));
@@ -185,22 +285,52 @@ BEGIN
   END IF;
 
   res := tthc.add_working_time(cur, x);
-  -- financial obligations (≈10 %): pause before the end, paid within 1-13 working hours
+  -- financial obligations: fees due with the result, or (land) taxes paid
+  -- at the treasury; a pause before the end, paid within 1-13 working hours
+  pay := due_later OR random() < coalesce(fees.tax_prob, 0);
   IF pay THEN
     p_at := tthc.add_working_time(cur, x * (0.5 + 0.4 * random()));
     gap := interval '1 hour' + interval '12 hours' * random();
     paid := tthc.add_working_time(p_at, gap);
     res := tthc.add_working_time(res, gap);
     n := n + 1; seq := n; at := date_trunc('second', greatest(p_at, cur)); kind := 'transition'; status := 'awaiting_payment';
-    note := 'Thông báo nộp lệ phí, thuế'; officer := cur_officer; RETURN NEXT;
-    IF random() < 0.5 THEN
+    note := CASE WHEN due_later THEN 'Thông báo nộp phí, lệ phí' ELSE 'Thông báo nộp thuế, lệ phí trước bạ' END;
+    officer := cur_officer; RETURN NEXT;
+    IF due_later AND money THEN
+      -- the fees due: the last one paid moves the dossier on by itself
+      FOR i IN 1 .. nf LOOP
+        CONTINUE WHEN fees.stages[i] <> 'result' OR waived[i];
+        n := n + 1; seq := n; at := paid; kind := 'pay'; status := NULL; fee_code := fees.codes[i];
+        amount := fees.amounts[i]; method := pm; note := demo.payment_reference(pm);
+        officer := CASE WHEN pm = 'portal' THEN NULL ELSE desk END; RETURN NEXT;
+      END LOOP;
+      t := paid + interval '1 min' + interval '3 min' * random();
+      FOR kd IN SELECT DISTINCT fees.kinds[i] FROM generate_subscripts(fees.codes, 1) i
+                 WHERE fees.stages[i] = 'result' AND NOT waived[i] LOOP
+        n := n + 1; seq := n; at := t; kind := 'receipt'; note := NULL; officer := desk;
+        fee_code := NULL; amount := NULL; method := kd; RETURN NEXT;
+      END LOOP;
+      method := NULL;
+      IF random() < fix THEN
+        n := n + 1; seq := n; at := at + interval '15 min' + interval '60 min' * random(); kind := 'replace';
+        note := 'Sai tên người nộp tiền'; payer := demo.person_name(random(), random(), random()); RETURN NEXT;
+        payer := NULL;
+      END IF;
+      IF fees.after_payment = 'resolved' THEN
+        res := at; auto_resolved := true;    -- awaiting_payment -> resolved, the result handed over once paid
+      END IF;
+    ELSIF due_later AND fees.after_payment = 'resolved' THEN
+      res := paid;    -- paid outside tthc: the handler hands the result over once paid
+    ELSIF due_later OR random() < 0.5 THEN
       n := n + 1; seq := n; at := date_trunc('second', paid); kind := 'transition'; status := 'processing'; note := 'Đã nộp'; RETURN NEXT;
     ELSE
       res := paid;    -- resolved as soon as it is paid (awaiting_payment -> resolved)
     END IF;
   END IF;
-  n := n + 1; seq := n; at := date_trunc('second', greatest(res, at)); kind := 'transition'; status := 'resolved'; note := NULL;
-  officer := coalesce(cur_officer, handler); RETURN NEXT;
+  IF NOT auto_resolved THEN
+    n := n + 1; seq := n; at := date_trunc('second', greatest(res, at)); kind := 'transition'; status := 'resolved'; note := NULL;
+    officer := coalesce(cur_officer, handler); RETURN NEXT;
+  END IF;
   IF random() < 0.96 THEN
     t := tthc.add_working_time(res, CASE WHEN d.channel = 2 AND random() < 0.7 THEN interval '10 min' * random()
                                          ELSE interval '24 hours' * random() ^ 2 END);
@@ -209,28 +339,55 @@ BEGIN
   END IF;
 END $$;
 
+
 -- Replays one event as the officer who acts (the pooled writer switches
 -- tthc.actor inside its transaction); an apology the rules refuse (too
--- late, …) is skipped.
+-- late, …) is skipped.  A receipt is cancelled, replaced or refunded by the
+-- dossier's latest one (and its payment).
 CREATE FUNCTION demo.apply(e demo.event) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
   actor text;
+  r tthc.receipt;
+  pid bigint;
 BEGIN
   -- an assignment, not PERFORM: evaluated without a query, once per event
   actor := set_config('tthc.actor', coalesce(e.officer, ''), true);
-  IF e.kind = 'apology' THEN
+  CASE e.kind
+  WHEN 'transition' THEN
+    PERFORM tthc.transition(e.code, e.status, e.at, e.note);
+  WHEN 'apology' THEN
     BEGIN
       PERFORM tthc.apologize(e.code, e.note, e.promised_at, e.at);
-      RETURN 1;
     EXCEPTION WHEN sqlstate '55000' OR sqlstate '22023' THEN
       RETURN 0;
     END;
-  END IF;
-  PERFORM tthc.transition(e.code, e.status, e.at, e.note);
+  WHEN 'pay' THEN
+    PERFORM tthc.pay(e.code, e.fee_code, e.amount, e.method, e.note, e.at);
+  WHEN 'waive' THEN
+    PERFORM tthc.waive(e.code, e.fee_code, e.note, e.at);
+  WHEN 'receipt' THEN
+    -- the desk's software names its series (template, symbol of the kind and
+    -- the local year).  tthc.issue_receipt(code, at) alone finds the same
+    -- one, but in 0.10.0 costs about four times as much: it works out the
+    -- local year of every series of the kind in the database, 110 here,
+    -- before keeping those of the dossier's units
+    PERFORM tthc.issue_receipt(e.code, e.at, '01BLP0-001',
+                               CASE e.method WHEN 'le_phi' THEN 'AA/' ELSE 'AB/' END
+                               || to_char(e.at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YY') || 'E');
+  WHEN 'replace', 'cancel' THEN
+    SELECT q.* INTO STRICT r FROM tthc.receipt q JOIN tthc.dossier d ON d.id = q.dossier_id
+     WHERE d.code = e.code AND q.status = 'issued' ORDER BY q.id DESC LIMIT 1;
+    PERFORM tthc.cancel_receipt(r.unit, r.template, r.symbol, r.number, e.note, e.kind = 'replace', e.at,
+                                CASE WHEN e.payer IS NOT NULL THEN jsonb_build_object('name', e.payer) END);
+  WHEN 'refund' THEN
+    SELECT q.id INTO STRICT pid FROM tthc.payment q JOIN tthc.dossier d ON d.id = q.dossier_id
+     WHERE d.code = e.code AND q.fee_code = e.fee_code AND q.amount > 0 ORDER BY q.id DESC LIMIT 1;
+    PERFORM tthc.refund(pid, e.note, NULL, e.at);
+  END CASE;
   RETURN 1;
 END $$;
 
-CREATE PROCEDURE demo.simulate(g int, total int, t_from timestamptz, t_to timestamptz)
+CREATE PROCEDURE demo.simulate(g int, total int, t_from timestamptz, t_to timestamptz, money_from timestamptz DEFAULT NULL)
 LANGUAGE plpgsql AS $$
 DECLARE
   t0 timestamptz := clock_timestamp();
@@ -241,9 +398,21 @@ DECLARE
   w_all numeric; w_grp numeric;
   cdf_c float8[]; codes_c text[]; cdf_p float8[]; codes_p text[]; communes text[];
   cutoff timestamptz := now() - interval '1 minute';
+  last_month timestamptz := '-infinity';
+  fix float8;
 BEGIN
   PERFORM setseed(g / 10.0);
   SET LOCAL TimeZone = 'Asia/Ho_Chi_Minh';
+  -- tthc records the money of the dossiers received from money_from on (by
+  -- default the last three weeks, local midnight): receipting costs tthc
+  -- about as much as fifteen status changes, too much for a year of a
+  -- million dossiers in a demo.  Before it, the portal reported how the fees
+  -- were paid (dossier.payment, the client's column until tthc has payments).
+  money_from := coalesce(money_from, date_trunc('day', t_to - interval '21 days'));
+  -- the chance that a receipt is replaced (and that one is cancelled): about
+  -- 40 in the province at any scale (3 in 10 of those received pay), at most 2 %
+  fix := least(0.02, 40.0 / greatest(0.3 * total * extract(epoch FROM t_to - greatest(money_from, t_from))
+                                                  / extract(epoch FROM t_to - t_from), 1));
   -- the provincial centre gets 12 % of the volume, the communes the rest by weight
   SELECT sum(weight) INTO w_all FROM demo.commune;
   SELECT sum(weight) INTO w_grp FROM demo.commune WHERE grp = g;
@@ -312,7 +481,9 @@ BEGIN
   ANALYZE demo.plan;
   COMMIT;
 
-  FOR m IN SELECT DISTINCT date_trunc('month', received_at) AS month FROM demo.plan WHERE grp = g ORDER BY 1 LOOP
+  -- (local months, whatever the session's time zone: COMMIT ended SET LOCAL)
+  FOR m IN SELECT DISTINCT date_trunc('month', received_at AT TIME ZONE 'Asia/Ho_Chi_Minh') AT TIME ZONE 'Asia/Ho_Chi_Minh' AS month
+           FROM demo.plan WHERE grp = g ORDER BY 1 LOOP
     SET LOCAL TimeZone = 'Asia/Ho_Chi_Minh';
     t := clock_timestamp();
     -- 1. receptions, in bulk, one statement per desk officer, who is named
@@ -331,12 +502,15 @@ BEGIN
                CASE WHEN NOT p.refuse THEN p.received_at END,
                p.applicant, p.applicant_id, '09' || lpad((floor(random() * 1e8))::int::text, 8, '0'),
                (SELECT name FROM demo.commune c WHERE c.code = p.unit) || ', tỉnh Quảng Ninh',
-               -- about a third pay a fee, online mostly when they applied online;
-               -- components digitised at reception; the result asked for electronically
-               CASE WHEN random() < 0.35 THEN CASE WHEN random() < CASE WHEN p.channel = 2 THEN 0.8 ELSE 0.15 END
-                                                   THEN 'online' ELSE 'offline' END END,
+               -- before tthc recorded money, how the fees were paid (from then
+               -- on tthc sets it from the payments): online mostly when they
+               -- applied online; components digitised at reception; the
+               -- result asked for electronically
+               CASE WHEN p.received_at < money_from AND f.codes IS NOT NULL AND NOT (p.channel = 2 AND true = ALL (f.exempt_online))
+                    THEN CASE WHEN p.channel = 2 AND random() < 0.93 THEN 'online' ELSE 'offline' END END,
                random() < 0.93, random() < CASE WHEN p.channel = 2 THEN 0.85 ELSE 0.4 END
         FROM demo.plan p
+        LEFT JOIN demo.proc_fee f ON f.code = p.procedure
         WHERE p.grp = g AND p.received_at >= m.month AND p.received_at < m.month + interval '1 month'
           AND p.actor = dk.actor
         ORDER BY p.received_at, p.id
@@ -346,41 +520,54 @@ BEGIN
       n_ins := n_ins + n;
     END LOOP;
 
-    -- 2. what happens next, from the real deadline of each dossier
-    INSERT INTO demo.event (grp, code, seq, at, kind, status, note, promised_at, officer)
-    SELECT g, d.code, e.seq,
+    -- 2. what happens next, from the real deadline of each dossier; from
+    --    its first money event after the month on, in that event's month
+    INSERT INTO demo.event (grp, code, seq, at, kind, status, note, promised_at, officer, fee_code, amount, method, payer, batch)
+    SELECT g, x.code, x.seq, x.at, x.kind, x.status, x.note, x.promised_at, x.officer, x.fee_code, x.amount, x.method, x.payer,
+           CASE WHEN x.seq >= x.later_seq
+                THEN date_trunc('month', x.later_at AT TIME ZONE 'Asia/Ho_Chi_Minh') AT TIME ZONE 'Asia/Ho_Chi_Minh'
+                ELSE m.month END
+    FROM (
+    SELECT y.*, min(y.seq) FILTER (WHERE y.money AND y.at >= m.month + interval '1 month') OVER w AS later_seq,
+           min(y.at) FILTER (WHERE y.money AND y.at >= m.month + interval '1 month') OVER w AS later_at
+    FROM (
+    SELECT d.code, e.seq,
            -- strictly increasing per dossier: tthc.transition(code, status, at) with
            -- an `at` equal to the latest event's time logs the move at now() instead
-           date_trunc('second', max(e.at) OVER (PARTITION BY d.code ORDER BY e.seq)) + e.seq * interval '1 second',
-           e.kind, e.status, e.note, e.promised_at, e.officer
+           date_trunc('second', max(e.at) OVER (PARTITION BY d.code ORDER BY e.seq)) + e.seq * interval '1 second' AS at,
+           e.kind, e.status, e.note, e.promised_at, e.officer, e.fee_code, e.amount, e.method, e.payer,
+           e.kind NOT IN ('transition', 'apology') AS money
     FROM demo.plan p
     JOIN tthc.dossier d ON d.code = p.code
     JOIN demo.catalogue c ON c.code = p.procedure
     JOIN demo.officer h ON h.login = p.handler
     LEFT JOIN LATERAL (SELECT count(*)::int AS nsteps, array_agg(s.unit ORDER BY s.step) AS units
                        FROM tthc.procedure_step s WHERE s.procedure_id = d.procedure_id) st ON c.interagency
+    LEFT JOIN demo.proc_fee f ON f.procedure_id = d.procedure_id
     CROSS JOIN LATERAL (
       SELECT 1 AS seq, p.received_at + interval '1 hour' * random() * 6 AS at, 'transition' AS kind,
              'refused'::tthc.dossier_status AS status, 'Hồ sơ không đúng thành phần theo quy định' AS note, NULL::timestamptz AS promised_at,
-             p.desk AS officer
+             p.desk AS officer, NULL::text AS fee_code, NULL::bigint AS amount, NULL::text AS method, NULL::text AS payer
       WHERE p.refuse
       UNION ALL
       SELECT * FROM demo.plan_events(d, c.interagency, st.nsteps, st.units,
                                      CASE WHEN d.channel = 2 THEN coalesce(c.online_time_limit, c.time_limit) ELSE c.time_limit END,
-                                     p.desk, p.handler, h.late_factor, h.supp_prob, h.repeat_prob)
+                                     p.desk, p.handler, h.late_factor, h.supp_prob, h.repeat_prob,
+                                     f, p.received_at >= money_from, fix)
       WHERE NOT p.refuse) e
-    WHERE p.grp = g AND p.received_at >= m.month AND p.received_at < m.month + interval '1 month';
+    WHERE p.grp = g AND p.received_at >= m.month AND p.received_at < m.month + interval '1 month') y
+    WINDOW w AS (PARTITION BY y.code)) x;
     GET DIAGNOSTICS n = ROW_COUNT;
     n_ev := n_ev + n;
 
-    -- 3. replay in time order, only what has already happened
+    -- 3. replay in time order, only what has already happened: this
+    --    month's dossiers, and the money of earlier ones paid this month
     SELECT coalesce(sum(demo.apply(e)), 0) INTO n
     FROM (SELECT ev.* FROM demo.event ev
-          JOIN demo.plan p ON p.grp = g AND p.code = ev.code
-          WHERE ev.grp = g AND p.received_at >= m.month AND p.received_at < m.month + interval '1 month'
-            AND ev.at < cutoff
+          WHERE ev.grp = g AND ev.batch = m.month AND ev.at < cutoff
           ORDER BY ev.at, ev.code, ev.seq) e;
     n_ok := n_ok + n;
+    last_month := m.month;
 
     -- 4. about a third of the applicants rate the handling once it is over,
     --    about the officer who handled it (or, at the desk, the one they
@@ -409,6 +596,14 @@ BEGIN
     INSERT INTO demo.timing VALUES (g, to_char(m.month, 'YYYY-MM'), n, extract(epoch FROM clock_timestamp() - t));
     COMMIT;
   END LOOP;
+  -- payments after the last month of receptions (a past YEAR), and what follows them
+  SET LOCAL TimeZone = 'Asia/Ho_Chi_Minh';
+  SELECT coalesce(sum(demo.apply(e)), 0) INTO n
+  FROM (SELECT ev.* FROM demo.event ev
+        WHERE ev.grp = g AND ev.batch > last_month AND ev.at < cutoff
+        ORDER BY ev.at, ev.code, ev.seq) e;
+  n_ok := n_ok + n;
+  COMMIT;
   INSERT INTO demo.timing VALUES (g, 'total', n_ins, extract(epoch FROM clock_timestamp() - t0));
   RAISE NOTICE 'group %: % dossiers received, % events planned, % applied, % s', g, n_ins, n_ev, n_ok,
     round(extract(epoch FROM clock_timestamp() - t0)::numeric, 1);

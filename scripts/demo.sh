@@ -2,21 +2,28 @@
 # scripts/demo.sh: a province like Quảng Ninh in a terminal.
 #   1. a short tour of the calendar engine (demo/calendar.sql, CALENDAR=0 skips it);
 #   2. the province: 1 provincial centre, 54 commune centres, 7 departments,
-#      ~330 procedures with the national limits they were cut from, and ~270
-#      named officers (tthc.officer), desk officers and handlers, each with
-#      traits of their own (demo/province.sql);
+#      ~330 procedures with the national limits they were cut from, their
+#      fees (phí, lệ phí: tthc.fee; about 3 in 10 dossiers pay), a receipt
+#      series per collecting centre, kind and year (tthc.receipt_series), and
+#      ~270 named officers (tthc.officer), desk officers and handlers, each
+#      with traits of their own (demo/province.sql);
 #   3. a year of dossiers (SCALE, default 1000000) written by 4 concurrent writer
 #      sessions through tthc's own functions (demo/simulate.sql): like a
 #      portal's pooled account, each names the officer acting with
 #      set_config('tthc.actor', login, true), switched inside its
-#      transactions; meanwhile the background worker "tthc sla worker" sweeps
-#      every 2 s;
+#      transactions; the dossiers of the last three weeks also pay their
+#      fees through tthc (tthc.pay, mostly on the portal, the rest at the
+#      desk), get their receipts (tthc.issue_receipt; a few cancelled or
+#      replaced) and waivers; meanwhile the background worker "tthc sla
+#      worker" sweeps every 2 s;
 #   4. the dashboard a provincial leader reads (demo/dashboard.sql), from
-#      tthc.report, tthc.indicators_766 and the scorecards;
+#      tthc.report, tthc.indicators_766, the scorecards, the payments and
+#      tthc.receipt_usage;
 #   5. demo/report.html (scripts/report_html.sh), the leader's page: the same
 #      period as charts, the department and centre scorecards, the procedures
-#      still stuck, the time reduction and the officers of each centre, with a
-#      centre selector; made while the dashboard runs (it costs about as much).
+#      still stuck, the time reduction, the officers, the fees and receipts of
+#      each centre, with a centre selector; made while the dashboard runs (it
+#      costs about as much).
 # The year is the twelve months up to now (YEAR=2025 simulates that calendar
 # year instead; dossiers still open at its end are then long overdue).
 # With PGHOST set, uses that server and (re)creates a database tthc_demo
@@ -138,10 +145,10 @@ phase_end "HTML report (beside it)"
 cat "$html_log"; rm -f "$html_log"
 [ -n "$html_ok" ] || { echo "demo: scripts/report_html.sh failed" >&2; exit 1; }
 echo "Open demo/report.html in a browser (file://$PWD/demo/report.html): charts of the same period, the scorecards,"
-echo "the procedures still stuck, the time reduction and the officers of each centre (pick one at the top)"
+echo "the procedures still stuck, the time reduction, the officers, the fees and receipts of each centre (pick one at the top)"
 
 echo
-echo "━━ 10. Thời gian / Timings ━━"
+echo "━━ 11. Thời gian / Timings ━━"
 "${PSQL[@]}" -d "$DEMO_DB" -P footer=off -P linestyle=unicode -c "
   SELECT grp AS writer, rows AS dossiers, round(seconds, 1) AS seconds,
          round(rows / nullif(seconds, 0)) AS \"dossiers/s\",

@@ -7,12 +7,13 @@
 # demo/report.template.html with its placeholder replaced by that JSON.
 # The page holds the data of every unit it lets one select (the province,
 # each department and centre: scorecards, stuck procedures, time reduction,
-# officers' cards), so it needs no server; on the demo's year of 1 M dossiers
+# officers' cards, fees and receipts), so it needs no server; on the demo's year of 1 M dossiers
 # that is ~0.6 MB, and demo/report.sql takes about a minute, mostly in
 # tthc.scorecard_unit and tthc.stuck_procedures, once per unit.  So it runs
 # in two sessions at once (REPORT_SESSIONS=2, the default: psql variable part
 # 1 in one, the scorecards and the rest; 2 in the other, the stuck procedures,
-# the time reduction and the officers' cards; the JSON merged here), or in
+# the time reduction, the fees and receipts and the officers' cards; the JSON
+# merged here), or in
 # one (REPORT_SESSIONS=1: part all).
 # Needs psql and perl only (JSON::PP, in Debian's perl package).
 set -euo pipefail
@@ -62,7 +63,7 @@ perl -MJSON::PP -e '
     my (undef, $p2) = $decode->($s, "part 2");
     for my $code (keys %{$d->{views} || {}}) {
       my $v = $p2->{views}{$code} or die "report_html: unit $code is missing from part 2\n";
-      $d->{views}{$code}{$_} = $v->{$_} for qw(stuck stuck_count reduction);
+      $d->{views}{$code}{$_} = $v->{$_} for qw(stuck stuck_count reduction money receipts);
     }
     $d->{officers} = $p2->{officers};
     $json = JSON::PP->new->utf8->canonical->encode($d);

@@ -15,15 +15,19 @@
 # return, queried here and not through demo/report.sql: every unit's score and
 # grade (tthc.scorecard_unit), the procedures still stuck with their problems
 # (tthc.stuck_procedures), the time reduction (tthc.time_reduction) and the
-# officers' cards (tthc.scorecard_officer).  Then the centre selector: a script
+# officers' cards (tthc.scorecard_officer), and the money: fees collected,
+# payments, the cashless and online shares, waivers and refunds against
+# tthc.payment, the payments by method, the receipts per series against
+# tthc.receipt_usage (first..last number, issued, cancelled, replaced, the
+# amount standing, no gaps).  Then the centre selector: a script
 # added to a copy of the page picks a centre (and then a month) the way a user
 # does, by setting the <select> and dispatching its change event; the officer
 # table, the stuck procedures, the reduction and the scorecard must then be the
 # centre's, as SQL gives them; a link with #unit=… opens on that centre.
 # Then that the checks can fail: a database without dossiers must give a page
 # that says "no data" in every chart, and the same checks must fail on a page
-# whose trend chart was removed, that loads an image from the network, or
-# whose centre selector is not wired.
+# whose trend chart was removed, that loads an image from the network, whose
+# centre selector is not wired, or whose fees collected were changed.
 #
 # Prints "ok N - ..." / "not ok N - ..." and a last line
 # "browser: P passed, F failed"; exits non-zero on any failure.  Without
@@ -126,7 +130,7 @@ titled() {
 }
 titled_all() {
   local id
-  for id in chart-on-time chart-backlog chart-trend chart-scorecard chart-officers chart-reduction; do titled "$1" "$id" || return 1; done
+  for id in chart-on-time chart-backlog chart-trend chart-scorecard chart-officers chart-reduction chart-payments; do titled "$1" "$id" || return 1; done
 }
 between() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ] || { echo "got $1, expected $2..$3"; return 1; }; }
 
@@ -289,6 +293,58 @@ card_sql() {      # unit|points|max_points|grade of every unit below the root th
   sql "$DB" "SELECT u.code, c.points, c.max_points, c.grade FROM tthc.unit u, tthc.scorecard_unit(u.code, '$period') c
              WHERE u.parent IS NOT NULL AND u.level <> 'agency' AND c.name = 'total' AND c.points IS NOT NULL"
 }
+# the money of a unit: the payments made in the period (local days) on the
+# dossiers it and the units below it received, what stands of each after
+# refunds: collected|payments|cashless|online|cashless share|online share|
+# waivers|refunded, as the cards of #money-cards hold them
+money_sql() {
+  sql "$DB" "WITH RECURSIVE sc AS (SELECT code FROM tthc.unit WHERE code = '$1'
+                                   UNION ALL SELECT c.code FROM tthc.unit c JOIN sc ON c.parent = sc.code),
+             p AS (SELECT p.method, p.online, p.amount,
+                          p.amount + coalesce((SELECT sum(q.amount) FROM tthc.payment q WHERE q.refund_of = p.id), 0) AS standing
+                   FROM tthc.payment p JOIN tthc.dossier d ON d.id = p.dossier_id
+                   WHERE d.receiving_unit IN (SELECT code FROM sc)
+                     AND (p.paid_at AT TIME ZONE '$TZ_LOCAL')::date <@ '$period'::daterange),
+             s AS (SELECT *, amount > 0 AND standing > 0 AS stands FROM p)
+             SELECT concat(coalesce(sum(standing) FILTER (WHERE stands), 0), '|', count(*) FILTER (WHERE stands), '|',
+                           count(*) FILTER (WHERE stands AND method <> 'cash'), '|', count(*) FILTER (WHERE stands AND online), '|',
+                           round(count(*) FILTER (WHERE stands AND method <> 'cash')::numeric / nullif(count(*) FILTER (WHERE stands), 0), 4), '|',
+                           round(count(*) FILTER (WHERE stands AND online)::numeric / nullif(count(*) FILTER (WHERE stands), 0), 4), '|',
+                           count(*) FILTER (WHERE method = 'waived'), '|', coalesce(-sum(amount) FILTER (WHERE amount < 0), 0))
+             FROM s"
+}
+card_attr() { perl -0ne 'print $1 if /<div class="card" data-key="\Q'"$2"'\E"[^>]*\b'"$3"'="([^"]*)"/' "$1"; }
+money_dom() {
+  local d=$1
+  echo "$(reduction_value "$d" money-collected)|$(reduction_value "$d" money-payments)|$(card_attr "$d" money-cashless-share data-num)|$(card_attr "$d" money-online-share data-num)|$(reduction_value "$d" money-cashless-share)|$(reduction_value "$d" money-online-share)|$(reduction_value "$d" money-waivers)|$(reduction_value "$d" money-refunded)"
+}
+receipts_sql() {  # unit|template|symbol|first_no|last_no|issued|cancelled|replaced|total_amount|gaps of each series
+  sql "$DB" "SELECT concat_ws('|', series_unit, template, symbol, first_no, last_no, issued, cancelled, replaced, total_amount, gaps)
+             FROM tthc.receipt_usage('$1', '$period')"
+}
+receipts_dom() { rows "$1" series data-series first_no last_no issued cancelled replaced total_amount gaps; }
+# the payments chart: method|payments|amount of every bar
+method_bars() {
+  svg "$1" chart-payments | perl -0ne 'while (/<rect class="bar method[^"]*"([^>]*)>/g) { my $a = $1; my %v;
+    $v{$1} = $2 while $a =~ /data-(method|value|amount)="([^"]*)"/g; print "$v{method}|$v{value}|$v{amount}\n" }'
+}
+method_sql() {
+  sql "$DB" "SELECT concat_ws('|', p.method, count(*), sum(p.standing))
+             FROM (SELECT p.method, p.amount + coalesce((SELECT sum(q.amount) FROM tthc.payment q WHERE q.refund_of = p.id), 0) AS standing
+                   FROM tthc.payment p JOIN tthc.dossier d ON d.id = p.dossier_id
+                   WHERE p.amount > 0 AND (p.paid_at AT TIME ZONE '$TZ_LOCAL')::date <@ '$period'::daterange
+                     AND d.receiving_unit IN (WITH RECURSIVE sc AS (SELECT code FROM tthc.unit WHERE code = '$1'
+                                                                    UNION ALL SELECT c.code FROM tthc.unit c JOIN sc ON c.parent = sc.code)
+                                              SELECT code FROM sc)) p
+             WHERE p.standing > 0 GROUP BY p.method"
+}
+no_gaps_on_page() {
+  local g; g=$(rows "$1" series data-series gaps | awk -F'|' '$4 != 0')
+  [ -z "$g" ] || { echo "series with gaps on the page: $g"; return 1; }
+  is "$(marker_attr_of "$1" receipts-note data-gaps)" 0
+}
+marker_attr_of() { perl -0ne 'print $1 if /<p class="note" id="\Q'"$2"'\E"[^>]*\b'"$3"'="([^"]*)"/' "$1"; }
+
 # leader_checks DOM UNIT LABEL: what the page shows for the selected unit
 leader_checks() {
   local dom=$1 u=$2 what=$3
@@ -307,6 +363,13 @@ leader_checks() {
   check "$what: QĐ 766 points = tthc.indicators_766('$u', …) points" \
     same_ordered "$(rows "$dom" indicator data-indicator points)" \
                  "$(sql "$DB" "SELECT indicator, points FROM tthc.indicators_766('$u', '$period')")"
+  check "$what: fees collected, payments, cashless and online payments and shares, waivers, refunded = tthc.payment (by SQL)" \
+    is_num "$(money_dom "$dom")" "$(money_sql "$u")"
+  check "$what: payments by method (count, đồng) in the chart = tthc.payment (by SQL)" \
+    same_lines "$(method_bars "$dom")" "$(method_sql "$u")"
+  check "$what: receipts per series (first..last number, issued, cancelled, replaced, đồng, gaps) = tthc.receipt_usage('$u', …)" \
+    same_ordered "$(receipts_dom "$dom")" "$(receipts_sql "$u")"
+  check "$what: no receipt number is missing on the page (gaps 0 in every series and in all)" no_gaps_on_page "$dom"
 }
 
 check "the unit selector offers the province and every department and centre (by SQL)" \
@@ -329,6 +392,12 @@ check "rates are drawn on the logit scale, and the page says so" \
 leader_checks "$dom" "$root" "province"
 check "province: there are procedures with named problems and officers listed (something to compare)" \
   bash -c "grep -q '<tr class=\"stuck\"' '$dom' && grep -q '<tr class=\"officer\"' '$dom'"
+money_ok=$(sql "$DB" "SELECT count(DISTINCT online) = 2 AND count(DISTINCT method) >= 4 AND count(*) > 50 FROM tthc.payment WHERE amount > 0")
+series_ok=$(sql "$DB" "SELECT count(*) > 10 AND sum(cancelled) > 0 AND sum(replaced) > 0 FROM tthc.receipt_usage('$root', '$period')")
+check "province: there is money to compare: payments online and at the desk, receipts in several series, cancelled and replaced ones (by SQL)" \
+  is "$money_ok|$series_ok" "t|t"
+check "province: receipt numbers have no gaps in SQL either (tthc.receipt_usage gaps 0 in every series)" \
+  is "$(sql "$DB" "SELECT count(*) FROM tthc.receipt_usage('$root', '$period') WHERE gaps <> 0")" 0
 check "province: officers of $month = tthc.scorecard_officer('$root', '$month-01') (lowest on-time rates, most asked again)" \
   same_lines "$(rows "$dom" officer data-login "${officer_keys[@]}")" "$(officer_sql "$root" "$month" "$root_officers_where")"
 
@@ -368,7 +437,7 @@ check "headless Chromium renders the empty page" render "$empty" "$work/empty.do
 check "empty page: its script finished without error" rendered_ok "$work/empty.dom"
 empty_state() {
   local id s
-  for id in chart-on-time chart-backlog chart-trend chart-scorecard chart-officers; do
+  for id in chart-on-time chart-backlog chart-trend chart-scorecard chart-officers chart-payments; do
     s=$(svg "$1" "$id")
     [ -n "$s" ] || { echo "no #$id"; return 1; }
     [[ "$s" == *'data-empty="1"'* && "$s" == *'class="no-data"'* ]] || { echo "#$id has no no-data state"; return 1; }
@@ -428,6 +497,21 @@ unwired_fails() {
   done
 }
 check "the centre checks fail on a page whose selector is not wired (unit, officer table)" unwired_fails
+
+# 5. the fees collected changed in the page's data: the money check fails
+perl -0pe 's/"collected":([0-9]+)/"collected":@{[$1 + 1000]}/g' "$page" >"$work/money.html"
+check "with the fees collected changed: the page differs" bash -c "! cmp -s '$page' '$work/money.html'"
+render "$work/money.html" "$work/money.dom" >/dev/null
+money_fails() {
+  QUIET=1; quiet_failed=0; quiet_names=()
+  leader_checks "$work/money.dom" "$root" "province"
+  QUIET=""
+  [ "$quiet_failed" -gt 0 ] || { echo "no check failed"; return 1; }
+  local name found=""
+  for name in "${quiet_names[@]}"; do [[ "$name" == *"fees collected"* ]] && found=1; done
+  [ -n "$found" ] || { echo "no failing check mentions 'fees collected'; failing: ${quiet_names[*]}"; return 1; }
+}
+check "the money check fails on a page whose fees collected were changed" money_fails
 
 "${PSQL[@]}" -d postgres -c "SET client_min_messages = warning" \
   -c "DROP DATABASE IF EXISTS $DB" -c "DROP DATABASE IF EXISTS $DB_EMPTY" >/dev/null 2>&1
