@@ -356,9 +356,11 @@ BEGIN
         USING ERRCODE = '22023', TABLE = 'receipt_series', COLUMN = 'kind', SCHEMA = 'tthc';
     END IF;
   ELSE
-    SELECT x.* INTO s FROM tthc.receipt_series x JOIN tthc.collecting_units(d) c ON c.unit = x.unit
-     WHERE x.kind = series_take.kind AND x.active AND x.year = tthc.local_year(x.unit, at)
-       AND x.next_no <= x.last_no
+    -- the year once per unit that may collect, not once per series of the database
+    SELECT x.* INTO s
+      FROM (SELECT u.unit, u.rank, tthc.local_year(u.unit, at) AS year FROM tthc.collecting_units(d) u) c
+      JOIN tthc.receipt_series x ON x.unit = c.unit AND x.year = c.year
+     WHERE x.kind = series_take.kind AND x.active AND x.next_no <= x.last_no
      ORDER BY c.rank, x.electronic DESC, x.template, x.symbol LIMIT 1;
     IF NOT FOUND THEN
       -- say why: the series there is, exhausted or of another year, or none
@@ -914,9 +916,10 @@ GRANT EXECUTE ON FUNCTION tthc.receipt_usage(text, daterange) TO tthc_officer, t
 COMMENT ON COLUMN tthc.dossier_event.kind IS 'status | pause | resume | restart | handover | deadline | apology | overdue | due_soon | edit | payment | refund | waiver | receipt | receipt_cancel';
 COMMENT ON COLUMN tthc.dossier.payment IS 'How the fees were paid: online or offline; NULL when no payment stands. Set by tthc from tthc.payment once the dossier has payments';
 
--- a note read as JSON, NULL when it is not (a tampered note is one problem, not an error)
+-- a note read as JSON, NULL when it is not (a tampered note is one problem, not an error);
+-- parallel unsafe: its exception block is a subtransaction
 CREATE FUNCTION tthc.as_jsonb(t text) RETURNS jsonb
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
+LANGUAGE plpgsql IMMUTABLE PARALLEL UNSAFE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
 BEGIN
   RETURN t::jsonb;
 EXCEPTION WHEN invalid_text_representation THEN
