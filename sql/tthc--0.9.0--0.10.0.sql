@@ -286,15 +286,22 @@ LANGUAGE sql STABLE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
 $$;
 COMMENT ON FUNCTION tthc.fee_outstanding(bigint, tthc.fee) IS 'What is still due on a fee of a dossier (0 once waived)';
 
+-- what stands of a payment: its amount less its refunds
+CREATE FUNCTION tthc.payment_stands(p tthc.payment) RETURNS bigint
+LANGUAGE sql STABLE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
+  SELECT p.amount + coalesce((SELECT sum(q.amount) FROM tthc.payment q WHERE q.refund_of = p.id), 0)::bigint
+$$;
+COMMENT ON FUNCTION tthc.payment_stands(tthc.payment) IS 'What stands of a payment: its amount less its refunds';
+
 -- the paid payments no issued receipt covers, with what stands of each
 CREATE FUNCTION tthc.unreceipted(dossier_id bigint)
 RETURNS TABLE(payment bigint, fee_code text, kind text, name text, amount bigint)
 LANGUAGE sql STABLE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
   SELECT p.id, p.fee_code, f.kind, f.name,
-         p.amount + coalesce((SELECT sum(q.amount) FROM tthc.payment q WHERE q.refund_of = p.id), 0)
+         tthc.payment_stands(p)
   FROM tthc.payment p JOIN tthc.fee f ON f.procedure_id = p.procedure_id AND f.fee_code = p.fee_code
   WHERE p.dossier_id = unreceipted.dossier_id AND p.amount > 0
-    AND p.amount + coalesce((SELECT sum(q.amount) FROM tthc.payment q WHERE q.refund_of = p.id), 0) > 0
+    AND tthc.payment_stands(p) > 0
     AND NOT EXISTS (SELECT 1 FROM tthc.receipt r, jsonb_array_elements(r.lines) l
                     WHERE r.dossier_id = unreceipted.dossier_id AND r.status = 'issued'
                       AND (l ->> 'payment')::bigint = p.id)
@@ -510,7 +517,7 @@ BEGIN
       RAISE EXCEPTION 'dossier % has no payment % to refund', d.code, act ->> 'payment'
         USING ERRCODE = '42704', TABLE = 'payment', COLUMN = 'refund_of', SCHEMA = 'tthc';
     END IF;
-    due := o.amount + coalesce((SELECT sum(q.amount) FROM tthc.payment q WHERE q.refund_of = o.id), 0);
+    due := tthc.payment_stands(o);
     amt := coalesce((act ->> 'amount')::bigint, due);
     IF amt <= 0 THEN
       RAISE EXCEPTION 'a refund of % đồng: the amount must be positive', amt
@@ -543,7 +550,7 @@ BEGIN
       INTO payment
       FROM tthc.payment q
      WHERE q.dossier_id = d.id AND q.amount > 0
-       AND q.amount + coalesce((SELECT sum(z.amount) FROM tthc.payment z WHERE z.refund_of = q.id), 0) > 0;
+       AND tthc.payment_stands(q) > 0;
     -- all that is due by now paid: a dossier awaiting payment moves on
     IF d.status = 'awaiting_payment' AND op <> 'refund' AND NOT EXISTS (
          SELECT 1 FROM tthc.fee y
@@ -651,6 +658,7 @@ COMMENT ON FUNCTION tthc.money_writing() IS 'Internal: whether tthc is writing a
 REVOKE ALL ON FUNCTION tthc.money_apply(jsonb, bigint, integer, timestamptz, text, text),
   tthc.series_take(tthc.dossier, text, timestamptz, text, text), tthc.fee_outstanding(bigint, tthc.fee),
   tthc.unreceipted(bigint), tthc.collecting_units(tthc.dossier), tthc.money_writing(),
+  tthc.payment_stands(tthc.payment),
   tthc.receipt_series_guard(), tthc.fee_in_use() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tthc.money_stage(text, jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tthc.money_stage(text, jsonb) TO tthc_officer, tthc_admin;
