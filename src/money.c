@@ -32,6 +32,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
+#include "kept_plan.h"
 #include "money.h"
 
 PG_FUNCTION_INFO_V1(tthc_money_stage);
@@ -53,7 +54,6 @@ money_forget(void)
 	if (staged_act)
 		pfree(staged_act);
 	staged_code = staged_act = NULL;
-	money_writing = false;
 }
 
 static void
@@ -62,7 +62,10 @@ money_xact_cb(XactEvent event, void *arg)
 	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
 		event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
 		event == XACT_EVENT_PREPARE)
+	{
 		money_forget();
+		money_writing = false;
+	}
 }
 
 static void
@@ -70,7 +73,10 @@ money_subxact_cb(SubXactEvent event, SubTransactionId mySubid, SubTransactionId 
 				 void *arg)
 {
 	if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
 		money_forget();
+		money_writing = false;
+	}
 }
 
 void
@@ -122,21 +128,6 @@ money_take(const char *code)
 	return act;
 }
 
-static SPIPlanPtr
-keep_plan(SPIPlanPtr *plan, const char *sql, int nargs, Oid *types)
-{
-	if (*plan == NULL)
-	{
-		SPIPlanPtr	p = SPI_prepare(sql, nargs, types);
-
-		if (p == NULL)
-			elog(ERROR, "could not prepare \"%s\": %s", sql, SPI_result_code_string(SPI_result));
-		SPI_keepplan(p);
-		*plan = p;
-	}
-	return *plan;
-}
-
 static char *
 copy_text(HeapTuple tup, TupleDesc desc, int col, MemoryContext cxt)
 {
@@ -181,7 +172,7 @@ money_apply(const char *act, int64 dossier_id, int first_seq, TimestampTz at,
 	{
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
-		if (SPI_execute_plan(keep_plan(&apply_plan,
+		if (SPI_execute_plan(kept_plan(&apply_plan,
 									   "SELECT kind, note, unit, move_to, set_payment, payment"
 									   " FROM tthc.money_apply($1::pg_catalog.jsonb, $2, $3, $4, $5, $6)",
 									   6, types), args, nulls, false, 0) != SPI_OK_SELECT)
@@ -239,7 +230,7 @@ money_dossier_paid(int64 dossier_id, Oid owner)
 	SetUserIdAndSecContext(owner, save_sec | SECURITY_LOCAL_USERID_CHANGE);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute_plan(keep_plan(&paid_plan,
+	if (SPI_execute_plan(kept_plan(&paid_plan,
 								   "SELECT 1 FROM tthc.payment WHERE dossier_id OPERATOR(pg_catalog.=) $1 LIMIT 1",
 								   1, types), args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tthc.payment");

@@ -30,6 +30,7 @@
 #include "utils/memutils.h"
 
 #include "errfields.h"
+#include "kept_plan.h"
 #include "numbering.h"
 #include "pending.h"
 
@@ -99,16 +100,7 @@ counter_plan(SPIPlanPtr *plan, const char *sql, int nargs)
 {
 	Oid			types[3] = {TEXTOID, DATEOID, INT4OID};
 
-	if (*plan == NULL)
-	{
-		SPIPlanPtr	p = SPI_prepare(sql, nargs, types);
-
-		if (p == NULL)
-			elog(ERROR, "could not prepare \"%s\": %s", sql, SPI_result_code_string(SPI_result));
-		SPI_keepplan(p);
-		*plan = p;
-	}
-	return *plan;
+	return kept_plan(plan, sql, nargs, types);
 }
 
 /* counter_run: run a counter statement and return its `last` */
