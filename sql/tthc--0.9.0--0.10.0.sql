@@ -442,7 +442,7 @@ DECLARE
   seq integer := first_seq;
   k text;
   payer jsonb := coalesce(act -> 'payer', '{}');
-  moved text;
+  receipted_kind boolean := false;
 BEGIN
   SELECT x.* INTO d FROM tthc.dossier x WHERE x.id = money_apply.dossier_id;
   pid := coalesce(d.procedure_id,
@@ -565,12 +565,8 @@ BEGIN
   END IF;
 
   IF op = 'issue' THEN
-    IF NOT EXISTS (SELECT 1 FROM tthc.unreceipted(d.id)) THEN
-      RAISE EXCEPTION 'dossier % has nothing to receipt', d.code
-        USING ERRCODE = '55000', TABLE = 'receipt', SCHEMA = 'tthc',
-              DETAIL = 'Every payment standing is on an issued receipt.';
-    END IF;
     FOR k IN SELECT DISTINCT u.kind FROM tthc.unreceipted(d.id) u ORDER BY 1 LOOP
+      receipted_kind := true;
       IF act ->> 'symbol' IS NOT NULL
          AND k <> (SELECT x.kind FROM tthc.receipt_series x JOIN tthc.collecting_units(d) c ON c.unit = x.unit
                     WHERE x.template = act ->> 'template' AND x.symbol = act ->> 'symbol' ORDER BY c.rank LIMIT 1) THEN
@@ -594,6 +590,11 @@ BEGIN
       RETURN NEXT;
       seq := seq + 1;
     END LOOP;
+    IF NOT receipted_kind THEN
+      RAISE EXCEPTION 'dossier % has nothing to receipt', d.code
+        USING ERRCODE = '55000', TABLE = 'receipt', SCHEMA = 'tthc',
+              DETAIL = 'Every payment standing is on an issued receipt.';
+    END IF;
     IF seq = first_seq THEN
       RAISE EXCEPTION 'dossier % has nothing to receipt on series %/%', d.code, act ->> 'template', act ->> 'symbol'
         USING ERRCODE = '55000', TABLE = 'receipt', SCHEMA = 'tthc',
