@@ -80,7 +80,7 @@ DO $$
 DECLARE
   r text;
 BEGIN
-  FOREACH r IN ARRAY ARRAY['tthc_admin', 'tthc_officer', 'tthc_auditor', 'tthc_reader'] LOOP
+  FOREACH r IN ARRAY ARRAY['tthc_admin', 'tthc_officer', 'tthc_auditor', 'tthc_reader', 'tthc_portal'] LOOP
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
       EXECUTE format('CREATE ROLE %I NOLOGIN', r);
     END IF;

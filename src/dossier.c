@@ -82,6 +82,7 @@
 #include "dossier.h"
 #include "errfields.h"
 #include "money.h"
+#include "portal.h"
 #include "numbering.h"
 #include "colmap.h"
 #include "dossier_row.h"
@@ -118,7 +119,8 @@ const char *const col_name[NCOLS] = {
 	"paused_at", "paused_work", "step", "step_unit", "step_started_at",
 	"step_due_at", "step_paused_work", "finished_at", "returned_at", "result",
 	"overdue_since", "due_soon_at", "regime", "note", "event_seq",
-	"event_hash", "payment", "digitised", "result_electronic"
+	"event_hash", "payment", "digitised", "result_electronic",
+	"portal_seq", "portal_code", "applicant_type", "applicant_id_type", "applicant_id"
 };
 
 ColMap		dossier_map;
@@ -136,7 +138,7 @@ static const bool col_computed[NCOLS] = {
 	[C_STEP_UNIT] = true,[C_STEP_START] = true,[C_STEP_DUE] = true,
 	[C_STEP_PAUSED] = true,[C_FINISHED] = true,[C_RETURNED] = true,
 	[C_RESULT] = true,[C_OVERDUE] = true,[C_DUE_SOON] = true,[C_REGIME] = true,
-	[C_EVENT_SEQ] = true,[C_EVENT_HASH] = true
+	[C_EVENT_SEQ] = true,[C_EVENT_HASH] = true,[C_PORTAL_SEQ] = true,[C_PORTAL_CODE] = true
 };
 
 /* While submitted (not yet accepted) these may still be corrected. */
@@ -312,10 +314,15 @@ version_for(const char *code, const CompiledCalendar *cal, TimestampTz at)
 	return v;
 }
 
+/* the row being checked came from the national portal (has a portal_code) */
+static bool portal_born = false;
+
 /*
  * check_backdating: only members of tthc_admin (and superusers) may date an
  * event more than tthc.backdate_tolerance before now: a backfill.  When the
  * role does not exist (a database not yet at 0.4.0), nobody is limited.
+ * Members of tthc_portal may date the events of a dossier the portal sent
+ * (tthc.portal_receive) at the portal's times.
  */
 static void
 check_backdating(const char *code, TimestampTz at)
@@ -329,6 +336,14 @@ check_backdating(const char *code, TimestampTz at)
 	admin = get_role_oid("tthc_admin", true);
 	if (!OidIsValid(admin) || has_privs_of_role(GetUserId(), admin))
 		return;
+	/* the national portal's own times, for a dossier it sent */
+	if (portal_born)
+	{
+		Oid			portal = get_role_oid("tthc_portal", true);
+
+		if (OidIsValid(portal) && has_privs_of_role(GetUserId(), portal))
+			return;
+	}
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("only tthc_admin may date an event of dossier %s more than %d seconds back",
@@ -374,6 +389,9 @@ check_new_columns(Row *r)
 		computed_column_error(NULL, DatumGetInt16(RV(r, C_APOLOGIES)) != 0 ? C_APOLOGIES : C_EVENT_SEQ, true);
 	if (get_work(r, C_PAUSED_WORK) != 0)
 		computed_column_error(NULL, C_PAUSED_WORK, true);
+	/* the portal has none of a new dossier's events */
+	if (r->att[C_PORTAL_SEQ] != 0 && (RN(r, C_PORTAL_SEQ) || DatumGetInt32(RV(r, C_PORTAL_SEQ)) != 0))
+		computed_column_error(NULL, C_PORTAL_SEQ, true);
 
 }
 
@@ -493,6 +511,7 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 	DateADT		day;
 
 	check_new_columns(r);
+	applicant_id_enforce(r, NULL, true);
 
 	if (RN(r, C_STATUS))
 		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("the status of a dossier cannot be null"), errtable_of_dossier(), errcolumn_of_dossier("status")));
@@ -1103,6 +1122,7 @@ update_dossier(Row *r, TupleDesc desc, Oid owner, Event *ev, int *nev, Timestamp
 	c.channel = DatumGetInt16(RV(r, C_CHANNEL));
 
 	check_client_columns(r, desc, c.from);
+	applicant_id_enforce(r, desc, false);
 	c.code = get_text(r, C_CODE);
 	if (RN(r, C_STATUS))
 		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("the status of a dossier cannot be null"), errtable_of_dossier(), errcolumn_of_dossier("status")));
@@ -1207,6 +1227,24 @@ acting_officer(Row *r, const Event *ev, int nev)
 }
 
 /*
+ * portal_marked: tthc.portal_mark's update, which moves portal_seq forward
+ * and changes nothing else: no event, nothing counted.
+ */
+static HeapTuple
+portal_marked(Row *r, TupleDesc desc, HeapTuple newtuple)
+{
+	for (int i = 1; i <= desc->natts; i++)
+		if (i != r->att[C_PORTAL_SEQ] && !TupleDescAttr(desc, i - 1)->attisdropped &&
+			col_changed(r, desc, i))
+			elog(ERROR, "tthc.portal_mark may change only portal_seq of a dossier");
+	if (r->att[C_PORTAL_SEQ] == 0 || RN(r, C_PORTAL_SEQ) ||
+		DatumGetInt32(RV(r, C_PORTAL_SEQ)) > DatumGetInt32(RV(r, C_EVENT_SEQ)) ||
+		(!ON(r, C_PORTAL_SEQ) && DatumGetInt32(RV(r, C_PORTAL_SEQ)) < DatumGetInt32(OV(r, C_PORTAL_SEQ))))
+		elog(ERROR, "tthc.portal_mark moves portal_seq forward, up to event_seq");
+	return newtuple;
+}
+
+/*
  * tthc_dossier_guard: BEFORE INSERT OR UPDATE FOR EACH ROW on tthc.dossier.
  */
 Datum
@@ -1244,6 +1282,7 @@ tthc_dossier_guard(PG_FUNCTION_ARGS)
 		row.on = NULL;
 		check_generated_id(td->tg_relation, DatumGetInt64(RV(&row, C_ID)),
 						   td->tg_relation->rd_rel->relowner);
+		portal_born = row.att[C_PORTAL_CODE] != 0 && !RN(&row, C_PORTAL_CODE);
 		insert_dossier(&row, td->tg_relation->rd_rel->relowner, ev, &nev, &at);
 	}
 	else if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
@@ -1252,6 +1291,9 @@ tthc_dossier_guard(PG_FUNCTION_ARGS)
 		row.ov = palloc(sizeof(Datum) * desc->natts);
 		row.on = palloc(sizeof(bool) * desc->natts);
 		heap_deform_tuple(td->tg_trigtuple, desc, row.ov, row.on);
+		if (portal_marking)
+			return PointerGetDatum(portal_marked(&row, desc, td->tg_newtuple));
+		portal_born = row.att[C_PORTAL_CODE] != 0 && !ON(&row, C_PORTAL_CODE);
 		update_dossier(&row, desc, td->tg_relation->rd_rel->relowner, ev, &nev, &at);
 	}
 	else

@@ -26,6 +26,7 @@ typedef enum Col
 	C_OVERDUE, C_DUE_SOON, C_REGIME, C_NOTE, C_EVENT_SEQ,
 	C_EVENT_HASH,				/* from 0.4.0; optional so an old schema still works */
 	C_PAYMENT, C_DIGITISED, C_E_RESULT, /* from 0.5.0, optional */
+	C_PORTAL_SEQ, C_PORTAL_CODE, C_APPL_TYPE, C_APPL_ID_TYPE, C_APPL_ID,	/* from 0.11.0, optional */
 	NCOLS
 } Col;
 

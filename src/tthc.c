@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "dossier.h"
 #include "money.h"
+#include "portal.h"
 #include "track.h"
 #include "transitions.h"
 #include "worker.h"
@@ -30,6 +31,7 @@ _PG_init(void)
 	ClockInit();
 	DossierInit();
 	MoneyInit();
+	PortalInit();
 	TrackInit();
 	WorkerInit();
 	MarkGUCPrefixReserved("tthc");

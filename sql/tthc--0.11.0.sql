@@ -1,7 +1,7 @@
--- sql/tthc--0.10.0.sql
+-- sql/tthc--0.11.0.sql
 \echo Use "CREATE EXTENSION tthc" to load this file. \quit
 
--- The full install script of tthc 0.10.0, rerolled by scripts/full_script.sh
+-- The full install script of tthc 0.11.0, rerolled by scripts/full_script.sh
 -- from 0.1.0 and every update script (pg_dump of the updated objects):
 -- edit the update scripts and reroll, never this file.  test/sql/upgrade.sql
 -- checks that it gives the same objects as the update chain.
@@ -11,7 +11,7 @@ DO $$
 DECLARE
   r text;
 BEGIN
-  FOREACH r IN ARRAY ARRAY['tthc_admin', 'tthc_officer', 'tthc_auditor', 'tthc_reader'] LOOP
+  FOREACH r IN ARRAY ARRAY['tthc_admin', 'tthc_officer', 'tthc_auditor', 'tthc_reader', 'tthc_portal'] LOOP
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
       EXECUTE format('CREATE ROLE %I NOLOGIN', r);
     END IF;
@@ -315,6 +315,20 @@ CREATE FUNCTION tthc.append_only() RETURNS trigger
 COMMENT ON FUNCTION tthc.append_only() IS 'Refuses writes to a log that only tthc appends to';
 
 --
+-- Name: applicant_id_issue(smallint, smallint, text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.applicant_id_issue(applicant_type smallint, applicant_id_type smallint, applicant_id text) RETURNS text
+    LANGUAGE c IMMUTABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'tthc_applicant_id_issue';
+
+--
+-- Name: FUNCTION applicant_id_issue(applicant_type smallint, applicant_id_type smallint, applicant_id text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.applicant_id_issue(applicant_type smallint, applicant_id_type smallint, applicant_id text) IS 'What is wrong with an applicant''s ID number for its applicant type (12-digit citizen ID, 9-digit old ID, 10/13-digit tax code), or NULL; the rule tthc.strict_applicant_id enforces';
+
+--
 -- Name: as_jsonb(text); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
@@ -601,9 +615,19 @@ CREATE TABLE tthc.dossier (
     digitised boolean DEFAULT false NOT NULL,
     result_electronic boolean DEFAULT false NOT NULL,
     province text,
+    portal_code text,
+    portal_seq integer DEFAULT 0,
+    applicant_type smallint,
+    applicant_id_type smallint,
+    applicant_email text,
+    summary text,
+    result_by_post boolean DEFAULT false NOT NULL,
+    CONSTRAINT applicant_id_type_known CHECK ((applicant_id_type = ANY (ARRAY[1, 2]))),
+    CONSTRAINT applicant_type_known CHECK (((applicant_type >= 1) AND (applicant_type <= 4))),
     CONSTRAINT channel_known CHECK ((channel = ANY (ARRAY[1, 2, 3]))),
     CONSTRAINT dossier_code_format CHECK ((code ~ '^[A-Z0-9.]+-[0-9]{6}-[0-9]{4,5}$'::text)),
     CONSTRAINT payment_known CHECK ((payment = ANY (ARRAY['online'::text, 'offline'::text]))),
+    CONSTRAINT portal_code_format CHECK ((portal_code ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$'::text)),
     CONSTRAINT regime_known CHECK ((regime = ANY (ARRAY['ND61_2018'::text, 'ND118_2025'::text]))),
     CONSTRAINT result_known CHECK ((result = ANY (ARRAY['early'::text, 'on_time'::text, 'late'::text])))
 );
@@ -753,6 +777,42 @@ COMMENT ON COLUMN tthc.dossier.result_electronic IS 'The result was issued as an
 COMMENT ON COLUMN tthc.dossier.province IS 'On the national hub: the province the row is mirrored from (its root unit); NULL on a province''s own node';
 
 --
+-- Name: COLUMN dossier.portal_code; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.portal_code IS 'The national portal''s code of the dossier (MaHoSo), for a dossier it sent; written at INSERT only';
+
+--
+-- Name: COLUMN dossier.portal_seq; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.portal_seq IS 'The last event the national portal acknowledged (NULL: never sent, a dossier older than 0.11.0); maintained by tthc.portal_ack';
+
+--
+-- Name: COLUMN dossier.applicant_type; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.applicant_type IS 'LoaiDoiTuong: 1 citizen, 2 enterprise, 3 state agency, 4 other (NULL: judged from the ID''s shape)';
+
+--
+-- Name: COLUMN dossier.applicant_id_type; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.applicant_id_type IS 'LoaiDinhDanh of a citizen''s ID: 1 the 12-digit citizen ID, 2 the 9-digit old ID card';
+
+--
+-- Name: COLUMN dossier.summary; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.summary IS 'TrichYeuHoSo, the summary of the request (at most 1,000 characters for the portal)';
+
+--
+-- Name: COLUMN dossier.result_by_post; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.dossier.result_by_post IS 'HinhThuc: the result is sent by post (true) or handed over at the desk';
+
+--
 -- Name: collecting_units(tthc.dossier); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
@@ -841,6 +901,26 @@ END $$;
 COMMENT ON FUNCTION tthc.create_publication() IS 'On a province node (operator-run, idempotent): publishes what the national hub mirrors, as publications tthc and tthc_log; returns tthc';
 
 --
+-- Name: data_issues(text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.data_issues(code text DEFAULT NULL::text) RETURNS TABLE(code text, field text, rule text, detail text)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  SELECT d.code, i.field, i.rule, i.detail
+  FROM tthc.dossier d, LATERAL tthc.dossier_issues(d) i
+  WHERE $1 IS NULL OR d.code = $1
+  ORDER BY d.code, i.field, i.rule
+$_$;
+
+--
+-- Name: FUNCTION data_issues(code text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.data_issues(code text) IS 'What the national portal would refuse of the dossiers the caller sees (or of one): the applicant''s ID shape by applicant type, name, phone, e-mail, required times, the summary''s length; such a dossier is held out of the portal''s outbox until fixed';
+
+--
 -- Name: deadline(timestamp with time zone, tthc.time_limit, text); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
@@ -921,6 +1001,50 @@ CREATE FUNCTION tthc.dossier_guard() RETURNS trigger
 --
 
 COMMENT ON FUNCTION tthc.dossier_guard() IS 'Checks every write of a dossier (status moves, times, computed columns), runs the clock and logs the event';
+
+--
+-- Name: dossier_issues(tthc.dossier); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.dossier_issues(d tthc.dossier) RETURNS TABLE(field text, rule text, detail text)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  SELECT x.field, x.rule, x.detail FROM (VALUES
+    ('applicant_name', 'required', CASE WHEN coalesce(btrim(d.applicant_name), '') = '' THEN 'the applicant''s name (ChuHoSo) is missing' END),
+    ('applicant_name', 'name_shape', CASE
+       WHEN coalesce(btrim(d.applicant_name), '') = '' THEN NULL
+       WHEN d.applicant_name ~ '[0-9]' THEN 'a name has no digits'
+       WHEN d.applicant_name <> btrim(d.applicant_name) OR d.applicant_name ~ '\s\s' THEN 'spaces before, after or doubled inside the name'
+       WHEN char_length(d.applicant_name) < 2 OR char_length(d.applicant_name) > 150 THEN 'a name has 2 to 150 characters'
+       WHEN d.applicant_name ~ '[!"#$%*+/:;<=>?@\[\\\]^_`{|}~]' THEN 'a name has no symbols' END),
+    ('applicant_id', CASE WHEN coalesce(d.applicant_id, '') = '' THEN 'required' ELSE 'id_shape' END,
+       tthc.applicant_id_issue(d.applicant_type, d.applicant_id_type, d.applicant_id)),
+    ('applicant_id_type', 'id_type', CASE WHEN d.applicant_id_type IS NOT NULL AND coalesce(d.applicant_type, 1) <> 1
+       THEN 'LoaiDinhDanh is for a citizen''s ID; the applicant type is ' || d.applicant_type END),
+    ('applicant_phone', CASE WHEN d.applicant_phone IS NULL THEN 'required' ELSE 'phone_shape' END, CASE
+       WHEN d.applicant_phone IS NULL THEN CASE WHEN d.channel = 2 THEN 'an online dossier has the applicant''s phone (SoDienThoai)' END
+       WHEN regexp_replace(d.applicant_phone, '[ .-]', '', 'g') !~ '^(0|\+84)[1-9][0-9]{8,9}$'
+         THEN 'a phone number is 0 (or +84) and 9 or 10 digits' END),
+    ('applicant_email', 'email_shape', CASE WHEN d.applicant_email IS NOT NULL AND d.applicant_email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'
+       THEN 'not an e-mail address' END),
+    ('submitted_at', 'required', CASE WHEN d.channel = 2 AND d.submitted_at IS NULL
+       THEN 'an online dossier has its submission time (NgayNopHoSo)' END),
+    ('received_at', 'required', CASE WHEN d.received_at IS NULL AND d.status NOT IN ('submitted', 'refused')
+       THEN 'a received dossier has its reception time (NgayTiepNhan)' END),
+    ('received_at', 'time_order', CASE WHEN d.received_at < d.submitted_at
+       THEN 'received before it was submitted' END),
+    ('summary', 'too_long', CASE WHEN char_length(d.summary) > 1000
+       THEN 'the summary (TrichYeuHoSo) has ' || char_length(d.summary) || ' characters; at most 1000' END)
+  ) x(field, rule, detail)
+  WHERE x.detail IS NOT NULL
+$_$;
+
+--
+-- Name: FUNCTION dossier_issues(d tthc.dossier); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.dossier_issues(d tthc.dossier) IS 'The data-quality issues of one dossier row (tthc.data_issues)';
 
 --
 -- Name: dossier_numbered(); Type: FUNCTION; Schema: tthc; Owner: -
@@ -2206,6 +2330,746 @@ $$;
 --
 
 COMMENT ON FUNCTION tthc.payment_stands(p tthc.payment) IS 'What stands of a payment: its amount less its refunds';
+
+--
+-- Name: portal_ack(text, integer, jsonb); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.portal_ack(code text, upto_seq integer, response jsonb) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  l record;
+  mine boolean;
+BEGIN
+  SELECT * INTO l FROM tthc.portal_lease(code);
+  IF upto_seq IS NULL OR upto_seq < 0 OR upto_seq > (l.d).event_seq THEN
+    RAISE EXCEPTION 'upto_seq % of dossier % is not one of its events (0 to %)', upto_seq, code, (l.d).event_seq
+      USING ERRCODE = '22023';
+  END IF;
+  PERFORM tthc.portal_mark((l.d).id, upto_seq);
+  mine := (l.q).leased_by = pg_backend_pid() AND (l.q).lease_until IS NOT NULL;
+  UPDATE tthc.portal_queue y
+  SET last_response = response, attempts = 0, next_try_at = NULL, last_error = NULL, sent_at = now(),
+      -- done: the lease is given back; else extended for the next chunk
+      lease_until = CASE WHEN NOT mine THEN y.lease_until
+                         WHEN upto_seq >= (l.d).event_seq THEN NULL
+                         ELSE now() + coalesce(y.lease, '2 min') END,
+      leased_by = CASE WHEN mine AND upto_seq >= (l.d).event_seq THEN NULL ELSE y.leased_by END
+  WHERE y.dossier_id = (l.d).id;
+  RETURN mine;
+END $$;
+
+--
+-- Name: FUNCTION portal_ack(code text, upto_seq integer, response jsonb); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.portal_ack(code text, upto_seq integer, response jsonb) IS 'The national portal accepted the progress of a dossier up to event upto_seq (never moves back); true while this session holds the dossier''s lease (extended, or given back when all is acknowledged)';
+
+--
+-- Name: portal_ack_record(text, integer, jsonb); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.portal_ack_record(code text, record_seq integer, response jsonb) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  l record;
+BEGIN
+  SELECT * INTO l FROM tthc.portal_lease(code);
+  IF record_seq IS NULL OR record_seq < 1 OR record_seq > (l.d).event_seq THEN
+    RAISE EXCEPTION 'record_seq % of dossier % is not one of its events (1 to %)', record_seq, code, (l.d).event_seq
+      USING ERRCODE = '22023';
+  END IF;
+  UPDATE tthc.portal_queue y
+  SET record_seq = greatest(y.record_seq, portal_ack_record.record_seq), last_response = response,
+      attempts = 0, next_try_at = NULL, last_error = NULL, sent_at = now(),
+      lease_until = CASE WHEN y.leased_by = pg_backend_pid() THEN now() + coalesce(y.lease, '2 min') ELSE y.lease_until END
+  WHERE y.dossier_id = (l.d).id;
+  RETURN (l.q).leased_by = pg_backend_pid() AND (l.q).lease_until IS NOT NULL;
+END $$;
+
+--
+-- Name: FUNCTION portal_ack_record(code text, record_seq integer, response jsonb); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.portal_ack_record(code text, record_seq integer, response jsonb) IS 'The national portal accepted the dossier record built as of event record_seq; true while this session holds the dossier''s lease (extended)';
+
+--
+-- Name: portal_action(text, tthc.dossier_status, tthc.dossier_status); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.portal_action(kind text, from_status tthc.dossier_status, to_status tthc.dossier_status) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$
+  SELECT CASE $1
+    WHEN 'status' THEN CASE $3
+      WHEN 'submitted' THEN 'Nộp hồ sơ trực tuyến'
+      WHEN 'received' THEN 'Tiếp nhận hồ sơ'
+      WHEN 'refused' THEN 'Từ chối tiếp nhận hồ sơ'
+      WHEN 'processing' THEN 'Chuyển xử lý hồ sơ'
+      WHEN 'awaiting_payment' THEN 'Yêu cầu thực hiện nghĩa vụ tài chính'
+      WHEN 'withdrawn' THEN 'Công dân yêu cầu rút hồ sơ'
+      WHEN 'stopped' THEN 'Dừng xử lý hồ sơ'
+      WHEN 'resolved' THEN 'Đã xử lý xong hồ sơ'
+      WHEN 'returned' THEN 'Trả kết quả cho công dân'
+      ELSE 'Cập nhật trạng thái hồ sơ' END
+    WHEN 'pause' THEN CASE WHEN $3 = 'awaiting_supplement' THEN 'Yêu cầu bổ sung hồ sơ'
+                           ELSE 'Tạm dừng tính thời gian xử lý' END
+    WHEN 'restart' THEN 'Tiếp nhận hồ sơ bổ sung, tính lại thời hạn'
+    WHEN 'resume' THEN CASE WHEN $2 = 'awaiting_supplement' THEN 'Tiếp nhận hồ sơ bổ sung'
+                            ELSE 'Tiếp tục xử lý hồ sơ' END
+    WHEN 'handover' THEN 'Chuyển bước xử lý'
+    WHEN 'deadline' THEN 'Điều chỉnh thời hạn theo lịch làm việc'
+    WHEN 'apology' THEN 'Gửi văn bản xin lỗi, hẹn lại ngày trả kết quả'
+    WHEN 'overdue' THEN 'Hồ sơ quá hạn xử lý'
+    WHEN 'due_soon' THEN 'Hồ sơ sắp đến hạn xử lý'
+    WHEN 'edit' THEN 'Cập nhật thông tin hồ sơ'
+    WHEN 'payment' THEN 'Thu phí, lệ phí'
+    WHEN 'refund' THEN 'Hoàn trả phí, lệ phí'
+    WHEN 'waiver' THEN 'Miễn phí, lệ phí'
+    WHEN 'receipt' THEN 'Phát hành biên lai thu phí, lệ phí'
+    WHEN 'receipt_cancel' THEN 'Hủy biên lai thu phí, lệ phí'
+    ELSE $1 END
+$_$;
+
+--
+-- Name: FUNCTION portal_action(kind text, from_status tthc.dossier_status, to_status tthc.dossier_status); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.portal_action(kind text, from_status tthc.dossier_status, to_status tthc.dossier_status) IS 'The NoiDungXuLy of an event the portal receives';
+
+--
+-- Name: portal_claim(integer, interval); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.portal_claim(n integer, lease interval DEFAULT '00:02:00'::interval) RETURNS TABLE(code text, mahoso text, acked_seq integer, event_seq integer, is_update boolean, record jsonb)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  d tthc.dossier;
+  q tthc.portal_queue;
+  issues text;
+  broken record;
+  got integer := 0;
+BEGIN
+  IF n IS NULL OR n < 1 OR n > 10000 THEN
+    RAISE EXCEPTION 'a claim takes 1 to 10000 dossiers, not %', n USING ERRCODE = '22023';
+  END IF;
+  IF lease IS NULL OR lease < interval '1 second' OR lease > interval '1 day' THEN
+    RAISE EXCEPTION 'a lease lasts 1 second to 1 day, not %', lease USING ERRCODE = '22023';
+  END IF;
+  -- the pending dossiers (partial index), oldest first, not leased, not
+  -- waiting for a retry, not held since their last change; locked rows
+  -- (another claim, or a change in progress) are skipped
+  FOR d IN
+    SELECT x.* FROM tthc.dossier x
+    WHERE x.event_seq > x.portal_seq
+      AND NOT EXISTS (SELECT 1 FROM tthc.portal_queue y
+                      WHERE y.dossier_id = x.id
+                        AND (y.lease_until > now() OR y.next_try_at > now() OR y.held_seq >= x.event_seq))
+    ORDER BY x.id
+    LIMIT n * 2
+    FOR UPDATE OF x SKIP LOCKED
+  LOOP
+    EXIT WHEN got >= n;
+    SELECT string_agg(i.field || ': ' || i.detail, '; ' ORDER BY i.field) INTO issues FROM tthc.dossier_issues(d) i;
+    IF issues IS NULL THEN
+      SELECT * INTO broken FROM tthc.verify_log(d.code) LIMIT 1;
+      IF FOUND THEN
+        issues := format('the control slip does not verify (event %s: %s)', broken.seq, broken.problem);
+      END IF;
+    END IF;
+    IF issues IS NOT NULL THEN
+      INSERT INTO tthc.portal_queue AS y (dossier_id, held_reason, held_seq)
+      VALUES (d.id, issues, d.event_seq)
+      ON CONFLICT (dossier_id) DO UPDATE SET held_reason = excluded.held_reason, held_seq = excluded.held_seq;
+      CONTINUE;
+    END IF;
+    -- the lease; a lease another claim took since this one's snapshot wins
+    INSERT INTO tthc.portal_queue AS y (dossier_id, lease_until, leased_by, lease)
+    VALUES (d.id, now() + portal_claim.lease, pg_backend_pid(), portal_claim.lease)
+    ON CONFLICT (dossier_id) DO UPDATE
+      SET lease_until = excluded.lease_until, leased_by = excluded.leased_by, lease = excluded.lease,
+          held_reason = NULL, held_seq = NULL
+      WHERE y.lease_until IS NULL OR y.lease_until <= now()
+    RETURNING * INTO q;
+    CONTINUE WHEN q IS NULL;
+    got := got + 1;
+    code := d.code;
+    mahoso := coalesce(d.portal_code, d.code);
+    acked_seq := d.portal_seq;
+    event_seq := d.event_seq;
+    is_update := q.record_seq > 0 OR d.portal_code IS NOT NULL;
+    record := CASE WHEN q.record_seq < d.event_seq THEN tthc.portal_record(d) END;
+    RETURN NEXT;
+    q := NULL;
+  END LOOP;
+END $$;
+
+--
+-- Name: FUNCTION portal_claim(n integer, lease interval); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.portal_claim(n integer, lease interval) IS 'Hands out up to n dossiers with events the national portal has not acknowledged, each leased to this session: code, MaHoSo, acknowledged and last event, whether the portal has it, and the record to send (NULL when the portal has it as of event_seq); dossiers with data issues are held';
+
+--
+-- Name: portal_dossier(text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.portal_dossier(code text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  d tthc.dossier;
+BEGIN
+  SELECT * INTO d FROM tthc.dossier x WHERE x.code = portal_dossier.code;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  PERFORM tthc.portal_verified(d);
+  RETURN tthc.portal_record(d);
+END $$;
+
+--
+-- Name: FUNCTION portal_dossier(code text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.portal_dossier(code text) IS 'The dossier record the national portal expects (DongBoHoSoMC), built from the dossier and its verified log; NULL for an unknown code';
+
+--
+-- Name: portal_events(tthc.dossier, integer, integer); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.portal_events(d tthc.dossier, after_seq integer, lim integer) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  SELECT coalesce(jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+           'MaHoSo', coalesce(d.portal_code, d.code),
+           'NguoiXuLy', left(coalesce(o.full_name, u.name, 'Hệ thống'), 50),
+           'ChucDanh', o.title,
+           'ThoiDiemXuLy', tthc.portal_time(e.at),
+           'PhongBanXuLy', coalesce(u.name, e.unit),
+           'NoiDungXuLy', tthc.portal_action(e.kind, e.from_status, e.to_status)
+                          || CASE WHEN e.note IS NOT NULL AND e.kind NOT IN ('payment', 'refund', 'waiver', 'receipt', 'receipt_cancel')
+                                  THEN ': ' || e.note ELSE '' END,
+           'TrangThai', tthc.portal_status(e.status_after),
+           'NgayBatDau', tthc.portal_time(e.started),
+           'NgayKetThucTheoQuyDinh', tthc.portal_time(coalesce(e.step_due_at, e.due)))) ORDER BY e.seq), '[]')
+  FROM (SELECT x.*, first_value(x.to_status) OVER (PARTITION BY x.sgrp ORDER BY x.seq) AS status_after,
+               first_value(x.new_due_at) OVER (PARTITION BY x.dgrp ORDER BY x.seq) AS due
+        FROM (SELECT e.*, coalesce(lag(e.at) OVER (ORDER BY e.seq), e.at) AS started,
+                     count(e.to_status) OVER (ORDER BY e.seq) AS sgrp,
+                     count(e.new_due_at) OVER (ORDER BY e.seq) AS dgrp
+              FROM tthc.dossier_event e
+              WHERE e.dossier_id = d.id AND e.seq <= after_seq + lim) x) e
+  LEFT JOIN tthc.officer o ON o.login = e.officer
+  LEFT JOIN tthc.unit u ON u.code = coalesce(e.unit, d.handling_unit)
+  WHERE e.seq > after_seq
+$$;
+
+--
+-- Name: portal_fail(text, text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.portal_fail(code text, error text) RETURNS timestamp with time zone
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  l record;
+  retry_at timestamptz;
+BEGIN
+  SELECT * INTO l FROM tthc.portal_lease(code);
+  -- 30 s, 1 min, 2 min, ... at most 1 hour
+  retry_at := now() + least(interval '30 seconds' * power(2, least((l.q).attempts, 20)), interval '1 hour');
+  UPDATE tthc.portal_queue y
+  SET attempts = y.attempts + 1, next_try_at = retry_at, last_error = left(coalesce(error, 'unknown error'), 2000),
+      lease_until = CASE WHEN y.leased_by = pg_backend_pid() THEN NULL ELSE y.lease_until END,
+      leased_by = CASE WHEN y.leased_by = pg_backend_pid() THEN NULL ELSE y.leased_by END
+  WHERE y.dossier_id = (l.d).id;
+  RETURN retry_at;
+END $$;
+
+--
+-- Name: FUNCTION portal_fail(code text, error text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.portal_fail(code text, error text) IS 'A dossier could not be sent: gives its lease back with the error; it is claimable again after a backoff (30 s doubling, at most 1 hour), returned';
+
+--
+-- Name: portal_field(jsonb, text, text, text, boolean); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.portal_field(payload jsonb, field text, col text, kind text, required boolean DEFAULT false) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+  v jsonb := payload -> field;
+  s text;
+BEGIN
+  IF v IS NULL OR v = 'null' OR (jsonb_typeof(v) = 'string' AND btrim(v #>> '{}') = '') THEN
+    IF required THEN
+      RAISE EXCEPTION 'portal record: % is required', field
+        USING ERRCODE = '22023', TABLE = 'dossier', COLUMN = col;
+    END IF;
+    RETURN NULL;
+  END IF;
+  IF jsonb_typeof(v) NOT IN ('string', 'number') THEN
+    RAISE EXCEPTION 'portal record: % is a % , not a %', field, jsonb_typeof(v), kind
+      USING ERRCODE = '22023', TABLE = 'dossier', COLUMN = col;
+  END IF;
+  s := btrim(v #>> '{}');
+  IF kind = 'integer' AND s !~ '^-?[0-9]{1,4}$' THEN
+    RAISE EXCEPTION 'portal record: % is not an integer: "%"', field, s
+      USING ERRCODE = '22023', TABLE = 'dossier', COLUMN = col;
+  END IF;
+  IF kind = 'time' THEN
+    IF s !~ '^[0-9]{14}$' THEN
+      RAISE EXCEPTION 'portal record: % is not a time yyyyMMddHHmmss: "%"', field, s
+        USING ERRCODE = '22007', TABLE = 'dossier', COLUMN = col;
+    END IF;
+    BEGIN
+      PERFORM make_timestamp(substr(s, 1, 4)::int, substr(s, 5, 2)::int, substr(s, 7, 2)::int,
+                             substr(s, 9, 2)::int, substr(s, 11, 2)::int, substr(s, 13, 2)::int);
+    EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
+      RAISE EXCEPTION 'portal record: % is not a valid time: "%"', field, s
+        USING ERRCODE = '22008', TABLE = 'dossier', COLUMN = col;
+    END;
+  END IF;
+  RETURN s;
+END $_$;
+
+--
+-- Name: portal_queue; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.portal_queue (
+    dossier_id bigint NOT NULL,
+    record_seq integer DEFAULT 0 NOT NULL,
+    lease_until timestamp with time zone,
+    leased_by integer,
+    lease interval,
+    attempts integer DEFAULT 0 NOT NULL,
+    next_try_at timestamp with time zone,
+    last_error text,
+    last_response jsonb,
+    held_reason text,
+    held_seq integer,
+    sent_at timestamp with time zone
+);
+
+--
+-- Name: TABLE portal_queue; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.portal_queue IS 'The portal sync''s state of a dossier it handled: the record the portal acknowledged (record_seq), the lease of the sender sending it, retries, the data hold; maintained by the tthc.portal_* functions';
+
+--
+-- Name: COLUMN portal_queue.record_seq; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.portal_queue.record_seq IS 'The event_seq as of which the portal acknowledged the dossier record (0: never)';
+
+--
+-- Name: COLUMN portal_queue.leased_by; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.portal_queue.leased_by IS 'The backend (pid) of the sender holding the lease';
+
+--
+-- Name: COLUMN portal_queue.held_reason; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.portal_queue.held_reason IS 'Data issues that hold the dossier out of the outbox (tthc.data_issues), as of event held_seq';
+
+--
+-- Name: portal_lease(text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.portal_lease(code text, OUT d tthc.dossier, OUT q tthc.portal_queue) RETURNS record
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  SELECT * INTO d FROM tthc.dossier x WHERE x.code = portal_lease.code;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'dossier % does not exist', code USING ERRCODE = '22023', TABLE = 'dossier', COLUMN = 'code';
+  END IF;
+  SELECT * INTO q FROM tthc.portal_queue y WHERE y.dossier_id = d.id FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'dossier % was not claimed', code
+      USING ERRCODE = '55000', TABLE = 'portal_queue', HINT = 'Claim it with tthc.portal_claim() first.';
+  END IF;
+END $$;
+
+--
+-- Name: portal_mark(bigint, integer); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.portal_mark(dossier_id bigint, upto_seq integer) RETURNS integer
+    LANGUAGE c STRICT
+    AS 'MODULE_PATHNAME', 'tthc_portal_mark';
+
+--
+-- Name: FUNCTION portal_mark(dossier_id bigint, upto_seq integer); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.portal_mark(dossier_id bigint, upto_seq integer) IS 'Internal (tthc.portal_ack): moves dossier.portal_seq forward without an event';
+
+--
+-- Name: portal_progress(text, integer, integer); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.portal_progress(code text, after_seq integer DEFAULT 0, lim integer DEFAULT 10) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  d tthc.dossier;
+BEGIN
+  IF after_seq IS NULL OR after_seq < 0 OR lim IS NULL OR lim < 1 THEN
+    RAISE EXCEPTION 'after_seq is 0 or more and lim 1 or more, not % and %', after_seq, lim
+      USING ERRCODE = '22023';
+  END IF;
+  SELECT * INTO d FROM tthc.dossier x WHERE x.code = portal_progress.code;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  PERFORM tthc.portal_verified(d);
+  RETURN tthc.portal_events(d, after_seq, lim);
+END $$;
+
+--
+-- Name: FUNCTION portal_progress(code text, after_seq integer, lim integer); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.portal_progress(code text, after_seq integer, lim integer) IS 'The progress records the national portal expects (CapNhatTienDoHoSoMC), one per event after after_seq in order, at most lim: handler (the officer''s name), time, action, status after it, unit, step deadline; from the verified log';
+
+--
+-- Name: portal_receive(jsonb); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.portal_receive(payload jsonb) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+  mahoso text;
+  proc text;
+  unit_code text;
+  rec_channel int;
+  st tthc.dossier_status;
+  code_in text;
+  name text;
+  idno text;
+  idtype int;
+  atype int;
+  phone text;
+  email text;
+  rec_summary text;
+  submitted timestamptz;
+  received timestamptz;
+  rec_digitised boolean;
+  paid_online boolean;
+  by_post boolean;
+  rec_note text;
+  ident jsonb;
+  d tthc.dossier;
+  c text;
+BEGIN
+  IF payload IS NULL OR jsonb_typeof(payload) <> 'object' THEN
+    RAISE EXCEPTION 'a portal record is a JSON object, not %', coalesce(jsonb_typeof(payload), 'NULL')
+      USING ERRCODE = '22023';
+  END IF;
+  mahoso := tthc.portal_field(payload, 'MaHoSo', 'portal_code', 'text', true);
+  IF mahoso !~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$' THEN
+    RAISE EXCEPTION 'portal record: MaHoSo "%" is not a dossier code', mahoso
+      USING ERRCODE = '22023', TABLE = 'dossier', COLUMN = 'portal_code';
+  END IF;
+  proc := tthc.portal_field(payload, 'MaTTHC', 'procedure_code', 'text', true);
+  IF NOT EXISTS (SELECT 1 FROM tthc.procedure p WHERE p.code = proc) THEN
+    RAISE EXCEPTION 'portal record %: MaTTHC % is not a procedure of this province', mahoso, proc
+      USING ERRCODE = '22023', TABLE = 'dossier', COLUMN = 'procedure_code';
+  END IF;
+  unit_code := tthc.portal_field(payload, 'DonViXuLy', 'handling_unit', 'text', true);
+  IF NOT EXISTS (SELECT 1 FROM tthc.unit u WHERE u.code = unit_code) THEN
+    RAISE EXCEPTION 'portal record %: DonViXuLy % is not a unit of this province', mahoso, unit_code
+      USING ERRCODE = '22023', TABLE = 'dossier', COLUMN = 'handling_unit';
+  END IF;
+  rec_channel := coalesce(tthc.portal_field(payload, 'KenhThucHien', 'channel', 'integer')::int, 2);
+  IF rec_channel NOT IN (1, 2, 3) THEN
+    RAISE EXCEPTION 'portal record %: KenhThucHien is 1, 2 or 3, not %', mahoso, rec_channel
+      USING ERRCODE = '22023', TABLE = 'dossier', COLUMN = 'channel';
+  END IF;
+  code_in := coalesce(tthc.portal_field(payload, 'TrangThaiHoSo', 'status', 'text'), tthc.portal_status('submitted'));
+  SELECT x.s INTO st FROM pg_catalog.unnest(pg_catalog.enum_range(NULL::tthc.dossier_status)) x(s)
+  WHERE tthc.portal_status(x.s) = code_in ORDER BY x.s LIMIT 1;
+  IF st IS NULL OR st NOT IN ('submitted', 'received', 'withdrawn') THEN
+    RAISE EXCEPTION 'portal record %: TrangThaiHoSo % is not a status the portal sends', mahoso, code_in
+      USING ERRCODE = '22023', TABLE = 'dossier', COLUMN = 'status',
+            DETAIL = 'The portal sends a dossier submitted, received (accepted) or withdrawn; the province moves it on.';
+  END IF;
+  name := tthc.portal_field(payload, 'ChuHoSo', 'applicant_name', 'text', true);
+  ident := CASE WHEN jsonb_typeof(payload -> 'DinhDanhCHS') = 'array' THEN payload -> 'DinhDanhCHS' -> 0 END;
+  IF payload ? 'DinhDanhCHS' AND payload -> 'DinhDanhCHS' <> 'null' AND jsonb_typeof(payload -> 'DinhDanhCHS') <> 'array' THEN
+    RAISE EXCEPTION 'portal record %: DinhDanhCHS is a list', mahoso
+      USING ERRCODE = '22023', TABLE = 'dossier', COLUMN = 'applicant_id';
+  END IF;
+  idno := coalesce(tthc.portal_field(payload, 'SoGiayToChuHoSo', 'applicant_id', 'text'),
+                   CASE WHEN ident IS NOT NULL THEN tthc.portal_field(ident, 'SoDinhDanh', 'applicant_id', 'text') END);
+  idtype := CASE WHEN ident IS NOT NULL THEN tthc.portal_field(ident, 'LoaiDinhDanh', 'applicant_id_type', 'integer')::int END;
+  IF idtype NOT IN (1, 2) THEN
+    RAISE EXCEPTION 'portal record %: LoaiDinhDanh is 1 (citizen ID) or 2 (old ID card), not %', mahoso, idtype
+      USING ERRCODE = '22023', TABLE = 'dossier', COLUMN = 'applicant_id_type';
+  END IF;
+  atype := tthc.portal_field(payload, 'LoaiDoiTuong', 'applicant_type', 'integer')::int;
+  IF atype NOT BETWEEN 1 AND 4 THEN
+    RAISE EXCEPTION 'portal record %: LoaiDoiTuong is 1 to 4, not %', mahoso, atype
+      USING ERRCODE = '22023', TABLE = 'dossier', COLUMN = 'applicant_type';
+  END IF;
+  phone := tthc.portal_field(payload, 'SoDienThoai', 'applicant_phone', 'text');
+  email := tthc.portal_field(payload, 'Email', 'applicant_email', 'text');
+  rec_summary := tthc.portal_field(payload, 'TrichYeuHoSo', 'summary', 'text');
+  IF char_length(rec_summary) > 1000 THEN
+    RAISE EXCEPTION 'portal record %: TrichYeuHoSo has % characters; at most 1000', mahoso, char_length(rec_summary)
+      USING ERRCODE = '22001', TABLE = 'dossier', COLUMN = 'summary';
+  END IF;
+  submitted := tthc.portal_time_in(tthc.portal_field(payload, 'NgayNopHoSo', 'submitted_at', 'time', rec_channel = 2));
+  received := tthc.portal_time_in(tthc.portal_field(payload, 'NgayTiepNhan', 'received_at', 'time', st = 'received'));
+  IF received < submitted THEN
+    RAISE EXCEPTION 'portal record %: NgayTiepNhan is before NgayNopHoSo', mahoso
+      USING ERRCODE = '22023', TABLE = 'dossier', COLUMN = 'received_at';
+  END IF;
+  rec_digitised := tthc.portal_field(payload, 'HoSoCoThanhPhanSoHoa', 'digitised', 'integer')::int = 1;
+  paid_online := tthc.portal_field(payload, 'DuocThanhToanTrucTuyen', 'payment', 'integer')::int = 1;
+  by_post := tthc.portal_field(payload, 'HinhThuc', 'result_by_post', 'integer')::int = 1;
+  rec_note := tthc.portal_field(payload, 'GhiChu', 'note', 'text');
+
+  SELECT * INTO d FROM tthc.dossier x WHERE x.portal_code = mahoso;
+  IF NOT FOUND THEN
+    IF st = 'withdrawn' THEN
+      RAISE EXCEPTION 'portal record %: a dossier this province never had cannot arrive withdrawn', mahoso
+        USING ERRCODE = '22023', TABLE = 'dossier', COLUMN = 'status';
+    END IF;
+    INSERT INTO tthc.dossier AS x (portal_code, procedure_code, receiving_unit, handling_unit, channel, status,
+                                   submitted_at, received_at, applicant_name, applicant_id, applicant_id_type,
+                                   applicant_type, applicant_phone, applicant_email, summary, digitised, payment,
+                                   result_by_post, note)
+    VALUES (mahoso, proc, unit_code, unit_code, rec_channel, st, submitted, CASE WHEN st = 'received' THEN received END,
+            name, idno, idtype, atype, phone, email, rec_summary, coalesce(rec_digitised, false),
+            CASE WHEN paid_online THEN 'online' END, coalesce(by_post, false), rec_note)
+    RETURNING x.code INTO c;
+    RETURN c;
+  END IF;
+
+  -- a later record: what a client may change, and the moves the portal makes
+  -- (acceptance, withdrawal); nothing when nothing differs
+  idno := coalesce(idno, d.applicant_id);
+  idtype := coalesce(idtype, d.applicant_id_type);
+  atype := coalesce(atype, d.applicant_type);
+  phone := coalesce(phone, d.applicant_phone);
+  email := coalesce(email, d.applicant_email);
+  rec_summary := coalesce(rec_summary, d.summary);
+  rec_digitised := coalesce(rec_digitised, d.digitised);
+  by_post := coalesce(by_post, d.result_by_post);
+  rec_note := coalesce(rec_note, d.note);
+  IF d.status <> 'submitted' THEN
+    proc := d.procedure_code;
+    unit_code := d.handling_unit;
+    rec_channel := d.channel;
+  END IF;
+  st := CASE WHEN st = 'received' AND d.status = 'submitted' THEN st
+             WHEN st = 'withdrawn' AND d.status <> 'withdrawn' THEN st
+             ELSE d.status END;
+  IF (d.applicant_name, d.applicant_id, d.applicant_id_type, d.applicant_type, d.applicant_phone,
+      d.applicant_email, d.summary, d.digitised, d.result_by_post, d.note, d.procedure_code,
+      d.handling_unit, d.channel, d.status)
+     IS NOT DISTINCT FROM
+     (name, idno, idtype::smallint, atype::smallint, phone, email, rec_summary, rec_digitised, by_post, rec_note, proc,
+      unit_code, rec_channel::smallint, st) THEN
+    RETURN d.code;
+  END IF;
+  UPDATE tthc.dossier x SET
+    applicant_name = name, applicant_id = idno, applicant_id_type = idtype, applicant_type = atype,
+    applicant_phone = phone, applicant_email = email, summary = rec_summary,
+    digitised = rec_digitised, result_by_post = by_post, note = rec_note,
+    procedure_code = proc, handling_unit = unit_code, channel = rec_channel, status = st,
+    changed_at = CASE WHEN st = 'received' AND d.status = 'submitted' THEN received ELSE x.changed_at END
+  WHERE x.id = d.id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'portal record %: dossier % is % at its handling unit; the portal''s change is for the unit to record', mahoso, d.code, d.status
+      USING ERRCODE = '42501', TABLE = 'dossier',
+            HINT = 'The portal''s account changes a dossier it sent only until the province moves it on (submitted or received).';
+  END IF;
+  RETURN d.code;
+END $_$;
+
+--
+-- Name: FUNCTION portal_receive(payload jsonb); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.portal_receive(payload jsonb) IS 'The inbox: creates a dossier from the national portal''s record (DongBoHoSoMC field names) as submitted or received, keeping its MaHoSo; a later record changes only what a client may (the applicant''s details, the summary, the note; the procedure and unit while submitted) and accepts or withdraws it; the same record twice changes nothing; a malformed record is refused naming the field; returns the dossier''s code';
+
+--
+-- Name: portal_record(tthc.dossier); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.portal_record(d tthc.dossier) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  SELECT jsonb_strip_nulls(jsonb_build_object(
+    'MaHoSo', coalesce(d.portal_code, d.code),
+    'MaTTHC', d.procedure_code,
+    'TenTTHC', p.name,
+    'TenLinhVuc', p.field,
+    'KenhThucHien', d.channel,
+    'ChuHoSo', d.applicant_name,
+    'SoGiayToChuHoSo', d.applicant_id,
+    'DinhDanhCHS', CASE WHEN idt IS NOT NULL
+      THEN jsonb_build_array(jsonb_build_object('LoaiDinhDanh', idt, 'SoDinhDanh', d.applicant_id)) END,
+    'LoaiDoiTuong', coalesce(d.applicant_type, CASE WHEN idt IS NOT NULL THEN 1
+                                                    WHEN d.applicant_id ~ '^[0-9]{10}([0-9]{3}|-[0-9]{3})?$' THEN 2 END),
+    'SoDienThoai', d.applicant_phone,
+    'Email', d.applicant_email,
+    'TrichYeuHoSo', coalesce(d.summary, p.name),
+    'NgayNopHoSo', tthc.portal_time(d.submitted_at),
+    'NgayTiepNhan', tthc.portal_time(d.received_at),
+    'NgayHenTra', tthc.portal_time(coalesce(d.promised_at, d.due_at)),
+    'NgayTuChoi', (SELECT tthc.portal_time(max(e.at)) FROM tthc.dossier_event e
+                   WHERE e.dossier_id = d.id AND e.to_status = 'refused'),
+    'TrangThaiHoSo', tthc.portal_status(d.status),
+    'NgayKetThucXuLy', tthc.portal_time(d.finished_at),
+    'NgayTra', tthc.portal_time(d.returned_at),
+    'HinhThuc', CASE WHEN d.result_by_post THEN 1 ELSE 0 END,
+    'DonViXuLy', d.handling_unit,
+    'GhiChu', d.note,
+    'HoSoCoThanhPhanSoHoa', CASE WHEN d.digitised THEN 1 ELSE 0 END,
+    'DuocThanhToanTrucTuyen', CASE WHEN d.payment = 'online' THEN 1 ELSE 0 END,
+    'DanhSachLePhi', coalesce(
+      -- what was receipted, when receipts exist
+      (SELECT jsonb_agg(jsonb_build_object(
+                'MaPhiLePhi', l ->> 'fee_code', 'TenPhiLePhi', l ->> 'name',
+                'LoaiPhiLePhi', CASE r.kind WHEN 'phi' THEN 1 ELSE 2 END,
+                'HinhThucThu', f.portal_stage, 'Gia', (l ->> 'amount')::bigint,
+                'SoBienLai', r.symbol || '-' || r.no) ORDER BY r.number, o)
+       FROM tthc.receipt r CROSS JOIN LATERAL jsonb_array_elements(r.lines) WITH ORDINALITY x(l, o)
+       LEFT JOIN tthc.fee f ON f.procedure_id = d.procedure_id AND f.fee_code = l ->> 'fee_code'
+       WHERE r.dossier_id = d.id AND r.status = 'issued'),
+      -- else the procedure version's fees
+      (SELECT jsonb_agg(jsonb_build_object(
+                'MaPhiLePhi', f.fee_code, 'TenPhiLePhi', f.name,
+                'LoaiPhiLePhi', CASE f.kind WHEN 'phi' THEN 1 ELSE 2 END,
+                'HinhThucThu', f.portal_stage, 'Gia', f.amount) ORDER BY f.fee_code)
+       FROM tthc.fee f WHERE f.procedure_id = d.procedure_id),
+      '[]'),
+    'DanhSachHoSoBoSung', coalesce(
+      (SELECT jsonb_agg(jsonb_build_object(
+                'LanBoSung', s.round, 'NgayYeuCauBoSung', tthc.portal_time(s.asked_at),
+                'NoiDungYeuCauBoSung', s.note, 'NgayTiepNhanBoSung', tthc.portal_time(s.back_at),
+                'NgayHenTraTruoc', tthc.portal_time(s.old_due), 'NgayHenTraMoi', tthc.portal_time(s.new_due))
+              ORDER BY s.round)
+       FROM (SELECT row_number() OVER (ORDER BY a.seq) AS round, a.at AS asked_at, a.note,
+                    b.at AS back_at, coalesce(b.old_due_at, d.due_at) AS old_due, b.new_due_at AS new_due
+             FROM tthc.dossier_event a
+             LEFT JOIN LATERAL (SELECT e.at, e.old_due_at, e.new_due_at FROM tthc.dossier_event e
+                                WHERE e.dossier_id = d.id AND e.seq > a.seq
+                                  AND e.from_status = 'awaiting_supplement'
+                                ORDER BY e.seq LIMIT 1) b ON true
+             WHERE a.dossier_id = d.id AND a.to_status = 'awaiting_supplement'
+               AND a.from_status IS DISTINCT FROM 'awaiting_supplement') s),
+      '[]')))
+  FROM tthc.procedure p,
+       LATERAL (SELECT coalesce(d.applicant_id_type,
+                  CASE WHEN coalesce(d.applicant_type, 1) = 1 AND d.applicant_id ~ '^[0-9]{12}$' THEN 1
+                       WHEN coalesce(d.applicant_type, 1) = 1 AND d.applicant_id ~ '^[0-9]{9}$' THEN 2 END)::int AS idt) i
+  WHERE p.id = coalesce(d.procedure_id,
+                        (SELECT q.id FROM tthc.procedure q WHERE q.code = d.procedure_code
+                         ORDER BY q.valid_from DESC LIMIT 1))
+$_$;
+
+--
+-- Name: FUNCTION portal_record(d tthc.dossier); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.portal_record(d tthc.dossier) IS 'The portal''s dossier record (DongBoHoSoMC) of a dossier row';
+
+--
+-- Name: portal_status(tthc.dossier_status); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.portal_status(s tthc.dossier_status) RETURNS text
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  SELECT m.code FROM tthc.portal_status_map m WHERE m.status = $1 ORDER BY m.shipped LIMIT 1
+$_$;
+
+--
+-- Name: FUNCTION portal_status(s tthc.dossier_status); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.portal_status(s tthc.dossier_status) IS 'The portal''s code of a status (tthc.portal_status_map, your row first)';
+
+--
+-- Name: portal_time(timestamp with time zone); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.portal_time(t timestamp with time zone) RETURNS text
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    AS $_$
+  SELECT pg_catalog.to_char(pg_catalog.timezone('Asia/Ho_Chi_Minh', $1), 'YYYYMMDDHH24MISS')
+$_$;
+
+--
+-- Name: FUNCTION portal_time(t timestamp with time zone); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.portal_time(t timestamp with time zone) IS 'A time as the portal writes it: yyyyMMddHHmmss in UTC+7';
+
+--
+-- Name: portal_time_in(text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.portal_time_in(s text) RETURNS timestamp with time zone
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $_$
+  SELECT pg_catalog.make_timestamptz(substr($1, 1, 4)::int, substr($1, 5, 2)::int, substr($1, 7, 2)::int,
+                                     substr($1, 9, 2)::int, substr($1, 11, 2)::int, substr($1, 13, 2)::int,
+                                     'Asia/Ho_Chi_Minh')
+$_$;
+
+--
+-- Name: FUNCTION portal_time_in(s text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.portal_time_in(s text) IS 'A portal time (yyyyMMddHHmmss, UTC+7) as a timestamptz';
+
+--
+-- Name: portal_verified(tthc.dossier); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.portal_verified(d tthc.dossier) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  v record;
+BEGIN
+  SELECT * INTO v FROM tthc.verify_log(d.code) LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'the control slip of dossier % does not verify: event %: %', d.code, v.seq, v.problem
+      USING ERRCODE = 'XX001', TABLE = 'dossier_event',
+            HINT = 'Nothing of a dossier whose log does not verify is sent to the portal; see tthc.verify_log().';
+  END IF;
+END $$;
 
 --
 -- Name: procedure_check(); Type: FUNCTION; Schema: tthc; Owner: -
@@ -4733,6 +5597,58 @@ ALTER TABLE tthc.payment ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
 );
 
 --
+-- Name: portal_outbox; Type: VIEW; Schema: tthc; Owner: -
+--
+
+CREATE VIEW tthc.portal_outbox WITH (security_barrier='true') AS
+ SELECT d.code,
+    COALESCE(d.portal_code, d.code) AS mahoso,
+    d.event_seq,
+    d.portal_seq AS acked_seq,
+        CASE
+            WHEN (q.held_seq >= d.event_seq) THEN 'held'::text
+            WHEN (q.lease_until > now()) THEN 'leased'::text
+            WHEN (q.next_try_at IS NOT NULL) THEN 'retrying'::text
+            ELSE 'pending'::text
+        END AS state,
+    COALESCE(q.attempts, 0) AS attempts,
+    q.next_try_at,
+    q.last_error,
+    q.held_reason
+   FROM (tthc.dossier d
+     LEFT JOIN tthc.portal_queue q ON ((q.dossier_id = d.id)))
+  WHERE (d.event_seq > d.portal_seq);
+
+--
+-- Name: VIEW portal_outbox; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON VIEW tthc.portal_outbox IS 'The dossiers with events the national portal has not acknowledged: pending, leased to a sender, retrying after a failure, or held for data issues (with the reason)';
+
+--
+-- Name: portal_status_map; Type: TABLE; Schema: tthc; Owner: -
+--
+
+CREATE TABLE tthc.portal_status_map (
+    status tthc.dossier_status NOT NULL,
+    code text NOT NULL,
+    shipped boolean DEFAULT false NOT NULL,
+    CONSTRAINT portal_status_code_format CHECK ((code ~ '^[0-9]{1,2}$'::text))
+);
+
+--
+-- Name: TABLE portal_status_map; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON TABLE tthc.portal_status_map IS 'The TrangThaiHoSo code the national portal receives for each status (shipped: the national codes 1-10); a row of yours for a status overrides the shipped one';
+
+--
+-- Name: COLUMN portal_status_map.shipped; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.portal_status_map.shipped IS 'true for the rows tthc ships (they cannot be changed; insert your own row to override one)';
+
+--
 -- Name: procedure; Type: TABLE; Schema: tthc; Owner: -
 --
 
@@ -5395,133 +6311,133 @@ COMMENT ON TABLE tthc.sweep_state IS 'The latest run of tthc.sweep on this node'
 -- Data for Name: calendar; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped, province, gid) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true, NULL, 'e569f451-df45-46bf-80b4-49d515320cee');
+INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped, province, gid) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true, NULL, 'b82b37f3-0603-49e2-915c-ffc6c9eec818');
 
 --
 -- Data for Name: calendar_exception; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '40b4eb2b-ec64-442b-8924-48254fcb8394');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '94badd3e-cdb6-49af-bb07-0f54b00857a0');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '174ce649-0379-4c87-8bbd-1a589fc7c778');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '8534c1d8-b417-4bb7-9945-9c8c0c8f2f90');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '4fc05cf5-db94-4869-ada6-7d6b9effb927');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '48c21a78-b6a9-41ab-9f0d-1c1e03ac37f1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '6c47c2c8-58fa-4bd7-b58e-a3c36a38b234');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '3a599f87-e95f-4e01-b3af-6638e80d0c52');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'f0cf0061-3c94-4563-adb8-15b5af9c2e05');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '349fa6e2-84cc-41ed-b72f-c7f08c0c35d9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'd955eac7-344e-43eb-8aea-903fcec884d3');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'add7a733-7b13-4849-8a3e-082ea1009312');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '4abc69dc-5740-4fd6-88c3-070d9970d189');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '56e21e5a-da94-4328-a285-c47ee3518998');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '7a626a65-3684-4b48-9d56-94b674b6579a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'bb82c718-9068-4d0b-9703-2907f16a8ae6');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '54f74296-c1e7-43c1-b48d-59cc2daa2eb7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '70644898-5aed-4610-9704-9abbf3669fed');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '80e96c97-0e64-47df-982d-79e4bc6da517');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'c298df76-00a1-4076-bcf5-a35044d25a1f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '9a710599-233b-49db-ae36-e183323e5526');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'e8f20fa2-3e92-4808-a467-351ba1d37e93');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '073e5569-fb25-41d5-a960-781d6e862d92');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '4fa866d8-fd33-48da-8d35-74a6ad702901');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '2d09ed62-758a-46b2-97b0-03c5657d0de8');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '90a3127f-f37d-4aee-ba52-c896783299d1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '0df616b3-509f-4fb4-8fd6-48f72f43f60b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'cacda623-213b-4852-aa91-423cab414187');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'c66e61db-0a1d-4dc6-9660-274e668b540e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '5a2303db-0b28-4527-b3a3-2c2da5417730');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '8f686a9f-4206-4fb2-b39f-5f04aa8483e7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'a72c4198-ff31-4423-aec9-5f1a3fb56215');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'efc18855-e133-49b7-926e-1ef7a9bba7d7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '6acd984a-0e03-4178-8d7d-32aeed014c9c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'ecb1efce-6821-484f-83dc-91f27aee7664');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'd341f26e-feb1-4407-b98f-3f65357d7230');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '40805d50-824e-4c9a-a091-5fc0e72c1b73');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '461b3d92-0fb4-4ade-9230-ce6a3523feb2');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'e3ce2b97-6d92-4d86-88e1-e2d1eae03830');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '4327fdbb-d9f9-4fe5-a0af-7c537cec490c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'd8cff932-181f-483a-b815-f186da7addbb');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'f0fdd40e-a41e-4017-b659-eeffe08076f1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '279f1156-a660-47f7-aa6e-b7a990423ed7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '7871d881-96c1-45dd-8972-323bf37148f9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '4e43fb25-fca0-4234-a7f3-f60dc787f8a5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '2a35c22d-d9b5-4617-9c91-de11f0dba057');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '463dfc00-2db9-4881-9f3a-c6ab4302dc98');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '602eab01-fb60-4e20-bd5e-57e86c2aa821');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'fb668a65-fc0e-478b-8bd6-a8126919766c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '112dd6c5-3fda-4778-be0c-325c319411bf');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '76e1d03f-a2f6-4a5a-a5ef-8621a17f7b2b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '43be9e7d-94b2-480d-bc5b-6cbc96d32c39');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'ba9fb704-1513-4d83-92cd-230d617003ec');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '79e8dc57-5533-467c-9b64-a16ec33c2170');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'd01b0405-a482-4f22-83fb-f8fb137e13eb');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'ee41d79b-8b05-4207-9bff-cca86b0f4691');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'bdedb90b-1126-4711-80a2-fe4f9fe19d58');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '4ac2e2b9-6140-4238-ac27-e6c2fe0de5c3');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '73fab4f3-0f88-4ccb-8974-8f1be69080e2');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '30a6c0fe-1403-4dbe-b4e3-7d60de82ead8');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '66272e7a-6cd7-4d18-a52f-0a0ee4bc9bc1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'ca272c47-3684-49c0-ab3f-da1f10c374ad');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '1445202c-0d9c-44e6-b9ac-6b3502bd6ff0');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '9a2862fc-c53e-4144-9105-16ef67ae6734');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '51e8e3c2-59ca-4b5b-952d-382e1ec01d3c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'ba9943dd-ab7d-4692-b994-fdefc42ba159');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'e6730988-3bdc-444a-a2d0-7fc83bce841f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '86a532fa-a91f-444d-aaff-d38451baa090');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'e1fd3a56-20cd-416a-b66e-92b60c964dfd');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'fbdc7de4-eb06-4e1f-85bb-1b4c34fb6a09');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '2ae6e4eb-9537-4cce-a019-687f8af5820f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '0c713cf8-62d9-465a-84e2-c940d6ca55cc');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '21f058ee-9052-4ba3-b5f5-97d486a6d8fc');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'c74cac21-d1f5-4699-a65a-7d5439328da0');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '2a4cf570-d076-4c89-8264-a46acf2862e5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '002f150e-b35d-4134-88fe-dda131c883e0');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '91fe094f-0fcb-40e8-8ed8-1fef2d598336');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'dbe66cc6-7c68-4307-81da-c1680f3354cd');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '937f0fed-af28-4527-a79f-b2e792ee2153');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'be77cc64-15cb-4217-b398-76657914da3b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '581836a3-ecfa-4017-9f47-7db493bd58cb');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '9bbeb70a-7614-48d3-bb7c-96c16e57b88a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '54994ec9-3f0e-4a64-bdbf-e0d71ea5ef8f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'd8437132-d031-4a8f-88f3-c4157f5abde2');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '433b0b2a-0f09-42c9-b8b7-f75f733fad8d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '34553015-e45d-46ff-a5f1-e8f675ad28bc');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '7c2ac812-9809-4678-a486-bbff48904768');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '32910d7a-9d48-4bcd-8b70-433d49279696');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '6041c7cd-37ef-4ef0-bb00-86d1450e1042');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '89de1c40-8177-4606-981c-45813a220bed');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'e3da0d9e-eb48-4111-8e8d-ef5f57256f02');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '34d92118-c50c-4591-b0dc-a3ad76202d93');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'cb5a321a-e4ed-4295-906a-e2a2510edfbd');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '78517b48-6e1b-4de3-b346-360192003406');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'c219e13f-8c16-42fd-a3a9-14e80776b602');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'bed7c85e-b960-4edf-88c2-6884c5163254');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'bcc6cb67-0673-4391-96cf-75b0f384a1ea');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'dbcf02c4-bfa6-4519-8f78-242b05082fe7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'd6ff9f42-3307-47f1-8c5b-052513dd459f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'c02b75f1-7eb2-4821-a3e7-167320fb5b1b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '92c36e55-34ef-4688-9aaf-d8573c8bfd2a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '2132e34c-43b7-423e-8ddc-d3df105c790b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '44532f79-6105-4851-b130-a674d05125a0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'a95d6ab6-422f-4ccc-a052-d7714116b269');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'a3d7245e-6005-469d-bc61-d5ac4f3f65b8');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '32c01ccd-a59a-473a-87ce-5877ec134257');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'e4acfe36-25f8-4f72-a362-0992f382dd89');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '33277675-a7f1-4869-8a59-c071fbd12b10');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '97a7131b-20ff-461b-abe0-355a535d52a0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'ea641ccd-e69a-4f40-87e7-feef26070dbe');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '7385f3e7-a916-4acf-9b93-ebe0158ae070');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '47972647-396a-484f-9c25-336ff5947b37');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '02a6c5b0-1739-44e4-ba19-810f8c8f7ac7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '63752322-e217-47cd-a7ed-2338d5f9b411');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f7dabec0-b301-4861-9f19-ed00e9d3dc19');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'cf129393-4369-4566-acc2-9abeac685c9e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '712818e5-3af2-4dbf-af95-8550e3a2445b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '109d93a6-0b0d-4b07-89fc-623b7be2a9a5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'c2194d01-3b85-473a-af0e-f579c70430ff');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'bbed67ec-58be-421b-a928-f20fd244f7e3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '8c24f76d-f159-467e-bdaf-7a10cec91092');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'd6fb91eb-1814-49db-8ba0-bbbc21dcc94a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'df693b9a-59fd-40cf-be16-dece919ac5cd');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '0fb46525-1e27-42f4-be86-829da74ee8b1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '1fd5925a-a73b-4f81-8e9a-6daac6b24dab');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '1bbc436d-b2be-4b15-95c7-2b65d66429f8');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '83d24627-7a4f-461b-8d15-b0e22c55fce3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'b37f06c0-7031-457c-80b4-2bf3d67993dd');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'ed98afa1-e1fb-4746-aa94-fdf4f3e0ba25');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '056959c5-de16-4731-810d-72dfe79bedf8');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'd95e1e8e-7dd9-48cb-a61c-598d2b45a59c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '76f6ca89-71f8-4fdc-8be1-39b9b139d20b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '05c3e8f8-e66d-4009-b744-5d26b00bae1d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '624a2e26-2a75-404c-b250-f718a3707824');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '6773e09a-3bcf-45dd-9a84-645424b21870');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '700981fc-8ae2-497b-af6d-e9c8ac80a611');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '020b8d88-4c2d-4f54-b0bb-90640d0f5e02');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '6b381dba-b903-466c-a027-c8d8b089fc1a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '72e8656c-dd73-4b64-a18e-e3310b136d06');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '8767fb7f-9f19-4657-8f3f-f4ce8360de47');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '87edd807-3b54-4ddf-912b-cc6182c51aae');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '3a57fc34-0962-4474-afd5-c2b03f05be9f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '745971a7-3b51-41f0-9377-2db6f703f5a8');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'd80b7438-8e97-4429-bd60-56989768f3a6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'c61795f5-bee7-47d1-a9f7-92afda867dbe');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '5823c883-80e6-47c5-b9d8-8d987ec06b9a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '618e538a-06d8-42e0-9e97-4ff65a6f5b89');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'b068b686-8c39-4c1c-848c-1d21efcc1f8a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '33e1ed03-3512-42ab-931f-3b0f08d50ec6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'bacd0eb7-190a-40fe-a078-638f022dcb7b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '86adc145-4bf5-4868-8156-fb63d4b6d9cc');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '277abd72-71e2-491f-82ce-cf7a6e3f1371');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '29f95abf-7951-42ad-adfe-4fc607b9da20');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '4b87d751-fbef-49da-9cb1-a1f9875192c2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '4e897f11-0935-4931-896f-a0ebd7c0e1ae');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '71b5e765-c0d6-4446-b36f-120020388a5a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '22baa055-a8fc-46d2-8af5-2d765451406b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '7d4c6e82-72a2-428d-ae7e-b1541270853f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '9b02f316-44be-4527-931c-2f0c0ac2084f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'f326be6d-b1c8-440c-b40b-6b46231925bd');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '49214307-caeb-44b2-a698-30705bbf54e9');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '415fb22b-522d-4a78-876c-17f9f0fe7432');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '0d7935d2-a34c-4cf6-a7e3-5cfb574201f4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '7914d52a-9251-47fc-9c75-fdefc7f44a62');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'f1ff3579-6183-44bd-9334-cf2318bc6c6e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '74e20743-f326-496e-9da4-004e2bd796d6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '77674287-2013-4348-a1c9-2414efe28c38');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '9ba9b07e-4f42-4dad-8b09-76cdb90c2f68');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'c706cd89-de36-4301-ada4-078e4f1451d2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '54824ef7-2c40-48aa-bb7e-4da619aa8366');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '0256b861-b3da-4d12-8add-42dc71241443');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '83aab041-43e8-4a86-88ab-0a62203de53a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'f18344f7-8537-4a31-9c0e-31b7b51d0df4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '9ab15e4b-5777-418c-8476-766eab6c1d73');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '90accce6-be26-4a50-9024-a08c3ba07b88');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '14d33283-4631-40ab-af97-be9f038c3c4e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'db26fc32-f78e-4570-9b05-0eefed530ad7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'a749178c-80e6-45f5-9576-d72bb41e6a76');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'de6dddcb-d17e-4ac9-b78a-b4722c993d4f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '90d2a6e7-f345-40bf-8a91-998e40363569');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '60edd7d0-47bb-4dc0-b098-637fa59b1124');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '9b5d4eae-57f9-472c-9ce0-7a0551795ec0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'd28751ad-da6a-4bee-ab29-ff49820c6580');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '2e03c636-6941-480a-9c06-55ad4b53f083');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '6926bda6-cb3c-428d-b245-814d6426c6b2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '87062874-ff19-4f67-be92-8af1ba7f2e01');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'ff09aa98-db7c-4b46-afcb-ef06e833e813');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '831ca14b-57ec-46ff-a9a2-e4c23c9f2201');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '7f696b21-a907-4ba6-b41a-86e9dccab5a3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '40d66499-6592-46eb-810a-5a97186cd609');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '704eeb29-90e9-4b32-b765-5fc718774f88');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '321846db-7dec-48ee-8d4d-3769dc5e27a1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '387ebabe-2302-466e-891c-6647f2d53df8');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'bd34ba76-fd19-488e-b8ce-831c8fd92128');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'ce8ffbde-dbfd-4eeb-a269-7495501706c6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'c4f36144-a17a-401b-99a3-d8ee2d3dcecd');
 
 --
 -- Data for Name: calendar_week; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '93c2dc7a-5aea-4bcc-b96c-3b4c31c33bd9');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '17f35456-7806-44ed-bbe1-d7221decbbf9');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '5ee0876f-abd8-47b0-badc-33aee1ec3dab');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'd825b718-7592-485c-a12a-e75348947b7d');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '114860a3-1e82-4ab5-9cf1-0586fd9d0618');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'c69ed459-0632-4aab-befc-f644a3dd7cf0');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '5e53b661-5ac8-47bc-a5f6-3c4012e48756');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '6758849e-c41b-41c1-b16b-aa14075f5429');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '0a7daac6-0c99-4f92-8ec7-bb5e0c959653');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '823d7841-9623-4bf7-a7ce-ad258014b24e');
 
 --
 -- Data for Name: calendar_year; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true, NULL, '2e4b2d99-0ccc-4d2f-a78e-c74954a1ad19');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '69faff6e-0179-4b1a-a236-514b9a187bd7');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '935eed45-92b5-4ab3-af6d-664525bc072c');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true, NULL, '80e30262-2fa4-47cc-8d9d-eb821f05d61b');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true, NULL, '9d2878bc-10eb-43c6-96ea-4c1e0259d52c');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true, NULL, '1390617f-bda4-471c-ba40-8746990664ca');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true, NULL, 'be650f56-d9be-47e4-81eb-7d055ecbfee4');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true, NULL, '8540c6c3-6dc8-453a-a4cb-46db59fbdcfb');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true, NULL, '49cd7927-cb47-4c47-95e4-2b1597248f4b');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '66a976ab-8434-4cbe-a3ac-db5197a39522');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '8e1e439b-9922-46d6-a0f3-0a44f02a00aa');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true, NULL, '0fc84aed-8369-4b3f-92c6-3a6ed701d303');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true, NULL, 'fff9c76f-498a-4e67-ba72-8c37ac5b10ba');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true, NULL, 'c51154fd-958f-40bb-af2d-fda48dc11caa');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true, NULL, '80aa09d9-00a1-43cd-88e9-b3380ec73706');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true, NULL, '95362372-e228-4d51-bb01-6d5bdf3b36de');
 
 --
 -- Data for Name: dossier; Type: TABLE DATA; Schema: tthc; Owner: -
@@ -5550,6 +6466,25 @@ INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, provin
 --
 -- Data for Name: payment; Type: TABLE DATA; Schema: tthc; Owner: -
 --
+
+--
+-- Data for Name: portal_queue; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+--
+-- Data for Name: portal_status_map; Type: TABLE DATA; Schema: tthc; Owner: -
+--
+
+INSERT INTO tthc.portal_status_map (status, code, shipped) VALUES ('submitted', '1', true);
+INSERT INTO tthc.portal_status_map (status, code, shipped) VALUES ('received', '2', true);
+INSERT INTO tthc.portal_status_map (status, code, shipped) VALUES ('refused', '3', true);
+INSERT INTO tthc.portal_status_map (status, code, shipped) VALUES ('processing', '4', true);
+INSERT INTO tthc.portal_status_map (status, code, shipped) VALUES ('awaiting_supplement', '5', true);
+INSERT INTO tthc.portal_status_map (status, code, shipped) VALUES ('awaiting_payment', '6', true);
+INSERT INTO tthc.portal_status_map (status, code, shipped) VALUES ('withdrawn', '7', true);
+INSERT INTO tthc.portal_status_map (status, code, shipped) VALUES ('stopped', '8', true);
+INSERT INTO tthc.portal_status_map (status, code, shipped) VALUES ('resolved', '9', true);
+INSERT INTO tthc.portal_status_map (status, code, shipped) VALUES ('returned', '10', true);
 
 --
 -- Data for Name: procedure; Type: TABLE DATA; Schema: tthc; Owner: -
@@ -5841,6 +6776,20 @@ ALTER TABLE ONLY tthc.payment
     ADD CONSTRAINT payment_pkey PRIMARY KEY (id);
 
 --
+-- Name: portal_queue portal_queue_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.portal_queue
+    ADD CONSTRAINT portal_queue_pkey PRIMARY KEY (dossier_id);
+
+--
+-- Name: portal_status_map portal_status_map_pkey; Type: CONSTRAINT; Schema: tthc; Owner: -
+--
+
+ALTER TABLE ONLY tthc.portal_status_map
+    ADD CONSTRAINT portal_status_map_pkey PRIMARY KEY (status, shipped);
+
+--
 -- Name: procedure procedure_gid; Type: CONSTRAINT; Schema: tthc; Owner: -
 --
 
@@ -6035,6 +6984,18 @@ CREATE INDEX dossier_overdue_open ON tthc.dossier USING btree (handling_unit, pr
 --
 
 CREATE INDEX dossier_overdue_watch ON tthc.dossier USING btree (due_at) WHERE ((overdue_since IS NULL) AND (status = ANY (ARRAY['received'::tthc.dossier_status, 'processing'::tthc.dossier_status])));
+
+--
+-- Name: dossier_portal_code; Type: INDEX; Schema: tthc; Owner: -
+--
+
+CREATE UNIQUE INDEX dossier_portal_code ON tthc.dossier USING btree (portal_code);
+
+--
+-- Name: dossier_portal_pending; Type: INDEX; Schema: tthc; Owner: -
+--
+
+CREATE INDEX dossier_portal_pending ON tthc.dossier USING btree (id) WHERE (event_seq > portal_seq);
 
 --
 -- Name: dossier_procedure_idx; Type: INDEX; Schema: tthc; Owner: -
@@ -6301,6 +7262,12 @@ CREATE TRIGGER protect_shipped BEFORE DELETE OR UPDATE ON tthc.calendar_week FOR
 CREATE TRIGGER protect_shipped BEFORE DELETE OR UPDATE ON tthc.calendar_year FOR EACH ROW EXECUTE FUNCTION tthc.protect_shipped();
 
 --
+-- Name: portal_status_map protect_shipped; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER protect_shipped BEFORE DELETE OR UPDATE ON tthc.portal_status_map FOR EACH ROW EXECUTE FUNCTION tthc.protect_shipped();
+
+--
 -- Name: status_transition protect_shipped; Type: TRIGGER; Schema: tthc; Owner: -
 --
 
@@ -6335,6 +7302,12 @@ CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON tthc.calendar_week FO
 --
 
 CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON tthc.calendar_year FOR EACH STATEMENT EXECUTE FUNCTION tthc.protect_shipped();
+
+--
+-- Name: portal_status_map protect_shipped_truncate; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER protect_shipped_truncate BEFORE TRUNCATE ON tthc.portal_status_map FOR EACH STATEMENT EXECUTE FUNCTION tthc.protect_shipped();
 
 --
 -- Name: status_transition protect_shipped_truncate; Type: TRIGGER; Schema: tthc; Owner: -
@@ -6734,6 +7707,24 @@ CREATE POLICY officer_units ON tthc.receipt FOR SELECT TO tthc_officer USING ((E
 ALTER TABLE tthc.payment ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: dossier portal_inbox; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY portal_inbox ON tthc.dossier FOR INSERT TO tthc_portal WITH CHECK (((portal_code IS NOT NULL) AND (status = ANY (ARRAY['submitted'::tthc.dossier_status, 'received'::tthc.dossier_status]))));
+
+--
+-- Name: dossier portal_sent; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY portal_sent ON tthc.dossier FOR SELECT TO tthc_portal USING ((portal_code IS NOT NULL));
+
+--
+-- Name: dossier portal_update; Type: POLICY; Schema: tthc; Owner: -
+--
+
+CREATE POLICY portal_update ON tthc.dossier FOR UPDATE TO tthc_portal USING (((portal_code IS NOT NULL) AND (status = ANY (ARRAY['submitted'::tthc.dossier_status, 'received'::tthc.dossier_status])))) WITH CHECK (((portal_code IS NOT NULL) AND (status = ANY (ARRAY['submitted'::tthc.dossier_status, 'received'::tthc.dossier_status, 'withdrawn'::tthc.dossier_status]))));
+
+--
 -- Name: rating; Type: ROW SECURITY; Schema: tthc; Owner: -
 --
 
@@ -6812,6 +7803,127 @@ REVOKE ALL ON FUNCTION tthc.check_units(units text[]) FROM PUBLIC;
 
 GRANT SELECT,INSERT,UPDATE ON TABLE tthc.dossier TO tthc_officer;
 GRANT SELECT ON TABLE tthc.dossier TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.dossier TO tthc_portal;
+
+--
+-- Name: COLUMN dossier.procedure_code; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT INSERT(procedure_code),UPDATE(procedure_code) ON TABLE tthc.dossier TO tthc_portal;
+
+--
+-- Name: COLUMN dossier.receiving_unit; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT INSERT(receiving_unit) ON TABLE tthc.dossier TO tthc_portal;
+
+--
+-- Name: COLUMN dossier.handling_unit; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT INSERT(handling_unit),UPDATE(handling_unit) ON TABLE tthc.dossier TO tthc_portal;
+
+--
+-- Name: COLUMN dossier.channel; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT INSERT(channel),UPDATE(channel) ON TABLE tthc.dossier TO tthc_portal;
+
+--
+-- Name: COLUMN dossier.applicant_name; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT INSERT(applicant_name),UPDATE(applicant_name) ON TABLE tthc.dossier TO tthc_portal;
+
+--
+-- Name: COLUMN dossier.applicant_id; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT INSERT(applicant_id),UPDATE(applicant_id) ON TABLE tthc.dossier TO tthc_portal;
+
+--
+-- Name: COLUMN dossier.applicant_phone; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT INSERT(applicant_phone),UPDATE(applicant_phone) ON TABLE tthc.dossier TO tthc_portal;
+
+--
+-- Name: COLUMN dossier.submitted_at; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT INSERT(submitted_at) ON TABLE tthc.dossier TO tthc_portal;
+
+--
+-- Name: COLUMN dossier.received_at; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT INSERT(received_at) ON TABLE tthc.dossier TO tthc_portal;
+
+--
+-- Name: COLUMN dossier.status; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT INSERT(status),UPDATE(status) ON TABLE tthc.dossier TO tthc_portal;
+
+--
+-- Name: COLUMN dossier.changed_at; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT UPDATE(changed_at) ON TABLE tthc.dossier TO tthc_portal;
+
+--
+-- Name: COLUMN dossier.note; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT INSERT(note),UPDATE(note) ON TABLE tthc.dossier TO tthc_portal;
+
+--
+-- Name: COLUMN dossier.payment; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT INSERT(payment) ON TABLE tthc.dossier TO tthc_portal;
+
+--
+-- Name: COLUMN dossier.digitised; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT INSERT(digitised),UPDATE(digitised) ON TABLE tthc.dossier TO tthc_portal;
+
+--
+-- Name: COLUMN dossier.portal_code; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT INSERT(portal_code) ON TABLE tthc.dossier TO tthc_portal;
+
+--
+-- Name: COLUMN dossier.applicant_type; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT INSERT(applicant_type),UPDATE(applicant_type) ON TABLE tthc.dossier TO tthc_portal;
+
+--
+-- Name: COLUMN dossier.applicant_id_type; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT INSERT(applicant_id_type),UPDATE(applicant_id_type) ON TABLE tthc.dossier TO tthc_portal;
+
+--
+-- Name: COLUMN dossier.applicant_email; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT INSERT(applicant_email),UPDATE(applicant_email) ON TABLE tthc.dossier TO tthc_portal;
+
+--
+-- Name: COLUMN dossier.summary; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT INSERT(summary),UPDATE(summary) ON TABLE tthc.dossier TO tthc_portal;
+
+--
+-- Name: COLUMN dossier.result_by_post; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT INSERT(result_by_post),UPDATE(result_by_post) ON TABLE tthc.dossier TO tthc_portal;
 
 --
 -- Name: FUNCTION collecting_units(d tthc.dossier); Type: ACL; Schema: tthc; Owner: -
@@ -6824,6 +7936,16 @@ REVOKE ALL ON FUNCTION tthc.collecting_units(d tthc.dossier) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION tthc.create_publication() FROM PUBLIC;
+
+--
+-- Name: FUNCTION data_issues(code text); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.data_issues(code text) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.data_issues(code text) TO tthc_officer;
+GRANT ALL ON FUNCTION tthc.data_issues(code text) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.data_issues(code text) TO tthc_admin;
+GRANT ALL ON FUNCTION tthc.data_issues(code text) TO tthc_portal;
 
 --
 -- Name: FUNCTION detach_province(code text); Type: ACL; Schema: tthc; Owner: -
@@ -6851,6 +7973,16 @@ GRANT ALL ON FUNCTION tthc.dossier_fees(code text) TO tthc_admin;
 --
 
 REVOKE ALL ON FUNCTION tthc.dossier_guard() FROM PUBLIC;
+
+--
+-- Name: FUNCTION dossier_issues(d tthc.dossier); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.dossier_issues(d tthc.dossier) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.dossier_issues(d tthc.dossier) TO tthc_officer;
+GRANT ALL ON FUNCTION tthc.dossier_issues(d tthc.dossier) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.dossier_issues(d tthc.dossier) TO tthc_admin;
+GRANT ALL ON FUNCTION tthc.dossier_issues(d tthc.dossier) TO tthc_portal;
 
 --
 -- Name: FUNCTION dossier_numbered(); Type: ACL; Schema: tthc; Owner: -
@@ -7059,6 +8191,111 @@ GRANT ALL ON FUNCTION tthc.payment_fact(p tthc.payment) TO tthc_admin;
 --
 
 REVOKE ALL ON FUNCTION tthc.payment_stands(p tthc.payment) FROM PUBLIC;
+
+--
+-- Name: FUNCTION portal_ack(code text, upto_seq integer, response jsonb); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.portal_ack(code text, upto_seq integer, response jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.portal_ack(code text, upto_seq integer, response jsonb) TO tthc_portal;
+GRANT ALL ON FUNCTION tthc.portal_ack(code text, upto_seq integer, response jsonb) TO tthc_admin;
+
+--
+-- Name: FUNCTION portal_ack_record(code text, record_seq integer, response jsonb); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.portal_ack_record(code text, record_seq integer, response jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.portal_ack_record(code text, record_seq integer, response jsonb) TO tthc_portal;
+GRANT ALL ON FUNCTION tthc.portal_ack_record(code text, record_seq integer, response jsonb) TO tthc_admin;
+
+--
+-- Name: FUNCTION portal_claim(n integer, lease interval); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.portal_claim(n integer, lease interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.portal_claim(n integer, lease interval) TO tthc_portal;
+GRANT ALL ON FUNCTION tthc.portal_claim(n integer, lease interval) TO tthc_admin;
+
+--
+-- Name: FUNCTION portal_dossier(code text); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.portal_dossier(code text) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.portal_dossier(code text) TO tthc_portal;
+GRANT ALL ON FUNCTION tthc.portal_dossier(code text) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.portal_dossier(code text) TO tthc_admin;
+
+--
+-- Name: FUNCTION portal_events(d tthc.dossier, after_seq integer, lim integer); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.portal_events(d tthc.dossier, after_seq integer, lim integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION portal_fail(code text, error text); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.portal_fail(code text, error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.portal_fail(code text, error text) TO tthc_portal;
+GRANT ALL ON FUNCTION tthc.portal_fail(code text, error text) TO tthc_admin;
+
+--
+-- Name: FUNCTION portal_field(payload jsonb, field text, col text, kind text, required boolean); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.portal_field(payload jsonb, field text, col text, kind text, required boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.portal_field(payload jsonb, field text, col text, kind text, required boolean) TO tthc_portal;
+GRANT ALL ON FUNCTION tthc.portal_field(payload jsonb, field text, col text, kind text, required boolean) TO tthc_officer;
+GRANT ALL ON FUNCTION tthc.portal_field(payload jsonb, field text, col text, kind text, required boolean) TO tthc_admin;
+
+--
+-- Name: TABLE portal_queue; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.portal_queue TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.portal_queue TO tthc_admin;
+
+--
+-- Name: FUNCTION portal_lease(code text, OUT d tthc.dossier, OUT q tthc.portal_queue); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.portal_lease(code text, OUT d tthc.dossier, OUT q tthc.portal_queue) FROM PUBLIC;
+
+--
+-- Name: FUNCTION portal_mark(dossier_id bigint, upto_seq integer); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.portal_mark(dossier_id bigint, upto_seq integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION portal_progress(code text, after_seq integer, lim integer); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.portal_progress(code text, after_seq integer, lim integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.portal_progress(code text, after_seq integer, lim integer) TO tthc_portal;
+GRANT ALL ON FUNCTION tthc.portal_progress(code text, after_seq integer, lim integer) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.portal_progress(code text, after_seq integer, lim integer) TO tthc_admin;
+
+--
+-- Name: FUNCTION portal_receive(payload jsonb); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.portal_receive(payload jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.portal_receive(payload jsonb) TO tthc_portal;
+GRANT ALL ON FUNCTION tthc.portal_receive(payload jsonb) TO tthc_officer;
+GRANT ALL ON FUNCTION tthc.portal_receive(payload jsonb) TO tthc_admin;
+
+--
+-- Name: FUNCTION portal_record(d tthc.dossier); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.portal_record(d tthc.dossier) FROM PUBLIC;
+
+--
+-- Name: FUNCTION portal_verified(d tthc.dossier); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.portal_verified(d tthc.dossier) FROM PUBLIC;
 
 --
 -- Name: FUNCTION procedure_check(); Type: ACL; Schema: tthc; Owner: -
@@ -7362,6 +8599,12 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tthc.calendar_year TO tthc_admin;
 GRANT SELECT ON TABLE tthc.dossier_counter TO tthc_auditor;
 
 --
+-- Name: SEQUENCE dossier_id_seq; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT USAGE ON SEQUENCE tthc.dossier_id_seq TO tthc_portal;
+
+--
 -- Name: TABLE dossier_masked; Type: ACL; Schema: tthc; Owner: -
 --
 
@@ -7422,6 +8665,24 @@ GRANT SELECT ON TABLE tthc.officer TO tthc_auditor;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tthc.officer_unit TO tthc_admin;
 GRANT SELECT ON TABLE tthc.officer_unit TO tthc_auditor;
+
+--
+-- Name: TABLE portal_outbox; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.portal_outbox TO tthc_portal;
+GRANT SELECT ON TABLE tthc.portal_outbox TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.portal_outbox TO tthc_admin;
+
+--
+-- Name: TABLE portal_status_map; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.portal_status_map TO tthc_reader;
+GRANT SELECT ON TABLE tthc.portal_status_map TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.portal_status_map TO tthc_officer;
+GRANT SELECT ON TABLE tthc.portal_status_map TO tthc_portal;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE tthc.portal_status_map TO tthc_admin;
 
 --
 -- Name: TABLE procedure; Type: ACL; Schema: tthc; Owner: -
@@ -7546,3 +8807,5 @@ SELECT pg_catalog.pg_extension_config_dump('tthc.payment', '');
 SELECT pg_catalog.pg_extension_config_dump('tthc.payment_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('tthc.receipt', '');
 SELECT pg_catalog.pg_extension_config_dump('tthc.receipt_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('tthc.portal_status_map', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('tthc.portal_queue', '');

@@ -1,0 +1,231 @@
+/*
+ * portal.c
+ *		The national portal (DVCQG): what of its sync runs in C.
+ *
+ * The outbox is the set of dossiers whose events the portal has not yet
+ * acknowledged, dossier.event_seq > dossier.portal_seq, served by a partial
+ * index.  tthc.portal_mark(id, seq), called by tthc.portal_ack as the
+ * owner, moves portal_seq forward with portal_marking set: the dossier
+ * trigger then lets an update that changes nothing but portal_seq through,
+ * with no event.  Nothing else can set the flag, and clients may not write
+ * portal_seq (428C9).
+ *
+ * The applicant's ID rule (the shape of the number by the applicant's
+ * type) is one function, tthc.applicant_id_issue for tthc.data_issues, and
+ * an error at INSERT and UPDATE when tthc.strict_applicant_id is on.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/guc.h"
+
+#include "errfields.h"
+#include "portal.h"
+
+PG_FUNCTION_INFO_V1(tthc_portal_mark);
+PG_FUNCTION_INFO_V1(tthc_applicant_id_issue);
+
+bool		portal_marking = false;
+static bool strict_applicant_id = false;
+
+static void
+portal_xact_cb(XactEvent event, void *arg)
+{
+	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
+		event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
+		event == XACT_EVENT_PREPARE)
+		portal_marking = false;
+}
+
+void
+PortalInit(void)
+{
+	DefineCustomBoolVariable("tthc.strict_applicant_id",
+							 "Refuses a dossier whose applicant ID does not have the shape of its applicant type.",
+							 "Off: tthc.data_issues reports it and the portal's outbox holds the dossier.",
+							 &strict_applicant_id, false, PGC_SUSET, 0, NULL, NULL, NULL);
+	RegisterXactCallback(portal_xact_cb, NULL);
+}
+
+static bool
+all_digits(const char *s, int len)
+{
+	if ((int) strlen(s) != len)
+		return false;
+	for (int i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* a tax code: 10 digits, 13 digits, or 10 digits, a dash and 3 (a branch) */
+static bool
+tax_code(const char *s)
+{
+	size_t		n = strlen(s);
+
+	if (n == 10 || n == 13)
+		return all_digits(s, n);
+	if (n == 14 && s[10] == '-')
+	{
+		char		head[11];
+
+		memcpy(head, s, 10);
+		head[10] = '\0';
+		return all_digits(head, 10) && all_digits(s + 11, 3);
+	}
+	return false;
+}
+
+/* a citizen ID (căn cước, 12 digits): the first three are a province (001-096) */
+static bool
+citizen_id(const char *s)
+{
+	int			province;
+
+	if (!all_digits(s, 12))
+		return false;
+	province = (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
+	return province >= 1 && province <= 96;
+}
+
+/*
+ * applicant_id_problem: what is wrong with an applicant's ID, or NULL.
+ * type is dossier.applicant_type (1 citizen, 2 enterprise, 3 state agency,
+ * 4 other, 0 unknown), id_type the citizen's kind of ID (1 the 12-digit
+ * citizen ID, 2 the 9-digit old ID, 0 unknown).  An unknown type takes
+ * whatever shape the number has.
+ */
+const char *
+applicant_id_problem(int type, int id_type, const char *id)
+{
+	if (id == NULL || id[0] == '\0')
+		return "the applicant's ID number is missing";
+	switch (type)
+	{
+		case 1:
+			if (id_type == 1)
+				return citizen_id(id) ? NULL :
+					"a citizen ID (LoaiDinhDanh 1) has 12 digits, the first three a province code 001-096";
+			if (id_type == 2)
+				return all_digits(id, 9) ? NULL : "an old ID card number (LoaiDinhDanh 2) has 9 digits";
+			return citizen_id(id) || all_digits(id, 9) ? NULL :
+				"a citizen's ID has 12 digits (citizen ID) or 9 (old ID card)";
+		case 2:
+		case 3:
+			return tax_code(id) ? NULL :
+				"an enterprise's or agency's ID is its tax code: 10 or 13 digits (or 10-3)";
+		case 4:
+			return strlen(id) <= 50 ? NULL : "an ID number has at most 50 characters";
+		default:
+			return citizen_id(id) || all_digits(id, 9) || tax_code(id) ? NULL :
+				"the ID is neither a citizen ID (12 digits), an old ID card (9) nor a tax code (10 or 13)";
+	}
+}
+
+static int
+small_or_zero(Row *r, Col c)
+{
+	return r->att[c] == 0 || RN(r, c) ? 0 : DatumGetInt16(RV(r, c));
+}
+
+/*
+ * applicant_id_enforce: with tthc.strict_applicant_id on, a new dossier, or
+ * a change of its applicant's ID or type, must pass the ID rule (22023).
+ */
+void
+applicant_id_enforce(Row *r, TupleDesc desc, bool insert)
+{
+	const char *problem;
+	const char *id;
+
+	if (!strict_applicant_id || r->att[C_APPL_ID] == 0)
+		return;
+	if (!insert)
+	{
+		bool		changed = false;
+		static const Col cols[] = {C_APPL_ID, C_APPL_TYPE, C_APPL_ID_TYPE};
+
+		for (int i = 0; i < lengthof(cols); i++)
+		{
+			int			a = r->att[cols[i]];
+			Form_pg_attribute att;
+
+			if (a == 0)
+				continue;
+			att = TupleDescAttr(desc, a - 1);
+			if (r->n[a - 1] != r->on[a - 1] ||
+				(!r->n[a - 1] && !datumIsEqual(r->v[a - 1], r->ov[a - 1], att->attbyval, att->attlen)))
+				changed = true;
+		}
+		if (!changed)
+			return;
+	}
+	id = RN(r, C_APPL_ID) ? NULL : TextDatumGetCString(RV(r, C_APPL_ID));
+	problem = applicant_id_problem(small_or_zero(r, C_APPL_TYPE), small_or_zero(r, C_APPL_ID_TYPE), id);
+	if (problem)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("applicant ID \"%s\" does not have the shape of its applicant type", id ? id : ""),
+				 errdetail("%c%s.", pg_toupper((unsigned char) problem[0]), problem + 1),
+				 errhint("tthc.strict_applicant_id is on; tthc.data_issues() lists the dossiers it would refuse."),
+				 errtable_of_dossier(), errcolumn_of_dossier("applicant_id")));
+}
+
+/*
+ * tthc_applicant_id_issue: tthc.applicant_id_issue(applicant_type,
+ * applicant_id_type, applicant_id), the rule's verdict or NULL.
+ */
+Datum
+tthc_applicant_id_issue(PG_FUNCTION_ARGS)
+{
+	const char *problem;
+
+	problem = applicant_id_problem(PG_ARGISNULL(0) ? 0 : PG_GETARG_INT16(0),
+								   PG_ARGISNULL(1) ? 0 : PG_GETARG_INT16(1),
+								   PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2)));
+	if (problem == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(problem));
+}
+
+/*
+ * tthc_portal_mark: tthc.portal_mark(dossier_id, seq): the portal has the
+ * dossier's events up to seq.  Moves portal_seq forward (never back, never
+ * past event_seq); returns the number of rows changed (0 or 1).
+ */
+Datum
+tthc_portal_mark(PG_FUNCTION_ARGS)
+{
+	Oid			types[2] = {INT8OID, INT4OID};
+	Datum		values[2];
+	int			changed;
+
+	values[0] = PG_GETARG_DATUM(0);
+	values[1] = PG_GETARG_DATUM(1);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	portal_marking = true;
+	PG_TRY();
+	{
+		if (SPI_execute_with_args("UPDATE tthc.dossier SET portal_seq = $2"
+								  " WHERE id OPERATOR(pg_catalog.=) $1"
+								  " AND portal_seq OPERATOR(pg_catalog.<) $2"
+								  " AND event_seq OPERATOR(pg_catalog.>=) $2",
+								  2, types, values, NULL, false, 0) != SPI_OK_UPDATE)
+			elog(ERROR, "tthc.portal_mark: update failed");
+		changed = (int) SPI_processed;
+	}
+	PG_FINALLY();
+	{
+		portal_marking = false;
+	}
+	PG_END_TRY();
+	SPI_finish();
+	PG_RETURN_INT32(changed);
+}
