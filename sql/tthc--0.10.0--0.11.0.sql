@@ -81,7 +81,7 @@ COMMENT ON FUNCTION tthc.portal_status(tthc.dossier_status) IS 'The portal''s co
 
 -- the portal's times: yyyyMMddHHmmss in UTC+7
 CREATE FUNCTION tthc.portal_time(t timestamptz) RETURNS text
-LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
   SELECT pg_catalog.to_char(pg_catalog.timezone('Asia/Ho_Chi_Minh', $1), 'YYYYMMDDHH24MISS')
 $$;
 COMMENT ON FUNCTION tthc.portal_time(timestamptz) IS 'A time as the portal writes it: yyyyMMddHHmmss in UTC+7';
@@ -156,7 +156,7 @@ BEGIN
 END $$;
 
 CREATE FUNCTION tthc.portal_action(kind text, from_status tthc.dossier_status, to_status tthc.dossier_status)
-RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
   SELECT CASE $1
     WHEN 'status' THEN CASE $3
       WHEN 'submitted' THEN 'Nộp hồ sơ trực tuyến'
@@ -424,6 +424,11 @@ BEGIN
     RAISE EXCEPTION 'dossier % does not exist', code USING ERRCODE = '22023', TABLE = 'dossier', COLUMN = 'code';
   END IF;
   SELECT * INTO q FROM tthc.portal_queue y WHERE y.dossier_id = d.id FOR UPDATE;
+  IF FOUND AND q.held_seq >= d.event_seq THEN
+    RAISE EXCEPTION 'dossier % is held out of the outbox for its data issues', code
+      USING ERRCODE = '55000', TABLE = 'portal_queue', DETAIL = q.held_reason,
+            HINT = 'Fix the data (tthc.data_issues()); the next claim hands it out.';
+  END IF;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'dossier % was not claimed', code
       USING ERRCODE = '55000', TABLE = 'portal_queue', HINT = 'Claim it with tthc.portal_claim() first.';
@@ -523,7 +528,7 @@ BEGIN
     RETURN NULL;
   END IF;
   IF jsonb_typeof(v) NOT IN ('string', 'number') THEN
-    RAISE EXCEPTION 'portal record: % is a % , not a %', field, jsonb_typeof(v), kind
+    RAISE EXCEPTION 'portal record: % is a JSON %, not a % (a string or a number)', field, jsonb_typeof(v), kind
       USING ERRCODE = '22023', TABLE = 'dossier', COLUMN = col;
   END IF;
   s := btrim(v #>> '{}');
@@ -548,7 +553,7 @@ BEGIN
 END $$;
 
 CREATE FUNCTION tthc.portal_time_in(s text) RETURNS timestamptz
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
   SELECT pg_catalog.make_timestamptz(substr($1, 1, 4)::int, substr($1, 5, 2)::int, substr($1, 7, 2)::int,
                                      substr($1, 9, 2)::int, substr($1, 11, 2)::int, substr($1, 13, 2)::int,
                                      'Asia/Ho_Chi_Minh')
@@ -713,6 +718,14 @@ COMMENT ON FUNCTION tthc.portal_receive(jsonb) IS 'The inbox: creates a dossier 
 -- 7. Who may do what
 -- -------------------------------------------------------------------
 
+COMMENT ON FUNCTION tthc.portal_field(jsonb, text, text, text, boolean) IS 'Internal (tthc.portal_receive): a field of the portal''s record, refused naming it when malformed';
+
+COMMENT ON FUNCTION tthc.portal_lease(text) IS 'Internal: a dossier and its portal_queue row, locked, for an acknowledgement or a failure';
+
+COMMENT ON FUNCTION tthc.portal_events(tthc.dossier, integer, integer) IS 'Internal (tthc.portal_progress): the progress records of a dossier row';
+
+COMMENT ON FUNCTION tthc.portal_verified(tthc.dossier) IS 'Internal: refuses (XX001) a dossier whose control slip does not verify';
+
 -- the portal's account: dossiers it sent, as the portal may change them
 GRANT SELECT ON tthc.dossier TO tthc_portal;
 GRANT INSERT (portal_code, procedure_code, receiving_unit, handling_unit, channel, status, submitted_at, received_at,
@@ -736,8 +749,14 @@ REVOKE ALL ON FUNCTION tthc.portal_claim(integer, interval), tthc.portal_ack(tex
   tthc.portal_lease(text), tthc.portal_dossier(text), tthc.portal_progress(text, integer, integer),
   tthc.portal_record(tthc.dossier), tthc.portal_events(tthc.dossier, integer, integer),
   tthc.portal_verified(tthc.dossier), tthc.portal_receive(jsonb), tthc.data_issues(text),
-  tthc.dossier_issues(tthc.dossier), tthc.portal_field(jsonb, text, text, text, boolean)
+  tthc.dossier_issues(tthc.dossier), tthc.portal_field(jsonb, text, text, text, boolean),
+  tthc.portal_status(tthc.dossier_status), tthc.portal_time(timestamptz), tthc.portal_time_in(text),
+  tthc.portal_action(text, tthc.dossier_status, tthc.dossier_status), tthc.applicant_id_issue(smallint, smallint, text)
   FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tthc.portal_status(tthc.dossier_status), tthc.portal_time(timestamptz),
+  tthc.portal_time_in(text), tthc.portal_action(text, tthc.dossier_status, tthc.dossier_status),
+  tthc.applicant_id_issue(smallint, smallint, text)
+  TO tthc_officer, tthc_auditor, tthc_admin, tthc_reader, tthc_portal;
 GRANT EXECUTE ON FUNCTION tthc.portal_claim(integer, interval), tthc.portal_ack(text, integer, jsonb),
   tthc.portal_ack_record(text, integer, jsonb), tthc.portal_fail(text, text)
   TO tthc_portal, tthc_admin;
