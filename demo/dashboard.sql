@@ -236,3 +236,29 @@ FROM pay p
 WHERE p.amount > 0 AND p.standing > 0
   AND NOT EXISTS (SELECT 1 FROM tthc.receipt r, jsonb_array_elements(r.lines) l
                   WHERE r.dossier_id = p.dossier_id AND r.status = 'issued' AND (l ->> 'payment')::bigint = p.id);
+
+\echo
+\echo '━━ 11. Cổng Dịch vụ công quốc gia / The national portal (DVCQG): inbox and outbox ━━'
+-- the inbox: online dossiers that came through tthc.portal_receive (they
+-- keep the portal's MaHoSo); the outbox: what the portal has acknowledged,
+-- what waits (tthc.portal_outbox), and what the data rules hold back
+SELECT count(*) FILTER (WHERE portal_code IS NOT NULL) AS inbox,
+       count(*) FILTER (WHERE portal_seq = event_seq) AS sent,
+       coalesce(sum(portal_seq) FILTER (WHERE portal_seq > 0), 0) AS sent_events,
+       count(*) FILTER (WHERE event_seq > portal_seq) AS unsent,
+       coalesce(sum(event_seq - portal_seq) FILTER (WHERE event_seq > portal_seq), 0) AS unsent_events
+FROM tthc.dossier \gset
+SELECT x.k AS " ", x.v AS "hồ sơ / dossiers"
+FROM (VALUES
+  (1, 'Nhận từ Cổng / received from the portal (tthc.portal_receive)', :'inbox'),
+  (2, 'Cổng đã nhận đủ / acknowledged by the portal (every event)', :'sent' || ' (' || :'sent_events' || ' events)'),
+  (3, 'Chưa gửi xong / not yet acknowledged', :'unsent' || ' (' || :'unsent_events' || ' events)')
+) AS x(n, k, v) ORDER BY x.n;
+SELECT state AS "trạng thái / state", count(*) AS dossiers, sum(event_seq - acked_seq) AS events,
+       max(attempts) AS "max attempts"
+FROM tthc.portal_outbox GROUP BY state ORDER BY 1;
+\echo 'Dữ liệu chưa sạch / what the portal would refuse (tthc.data_issues over the outbox; such a dossier is held until fixed):'
+SELECT i.field, i.rule, count(*) AS dossiers, min(d.code) AS "e.g."
+FROM tthc.dossier d CROSS JOIN LATERAL tthc.dossier_issues(d) i
+WHERE d.event_seq > d.portal_seq
+GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 8;

@@ -512,12 +512,42 @@ BEGIN
         FROM demo.plan p
         LEFT JOIN demo.proc_fee f ON f.code = p.procedure
         WHERE p.grp = g AND p.received_at >= m.month AND p.received_at < m.month + interval '1 month'
-          AND p.actor = dk.actor
+          AND p.actor = dk.actor AND NOT (p.channel = 2 AND p.received_at >= money_from)
         ORDER BY p.received_at, p.id
         RETURNING code, applicant_id)
       UPDATE demo.plan p SET code = ins.code FROM ins WHERE p.grp = g AND p.applicant_id = ins.applicant_id;
       GET DIAGNOSTICS n = ROW_COUNT;
       n_ins := n_ins + n;
+    END LOOP;
+    -- 1b. from money_from on, the online dossiers come from the national
+    --     portal: tthc.portal_receive takes each record as the portal's
+    --     DongBoHoSoMC sends it (submitted), and the desk officer accepts
+    --     it.  One applicant in a hundred gave a phone number the portal
+    --     would refuse: tthc.data_issues finds it and the outbox holds it.
+    PERFORM set_config('tthc.actor', '', true);
+    UPDATE demo.plan p SET code = tthc.portal_receive(jsonb_build_object(
+             'MaHoSo', 'G' || g || '.' || p.receiving_unit || '-' || lpad(p.id::text, 7, '0'),
+             'MaTTHC', p.procedure, 'KenhThucHien', 2, 'ChuHoSo', p.applicant,
+             'DinhDanhCHS', jsonb_build_array(jsonb_build_object('LoaiDinhDanh', 1, 'SoDinhDanh', p.applicant_id)),
+             'LoaiDoiTuong', 1,
+             'SoDienThoai', CASE WHEN random() < 0.01 THEN '09' || lpad((floor(random() * 1e6))::int::text, 6, '0')
+                                 ELSE '09' || lpad((floor(random() * 1e8))::int::text, 8, '0') END,
+             'TrichYeuHoSo', (SELECT c.name FROM demo.catalogue c WHERE c.code = p.procedure),
+             'NgayNopHoSo', tthc.portal_time(coalesce(p.submitted_at, date_trunc('second', p.received_at - interval '30 hours' * random() ^ 3))),
+             'TrangThaiHoSo', '1', 'DonViXuLy', p.unit, 'DonViTiepNhan', p.receiving_unit,
+             'HoSoCoThanhPhanSoHoa', CASE WHEN random() < 0.93 THEN 1 ELSE 0 END))
+    WHERE p.grp = g AND p.received_at >= m.month AND p.received_at < m.month + interval '1 month'
+      AND p.channel = 2 AND p.received_at >= money_from;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    n_ins := n_ins + n;
+    FOR dk IN SELECT DISTINCT p.actor FROM demo.plan p
+             WHERE p.grp = g AND p.received_at >= m.month AND p.received_at < m.month + interval '1 month'
+               AND p.channel = 2 AND p.received_at >= money_from AND NOT p.refuse ORDER BY 1 LOOP
+      PERFORM set_config('tthc.actor', dk.actor, true);
+      UPDATE tthc.dossier d SET status = 'received', changed_at = p.received_at
+      FROM demo.plan p
+      WHERE d.code = p.code AND p.grp = g AND p.received_at >= m.month AND p.received_at < m.month + interval '1 month'
+        AND p.channel = 2 AND p.received_at >= money_from AND NOT p.refuse AND p.actor = dk.actor;
     END LOOP;
 
     -- 2. what happens next, from the real deadline of each dossier; from

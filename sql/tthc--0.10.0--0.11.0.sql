@@ -566,6 +566,7 @@ DECLARE
   mahoso text;
   proc text;
   unit_code text;
+  recv_unit text;
   rec_channel int;
   st tthc.dossier_status;
   code_in text;
@@ -604,6 +605,13 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM tthc.unit u WHERE u.code = unit_code) THEN
     RAISE EXCEPTION 'portal record %: DonViXuLy % is not a unit of this province', mahoso, unit_code
       USING ERRCODE = '22023', TABLE = 'dossier', COLUMN = 'handling_unit';
+  END IF;
+  -- the receiving unit, when the portal names one (a provincial centre
+  -- receiving for its department); else the handling unit receives
+  recv_unit := coalesce(tthc.portal_field(payload, 'DonViTiepNhan', 'receiving_unit', 'text'), unit_code);
+  IF NOT EXISTS (SELECT 1 FROM tthc.unit u WHERE u.code = recv_unit) THEN
+    RAISE EXCEPTION 'portal record %: DonViTiepNhan % is not a unit of this province', mahoso, recv_unit
+      USING ERRCODE = '22023', TABLE = 'dossier', COLUMN = 'receiving_unit';
   END IF;
   rec_channel := coalesce(tthc.portal_field(payload, 'KenhThucHien', 'channel', 'integer')::int, 2);
   IF rec_channel NOT IN (1, 2, 3) THEN
@@ -664,7 +672,7 @@ BEGIN
                                    submitted_at, received_at, applicant_name, applicant_id, applicant_id_type,
                                    applicant_type, applicant_phone, applicant_email, summary, digitised, payment,
                                    result_by_post, note)
-    VALUES (mahoso, proc, unit_code, unit_code, rec_channel, st, submitted, CASE WHEN st = 'received' THEN received END,
+    VALUES (mahoso, proc, recv_unit, unit_code, rec_channel, st, submitted, CASE WHEN st = 'received' THEN received END,
             name, idno, idtype, atype, phone, email, rec_summary, coalesce(rec_digitised, false),
             CASE WHEN paid_online THEN 'online' END, coalesce(by_post, false), rec_note)
     RETURNING x.code INTO c;
