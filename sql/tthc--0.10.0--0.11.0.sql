@@ -723,7 +723,36 @@ END $$;
 COMMENT ON FUNCTION tthc.portal_receive(jsonb) IS 'The inbox: creates a dossier from the national portal''s record (DongBoHoSoMC field names) as submitted or received, keeping its MaHoSo; a later record changes only what a client may (the applicant''s details, the summary, the note; the procedure and unit while submitted) and accepts or withdraws it; the same record twice changes nothing; a malformed record is refused naming the field; returns the dossier''s code';
 
 -- -------------------------------------------------------------------
--- 7. Who may do what
+-- 7. A fix: a procedure step could never be changed or removed (the
+--    trigger read the procedure's columns from a step row)
+-- -------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION tthc.procedure_in_use() RETURNS trigger
+LANGUAGE plpgsql SET search_path TO 'pg_catalog', 'pg_temp' AS $$
+DECLARE
+  pid bigint := (pg_catalog.to_jsonb(OLD) ->> CASE TG_TABLE_NAME WHEN 'procedure' THEN 'id' ELSE 'procedure_id' END)::bigint;
+  o jsonb := pg_catalog.to_jsonb(OLD);
+  n jsonb := pg_catalog.to_jsonb(NEW);
+BEGIN
+  -- closing a version (valid_to) or renaming it is fine
+  IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'procedure'
+     AND (SELECT pg_catalog.jsonb_object_agg(k, n -> k) FROM pg_catalog.unnest(ARRAY['time_limit', 'online_time_limit',
+            'same_day_cutoff', 'supplement_mode', 'valid_from', 'field', 'online_service']) k)
+         = (SELECT pg_catalog.jsonb_object_agg(k, o -> k) FROM pg_catalog.unnest(ARRAY['time_limit', 'online_time_limit',
+            'same_day_cutoff', 'supplement_mode', 'valid_from', 'field', 'online_service']) k) THEN
+    RETURN NEW;
+  END IF;
+  IF EXISTS (SELECT 1 FROM tthc.dossier d WHERE d.procedure_id = pid) THEN
+    RAISE EXCEPTION 'procedure version % has dossiers', pid
+      USING ERRCODE = '23503',
+            DETAIL = 'Dossiers received under a version keep its limits, field, online offer and steps.',
+            HINT = 'Close the version (valid_to) and add a new one.';
+  END IF;
+  RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+
+-- -------------------------------------------------------------------
+-- 8. Who may do what
 -- -------------------------------------------------------------------
 
 COMMENT ON FUNCTION tthc.portal_field(jsonb, text, text, text, boolean) IS 'Internal (tthc.portal_receive): a field of the portal''s record, refused naming it when malformed';

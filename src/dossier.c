@@ -812,6 +812,16 @@ move_status(Change *c)
 	Event	   *e;
 
 	transition_check(c->from, c->to, c->code);
+	/*
+	 * A step change rides along only as a hand-over: the client's, that is
+	 * (the clock below sets the first step of a dossier it accepts).
+	 */
+	if (col_changed(r, c->desc, r->att[C_STEP]))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("dossier %s cannot change its step while moving from %s to %s", c->code,
+						status_label(c->from), status_label(c->to)),
+				 errhint("Hand it over in a separate change, while processing."), errtable_of_dossier(), errcolumn_of_dossier("step")));
 	e = event_add(c, "status");
 	e->from = c->from;
 	e->to = c->to;
@@ -842,13 +852,6 @@ move_status(Change *c)
 	else if (c->t == ST_RETURNED)
 		set_ts(r, C_RETURNED, c->at);
 
-	/* a step change rides along only as a hand-over */
-	if (col_changed(r, c->desc, r->att[C_STEP]))
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("dossier %s cannot change its step while moving from %s to %s", c->code,
-						status_label(c->from), status_label(c->to)),
-				 errhint("Hand it over in a separate change, while processing."), errtable_of_dossier(), errcolumn_of_dossier("step")));
 	/* the event carries the deadline it moved, or the one it set */
 	if (e->has_old_due == false && c->has_due && !RN(r, C_DUE) &&
 		DatumGetTimestampTz(RV(r, C_DUE)) != c->old_due)

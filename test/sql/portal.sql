@@ -57,11 +57,30 @@ SELECT status, received_at, due_at, event_seq FROM tthc.dossier;
 -- a new phone: an edit; the procedure cannot change any more (received)
 SELECT tthc.portal_receive(jsonb_set(jsonb_set(:'rec', '{SoDienThoai}', '"0987654321"'), '{MaTTHC}', '"1.000001"')) AS code;
 SELECT procedure_code, applicant_phone, event_seq FROM tthc.dossier;
-SELECT seq, kind, from_status, to_status, at FROM tthc.dossier_event ORDER BY seq;
+SELECT seq, kind, from_status, to_status, CASE WHEN kind <> 'edit' THEN at END AS at FROM tthc.dossier_event ORDER BY seq;
 -- the first record again: the status does not move back; its phone is
 -- the portal's word again (an edit)
 SELECT tthc.portal_receive(:'rec') AS code;
 SELECT status, applicant_phone, event_seq FROM tthc.dossier;
+
+-- a submitted dossier of a procedure with inter-agency steps, accepted:
+-- its first step starts (0.10.0 refused the acceptance, taking the step the
+-- clock set for a client's step change)
+INSERT INTO tthc.procedure (code, name, field, time_limit) VALUES ('1.000002', 'Cấp phép liên thông', 'Xây dựng', '12 ngày làm việc');
+INSERT INTO tthc.procedure_step (procedure_id, step, unit, allowance)
+SELECT p.id, s.step, s.unit, s.allowance::tthc.time_limit FROM tthc.procedure p,
+  (VALUES (1, 'H22.01', '5 working days'), (2, 'H22.02', '7 working days')) s(step, unit, allowance)
+WHERE p.code = '1.000002';
+SELECT tthc.portal_receive(:'rec'::jsonb || '{"MaHoSo": "000.00.09.H22-261130-0008", "MaTTHC": "1.000002"}') AS code;
+SELECT status, step, step_unit, step_due_at FROM tthc.transition('H22.01-261130-0002', 'received', '2026-12-01 09:00+07');
+-- a version's steps are kept once it has dossiers, and free before (0.10.0
+-- refused every change of a step: its trigger read the procedure's columns)
+SELECT pg_temp.try($$UPDATE tthc.procedure_step SET allowance = '6 working days' WHERE step = 1$$) AS used_version;
+INSERT INTO tthc.procedure (code, name, time_limit) VALUES ('1.000003', 'Chưa dùng', '3 working days');
+INSERT INTO tthc.procedure_step (procedure_id, step, unit, allowance)
+SELECT id, 1, 'H22.01', '3 working days' FROM tthc.procedure WHERE code = '1.000003';
+SELECT pg_temp.try($$UPDATE tthc.procedure_step SET allowance = '2 working days' WHERE unit = 'H22.01' AND procedure_id = (SELECT id FROM tthc.procedure WHERE code = '1.000003')$$) AS unused_update,
+       pg_temp.try($$DELETE FROM tthc.procedure_step WHERE procedure_id = (SELECT id FROM tthc.procedure WHERE code = '1.000003')$$) AS unused_delete;
 
 -- a malformed record is refused naming the field; nothing is written
 SELECT pg_temp.footprint() AS before;
@@ -122,7 +141,7 @@ SELECT e ->> 'ThoiDiemXuLy' AS at, e ->> 'NoiDungXuLy' AS action, e ->> 'TrangTh
 FROM jsonb_array_elements(tthc.portal_progress('H22.02-261123-0001', 3, 2)) e;
 SELECT jsonb_array_length(tthc.portal_progress('H22.02-261123-0001', 9, 10)) AS after_the_last;
 -- the portal's dossier: its MaHoSo, the fee from the procedure (no receipt yet)
-SELECT jsonb_pretty(tthc.portal_dossier((SELECT code FROM tthc.dossier WHERE portal_code IS NOT NULL)));
+SELECT jsonb_pretty(tthc.portal_dossier('H22.01-261130-0001'));
 SELECT tthc.portal_dossier('H22.01-000000-0000') IS NULL AS unknown_code;
 SELECT pg_temp.try($$SELECT tthc.portal_progress('H22.02-261123-0001', -1)$$) AS negative_after,
        pg_temp.try($$SELECT tthc.portal_progress('H22.02-261123-0001', 0, 0)$$) AS no_limit;
