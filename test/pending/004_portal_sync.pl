@@ -1,0 +1,416 @@
+# tthc-sync against a double of the national portal (test/portal_double.pl).
+# 1,000 dossiers with their events (reception, moves, supplement rounds,
+# results) arrive complete and in order: the portal's record of each is
+# tthc.portal_dossier(), its progress tthc.portal_progress() element for
+# element.  Then the portal misbehaves (HTTP 500, timeouts, lost replies,
+# "already exists", expired sessions, down for a moment, down for good), a
+# client is killed with SIGKILL mid-sync, two clients share one backlog, the
+# configuration is wrong, and new online dossiers are polled from the portal:
+# every time everything arrives, nothing tthc had acknowledged is sent twice,
+# no dossier is sent by two clients at once.
+#
+# The double is found as $TTHC_SRC/test/portal_double.pl, else beside this
+# file's directory (../portal_double.pl), else in the checkout (../../test/);
+# the client as $TTHC_SYNC, else $(pg_config --bindir)/tthc-sync.
+use strict;
+use warnings;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use File::Basename qw(dirname);
+use File::Spec;
+use HTTP::Tiny;
+use IPC::Run;
+use JSON::PP;
+use Time::HiRes qw(time sleep);
+
+my $here = dirname(File::Spec->rel2abs(__FILE__));
+my ($double) = grep { defined && -f } (
+	defined $ENV{TTHC_SRC} ? "$ENV{TTHC_SRC}/test/portal_double.pl" : undef,
+	"$here/../portal_double.pl", "$here/../../test/portal_double.pl");
+die "test/portal_double.pl not found: set TTHC_SRC to the checkout" unless $double;
+
+my $node = PostgreSQL::Test::Cluster->new('portal');
+$node->init;
+$node->append_conf('postgresql.conf', q{
+shared_preload_libraries = 'tthc'
+# the dossiers' events are the test's: no sweep adds warnings while they are sent
+tthc.worker_enabled = off
+max_connections = 40
+});
+$node->start;
+my $sync = $ENV{TTHC_SYNC} // $node->config_data('--bindir') . '/tthc-sync';
+die "tthc-sync not found at $sync (set TTHC_SYNC)" unless -x $sync;
+my $dir = $node->basedir;
+
+# ---------- the province ----------
+
+$node->safe_psql('postgres', q{
+CREATE EXTENSION tthc;
+SET TimeZone = 'Asia/Ho_Chi_Minh';
+INSERT INTO tthc.unit (code, name, level) VALUES ('H22', 'Trung tâm PVHCC tỉnh Quảng Ninh', 'province');
+INSERT INTO tthc.unit (code, name, level, parent) VALUES
+  ('H22.01', 'Trung tâm PVHCC phường Hạ Long', 'commune', 'H22'),
+  ('H22.02', 'Trung tâm PVHCC đặc khu Vân Đồn', 'commune', 'H22');
+INSERT INTO tthc.procedure (code, name, field, time_limit, online_time_limit) VALUES
+  ('1.005129', 'Cấp giấy phép xây dựng nhà ở riêng lẻ', 'Xây dựng', '15 ngày làm việc', '12 ngày làm việc'),
+  ('1.000001', 'Cấp bản sao trích lục hộ tịch', 'Hộ tịch', '1 working day', NULL);
+INSERT INTO tthc.officer (login, full_name, unit, title) VALUES
+  ('lan.nt', 'Nguyễn Thị Lan', 'H22.01', 'Chuyên viên một cửa'),
+  ('hung.tv', 'Trần Văn Hùng', 'H22.02', 'Công chức tư pháp');
+CREATE ROLE tthc_sync LOGIN IN ROLE tthc_portal;
+-- what the test compares: the portal's state, loaded as JSON
+CREATE TABLE public.seen (s jsonb);
+});
+my $conninfo = $node->connstr('postgres') . ' user=tthc_sync';
+
+# $n dossiers received from 2 November 2026 + $day days on (for 15 days), half
+# online ($day also keeps their applicants' IDs apart);
+# most move on, the last by 1 December: processing; a supplement round (every 25th: four rounds, so
+# more than ten events, two chunks); resolved; returned
+sub new_dossiers
+{
+	my ($n, $day) = @_;
+	$node->safe_psql('postgres', qq{
+SET TimeZone = 'Asia/Ho_Chi_Minh';
+BEGIN;
+CREATE TEMP TABLE fresh ON COMMIT DROP AS
+WITH ins AS (
+  INSERT INTO tthc.dossier (procedure_code, receiving_unit, channel, submitted_at, received_at,
+                            applicant_name, applicant_id, applicant_phone, summary)
+  SELECT CASE WHEN g % 3 = 0 THEN '1.000001' ELSE '1.005129' END,
+         CASE WHEN g % 2 = 0 THEN 'H22.01' ELSE 'H22.02' END,
+         1 + g % 2, CASE WHEN g % 2 = 1 THEN t - interval '14 hours' END, t,
+         (ARRAY['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Văn Cường', 'Phạm Thị Dung', 'Hoàng Văn Em',
+                'Vũ Thị Giang', 'Đặng Văn Hải', 'Bùi Thị Lan', 'Đỗ Văn Minh', 'Ngô Thị Nga'])[1 + g % 10],
+         '022' || lpad(($day * 10000 + g)::text, 9, '0'), '09' || lpad(($day * 10000 + g)::text, 8, '0'),
+         CASE WHEN g % 7 = 0 THEN 'Xin cấp phép, hồ sơ ' || g END
+  FROM generate_series(1, $n) g,
+       LATERAL (SELECT timestamptz '2026-11-02 08:00' + ($day + g % 15) * interval '1 day'
+                       + (g % 480) * interval '1 minute' AS t) x
+  RETURNING id, code, received_at)
+SELECT * FROM ins;
+DO \$\$
+DECLARE d record;
+BEGIN
+  FOR d IN SELECT * FROM fresh ORDER BY id LOOP
+    PERFORM set_config('tthc.actor', CASE WHEN d.code LIKE 'H22.01-%' THEN 'lan.nt' ELSE 'hung.tv' END, true);
+    CONTINUE WHEN d.id % 5 = 0;
+    PERFORM tthc.transition(d.code, 'processing', d.received_at + interval '1 hour');
+    IF d.id % 5 = 3 THEN
+      FOR r IN 1 .. CASE WHEN d.id % 25 = 3 THEN 4 ELSE 1 END LOOP
+        PERFORM tthc.transition(d.code, 'awaiting_supplement', d.received_at + r * interval '1 day' + interval '3 hours',
+                                'thiếu bản vẽ lần ' || r);
+        PERFORM tthc.transition(d.code, 'processing', d.received_at + r * interval '1 day' + interval '6 hours');
+      END LOOP;
+    END IF;
+    IF d.id % 5 IN (1, 2, 3) THEN
+      PERFORM tthc.transition(d.code, 'resolved', d.received_at + interval '5 days');
+    END IF;
+    IF d.id % 5 = 1 THEN
+      PERFORM tthc.transition(d.code, 'returned', d.received_at + interval '6 days');
+    END IF;
+  END LOOP;
+END \$\$;
+COMMIT;
+});
+}
+
+# ---------- the portal ----------
+
+my @portal_login = ('--user', 'tthc-h22', '--secret', 'mật-khẩu-thử', '--unit', '000.00.00.H22');
+my $dpid = open(my $dout, '-|', $^X, $double, '--port', '0', @portal_login, '--hold', '5',
+	'--log', "$dir/portal_double.log") or die "cannot start $double: $!";
+my ($port) = (<$dout> // '') =~ /^port=(\d+)/ or die "the portal double did not start: see $dir/portal_double.log";
+my $portal = "http://127.0.0.1:$port";
+END { if ($dpid) { kill 'TERM', $dpid; waitpid $dpid, 0; } }
+my $http = HTTP::Tiny->new(timeout => 60);
+my $json = JSON::PP->new->utf8->canonical;
+
+sub control
+{
+	my $r = $http->post("$portal/_control", { content => $json->encode({@_}) });
+	die "control: $r->{status} $r->{content}" unless $r->{success};
+}
+
+# the double's counters, violations and log (from entry $log_from on)
+sub portal_state
+{
+	my ($log_from) = @_;
+	my $r = $http->get("$portal/_state?brief=1" . (defined $log_from ? "&log_from=$log_from" : ''));
+	die "state: $r->{status}" unless $r->{success};
+	return $json->decode($r->{content});
+}
+
+# ---------- the client ----------
+
+my @base = ('--conninfo', $conninfo, '--portal', $portal, @portal_login, '--timeout', '1');
+my $runs = 0;
+
+# run tthc-sync to its end: (exit code, stderr); its stderr is kept in the node's directory
+sub sync
+{
+	my (@args) = @_;
+	my ($out, $err) = ('', '');
+	my $t = time;
+	my $h = IPC::Run::start([ $sync, @args ], '<', \undef, '>', \$out, '2>', \$err, IPC::Run::timeout(90));
+	my $rc = eval { $h->finish; $h->full_result >> 8 };
+	unless (defined $rc) { $h->kill_kill; $err .= "\n(killed: still running after 90 s)"; $rc = -1; }
+	my $file = sprintf('%s/sync_%02d.log', $dir, ++$runs);
+	PostgreSQL::Test::Utils::append_to_file($file, "tthc-sync @args\n-> exit $rc after "
+		  . sprintf('%.1f', time - $t) . " s\n$out$err");
+	return ($rc, $err);
+}
+
+sub sync_start
+{
+	my (@args) = @_;
+	my %bg = (out => '', err => '');
+	$bg{h} = IPC::Run::start([ $sync, @args ], '<', \undef, '>', \$bg{out}, '2>', \$bg{err}, IPC::Run::timeout(90));
+	return \%bg;
+}
+
+# (exit code, signal) of a background client
+sub sync_finish
+{
+	my ($bg) = @_;
+	eval { $bg->{h}->finish };
+	$bg->{h}->kill_kill if $@;
+	my $st = $bg->{h}->full_result // 0;
+	PostgreSQL::Test::Utils::append_to_file(sprintf('%s/sync_%02d.log', $dir, ++$runs),
+		"(background) status $st\n$bg->{out}$bg->{err}");
+	return ($st >> 8, $st & 127);
+}
+
+sub unsent { return $node->safe_psql('postgres', 'SELECT count(*) FROM tthc.portal_outbox'); }
+
+# a failed dossier is claimable again after a backoff of 30 s or more: the
+# test does not wait for it
+sub skip_backoff
+{
+	$node->safe_psql('postgres', 'UPDATE tthc.portal_queue SET next_try_at = now() WHERE next_try_at > now()');
+}
+
+# every dossier of tthc as the portal has it: its record is tthc.portal_dossier(),
+# its progress tthc.portal_progress() element for element; returns the
+# differences ("MaHoSo: what") and diag's the first few
+sub portal_has_everything
+{
+	my ($label) = @_;
+	my $r = $http->get("$portal/_state");
+	die "state: $r->{status}" unless $r->{success};
+	open(my $fh, '>', "$dir/seen.json") or die;
+	print $fh $r->{content};
+	close $fh;
+	my $diff = $node->safe_psql('postgres', qq{
+TRUNCATE public.seen;
+INSERT INTO public.seen SELECT pg_read_file('$dir/seen.json')::jsonb;
+WITH want AS (SELECT coalesce(portal_code, code) AS m, tthc.portal_dossier(code) AS rec,
+                     tthc.portal_progress(code, 0, 1000) AS prog FROM tthc.dossier),
+got AS (SELECT d.key AS m, d.value -> 'record' AS rec, coalesce(s.s -> 'progress' -> d.key, '[]') AS prog
+        FROM public.seen s, jsonb_each(s.s -> 'dossiers') d)
+SELECT coalesce(w.m, g.m) || ': ' || CASE
+         WHEN g.m IS NULL THEN 'the portal has no record'
+         WHEN w.m IS NULL THEN 'the portal has a dossier tthc does not'
+         WHEN g.rec IS DISTINCT FROM w.rec THEN 'the record differs: ' || g.rec::text || ' <> ' || w.rec::text
+         ELSE 'the progress differs: ' || jsonb_array_length(g.prog) || ' records, '
+              || jsonb_array_length(w.prog) || ' events' END
+FROM want w FULL JOIN got g ON g.m = w.m
+WHERE g.m IS NULL OR w.m IS NULL OR g.rec IS DISTINCT FROM w.rec OR g.prog IS DISTINCT FROM w.prog
+ORDER BY 1});
+	my @diff = grep { $_ ne '' } split /\n/, $diff;
+	diag("$label: " . scalar(@diff) . " dossiers differ, e.g.\n" . join("\n", @diff[ 0 .. ($#diff < 4 ? $#diff : 4) ]))
+	  if @diff;
+	return scalar @diff;
+}
+
+sub violations_since
+{
+	my ($from, @kinds) = @_;
+	my $v = portal_state()->{violations};
+	my @v = @$v[ $from .. $#$v ];
+	@v = grep { my $k = $_->{kind}; grep { $_ eq $k } @kinds } @v if @kinds;
+	diag('violation: ' . $json->encode($_)) for @v[ 0 .. ($#v < 4 ? $#v : 4) ];
+	return scalar @v;
+}
+
+# ---------- (a) 1,000 dossiers, complete and in order ----------
+
+new_dossiers(1000, 0);
+is($node->safe_psql('postgres', 'SELECT count(*) || \' \' || bool_or(event_seq > 10) FROM tthc.dossier'), '1000 true',
+	'1,000 dossiers, some with more than ten events');
+is(unsent(), '1000', 'all of them in the outbox');
+my ($rc, $err) = sync(@base, '--once', '--batch', '100');
+is($rc, 0, 'tthc-sync --once sends them and exits 0') or diag($err);
+is(unsent(), '0', 'the outbox is empty');
+is(portal_has_everything('first sync'), 0,
+	'the portal has every record as tthc.portal_dossier() and every progress as tthc.portal_progress()');
+my $st = portal_state();
+is($st->{dossier_count}, 1000, 'the portal has the 1,000 dossiers');
+is_deeply($st->{rejected}, {}, 'no call was refused (every field rule held, at most 10 progress records a call)');
+is(violations_since(0), 0, 'no violation: nothing sent twice, out of order, before its record, nor by two senders');
+is($node->safe_psql('postgres', q{SELECT count(*) FROM public.seen s, jsonb_each(s.s -> 'dossiers') d
+  WHERE (d.value ->> 'created')::int <> 1 OR (d.value ->> 'updated')::int <> 0}), '0',
+	'each record was sent once, as a creation');
+
+# ---------- (b) the portal misbehaves ----------
+
+my $v0 = @{ $st->{violations} };
+my $rej0 = $st->{rejected};
+new_dossiers(150, 3);
+# dossiers the portal has move on: their record goes again, as an update
+$node->safe_psql('postgres', q{SET TimeZone = 'Asia/Ho_Chi_Minh'; SET tthc.actor = 'lan.nt';
+  SELECT count(tthc.transition(code, 'processing', received_at + interval '4 hours'))
+  FROM tthc.dossier WHERE id % 5 = 0 AND id <= 400 AND receiving_unit = 'H22.01'});
+my $pending = unsent();
+control(fail_every => 13, status => 500, timeout_every => 97, lost_reply_every => 61, exists_next => 3,
+	expire_every => 50, down_after => 120, down_for => 0.8, hold => 5);
+my $tries = 0;
+while (1) {
+	($rc, $err) = sync(@base, '--once', '--batch', '20', '--retries', '5');
+	$tries++;
+	last if $rc == 0 || $tries == 4;
+	skip_backoff();
+}
+is($rc, 0, "with 500s, timeouts, lost replies, \"exists\", expired sessions and a short outage: $pending dossiers sent in $tries --once runs (at most 4)")
+  or diag($err);
+is(unsent(), '0', '  the outbox is empty');
+control(fail_every => 0, timeout_every => 0, lost_reply_every => 0, exists_next => 0, expire_every => 0);
+$st = portal_state();
+my %rej = %{ $st->{rejected} };
+$rej{$_} -= $rej0->{$_} // 0 for keys %rej;
+ok($rej{http_500} && $rej{timeout} && $rej{lost_reply} && $rej{exists} >= 3 && $rej{session} && $rej{down},
+	'  every fault happened: ' . join(', ', map { "$_ $rej{$_}" } sort keys %rej));
+is(portal_has_everything('after the faults'), 0, '  the portal has every record and progress, in order');
+is(violations_since($v0), 0, '  no violation: what the portal answered was not sent again (a lost reply is redelivered, once)');
+is($node->safe_psql('postgres', q{SELECT count(*) FROM public.seen s, jsonb_each(s.s -> 'dossiers') d
+  WHERE (d.value ->> 'updated')::int = 0 AND d.key IN (SELECT code FROM tthc.dossier WHERE id % 5 = 0 AND id <= 400
+                                                       AND receiving_unit = 'H22.01')}), '0',
+	'  the dossiers that moved were updated');
+
+# ---------- (e) the portal down; a bad configuration ----------
+
+$v0 = @{ $st->{violations} };
+new_dossiers(20, 6);
+control(down => JSON::PP::true);
+($rc, $err) = sync(@base, '--once', '--retries', '2');
+isnt($rc, 0, 'with the portal down, --once exits non-zero');
+isnt($rc, 2, '  and not as for a bad configuration');
+is($node->safe_psql('postgres', q{SELECT count(*) || ' ' || bool_and(state = 'retrying' AND last_error IS NOT NULL)
+  FROM tthc.portal_outbox}), '20 true', '  the 20 dossiers wait for a retry, with the error');
+control(down => JSON::PP::false);
+skip_backoff();
+($rc, $err) = sync(@base, '--once');
+is($rc . ' ' . unsent(), '0 0', 'the portal back: the next --once sends them') or diag($err);
+
+for my $bad ([ 'no --portal', [ (grep { $_ ne '--portal' && $_ ne $portal } @base), '--once' ] ],
+	[ 'an --interval that is not a number', [ @base, '--once', '--interval', 'soon' ] ],
+	[ 'a negative --interval', [ @base, '--once', '--interval', '-5' ] ],
+	[ 'an unknown flag', [ @base, '--once', '--no-such-flag' ] ])
+{
+	($rc, $err) = sync(@{ $bad->[1] });
+	is($rc, 2, "$bad->[0]: exit 2");
+	like($err, qr/\S/, '  with a message on stderr');
+}
+# flag > environment > file
+PostgreSQL::Test::Utils::append_to_file("$dir/sync.conf", "# the file loses to the environment and the flags\n"
+	  . "portal = http://127.0.0.1:9\nunit = 000.00.00.H99\nbatch = 5\n");
+new_dossiers(3, 7);
+{
+	local $ENV{TTHC_PORTAL} = $portal;
+	($rc, $err) = sync('--config', "$dir/sync.conf", '--conninfo', $conninfo, @portal_login, '--timeout', '1', '--once');
+}
+is($rc . ' ' . unsent(), '0 0', 'the portal from TTHC_PORTAL beats the file\'s, the --unit flag the file\'s unit')
+  or diag($err);
+PostgreSQL::Test::Utils::append_to_file("$dir/bad.conf", "interval = soon\n");
+($rc, $err) = sync('--config', "$dir/bad.conf", @base, '--once');
+is($rc, 2, 'a bad value in the config file: exit 2');
+is(violations_since($v0), 0, 'no violation through the outage');
+
+# ---------- (f) new online dossiers polled from the portal ----------
+
+my %online = (MaTTHC => '1.005129', TenTTHC => 'Cấp giấy phép xây dựng nhà ở riêng lẻ', KenhThucHien => 2,
+	LoaiDoiTuong => 1, TrangThaiHoSo => '1', DonViXuLy => 'H22.01', NgayNopHoSo => '20261207201500',
+	TrichYeuHoSo => 'Xin cấp giấy phép xây nhà ở 3 tầng');
+my @inbox = map {
+	{ %online, MaHoSo => "000.00.09.H22-261207-000$_->[0]", ChuHoSo => $_->[1], SoDienThoai => "091234567$_->[0]",
+	  DinhDanhCHS => [ { LoaiDinhDanh => 1, SoDinhDanh => "02209000123$_->[0]" } ] }
+} ([ 1, 'Nguyễn Văn An' ], [ 2, 'Trần Thị Bình' ], [ 3, 'Lê Văn Cường' ]);
+# a record this province cannot take: a procedure it does not have
+push @inbox, { %{ $inbox[0] }, MaHoSo => '000.00.09.H22-261207-0009', MaTTHC => '1.999999' };
+control(enqueue => \@inbox);
+($rc, $err) = sync(@base, '--once', '--poll');
+isnt($rc, 2, 'tthc-sync --once --poll runs') or diag($err);
+is($node->safe_psql('postgres', q{SELECT string_agg(portal_code || ' ' || status, ', ' ORDER BY portal_code)
+  FROM tthc.dossier WHERE portal_code IS NOT NULL}),
+	'000.00.09.H22-261207-0001 submitted, 000.00.09.H22-261207-0002 submitted, 000.00.09.H22-261207-0003 submitted',
+	'the three polled dossiers are in tthc under their MaHoSo, submitted');
+like($err, qr/000\.00\.09\.H22-261207-0009/, 'the record tthc refused is logged with its MaHoSo');
+($rc, $err) = sync(@base, '--once', '--poll');
+is($rc, 0, 'a second --once --poll exits 0') or diag($err);
+$st = portal_state();
+is(join(', ', map { "$_->{MaHoSo} " . ($_->{confirmed} ? 'confirmed' : 'open') . " $_->{offered}" } @{ $st->{inbox} }),
+	'000.00.09.H22-261207-0001 confirmed 1, 000.00.09.H22-261207-0002 confirmed 1, '
+	  . '000.00.09.H22-261207-0003 confirmed 1, 000.00.09.H22-261207-0009 open 2',
+	'the received ones were confirmed and not offered again; the refused one is offered again');
+is($node->safe_psql('postgres', 'SELECT count(*) FROM tthc.dossier WHERE portal_code IS NOT NULL'), '3',
+	'  and nothing was created twice');
+is(unsent(), '0', 'the polled dossiers went back to the portal with their first event');
+is(portal_has_everything('after polling'), 0, '  under their MaHoSo, as updates of what the portal has');
+
+# ---------- (c) a client killed mid-sync ----------
+
+$v0 = @{ $st->{violations} };
+new_dossiers(1500, 8);
+my $before = $st->{dossier_count};
+control(delay => 0.004);
+my $bg = sync_start(@base, '--once', '--batch', '50', '--lease', '3');
+my $t0 = time;
+sleep 0.05 while portal_state()->{dossier_count} < $before + 300 && time - $t0 < 60;
+$bg->{h}->signal('KILL');
+my ($code, $sig) = sync_finish($bg);
+is($sig, 9, 'a client killed with SIGKILL after some 300 dossiers');
+control(delay => 0);
+# what tthc had acknowledged when it died
+$node->safe_psql('postgres', 'CREATE TABLE public.acked_at_kill AS SELECT coalesce(portal_code, code) AS m, portal_seq FROM tthc.dossier');
+my $left = unsent();
+ok($left > 0 && $left < 1500, "  it left $left of 1,500 dossiers unsent");
+ok($node->poll_query_until('postgres', q{SELECT count(*) = 0 FROM tthc.portal_outbox WHERE state = 'leased'}),
+	'  its leases expire');
+($rc, $err) = sync(@base, '--once', '--batch', '50');
+is($rc . ' ' . unsent(), '0 0', 'the next run sends the rest') or diag($err);
+is(portal_has_everything('after the kill'), 0, '  the portal has everything, once, in order');
+my $all = portal_state()->{violations};
+my @dup = grep { $_->{kind} eq 'duplicate' } @$all[ $v0 .. $#$all ];
+my %acked = map { split /\t/ } grep { $_ ne '' } split /\n/, $node->safe_psql('postgres',
+	q{SELECT m || E'\t' || portal_seq FROM public.acked_at_kill});
+is(scalar(grep { $_->{index} <= $acked{ $_->{MaHoSo} } } @dup), 0,
+	'  no event tthc had acknowledged was sent again (resent: ' . scalar(@dup) . ' answered but not yet acknowledged)');
+my %dup_dossiers = map { ($_->{MaHoSo} => 1) } @dup;
+ok(keys %dup_dossiers <= 50, '  resends only of dossiers the killed client held (' . scalar(keys %dup_dossiers) . ')');
+is(violations_since($v0, 'out_of_order', 'no_record', 'interleaved'), 0, '  no other violation');
+
+# ---------- (d) two clients, one backlog ----------
+
+$st = portal_state();
+$v0 = @{ $st->{violations} };
+my $log0 = $st->{log_count};
+new_dossiers(600, 9);
+control(delay => 0.002);
+my @bg = map { sync_start(@base, '--once', '--batch', '10') } 1 .. 2;
+my @end = map { [ sync_finish($_) ] } @bg;
+control(delay => 0);
+is(join(' ', map { $_->[1] } @end), '0 0', 'two clients at once: neither dies');
+ok(!grep({ $_->[0] == 2 } @end) && grep({ $_->[0] == 0 } @end), '  the last to finish exits 0 (' . join(' ', map { $_->[0] } @end) . ')');
+is(unsent(), '0', '  the outbox is empty');
+is(portal_has_everything('two clients'), 0, '  the portal has everything, once, in order');
+is(violations_since($v0), 0, '  no violation');
+my %senders;
+my @calls = @{ portal_state($log0)->{log} };
+for my $c (@calls) { $senders{$_}{ $c->{session} } = 1 for @{ $c->{MaHoSo} }; }
+my %sessions = map { ($_->{session} => 1) } @calls;
+is(scalar(grep { keys %{ $senders{$_} } > 1 } keys %senders), 0,
+	'  each dossier was sent by one client only, of ' . scalar(keys %sessions) . ' sessions');
+ok(keys %sessions >= 2, '  both clients sent');
+
+done_testing();
