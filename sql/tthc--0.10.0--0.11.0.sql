@@ -390,7 +390,8 @@ BEGIN
     IF issues IS NOT NULL THEN
       INSERT INTO tthc.portal_queue AS y (dossier_id, held_reason, held_seq)
       VALUES (d.id, issues, d.event_seq)
-      ON CONFLICT (dossier_id) DO UPDATE SET held_reason = excluded.held_reason, held_seq = excluded.held_seq;
+      ON CONFLICT (dossier_id) DO UPDATE SET held_reason = excluded.held_reason, held_seq = excluded.held_seq,
+                                             lease = NULL;
       CONTINUE;
     END IF;
     -- the lease; a lease another claim took since this one's snapshot wins
@@ -429,7 +430,8 @@ BEGIN
       USING ERRCODE = '55000', TABLE = 'portal_queue', DETAIL = q.held_reason,
             HINT = 'Fix the data (tthc.data_issues()); the next claim hands it out.';
   END IF;
-  IF NOT FOUND THEN
+  -- a hold is not a claim: the lease (its length) is set by a claim only
+  IF NOT FOUND OR q.lease IS NULL THEN
     RAISE EXCEPTION 'dossier % was not claimed', code
       USING ERRCODE = '55000', TABLE = 'portal_queue', HINT = 'Claim it with tthc.portal_claim() first.';
   END IF;

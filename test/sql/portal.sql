@@ -229,6 +229,8 @@ FROM tthc.portal_claim(100) WHERE code = 'H22.02-261123-0001';
 UPDATE tthc.dossier SET applicant_id = '022090001288', applicant_phone = '0912000111', applicant_email = NULL,
                         applicant_name = 'Phạm Minh'
 WHERE code = 'H22.01-261201-0002';
+-- a hold is not a claim: fixed but not yet claimed, it cannot be acknowledged
+SELECT pg_temp.try($$SELECT tthc.portal_ack('H22.01-261201-0002', 2, '{}')$$) AS held_then_fixed;
 SELECT code FROM tthc.portal_claim(100) WHERE code = 'H22.01-261201-0002';
 
 -- clients cannot write the outbox's columns (428C9)
