@@ -57,7 +57,8 @@
 #   no_record     progress of a dossier the double has no record of (refused)
 #   interleaved   two live sessions sending calls for one MaHoSo within
 #                 --overlap-window seconds of each other
-# Exits cleanly (state written) on SIGTERM or SIGINT.
+# Exits cleanly (state written) on SIGTERM or SIGINT, and when the process that
+# started it is gone (a test that died leaves no double behind).
 use strict;
 use utf8;
 use warnings;
@@ -715,9 +716,11 @@ sub serve
 
 my $stop = 0;
 $SIG{TERM} = $SIG{INT} = sub { $stop = 1; };
+my $parent = getppid();
 $SIG{PIPE} = 'IGNORE';
 
 while (!$stop) {
+	last if getppid() != $parent;
 	my $now = time;
 	my $timeout = 0.25;
 	for my $c (values %conn) {
