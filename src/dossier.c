@@ -512,6 +512,7 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 
 	check_new_columns(r);
 	applicant_id_enforce(r, NULL, true);
+	portal_code_check(r);
 
 	if (RN(r, C_STATUS))
 		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("the status of a dossier cannot be null"), errtable_of_dossier(), errcolumn_of_dossier("status")));

@@ -26,6 +26,7 @@
 
 #include "errfields.h"
 #include "portal.h"
+#include "registry.h"
 
 PG_FUNCTION_INFO_V1(tthc_portal_mark);
 PG_FUNCTION_INFO_V1(tthc_applicant_id_issue);
@@ -175,6 +176,45 @@ applicant_id_enforce(Row *r, TupleDesc desc, bool insert)
 				 errdetail("%c%s.", pg_toupper((unsigned char) problem[0]), problem + 1),
 				 errhint("tthc.strict_applicant_id is on; tthc.data_issues() lists the dossiers it would refuse."),
 				 errtable_of_dossier(), errcolumn_of_dossier("applicant_id")));
+}
+
+/*
+ * portal_code_check: a new dossier's portal_code (the portal's MaHoSo) must
+ * not be a code of this node's own shape, {unit}-{yyMMdd}-{NNNN} with a unit
+ * of this node: the outbox sends a dossier without one under its own code,
+ * so such a portal_code could pass for another dossier, or take the code
+ * a unit's next reception will be given (22023).
+ */
+void
+portal_code_check(Row *r)
+{
+	const char *pc;
+	size_t		n;
+	size_t		digits = 0;
+	char	   *unit;
+
+	if (r->att[C_PORTAL_CODE] == 0 || RN(r, C_PORTAL_CODE))
+		return;
+	pc = TextDatumGetCString(RV(r, C_PORTAL_CODE));
+	n = strlen(pc);
+	/* the counter: 4 or 5 digits after the last dash */
+	while (digits < n && pc[n - 1 - digits] >= '0' && pc[n - 1 - digits] <= '9')
+		digits++;
+	if (digits < 4 || digits > 5 || n < digits + 9 || pc[n - 1 - digits] != '-')
+		return;
+	/* the day: 6 digits between two dashes */
+	for (size_t i = n - digits - 7; i < n - digits - 1; i++)
+		if (pc[i] < '0' || pc[i] > '9')
+			return;
+	if (pc[n - digits - 8] != '-')
+		return;
+	unit = pnstrdup(pc, n - digits - 8);
+	if (unit_lookup(unit) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("portal_code \"%s\" has the shape of a dossier code of unit %s", pc, unit),
+				 errdetail("A dossier without a portal_code goes to the portal under its own code; a portal code of this province's own shape could pass for another dossier."),
+				 errtable_of_dossier(), errcolumn_of_dossier("portal_code")));
 }
 
 /*

@@ -16,6 +16,7 @@ extern bool portal_marking;
 
 extern const char *applicant_id_problem(int type, int id_type, const char *id);
 extern void applicant_id_enforce(Row *r, TupleDesc desc, bool insert);
+extern void portal_code_check(Row *r);
 extern void PortalInit(void);
 
 #endif							/* TTHC_PORTAL_H */

@@ -107,6 +107,8 @@ FROM (VALUES
   ('DinhDanhCHS not a list', jsonb_set(:'rec'::jsonb - 'MaHoSo' || '{"MaHoSo": "X-16"}', '{DinhDanhCHS}', '{"SoDinhDanh": "1"}')),
   ('LoaiDoiTuong 5', jsonb_set(:'rec'::jsonb - 'MaHoSo' || '{"MaHoSo": "X-17"}', '{LoaiDoiTuong}', '5')),
   ('summary of 1001', jsonb_set(:'rec'::jsonb - 'MaHoSo' || '{"MaHoSo": "X-18"}', '{TrichYeuHoSo}', to_jsonb(repeat('a', 1001)))),
+  ('MaHoSo of a unit''s own code', jsonb_set(:'rec', '{MaHoSo}', '"H22.02-261123-0001"')),
+  ('MaHoSo of a unit''s next code', jsonb_set(:'rec', '{MaHoSo}', '"H22.01-261208-00099"')),
   ('summary an object', jsonb_set(:'rec'::jsonb - 'MaHoSo' || '{"MaHoSo": "X-19"}', '{TrichYeuHoSo}', '{"a": 1}'))
 ) t("case", r);
 SELECT pg_temp.footprint() AS after;

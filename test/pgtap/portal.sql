@@ -34,11 +34,11 @@
 -- portal dates its own acts in the past); everything else happens now, in
 -- one transaction that is rolled back.
 --
--- Tests named "HOLE n" assert the behaviour the sync should have and fail
--- on 0.11.0 as written (see the report of this suite): 1, a portal_code may
--- be another dossier's code, so the outbox sends a forgery under that
--- dossier's MaHoSo; 2, a dossier the outbox only held (never claimed) can
--- be acknowledged, and so leaves the outbox unsent.
+-- Two holes this suite found in the first draft are closed (their tests
+-- are named "forged code" and "held, not claimed"): a portal_code could be
+-- another dossier's code, so the outbox sent a forgery under that dossier's
+-- MaHoSo; a dossier the outbox only held (never claimed) could be
+-- acknowledged, and so left the outbox unsent.
 BEGIN;
 SET search_path = public, tthc;
 SET TimeZone = 'Asia/Ho_Chi_Minh';
@@ -403,7 +403,7 @@ SELECT is(pg_temp.pt_try($$SELECT tthc.portal_receive(pg_temp.pt_rec('DVC-PT-000
 SELECT is(pg_temp.pt_try($$SELECT tthc.portal_receive(pg_temp.pt_rec('DVC-PT-0001', 'TA', '3 days', '1 day'))$$), 'written 1',
           'and the acceptance of its submitted p_sub');
 SELECT matches(pg_temp.pt_try($$SELECT tthc.portal_receive(pg_temp.pt_rec(pg_temp.pt_code('a_desk'), 'TB', '1 day'))$$), '^error ',
-               'HOLE 1: a record whose MaHoSo is the code of TA''s in-person a_desk is refused (the outbox would send two a_desk)');
+               'forged code: a record whose MaHoSo is the code of TA''s in-person a_desk is refused (the outbox would send two a_desk)');
 RESET ROLE;
 SELECT is(pg_temp.pt_traces(), (SELECT v FROM pt_mark WHERE k = 'inbox'), 'the refused records changed nothing');
 
@@ -507,9 +507,9 @@ SELECT is(pg_temp.pt_try($$UPDATE tthc.dossier SET portal_seq = event_seq WHERE 
 -- dossier's code as a portal_code sends the forgery under that dossier's name
 SELECT matches(pg_temp.pt_try($$INSERT INTO tthc.dossier (procedure_code, receiving_unit, applicant_name, applicant_id, portal_code)
                                 VALUES ('8.000009', 'TA', 'Giả Mạo', '022088009999', pg_temp.pt_code('b_desk'))$$), '^error ',
-               'HOLE 1: it cannot INSERT a TA dossier whose portal_code is TB''s b_desk''s code (the outbox would send it as b_desk)');
+               'forged code: it cannot INSERT a TA dossier whose portal_code is TB''s b_desk''s code (the outbox would send it as b_desk)');
 SELECT matches(pg_temp.pt_try($$SELECT tthc.portal_receive(pg_temp.pt_rec(pg_temp.pt_code('b_bad'), 'TA', '0 s', '0 s'))$$), '^error ',
-               'HOLE 1: nor take in a record for TA whose MaHoSo is TB''s b_bad''s code');
+               'forged code: nor take in a record for TA whose MaHoSo is TB''s b_bad''s code');
 SELECT is(pg_temp.pt_try($$INSERT INTO tthc.dossier (procedure_code, receiving_unit, applicant_name, applicant_id, portal_code)
                            VALUES ('8.000009', 'TA', 'Người Thật', '022088009999', 'DVC-PT-0206')$$), 'written 1',
           'a TA dossier with a MaHoSo of the portal''s goes through');
@@ -724,10 +724,10 @@ RESET ROLE;
 INSERT INTO pt_mark VALUES ('fixed', pg_temp.pt_traces());
 SET ROLE pt_portal;
 SELECT is(pg_temp.pt_try($$SELECT tthc.portal_ack(pg_temp.pt_code('b_bad'), 2, '{}')$$), 'error 55000',
-          'HOLE 2: the portal''s login cannot acknowledge b_bad, held and fixed but never claimed (55000)');
+          'held, not claimed: the portal''s login cannot acknowledge b_bad, held and fixed but never claimed (55000)');
 SELECT is(pg_temp.pt_try($$SELECT tthc.portal_ack_record(pg_temp.pt_code('b_bad'), 2, '{}')$$), 'error 55000',
-          'HOLE 2: nor its record');
-SELECT is(pg_temp.pt_try($$SELECT tthc.portal_fail(pg_temp.pt_code('b_bad'), 'x')$$), 'error 55000', 'HOLE 2: nor fail it');
+          'held, not claimed: nor its record');
+SELECT is(pg_temp.pt_try($$SELECT tthc.portal_fail(pg_temp.pt_code('b_bad'), 'x')$$), 'error 55000', 'held, not claimed: nor fail it');
 RESET ROLE;
 SELECT is(pg_temp.pt_traces(), (SELECT v FROM pt_mark WHERE k = 'fixed'), 'b_bad is as it was, waiting for the next claim');
 INSERT INTO pt_mark VALUES ('events', (SELECT count(*) FROM tthc.dossier_event));
