@@ -202,7 +202,7 @@ LANGUAGE sql STABLE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
     'DinhDanhCHS', CASE WHEN idt IS NOT NULL
       THEN jsonb_build_array(jsonb_build_object('LoaiDinhDanh', idt, 'SoDinhDanh', d.applicant_id)) END,
     'LoaiDoiTuong', coalesce(d.applicant_type, CASE WHEN idt IS NOT NULL THEN 1
-                                                    WHEN d.applicant_id ~ '^[0-9]{10}([0-9]{3}|-[0-9]{3})?$' THEN 2 END),
+                                                    WHEN tthc.applicant_id_issue(2::smallint, NULL, d.applicant_id) IS NULL THEN 2 END),
     'SoDienThoai', d.applicant_phone,
     'Email', d.applicant_email,
     'TrichYeuHoSo', coalesce(d.summary, p.name),
@@ -253,9 +253,11 @@ LANGUAGE sql STABLE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
                AND a.from_status IS DISTINCT FROM 'awaiting_supplement') s),
       '[]')))
   FROM tthc.procedure p,
+       -- a citizen's kind of ID, as recorded or by the ID rule's shapes
        LATERAL (SELECT coalesce(d.applicant_id_type,
-                  CASE WHEN coalesce(d.applicant_type, 1) = 1 AND d.applicant_id ~ '^[0-9]{12}$' THEN 1
-                       WHEN coalesce(d.applicant_type, 1) = 1 AND d.applicant_id ~ '^[0-9]{9}$' THEN 2 END)::int AS idt) i
+                  CASE WHEN coalesce(d.applicant_type, 1) <> 1 THEN NULL
+                       WHEN tthc.applicant_id_issue(1::smallint, 1::smallint, d.applicant_id) IS NULL THEN 1
+                       WHEN tthc.applicant_id_issue(1::smallint, 2::smallint, d.applicant_id) IS NULL THEN 2 END)::int AS idt) i
   WHERE p.id = coalesce(d.procedure_id,
                         (SELECT q.id FROM tthc.procedure q WHERE q.code = d.procedure_code
                          ORDER BY q.valid_from DESC LIMIT 1))

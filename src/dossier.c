@@ -511,7 +511,7 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 	DateADT		day;
 
 	check_new_columns(r);
-	applicant_id_enforce(r, NULL, true);
+	applicant_id_enforce(r);
 	portal_code_check(r);
 
 	if (RN(r, C_STATUS))
@@ -639,6 +639,28 @@ col_changed(Row *r, TupleDesc desc, int attno)
 	if (r->n[attno - 1])
 		return false;
 	return !datumIsEqual(r->v[attno - 1], r->ov[attno - 1], a->attbyval, a->attlen);
+}
+
+/* other_column_changed: whether an update changes a column but `except` */
+static bool
+other_column_changed(Row *r, TupleDesc desc, AttrNumber except)
+{
+	for (int i = 1; i <= desc->natts; i++)
+		if (i != except && !TupleDescAttr(desc, i - 1)->attisdropped && col_changed(r, desc, i))
+			return true;
+	return false;
+}
+
+/* id_changed: whether an update changes the applicant's ID or its types */
+static bool
+id_changed(Row *r, TupleDesc desc)
+{
+	static const Col cols[] = {C_APPL_ID, C_APPL_TYPE, C_APPL_ID_TYPE};
+
+	for (int i = 0; i < lengthof(cols); i++)
+		if (r->att[cols[i]] != 0 && col_changed(r, desc, r->att[cols[i]]))
+			return true;
+	return false;
 }
 
 /* resume: the clock runs again at `at` after a pause (pause mode) */
@@ -1041,10 +1063,8 @@ flag_due(Change *c)
 static void
 notice_edit(Change *c)
 {
-	for (int i = 1; i <= c->desc->natts && c->n == 0; i++)
-		if (i != c->r->att[C_CHANGED] && !TupleDescAttr(c->desc, i - 1)->attisdropped &&
-			col_changed(c->r, c->desc, i))
-			event_add(c, "edit")->note = c->note;
+	if (c->n == 0 && other_column_changed(c->r, c->desc, c->r->att[C_CHANGED]))
+		event_add(c, "edit")->note = c->note;
 }
 
 /* acting_login: tthc.actor, or NULL (acting_officer checks it with the events) */
@@ -1126,7 +1146,8 @@ update_dossier(Row *r, TupleDesc desc, Oid owner, Event *ev, int *nev, Timestamp
 	c.channel = DatumGetInt16(RV(r, C_CHANNEL));
 
 	check_client_columns(r, desc, c.from);
-	applicant_id_enforce(r, desc, false);
+	if (id_changed(r, desc))
+		applicant_id_enforce(r);
 	c.code = get_text(r, C_CODE);
 	if (RN(r, C_STATUS))
 		ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION), errmsg("the status of a dossier cannot be null"), errtable_of_dossier(), errcolumn_of_dossier("status")));
@@ -1237,10 +1258,8 @@ acting_officer(Row *r, const Event *ev, int nev)
 static HeapTuple
 portal_marked(Row *r, TupleDesc desc, HeapTuple newtuple)
 {
-	for (int i = 1; i <= desc->natts; i++)
-		if (i != r->att[C_PORTAL_SEQ] && !TupleDescAttr(desc, i - 1)->attisdropped &&
-			col_changed(r, desc, i))
-			elog(ERROR, "tthc.portal_mark may change only portal_seq of a dossier");
+	if (other_column_changed(r, desc, r->att[C_PORTAL_SEQ]))
+		elog(ERROR, "tthc.portal_mark may change only portal_seq of a dossier");
 	if (r->att[C_PORTAL_SEQ] == 0 || RN(r, C_PORTAL_SEQ) ||
 		DatumGetInt32(RV(r, C_PORTAL_SEQ)) > DatumGetInt32(RV(r, C_EVENT_SEQ)) ||
 		(!ON(r, C_PORTAL_SEQ) && DatumGetInt32(RV(r, C_PORTAL_SEQ)) < DatumGetInt32(OV(r, C_PORTAL_SEQ))))

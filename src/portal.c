@@ -21,7 +21,6 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
-#include "utils/datum.h"
 #include "utils/guc.h"
 
 #include "errfields.h"
@@ -137,36 +136,17 @@ small_or_zero(Row *r, Col c)
 
 /*
  * applicant_id_enforce: with tthc.strict_applicant_id on, a new dossier, or
- * a change of its applicant's ID or type, must pass the ID rule (22023).
+ * a change of its applicant's ID or type (the caller decides), must pass
+ * the ID rule (22023).
  */
 void
-applicant_id_enforce(Row *r, TupleDesc desc, bool insert)
+applicant_id_enforce(Row *r)
 {
 	const char *problem;
 	const char *id;
 
 	if (!strict_applicant_id || r->att[C_APPL_ID] == 0)
 		return;
-	if (!insert)
-	{
-		bool		changed = false;
-		static const Col cols[] = {C_APPL_ID, C_APPL_TYPE, C_APPL_ID_TYPE};
-
-		for (int i = 0; i < lengthof(cols); i++)
-		{
-			int			a = r->att[cols[i]];
-			Form_pg_attribute att;
-
-			if (a == 0)
-				continue;
-			att = TupleDescAttr(desc, a - 1);
-			if (r->n[a - 1] != r->on[a - 1] ||
-				(!r->n[a - 1] && !datumIsEqual(r->v[a - 1], r->ov[a - 1], att->attbyval, att->attlen)))
-				changed = true;
-		}
-		if (!changed)
-			return;
-	}
 	id = RN(r, C_APPL_ID) ? NULL : TextDatumGetCString(RV(r, C_APPL_ID));
 	problem = applicant_id_problem(small_or_zero(r, C_APPL_TYPE), small_or_zero(r, C_APPL_ID_TYPE), id);
 	if (problem)

@@ -8,14 +8,12 @@
 
 #include "postgres.h"
 
-#include "access/tupdesc.h"
-
 #include "dossier_row.h"
 
 extern bool portal_marking;
 
 extern const char *applicant_id_problem(int type, int id_type, const char *id);
-extern void applicant_id_enforce(Row *r, TupleDesc desc, bool insert);
+extern void applicant_id_enforce(Row *r);
 extern void portal_code_check(Row *r);
 extern void PortalInit(void);
 
