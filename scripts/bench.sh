@@ -47,8 +47,16 @@
 #              by nextval() (gaps allowed); ratios a/c, b/c (and a/b).
 #              issue_receipt runs as documented, dated now(): a client
 #              refused or aborted fails the bench
+#   portal     not in the default set (~25 minutes at 10 M dossiers, most of
+#              it loading them): the national portal's outbox
+#              (test/bench/portal.sql): tthc.portal_claim() of PORTAL_BATCH
+#              dossiers at PORTAL_ROWS dossiers with 1 % pending, against
+#              the same claim with its partial index dropped (a scan of the
+#              table); payloads built per second (tthc.portal_dossier and
+#              tthc.portal_progress of a pending dossier, its log verified)
+#              against to_jsonb of the row
 # Settings (environment):
-#   BENCH_ONLY     comma-separated subset of the above (default: all but national, actor and receipts)
+#   BENCH_ONLY     comma-separated subset of the above (default: all but national, actor, receipts and portal)
 #   BENCH_RUNS     calendar: timed rounds per query, after one warm-up (default 5)
 #   BENCH_SUBSET   calendar: rows of bl.work the slow baselines run on (default 10000)
 #   RECEIVE_ROWS   receive: dossiers per INSERT (default 1000000)
@@ -66,6 +74,10 @@
 #   RECEIPTS_CLIENTS  receipts: pgbench clients, one commune each (default 8)
 #   RECEIPTS_SECONDS  receipts: seconds per pgbench run (default 15)
 #   RECEIPTS_ROUNDS   receipts: rounds, each one run per variant, in turn first (default 2)
+#   PORTAL_ROWS       portal: dossiers (default 10000000)
+#   PORTAL_BATCH      portal: dossiers a claim hands out (default 100)
+#   PORTAL_RUNS       portal: timed rounds, best of (default 5)
+#   PORTAL_PAYLOADS   portal: pending dossiers whose payloads are built (default 5000)
 #   NATIONAL_SCALE    national: dossiers per province and load step (default 200000)
 #   NATIONAL_STEPS    national: load steps, national_report timed after each (default 2)
 #   NATIONAL_RATE     national: pgbench -R per province, transactions a second (default 200)
@@ -88,7 +100,7 @@ top=$(pwd)
 only=",${BENCH_ONLY:-calendar,receive,flow,sweep,report,track,policy},"
 wants() { [[ $only == *",$1,"* ]]; }
 for b in ${only//,/ }; do
-  case $b in calendar|receive|flow|sweep|report|track|policy|national|actor|receipts) ;; *) echo "bench: unknown benchmark in BENCH_ONLY: $b" >&2; exit 1 ;; esac
+  case $b in calendar|receive|flow|sweep|report|track|policy|national|actor|receipts|portal) ;; *) echo "bench: unknown benchmark in BENCH_ONLY: $b" >&2; exit 1 ;; esac
 done
 
 baseline="$top/test/bench/baseline.sql"
@@ -258,6 +270,26 @@ if wants receipts; then
   summary+=("$(printf '  %-60s %8s' "receipts, (a) / (b): one series / a series per client" "$(field one_vs_unit "$r")x")")
   summary+=("  reproduce: BENCH_ONLY=receipts RECEIPTS_CLIENTS=$clients RECEIPTS_SECONDS=$seconds RECEIPTS_ROUNDS=$rounds scripts/bench.sh")
   drop_db bench_receipts
+fi
+
+if wants portal; then
+  echo
+  echo "== portal: the outbox's claim by its index against a scan; payloads built per second (test/bench/portal.sql)"
+  fresh_db bench_portal
+  rows=${PORTAL_ROWS:-10000000} batch=${PORTAL_BATCH:-100} runs=${PORTAL_RUNS:-5} payloads=${PORTAL_PAYLOADS:-5000}
+  out=$(psql_run -d bench_portal -v rows="$rows" -v batch="$batch" -v runs="$runs" -v payloads="$payloads" \
+          -f test/bench/portal.sql) \
+    || { echo "$out"; echo "bench: test/bench/portal.sql failed" >&2; exit 1; }
+  check "$out"
+  r=$(grep '^RESULT portal' <<<"$out")
+  summary+=("$(printf '  %-60s %8s' \
+    "portal_claim($batch), $rows dossiers, $(field pending "$r") pending: scan / index ($(field claim_scan_ms "$r") / $(field claim_index_ms "$r") ms)" \
+    "$(field scan_ratio "$r")x")")
+  summary+=("$(printf '  %-60s %8s' \
+    "portal payloads a second: $(field payloads_per_s "$r") (to_jsonb of the row: $(field row_json_per_s "$r")); payload / row" \
+    "$(field payload_ratio "$r")x")")
+  summary+=("  reproduce: BENCH_ONLY=portal PORTAL_ROWS=$rows PORTAL_BATCH=$batch PORTAL_RUNS=$runs PORTAL_PAYLOADS=$payloads scripts/bench.sh")
+  drop_db bench_portal
 fi
 
 if wants flow; then

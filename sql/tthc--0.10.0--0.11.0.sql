@@ -756,7 +756,138 @@ BEGIN
 END $$;
 
 -- -------------------------------------------------------------------
--- 8. Who may do what
+-- 8. One dossier's control slip by its index.  verify_log(code) was one
+--    SQL function for every code, planned without knowing it, so "code IS
+--    NULL OR d.code = code" read every dossier and event to verify one;
+--    the portal verifies a dossier at each claim and payload.  The same
+--    checks now stand once, below, and become the two queries of a
+--    PL/pgSQL function whose plans it keeps: every dossier, or one found
+--    by its code's index (with no scan for orphan events or series).
+-- -------------------------------------------------------------------
+
+DO $do$
+DECLARE
+  -- :one_or_all picks the dossiers checked, :all the whole-log checks
+  checks constant text := $checks$
+    WITH e AS (
+      SELECT d.code, x.seq, x.hash,
+             lag(x.seq) OVER w AS prev_seq,
+             tthc.event_hash(lag(x.hash) OVER w, x) AS expected
+      FROM tthc.dossier d JOIN tthc.dossier_event x
+        ON x.dossier_id = d.id AND x.province IS NOT DISTINCT FROM d.province
+      WHERE :one_or_all
+      WINDOW w AS (PARTITION BY x.dossier_id, x.province ORDER BY x.seq)),
+    links AS (
+      SELECT e.code, e.seq,
+             CASE WHEN e.seq <> coalesce(e.prev_seq, 0) + 1 THEN 'an event is missing before this one'
+                  WHEN e.hash IS DISTINCT FROM e.expected THEN 'the event was altered: its hash does not match'
+             END AS problem
+      FROM e),
+    heads AS (
+      SELECT d.code, d.event_seq AS seq,
+             CASE WHEN l.seq IS NULL THEN 'the dossier has no events'
+                  WHEN l.seq IS DISTINCT FROM d.event_seq THEN 'the log ends at event ' || l.seq || ', not ' || d.event_seq
+                  WHEN l.hash IS DISTINCT FROM d.event_hash THEN 'the latest event does not match the dossier''s hash'
+                  WHEN l.state IS NULL THEN 'the latest event does not bind the dossier''s state'
+                  WHEN l.state IS DISTINCT FROM tthc.dossier_state(d) THEN 'the dossier row does not match its log: it was changed without an event'
+             END AS problem
+      FROM tthc.dossier d
+      LEFT JOIN LATERAL (SELECT x.seq, x.hash, x.state FROM tthc.dossier_event x WHERE x.dossier_id = d.id AND x.province IS NOT DISTINCT FROM d.province
+                         ORDER BY x.seq DESC LIMIT 1) l ON true
+      WHERE :one_or_all),
+    orphans AS (
+      SELECT '(dossier id ' || x.dossier_id || coalesce(' of ' || x.province, '') || ')' AS code, min(x.seq) AS seq,
+             'events of a dossier that does not exist' AS problem
+      FROM tthc.dossier_event x
+      WHERE :all AND NOT EXISTS (SELECT 1 FROM tthc.dossier d WHERE d.id = x.dossier_id
+                                                       AND d.province IS NOT DISTINCT FROM x.province)
+      GROUP BY x.dossier_id, x.province),
+    -- a province's own money rows against their events (the hub mirrors the events only)
+    money_rows AS (
+      SELECT d.code, p.event_seq AS seq,
+             CASE WHEN x.seq IS NULL THEN 'payment ' || p.id || ' has no event'
+                  WHEN x.kind NOT IN ('payment', 'refund', 'waiver') OR x.note IS NULL
+                    OR tthc.as_jsonb(x.note) IS DISTINCT FROM tthc.payment_fact(p) OR x.at <> p.paid_at
+                    THEN 'payment ' || p.id || ' does not match its event' END AS problem
+      FROM tthc.payment p JOIN tthc.dossier d ON d.id = p.dossier_id AND d.province IS NULL
+      LEFT JOIN tthc.dossier_event x ON x.dossier_id = p.dossier_id AND x.province IS NULL AND x.seq = p.event_seq
+      WHERE :one_or_all
+      UNION ALL
+      SELECT d.code, r.event_seq,
+             CASE WHEN x.seq IS NULL OR x.kind <> 'receipt' OR x.note IS NULL
+                    OR tthc.as_jsonb(x.note) IS DISTINCT FROM tthc.receipt_fact(r) OR x.at <> r.issued_at
+                    THEN 'receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' does not match its event' END
+      FROM tthc.receipt r JOIN tthc.dossier d ON d.id = r.dossier_id AND d.province IS NULL
+      LEFT JOIN tthc.dossier_event x ON x.dossier_id = r.dossier_id AND x.province IS NULL AND x.seq = r.event_seq
+      WHERE :one_or_all
+      UNION ALL
+      SELECT d.code, coalesce(r.cancel_seq, d.event_seq),
+             CASE WHEN r.status <> 'issued' AND (x.seq IS NULL OR x.kind <> 'receipt_cancel' OR x.note IS NULL
+                    OR tthc.as_jsonb(x.note) IS DISTINCT FROM tthc.receipt_cancel_fact(r) OR x.at <> r.cancelled_at)
+                    THEN 'the cancellation of receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' does not match its event'
+                  WHEN r.status = 'issued' AND EXISTS (
+                    SELECT 1 FROM tthc.dossier_event c WHERE c.dossier_id = r.dossier_id AND c.province IS NULL
+                       AND c.kind = 'receipt_cancel' AND (tthc.as_jsonb(c.note) ->> 'receipt')::bigint = r.id)
+                    THEN 'receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' was cancelled but reads issued' END
+      FROM tthc.receipt r JOIN tthc.dossier d ON d.id = r.dossier_id AND d.province IS NULL
+      LEFT JOIN tthc.dossier_event x ON x.dossier_id = r.dossier_id AND x.province IS NULL AND x.seq = r.cancel_seq
+      WHERE :one_or_all
+      UNION ALL
+      SELECT d.code, x.seq, 'the ' || x.kind || ' event has no row' || CASE WHEN x.kind LIKE 'receipt%' THEN ' in tthc.receipt' ELSE ' in tthc.payment' END
+      FROM tthc.dossier_event x JOIN tthc.dossier d ON d.id = x.dossier_id AND d.province IS NULL
+      WHERE x.province IS NULL AND x.kind IN ('payment', 'refund', 'waiver', 'receipt', 'receipt_cancel')
+        AND :one_or_all
+        AND NOT EXISTS (SELECT 1 FROM tthc.payment p WHERE p.dossier_id = x.dossier_id AND p.event_seq = x.seq)
+        AND NOT EXISTS (SELECT 1 FROM tthc.receipt r WHERE r.dossier_id = x.dossier_id
+                          AND (r.event_seq = x.seq OR r.cancel_seq = x.seq))),
+    -- every series' next number follows its receipts, numbered from first_no without a hole
+    series AS (
+      SELECT '(series ' || s.unit || ' ' || s.template || '/' || s.symbol || ')' AS code, s.next_no AS seq,
+             'the next number is ' || s.next_no || ' but the receipts are ' || count(r.id) || ' up to number '
+               || coalesce(max(r.number), s.first_no - 1) AS problem
+      FROM tthc.receipt_series s LEFT JOIN tthc.receipt r USING (unit, template, symbol)
+      WHERE :all
+      GROUP BY s.unit, s.template, s.symbol, s.first_no, s.next_no
+      HAVING s.next_no <> coalesce(max(r.number), s.first_no - 1) + 1
+          OR count(r.id) <> coalesce(max(r.number), s.first_no - 1) - s.first_no + 1)
+    SELECT DISTINCT ON (b.code) b.code, b.seq, b.problem
+    FROM (SELECT * FROM links WHERE problem IS NOT NULL
+          UNION ALL SELECT * FROM heads WHERE problem IS NOT NULL
+          UNION ALL SELECT * FROM orphans
+          UNION ALL SELECT * FROM money_rows WHERE problem IS NOT NULL
+          UNION ALL SELECT * FROM series) b
+    ORDER BY b.code, b.seq
+$checks$;
+BEGIN
+  EXECUTE format($create$
+CREATE FUNCTION tthc.log_problems(target text) RETURNS TABLE(code text, seq integer, problem text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $body$
+#variable_conflict use_column
+BEGIN
+  IF target IS NULL THEN
+    RETURN QUERY %s;
+  ELSE
+    RETURN QUERY %s;
+  END IF;
+END
+$body$ $create$,
+    replace(replace(checks, ':one_or_all', 'true'), ':all', 'true'),
+    replace(replace(checks, ':one_or_all', 'd.code = log_problems.target'), ':all', 'false'));
+END
+$do$;
+COMMENT ON FUNCTION tthc.log_problems(text) IS 'Internal (tthc.verify_log): the first problem of each dossier''s control slip, of every dossier (NULL) or of one by its code''s index';
+REVOKE ALL ON FUNCTION tthc.log_problems(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tthc.log_problems(text) TO tthc_auditor;
+
+CREATE OR REPLACE FUNCTION tthc.verify_log(code text DEFAULT NULL) RETURNS TABLE(code text, seq integer, problem text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT * FROM tthc.log_problems(verify_log.code) $$;
+
+-- -------------------------------------------------------------------
+-- 9. Who may do what
 -- -------------------------------------------------------------------
 
 COMMENT ON FUNCTION tthc.portal_field(jsonb, text, text, text, boolean) IS 'Internal (tthc.portal_receive): a field of the portal''s record, refused naming it when malformed';

@@ -1667,6 +1667,208 @@ $$;
 COMMENT ON FUNCTION tthc.local_year(unit text, at timestamp with time zone) IS 'The year of a time in a unit''s calendar time zone';
 
 --
+-- Name: log_problems(text); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.log_problems(target text) RETURNS TABLE(code text, seq integer, problem text)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+BEGIN
+  IF target IS NULL THEN
+    RETURN QUERY 
+    WITH e AS (
+      SELECT d.code, x.seq, x.hash,
+             lag(x.seq) OVER w AS prev_seq,
+             tthc.event_hash(lag(x.hash) OVER w, x) AS expected
+      FROM tthc.dossier d JOIN tthc.dossier_event x
+        ON x.dossier_id = d.id AND x.province IS NOT DISTINCT FROM d.province
+      WHERE true
+      WINDOW w AS (PARTITION BY x.dossier_id, x.province ORDER BY x.seq)),
+    links AS (
+      SELECT e.code, e.seq,
+             CASE WHEN e.seq <> coalesce(e.prev_seq, 0) + 1 THEN 'an event is missing before this one'
+                  WHEN e.hash IS DISTINCT FROM e.expected THEN 'the event was altered: its hash does not match'
+             END AS problem
+      FROM e),
+    heads AS (
+      SELECT d.code, d.event_seq AS seq,
+             CASE WHEN l.seq IS NULL THEN 'the dossier has no events'
+                  WHEN l.seq IS DISTINCT FROM d.event_seq THEN 'the log ends at event ' || l.seq || ', not ' || d.event_seq
+                  WHEN l.hash IS DISTINCT FROM d.event_hash THEN 'the latest event does not match the dossier''s hash'
+                  WHEN l.state IS NULL THEN 'the latest event does not bind the dossier''s state'
+                  WHEN l.state IS DISTINCT FROM tthc.dossier_state(d) THEN 'the dossier row does not match its log: it was changed without an event'
+             END AS problem
+      FROM tthc.dossier d
+      LEFT JOIN LATERAL (SELECT x.seq, x.hash, x.state FROM tthc.dossier_event x WHERE x.dossier_id = d.id AND x.province IS NOT DISTINCT FROM d.province
+                         ORDER BY x.seq DESC LIMIT 1) l ON true
+      WHERE true),
+    orphans AS (
+      SELECT '(dossier id ' || x.dossier_id || coalesce(' of ' || x.province, '') || ')' AS code, min(x.seq) AS seq,
+             'events of a dossier that does not exist' AS problem
+      FROM tthc.dossier_event x
+      WHERE true AND NOT EXISTS (SELECT 1 FROM tthc.dossier d WHERE d.id = x.dossier_id
+                                                       AND d.province IS NOT DISTINCT FROM x.province)
+      GROUP BY x.dossier_id, x.province),
+    -- a province's own money rows against their events (the hub mirrors the events only)
+    money_rows AS (
+      SELECT d.code, p.event_seq AS seq,
+             CASE WHEN x.seq IS NULL THEN 'payment ' || p.id || ' has no event'
+                  WHEN x.kind NOT IN ('payment', 'refund', 'waiver') OR x.note IS NULL
+                    OR tthc.as_jsonb(x.note) IS DISTINCT FROM tthc.payment_fact(p) OR x.at <> p.paid_at
+                    THEN 'payment ' || p.id || ' does not match its event' END AS problem
+      FROM tthc.payment p JOIN tthc.dossier d ON d.id = p.dossier_id AND d.province IS NULL
+      LEFT JOIN tthc.dossier_event x ON x.dossier_id = p.dossier_id AND x.province IS NULL AND x.seq = p.event_seq
+      WHERE true
+      UNION ALL
+      SELECT d.code, r.event_seq,
+             CASE WHEN x.seq IS NULL OR x.kind <> 'receipt' OR x.note IS NULL
+                    OR tthc.as_jsonb(x.note) IS DISTINCT FROM tthc.receipt_fact(r) OR x.at <> r.issued_at
+                    THEN 'receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' does not match its event' END
+      FROM tthc.receipt r JOIN tthc.dossier d ON d.id = r.dossier_id AND d.province IS NULL
+      LEFT JOIN tthc.dossier_event x ON x.dossier_id = r.dossier_id AND x.province IS NULL AND x.seq = r.event_seq
+      WHERE true
+      UNION ALL
+      SELECT d.code, coalesce(r.cancel_seq, d.event_seq),
+             CASE WHEN r.status <> 'issued' AND (x.seq IS NULL OR x.kind <> 'receipt_cancel' OR x.note IS NULL
+                    OR tthc.as_jsonb(x.note) IS DISTINCT FROM tthc.receipt_cancel_fact(r) OR x.at <> r.cancelled_at)
+                    THEN 'the cancellation of receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' does not match its event'
+                  WHEN r.status = 'issued' AND EXISTS (
+                    SELECT 1 FROM tthc.dossier_event c WHERE c.dossier_id = r.dossier_id AND c.province IS NULL
+                       AND c.kind = 'receipt_cancel' AND (tthc.as_jsonb(c.note) ->> 'receipt')::bigint = r.id)
+                    THEN 'receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' was cancelled but reads issued' END
+      FROM tthc.receipt r JOIN tthc.dossier d ON d.id = r.dossier_id AND d.province IS NULL
+      LEFT JOIN tthc.dossier_event x ON x.dossier_id = r.dossier_id AND x.province IS NULL AND x.seq = r.cancel_seq
+      WHERE true
+      UNION ALL
+      SELECT d.code, x.seq, 'the ' || x.kind || ' event has no row' || CASE WHEN x.kind LIKE 'receipt%' THEN ' in tthc.receipt' ELSE ' in tthc.payment' END
+      FROM tthc.dossier_event x JOIN tthc.dossier d ON d.id = x.dossier_id AND d.province IS NULL
+      WHERE x.province IS NULL AND x.kind IN ('payment', 'refund', 'waiver', 'receipt', 'receipt_cancel')
+        AND true
+        AND NOT EXISTS (SELECT 1 FROM tthc.payment p WHERE p.dossier_id = x.dossier_id AND p.event_seq = x.seq)
+        AND NOT EXISTS (SELECT 1 FROM tthc.receipt r WHERE r.dossier_id = x.dossier_id
+                          AND (r.event_seq = x.seq OR r.cancel_seq = x.seq))),
+    -- every series' next number follows its receipts, numbered from first_no without a hole
+    series AS (
+      SELECT '(series ' || s.unit || ' ' || s.template || '/' || s.symbol || ')' AS code, s.next_no AS seq,
+             'the next number is ' || s.next_no || ' but the receipts are ' || count(r.id) || ' up to number '
+               || coalesce(max(r.number), s.first_no - 1) AS problem
+      FROM tthc.receipt_series s LEFT JOIN tthc.receipt r USING (unit, template, symbol)
+      WHERE true
+      GROUP BY s.unit, s.template, s.symbol, s.first_no, s.next_no
+      HAVING s.next_no <> coalesce(max(r.number), s.first_no - 1) + 1
+          OR count(r.id) <> coalesce(max(r.number), s.first_no - 1) - s.first_no + 1)
+    SELECT DISTINCT ON (b.code) b.code, b.seq, b.problem
+    FROM (SELECT * FROM links WHERE problem IS NOT NULL
+          UNION ALL SELECT * FROM heads WHERE problem IS NOT NULL
+          UNION ALL SELECT * FROM orphans
+          UNION ALL SELECT * FROM money_rows WHERE problem IS NOT NULL
+          UNION ALL SELECT * FROM series) b
+    ORDER BY b.code, b.seq
+;
+  ELSE
+    RETURN QUERY 
+    WITH e AS (
+      SELECT d.code, x.seq, x.hash,
+             lag(x.seq) OVER w AS prev_seq,
+             tthc.event_hash(lag(x.hash) OVER w, x) AS expected
+      FROM tthc.dossier d JOIN tthc.dossier_event x
+        ON x.dossier_id = d.id AND x.province IS NOT DISTINCT FROM d.province
+      WHERE d.code = log_problems.target
+      WINDOW w AS (PARTITION BY x.dossier_id, x.province ORDER BY x.seq)),
+    links AS (
+      SELECT e.code, e.seq,
+             CASE WHEN e.seq <> coalesce(e.prev_seq, 0) + 1 THEN 'an event is missing before this one'
+                  WHEN e.hash IS DISTINCT FROM e.expected THEN 'the event was altered: its hash does not match'
+             END AS problem
+      FROM e),
+    heads AS (
+      SELECT d.code, d.event_seq AS seq,
+             CASE WHEN l.seq IS NULL THEN 'the dossier has no events'
+                  WHEN l.seq IS DISTINCT FROM d.event_seq THEN 'the log ends at event ' || l.seq || ', not ' || d.event_seq
+                  WHEN l.hash IS DISTINCT FROM d.event_hash THEN 'the latest event does not match the dossier''s hash'
+                  WHEN l.state IS NULL THEN 'the latest event does not bind the dossier''s state'
+                  WHEN l.state IS DISTINCT FROM tthc.dossier_state(d) THEN 'the dossier row does not match its log: it was changed without an event'
+             END AS problem
+      FROM tthc.dossier d
+      LEFT JOIN LATERAL (SELECT x.seq, x.hash, x.state FROM tthc.dossier_event x WHERE x.dossier_id = d.id AND x.province IS NOT DISTINCT FROM d.province
+                         ORDER BY x.seq DESC LIMIT 1) l ON true
+      WHERE d.code = log_problems.target),
+    orphans AS (
+      SELECT '(dossier id ' || x.dossier_id || coalesce(' of ' || x.province, '') || ')' AS code, min(x.seq) AS seq,
+             'events of a dossier that does not exist' AS problem
+      FROM tthc.dossier_event x
+      WHERE false AND NOT EXISTS (SELECT 1 FROM tthc.dossier d WHERE d.id = x.dossier_id
+                                                       AND d.province IS NOT DISTINCT FROM x.province)
+      GROUP BY x.dossier_id, x.province),
+    -- a province's own money rows against their events (the hub mirrors the events only)
+    money_rows AS (
+      SELECT d.code, p.event_seq AS seq,
+             CASE WHEN x.seq IS NULL THEN 'payment ' || p.id || ' has no event'
+                  WHEN x.kind NOT IN ('payment', 'refund', 'waiver') OR x.note IS NULL
+                    OR tthc.as_jsonb(x.note) IS DISTINCT FROM tthc.payment_fact(p) OR x.at <> p.paid_at
+                    THEN 'payment ' || p.id || ' does not match its event' END AS problem
+      FROM tthc.payment p JOIN tthc.dossier d ON d.id = p.dossier_id AND d.province IS NULL
+      LEFT JOIN tthc.dossier_event x ON x.dossier_id = p.dossier_id AND x.province IS NULL AND x.seq = p.event_seq
+      WHERE d.code = log_problems.target
+      UNION ALL
+      SELECT d.code, r.event_seq,
+             CASE WHEN x.seq IS NULL OR x.kind <> 'receipt' OR x.note IS NULL
+                    OR tthc.as_jsonb(x.note) IS DISTINCT FROM tthc.receipt_fact(r) OR x.at <> r.issued_at
+                    THEN 'receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' does not match its event' END
+      FROM tthc.receipt r JOIN tthc.dossier d ON d.id = r.dossier_id AND d.province IS NULL
+      LEFT JOIN tthc.dossier_event x ON x.dossier_id = r.dossier_id AND x.province IS NULL AND x.seq = r.event_seq
+      WHERE d.code = log_problems.target
+      UNION ALL
+      SELECT d.code, coalesce(r.cancel_seq, d.event_seq),
+             CASE WHEN r.status <> 'issued' AND (x.seq IS NULL OR x.kind <> 'receipt_cancel' OR x.note IS NULL
+                    OR tthc.as_jsonb(x.note) IS DISTINCT FROM tthc.receipt_cancel_fact(r) OR x.at <> r.cancelled_at)
+                    THEN 'the cancellation of receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' does not match its event'
+                  WHEN r.status = 'issued' AND EXISTS (
+                    SELECT 1 FROM tthc.dossier_event c WHERE c.dossier_id = r.dossier_id AND c.province IS NULL
+                       AND c.kind = 'receipt_cancel' AND (tthc.as_jsonb(c.note) ->> 'receipt')::bigint = r.id)
+                    THEN 'receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' was cancelled but reads issued' END
+      FROM tthc.receipt r JOIN tthc.dossier d ON d.id = r.dossier_id AND d.province IS NULL
+      LEFT JOIN tthc.dossier_event x ON x.dossier_id = r.dossier_id AND x.province IS NULL AND x.seq = r.cancel_seq
+      WHERE d.code = log_problems.target
+      UNION ALL
+      SELECT d.code, x.seq, 'the ' || x.kind || ' event has no row' || CASE WHEN x.kind LIKE 'receipt%' THEN ' in tthc.receipt' ELSE ' in tthc.payment' END
+      FROM tthc.dossier_event x JOIN tthc.dossier d ON d.id = x.dossier_id AND d.province IS NULL
+      WHERE x.province IS NULL AND x.kind IN ('payment', 'refund', 'waiver', 'receipt', 'receipt_cancel')
+        AND d.code = log_problems.target
+        AND NOT EXISTS (SELECT 1 FROM tthc.payment p WHERE p.dossier_id = x.dossier_id AND p.event_seq = x.seq)
+        AND NOT EXISTS (SELECT 1 FROM tthc.receipt r WHERE r.dossier_id = x.dossier_id
+                          AND (r.event_seq = x.seq OR r.cancel_seq = x.seq))),
+    -- every series' next number follows its receipts, numbered from first_no without a hole
+    series AS (
+      SELECT '(series ' || s.unit || ' ' || s.template || '/' || s.symbol || ')' AS code, s.next_no AS seq,
+             'the next number is ' || s.next_no || ' but the receipts are ' || count(r.id) || ' up to number '
+               || coalesce(max(r.number), s.first_no - 1) AS problem
+      FROM tthc.receipt_series s LEFT JOIN tthc.receipt r USING (unit, template, symbol)
+      WHERE false
+      GROUP BY s.unit, s.template, s.symbol, s.first_no, s.next_no
+      HAVING s.next_no <> coalesce(max(r.number), s.first_no - 1) + 1
+          OR count(r.id) <> coalesce(max(r.number), s.first_no - 1) - s.first_no + 1)
+    SELECT DISTINCT ON (b.code) b.code, b.seq, b.problem
+    FROM (SELECT * FROM links WHERE problem IS NOT NULL
+          UNION ALL SELECT * FROM heads WHERE problem IS NOT NULL
+          UNION ALL SELECT * FROM orphans
+          UNION ALL SELECT * FROM money_rows WHERE problem IS NOT NULL
+          UNION ALL SELECT * FROM series) b
+    ORDER BY b.code, b.seq
+;
+  END IF;
+END
+$$;
+
+--
+-- Name: FUNCTION log_problems(target text); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.log_problems(target text) IS 'Internal (tthc.verify_log): the first problem of each dossier''s control slip, of every dossier (NULL) or of one by its code''s index';
+
+--
 -- Name: lunar_to_solar(integer, integer, integer, boolean); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
@@ -4784,96 +4986,7 @@ COMMENT ON FUNCTION tthc.unreceipted(dossier_id bigint) IS 'A dossier''s paid pa
 CREATE FUNCTION tthc.verify_log(code text DEFAULT NULL::text) RETURNS TABLE(code text, seq integer, problem text)
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-  WITH e AS (
-    SELECT d.code, x.seq, x.hash,
-           lag(x.seq) OVER w AS prev_seq,
-           tthc.event_hash(lag(x.hash) OVER w, x) AS expected
-    FROM tthc.dossier d JOIN tthc.dossier_event x
-      ON x.dossier_id = d.id AND x.province IS NOT DISTINCT FROM d.province
-    WHERE verify_log.code IS NULL OR d.code = verify_log.code
-    WINDOW w AS (PARTITION BY x.dossier_id, x.province ORDER BY x.seq)),
-  links AS (
-    SELECT e.code, e.seq,
-           CASE WHEN e.seq <> coalesce(e.prev_seq, 0) + 1 THEN 'an event is missing before this one'
-                WHEN e.hash IS DISTINCT FROM e.expected THEN 'the event was altered: its hash does not match'
-           END AS problem
-    FROM e),
-  heads AS (
-    SELECT d.code, d.event_seq AS seq,
-           CASE WHEN l.seq IS NULL THEN 'the dossier has no events'
-                WHEN l.seq IS DISTINCT FROM d.event_seq THEN 'the log ends at event ' || l.seq || ', not ' || d.event_seq
-                WHEN l.hash IS DISTINCT FROM d.event_hash THEN 'the latest event does not match the dossier''s hash'
-                WHEN l.state IS NULL THEN 'the latest event does not bind the dossier''s state'
-                WHEN l.state IS DISTINCT FROM tthc.dossier_state(d) THEN 'the dossier row does not match its log: it was changed without an event'
-           END AS problem
-    FROM tthc.dossier d
-    LEFT JOIN LATERAL (SELECT x.seq, x.hash, x.state FROM tthc.dossier_event x WHERE x.dossier_id = d.id AND x.province IS NOT DISTINCT FROM d.province
-                       ORDER BY x.seq DESC LIMIT 1) l ON true
-    WHERE verify_log.code IS NULL OR d.code = verify_log.code),
-  orphans AS (
-    SELECT '(dossier id ' || x.dossier_id || coalesce(' of ' || x.province, '') || ')' AS code, min(x.seq) AS seq,
-           'events of a dossier that does not exist' AS problem
-    FROM tthc.dossier_event x
-    WHERE verify_log.code IS NULL AND NOT EXISTS (SELECT 1 FROM tthc.dossier d WHERE d.id = x.dossier_id
-                                                     AND d.province IS NOT DISTINCT FROM x.province)
-    GROUP BY x.dossier_id, x.province),
-  -- a province's own money rows against their events (the hub mirrors the events only)
-  money_rows AS (
-    SELECT d.code, p.event_seq AS seq,
-           CASE WHEN x.seq IS NULL THEN 'payment ' || p.id || ' has no event'
-                WHEN x.kind NOT IN ('payment', 'refund', 'waiver') OR x.note IS NULL
-                  OR tthc.as_jsonb(x.note) IS DISTINCT FROM tthc.payment_fact(p) OR x.at <> p.paid_at
-                  THEN 'payment ' || p.id || ' does not match its event' END AS problem
-    FROM tthc.payment p JOIN tthc.dossier d ON d.id = p.dossier_id AND d.province IS NULL
-    LEFT JOIN tthc.dossier_event x ON x.dossier_id = p.dossier_id AND x.province IS NULL AND x.seq = p.event_seq
-    WHERE verify_log.code IS NULL OR d.code = verify_log.code
-    UNION ALL
-    SELECT d.code, r.event_seq,
-           CASE WHEN x.seq IS NULL OR x.kind <> 'receipt' OR x.note IS NULL
-                  OR tthc.as_jsonb(x.note) IS DISTINCT FROM tthc.receipt_fact(r) OR x.at <> r.issued_at
-                  THEN 'receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' does not match its event' END
-    FROM tthc.receipt r JOIN tthc.dossier d ON d.id = r.dossier_id AND d.province IS NULL
-    LEFT JOIN tthc.dossier_event x ON x.dossier_id = r.dossier_id AND x.province IS NULL AND x.seq = r.event_seq
-    WHERE verify_log.code IS NULL OR d.code = verify_log.code
-    UNION ALL
-    SELECT d.code, coalesce(r.cancel_seq, d.event_seq),
-           CASE WHEN r.status <> 'issued' AND (x.seq IS NULL OR x.kind <> 'receipt_cancel' OR x.note IS NULL
-                  OR tthc.as_jsonb(x.note) IS DISTINCT FROM tthc.receipt_cancel_fact(r) OR x.at <> r.cancelled_at)
-                  THEN 'the cancellation of receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' does not match its event'
-                WHEN r.status = 'issued' AND EXISTS (
-                  SELECT 1 FROM tthc.dossier_event c WHERE c.dossier_id = r.dossier_id AND c.province IS NULL
-                     AND c.kind = 'receipt_cancel' AND (tthc.as_jsonb(c.note) ->> 'receipt')::bigint = r.id)
-                  THEN 'receipt ' || r.template || '/' || r.symbol || ' ' || r.no || ' was cancelled but reads issued' END
-    FROM tthc.receipt r JOIN tthc.dossier d ON d.id = r.dossier_id AND d.province IS NULL
-    LEFT JOIN tthc.dossier_event x ON x.dossier_id = r.dossier_id AND x.province IS NULL AND x.seq = r.cancel_seq
-    WHERE verify_log.code IS NULL OR d.code = verify_log.code
-    UNION ALL
-    SELECT d.code, x.seq, 'the ' || x.kind || ' event has no row' || CASE WHEN x.kind LIKE 'receipt%' THEN ' in tthc.receipt' ELSE ' in tthc.payment' END
-    FROM tthc.dossier_event x JOIN tthc.dossier d ON d.id = x.dossier_id AND d.province IS NULL
-    WHERE x.province IS NULL AND x.kind IN ('payment', 'refund', 'waiver', 'receipt', 'receipt_cancel')
-      AND (verify_log.code IS NULL OR d.code = verify_log.code)
-      AND NOT EXISTS (SELECT 1 FROM tthc.payment p WHERE p.dossier_id = x.dossier_id AND p.event_seq = x.seq)
-      AND NOT EXISTS (SELECT 1 FROM tthc.receipt r WHERE r.dossier_id = x.dossier_id
-                        AND (r.event_seq = x.seq OR r.cancel_seq = x.seq))),
-  -- every series' next number follows its receipts, numbered from first_no without a hole
-  series AS (
-    SELECT '(series ' || s.unit || ' ' || s.template || '/' || s.symbol || ')' AS code, s.next_no AS seq,
-           'the next number is ' || s.next_no || ' but the receipts are ' || count(r.id) || ' up to number '
-             || coalesce(max(r.number), s.first_no - 1) AS problem
-    FROM tthc.receipt_series s LEFT JOIN tthc.receipt r USING (unit, template, symbol)
-    WHERE verify_log.code IS NULL
-    GROUP BY s.unit, s.template, s.symbol, s.first_no, s.next_no
-    HAVING s.next_no <> coalesce(max(r.number), s.first_no - 1) + 1
-        OR count(r.id) <> coalesce(max(r.number), s.first_no - 1) - s.first_no + 1)
-  SELECT DISTINCT ON (b.code) b.code, b.seq, b.problem
-  FROM (SELECT * FROM links WHERE problem IS NOT NULL
-        UNION ALL SELECT * FROM heads WHERE problem IS NOT NULL
-        UNION ALL SELECT * FROM orphans
-        UNION ALL SELECT * FROM money_rows WHERE problem IS NOT NULL
-        UNION ALL SELECT * FROM series) b
-  ORDER BY b.code, b.seq
-$$;
+    AS $$ SELECT * FROM tthc.log_problems(verify_log.code) $$;
 
 --
 -- Name: FUNCTION verify_log(code text); Type: COMMENT; Schema: tthc; Owner: -
@@ -6357,133 +6470,133 @@ COMMENT ON TABLE tthc.sweep_state IS 'The latest run of tthc.sweep on this node'
 -- Data for Name: calendar; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped, province, gid) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true, NULL, '05e56138-1418-4d17-9536-d1b91d5e7e33');
+INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped, province, gid) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true, NULL, 'b49d0f72-f796-43e1-b4b9-0a62cd67607b');
 
 --
 -- Data for Name: calendar_exception; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '081c322a-d1f2-4b1b-9d91-eded9d927598');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'ed1d6acd-dbcd-4071-b419-7748fda9f23c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '8830ff05-5bd3-41dc-9d80-f9a8ed8eb41d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '0fc0c6a9-726e-4084-bf2c-b8eebe8ee73b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '44264541-7439-4f88-98f7-aadb3c61e136');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '0822f6c7-201f-4eba-aff7-2b5ad325757e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '9dfa20e3-84e3-445f-a2d0-093f893b25ed');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'bb9683ec-d994-43e5-bb55-12c13b8946dc');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '4df28216-aa2e-422d-b846-dd93222b5c23');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'b6878110-74b4-475f-8650-0c48576a256e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '6365d3c7-550f-4d19-bec5-c058e459870b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '83c1af23-85a1-47ab-b481-d9b3b5a39aaa');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '81b605d1-5808-4078-b30b-17ce1b228435');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '4714d860-cfdf-46ce-9df1-8e2ae773af17');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'c39ff079-d1dc-4bac-bd90-beb3b871e3cf');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'b8578e92-ecec-45b1-9105-23ea68843af8');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '844cacdf-66a1-45e5-9b2f-f5f8d6b75940');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '67a1f10c-ec8b-424d-9444-9983ca78a114');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'd0a62bea-5d34-48a4-b03b-582ee96a6b80');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '4781d7d8-758a-4e7f-a343-516e39964762');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'a47ade68-bd98-476e-9e6a-9366672269dc');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f850da10-5cf1-4ffd-a72f-41b10738748d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f2ede3b1-a6a1-420a-b24f-dbba68306090');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'fe481355-03d1-459c-81a7-56f1421ef73d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '3477f3fe-3fd7-46a7-910a-daf4deac242b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '94312271-4efb-4f18-8fa4-5b72fff2eac5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'd948fff2-1471-412d-9c14-83bc7bd5d36d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '1020e7a4-1ed2-40a1-a51f-cffab31a3cb4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '11e91694-1062-4324-841a-b0e6bfd43d7f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '2da42cd1-387f-4cce-9229-0f81e4afb5ee');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'b3c43f82-fb02-4e30-b8b7-5e8e7a8b6eba');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '203b4ba9-b803-479f-b3b6-5d0e10d7b1f4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '43335eaa-3a38-4686-b327-6f1a0473a729');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '59c525cf-b651-44fb-a3df-7b1f27899275');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '2edd5182-e47d-4ca3-aee7-cc3d0a1b653d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '22f8e6e5-1a9d-4dbc-8ac5-f68deb9f0382');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'a406c689-9e98-495e-b49b-2858cc96e0fb');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '78889715-7f36-4032-a184-72f78c9c4d42');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'afcb21f0-feeb-4eb2-aa06-5ef1fbf53563');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'b37614f5-996f-4cc8-a19f-67e58b3021e9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'd00f015d-2acd-4122-98a5-18a20db133c9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '62b2b947-becd-439a-80f6-9153fcb3412f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '6bf61f4b-02be-4575-bab1-6ff314b29342');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '5ff3fe6f-92b6-4256-afaa-e3b29eb0146f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '0fb2fa2a-881f-4733-bfe4-448a35bbfdd3');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '88571dd6-f888-4b0c-90d9-a6002389a0a6');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'ff1540b4-6a47-42a1-8dbf-55d69d88e169');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '73538b06-509f-4c06-a053-d4ea0444cc01');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '2127d6f2-39a6-43a0-97c7-3eeb5e1a8e2a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'a307522d-de35-46b1-8b5e-9741c1791bc5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '3cab5c29-cd04-4ff4-a3b0-f03a9bb4511f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'e9e82708-16e3-4942-a184-afd1b5d00f06');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '3dbccd04-8954-4b35-a298-03244c1f187a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '64beffac-7dac-4625-8927-47f201ca55f4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'd055cef5-ff9c-4e6b-a6a6-cf182bc42a43');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'fd7ff684-17c3-45c4-a34b-cd67e212602e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'fc98460a-fca9-4661-a479-8b2f62ecb7ab');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'c837d320-397e-4d43-aaa5-8ba40628e765');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '2d0dafca-3593-4f50-ba0f-3dcdf205741b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'ad4269b7-c9eb-48e6-9139-2d979e878fe9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '0e2a76dd-2d0b-4bd2-abef-19e35f680340');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'c174de7c-3692-4482-9337-c9b923544241');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'e9839e96-2175-4c2a-8d9a-73b4a7917913');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '714e4a03-c482-45dc-860c-fcb5d9839ae3');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '4f00aa0f-ea08-402c-887f-4a18e0bf05a6');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'ab6591e4-44c2-421d-bbfc-6ff050be8d60');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '4a17816b-e185-4b25-8788-dc33feb702c5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '4a0fb9b3-61e4-43fe-a670-7f58ba530eb1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'fc839b27-5aee-4073-bb27-252e51cfc7c2');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'afe57388-f194-4bcf-9cf7-0cdd4808b512');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '882b5aa9-8ae5-43e3-b6c4-38cd18712464');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '85fb929e-406d-49b3-8afd-39890f009c6c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '02b8fc47-f4a2-42db-a14b-342aa367f44a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'fcca6fe7-53d3-4dc6-a348-9b0bce809b0f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '3380d582-f9dc-438b-b576-7325f88684a3');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '34e36e4e-f4d4-4385-8264-529feb62e821');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'a898551c-96be-4f0b-b06e-a6f3d44f02ba');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'f70b0f9d-1c0b-49fc-8ddb-d90ab42e9e72');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '3ba4825e-967e-4224-9cde-a7c1768fb238');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '40792fe1-4d2f-4a27-8865-8a72bb2ddd8d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'a48b5ce9-5f52-4294-90d3-b351bc06d477');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'b6a51aa1-3f68-493b-85cf-667763b7894f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'd15dfb33-4c3d-4492-9006-d0d4fb1b9e87');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '482ed630-e55e-4f7e-8d65-12e01ab3d861');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '51d84cd7-f5fb-409b-9476-3d551c95c55a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'c92462cc-a721-4dd6-b2e7-7ce318f9ef71');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '5bd35082-e1ef-4d4a-a5b8-f541f3b3178a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '2d3d6017-4ae1-477a-b45c-4dfb2e0b319d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '87a5c944-0595-44a0-a955-07d62feb7c9b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '2dfa39c1-7b5b-41ba-913d-26f5075a22ee');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '44a15eb3-b3e6-4378-9f56-38a0b004fcdf');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '7f804a85-2706-4d47-a043-466bd55f7498');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '10bf6318-1bf1-432e-9a31-7657a381a2d0');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '8e0239f8-de52-42ce-92b3-d30de1e7eb19');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'c6e7fdb9-45ce-4d1c-b4d7-75669f70fc22');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'a4a37a06-0ffa-4b9c-8b7b-2a6dbe528359');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'b00859fa-3b03-400f-a0ac-69556feefc54');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'f686cc48-07de-42e3-aefd-1e8d8fc277e0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '5376ab7d-24df-4066-a414-045903d06fef');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'ac4ac7a6-336c-4869-802e-e262a6f244fb');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '2004cd74-a41b-4515-af4f-9c56e2f7c292');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'c569f1a2-f791-4b16-9c06-af0fc76a2dc1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'd8978cc1-8b41-4f4e-be30-a4c1257efa08');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '3c067b4b-1d19-4206-81af-2eaf2b959158');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'b2522686-5b8b-4753-974b-2494c0cbd593');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '9034bbab-fe23-475d-ab6a-7852ac990769');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '9bf30d0e-2647-42ac-bd07-4f60edf14369');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'a984854c-c36a-43ad-a21d-9a66ab8c867a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '2d5e2fdf-b819-45d7-8638-999f47848da7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '5422d91f-1baf-4bb0-b69b-f3974df56698');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '8d078ce8-1680-4108-bb64-7e50fa8821b1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '8dd46022-f55e-4987-a013-137c8aa34ee8');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'fe98394f-d7c1-4075-aed5-e65da5748d42');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '32855c9a-5634-43ac-bc50-40f4caf08c84');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f6eb1266-f57c-46bc-83e5-b7fed5a6a6d0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'e821af02-9ee6-4665-88e2-1f657958eb90');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'd1868a89-2432-4240-b90e-a4f5be01df8a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'ca408f99-f3e7-442d-925d-b4d7e4fc60cf');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f04c865e-5223-44b6-8ac0-fa2a16a2c78f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '49ce37a2-0f79-49f1-bb7c-badafe23173a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '5e412908-4632-49a6-91f5-9ed3794dde8c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '7f8daa0e-79bf-40c7-be62-976f39cc9879');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '4db7cf5e-b0e3-4352-b1db-02afa5b2afaa');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '7ad26c41-ff54-4d3b-b6b5-6fb44edffde4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '9ba6b9cd-35ee-4c63-8a5e-808615942441');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'e4081b8c-7ea8-4ffe-b0c7-3ba1d56a0021');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'b4aecf41-337d-4de1-8e8b-3109a4ff05dd');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '37a5c850-26c7-45f1-b376-dc36acf79297');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '5798cc4a-6837-4421-803d-76b8d201717b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '602f662e-1a52-4117-92e2-71066d09aca5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '02840a44-611c-4051-88a5-e4f80f400139');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '8a1437c8-86ba-4668-8761-6df6c5272843');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'c96a4dc5-b7f5-4c56-910f-53cb5042f770');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'd6f6e1fd-8475-418c-af9c-49440c4d573f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '4e00c1f5-8422-4dde-8d40-86a06b13d7b0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '4838d338-97fa-4a50-9be5-84c12c0541e5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '2d298a33-0188-44eb-9442-d36e2bb05743');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'df6cce61-f0a8-40dd-8926-4eca75d6f838');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'f6bf448f-2965-429f-abf1-936921fc47b0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'f27b0353-d164-4975-9db9-0794b7725f66');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '3a74dee3-eb4c-4df6-8866-67637efaa6f1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '62d515e0-7c09-444c-8859-887132130555');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '35d6d576-1bc2-4312-aca6-e17478af7526');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'fbdc3c9f-bf02-4369-9194-a11aa852c053');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '2d25a63a-81ba-4ec9-9f02-415807b8abcd');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'adb0ac6d-7cc1-46e7-b49e-6df6b88e112f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '637bf901-1118-4584-8e0c-9d307439a1ec');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '4a12ed26-ad16-4ba3-9b4c-657e1ba1ab5d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'f2941be5-a718-46d3-825d-00e8d549aa3f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '9bc338cf-97cd-4127-9ae7-d7d22318a5c7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '3ccded46-8e31-4134-8d2c-46b24cac2f3f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '5a1d201e-9e3f-4226-8cee-4c7f5c482e10');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '9def79bb-9a99-45d1-8d37-50a9bc54edff');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'f6b89593-e366-4efe-b15c-b16dd4da6223');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '2fe125cb-3ad8-4e85-8d8d-cb610850765c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'cb460ee4-a4cb-419f-92e8-6548b82a0eff');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '635dda8e-2bf1-4826-a940-6089ec1e5d56');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '9c9fd6ab-e802-4671-81b8-f9ae882d6369');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '7e0e8f2c-3f43-4e14-ac2b-99d8520e2fb1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '1ef2bd2a-2658-4255-a5d5-a2d2a15ddb5d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '9c3e1e2c-2ad4-4a36-be91-68095865e1a4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'b8744451-5014-473c-9912-41f2e23d3ae7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '8f113715-3166-4f3a-83bd-d86d055e7623');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '12aee2c5-ccbe-4548-8948-a840c4322d77');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '8070cf75-1f30-41e2-b2f9-dcf20bdd1223');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'bbfe762e-f2b2-4d67-acfc-2058513ba7c1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'd1c67652-a95e-401d-8048-7f91ccb63b64');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'b3f35599-f32e-442e-ad69-52ef4be1bd16');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '5e557b4d-2bd7-47d4-888a-29f46618f7a9');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'c6af65f4-cf05-4ea3-98e5-1b53edebec3f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '766d739b-3bd5-45aa-afac-7c488f12f12d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '55de94ca-6c15-466c-85d7-b2b9ca33b830');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'a12e052e-7ae4-4b3c-9027-726eb0634beb');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '400594a0-b04b-448f-bad6-6f56634ab6b1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '9aadef60-c01b-45e6-a805-6202df6ee14c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'b8939180-c807-4cb5-aa33-bdf5462acda8');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '23f28916-2f87-40f8-8bb5-8de880555436');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '9dab4c36-ce1f-4e6a-9713-288bbc991dc1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '77344e7b-119b-41fc-9dc4-b2a9c8b96918');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '76ecdd0b-55b0-4069-8671-442bc8f7a4e4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'd461bc33-804d-4f60-80ba-a83ab0fd70c8');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '32fc3856-9bbb-4c91-bd77-2f5eab1d5b5a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '4d2abb86-7fb8-43ff-9f4c-203facf88ce7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'e561dd5c-9dcf-4639-a5a7-482db714dda1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '11fb7171-e4f9-47f3-8ef3-7a88b8e6b2e3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '97208e33-d53b-4b04-b62e-25247a52f4d1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'bcd6ad3c-e3f0-423c-a94b-711e694117f2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '54f3b108-bc04-442f-8933-585cf50eadbd');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '222b634d-65f7-40de-b5c4-d413374fcfbe');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '19f99680-2e6d-4946-957f-7b4a0322aba0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '39b1a7b7-b0b0-443a-ad22-686f4c639610');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '5ffb5b79-ae48-4890-afef-597ad8399215');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '0a746ea1-706a-475e-88f3-fad4f30df92a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '2d3480bc-126b-4551-a700-45a9d7fb27ba');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '3b4ff534-37ae-42a2-9cdc-25d0eaa06045');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '5dee39b1-f844-44a2-a7a8-2530a1b8a2ae');
 
 --
 -- Data for Name: calendar_week; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '8d2b7e2f-03fc-41b8-be65-5ba9e191f7f6');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '89ea7e9c-4ad9-476a-b6b1-f0e0fff4abaa');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '9c94454b-2950-41e7-acc3-865e262e0d5f');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '004707a0-2a3a-4f6e-9194-8fe6cf02b4d4');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '9fcf6569-e980-4657-a37f-3e0a4a13eacc');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '955f62ce-6502-4f83-b848-18ed8c001b76');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '7de76a6a-f83d-400c-9b59-eb85e09c23e3');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '891e2ae2-1ef7-45e3-a15a-addddfad8201');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '25438357-9810-4e8e-ad87-e0b1318d8738');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '69cdaf74-19c7-45b6-b0bd-6e633e3c864a');
 
 --
 -- Data for Name: calendar_year; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true, NULL, 'ba7f8af4-4749-4ce7-bffb-f42b0618b9e1');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, 'd8fc0968-6dd1-42d7-8f05-5b3871489515');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '71342597-e6f0-46b6-ace4-ba2bb9f02e6d');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true, NULL, '1ffbefb6-0342-45bd-8d99-22a4a5bfb72b');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true, NULL, 'e846b8c1-4f7c-4811-8b61-35e91c079fbc');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true, NULL, 'daf2ac73-b6ae-4c3e-8ecb-74fb36e7f71b');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true, NULL, 'e239b57e-4527-40f9-aa59-3e292f7173cd');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true, NULL, '1064a115-063f-48c4-810f-168300d93939');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true, NULL, '7c7fb472-d522-421d-9956-77b35b2810c9');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, 'c098286b-4f0a-4b01-a066-a11836132f7d');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '6086fa6c-3c30-417b-a37b-4dfcc5a45966');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true, NULL, 'a44fc9db-1591-442d-8b10-7d343374af29');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true, NULL, '04b271a8-e5cc-4b6a-881d-84bba376ad16');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true, NULL, '519bbca8-6ed1-4303-9916-0d799a0a42ef');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true, NULL, '31c34503-e120-412c-815d-ad6105f69cbe');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true, NULL, '51caa7da-1d21-4996-ae7f-4528f3232ff7');
 
 --
 -- Data for Name: dossier; Type: TABLE DATA; Schema: tthc; Owner: -
@@ -8159,6 +8272,13 @@ REVOKE ALL ON FUNCTION tthc.local_day(unit text, at timestamp with time zone) FR
 --
 
 REVOKE ALL ON FUNCTION tthc.local_year(unit text, at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION log_problems(target text); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.log_problems(target text) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.log_problems(target text) TO tthc_auditor;
 
 --
 -- Name: FUNCTION money_act(dossier_id bigint, code text, act jsonb, at timestamp with time zone); Type: ACL; Schema: tthc; Owner: -

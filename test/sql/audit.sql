@@ -107,6 +107,27 @@ INSERT INTO tthc.dossier_event (dossier_id, seq, at, kind, actor, recorded_at)
 VALUES (999999, 1, '2026-03-05 08:00', 'status', 'someone', '2026-03-05 08:00');
 ALTER TABLE tthc.dossier_event ENABLE TRIGGER append_only;
 SELECT * FROM tthc.verify_log() WHERE code LIKE 'H22.01-260305-%' OR code LIKE '(%';
+-- each dossier checked alone finds what the whole check finds of it
+CREATE FUNCTION pg_temp.alone_disagrees() RETURNS bigint LANGUAGE sql AS $$
+  SELECT count(*) FROM (
+    (SELECT v.* FROM tthc.verify_log() v WHERE v.code NOT LIKE '(%'
+     EXCEPT ALL SELECT o.* FROM tthc.dossier d, tthc.verify_log(d.code) o)
+    UNION ALL
+    (SELECT o.* FROM tthc.dossier d, tthc.verify_log(d.code) o
+     EXCEPT ALL SELECT v.* FROM tthc.verify_log() v)) x $$;
+SELECT count(*) AS problems, pg_temp.alone_disagrees() AS alone_disagrees FROM tthc.verify_log();
+-- and reads it by index, not the whole log (the portal checks one dossier
+-- at every claim and payload): no sequential scan of the dossiers or the
+-- events where an index serves
+SET enable_seqscan = off;
+SELECT pg_stat_force_next_flush();
+CREATE TEMP TABLE scans AS
+SELECT relname, seq_scan FROM pg_stat_user_tables WHERE schemaname = 'tthc' AND relname IN ('dossier', 'dossier_event');
+SELECT count(*) AS problems FROM tthc.verify_log('H22.01-260304-0002');
+SELECT pg_stat_force_next_flush();
+SELECT s.relname, s.seq_scan - b.seq_scan AS seq_scans
+FROM pg_stat_user_tables s JOIN scans b USING (relname) WHERE s.schemaname = 'tthc' ORDER BY 1;
+RESET enable_seqscan;
 
 -- a log whose hash column an owner dropped (the log's schema is the
 -- owner's to change): writes go on, unchained, with a NULL chain head; in
