@@ -51,3 +51,26 @@ test:
 
 bench:
 	@scripts/bootstrap.sh bench && scripts/bench.sh
+
+# tthc-sync (sync/): the national portal sync daemon, a client program built,
+# installed (into the server's bindir) and cleaned with the extension
+SYNC_OBJS    = sync/tthc-sync.o sync/wire.o
+EXTRA_CLEAN += sync/tthc-sync $(SYNC_OBJS)
+
+all: sync/tthc-sync
+
+$(SYNC_OBJS): sync/%.o: sync/%.c sync/wire.h
+	$(CC) $(CFLAGS) -I$(shell $(PG_CONFIG) --includedir) -DTTHC_VERSION='"$(EXTVERSION)"' -c -o $@ $<
+
+sync/tthc-sync: $(SYNC_OBJS)
+	$(CC) $(CFLAGS) $(SYNC_OBJS) $(LDFLAGS) $(LDFLAGS_EX) -L$(shell $(PG_CONFIG) --libdir) -lpq -lcurl -o $@
+
+.PHONY: install-sync uninstall-sync
+install: install-sync
+install-sync: sync/tthc-sync
+	$(MKDIR_P) '$(DESTDIR)$(bindir)'
+	$(INSTALL_PROGRAM) sync/tthc-sync '$(DESTDIR)$(bindir)'
+
+uninstall: uninstall-sync
+uninstall-sync:
+	rm -f '$(DESTDIR)$(bindir)/tthc-sync'

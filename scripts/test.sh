@@ -49,7 +49,9 @@ fi
 if ls test/t/*.pl >/dev/null 2>&1; then
   pgxs=$(dirname "$("$PG_CONFIG" --pgxs)")/..
   # copied to a directory the cluster owner can read, whatever the checkout's permissions
-  tapdir=$log/tap; mkdir -p "$tapdir/t"; cp test/t/*.pl "$tapdir/t/"; chmod -R a+rwX "$log"
+  # (004_portal_sync.pl finds the portal's double beside t/)
+  tapdir=$log/tap; mkdir -p "$tapdir/t"; cp test/t/*.pl "$tapdir/t/"; cp test/portal_double.pl "$tapdir/"
+  chmod -R a+rwX "$log"
   (cd "$tapdir" && as_owner env PATH="$PGBIN:$PATH" PG_REGRESS="$pgxs/test/regress/pg_regress" \
       TESTDIR="$tapdir" PG_CONFIG="$PG_CONFIG" \
       prove -I "$pgxs/test/perl" --verbose t/*.pl) >"$log/tap.out" 2>&1; rc=$?
