@@ -286,6 +286,9 @@ if wants portal; then
     "portal_claim($batch), $rows dossiers, $(field pending "$r") pending: scan / index ($(field claim_scan_ms "$r") / $(field claim_index_ms "$r") ms)" \
     "$(field scan_ratio "$r")x")")
   summary+=("$(printf '  %-60s %8s' \
+    "the same, only the $(field newest "$r") newest pending ($(field newest_scan_ms "$r") / $(field newest_index_ms "$r") ms)" \
+    "$(field newest_ratio "$r")x")")
+  summary+=("$(printf '  %-60s %8s' \
     "portal payloads a second: $(field payloads_per_s "$r") (to_jsonb of the row: $(field row_json_per_s "$r")); payload / row" \
     "$(field payload_ratio "$r")x")")
   summary+=("  reproduce: BENCH_ONLY=portal PORTAL_ROWS=$rows PORTAL_BATCH=$batch PORTAL_RUNS=$runs PORTAL_PAYLOADS=$payloads scripts/bench.sh")

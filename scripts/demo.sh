@@ -131,6 +131,38 @@ fi
 "${PSQL[@]}" -d "$DEMO_DB" -c "ANALYZE"
 phase_end "sweep"
 
+# the national portal: tthc-sync sends the outbox, oldest dossiers first, for
+# SYNC_SECONDS to a stand-in of the portal on 127.0.0.1 (test/portal_double.pl:
+# it checks every call against the portal's field rules and keeps what it
+# accepts); here as the demo's own role, in a province as a tthc_portal login
+sync_seconds=${SYNC_SECONDS:-20}
+if [ "$sync_seconds" -gt 0 ]; then
+  phase_start
+  echo
+  echo "━━ tthc-sync → Cổng DVCQG (a stand-in on 127.0.0.1) for $sync_seconds s ━━"
+  sync_bin="$("${PG_CONFIG:-$PGBIN/pg_config}" --bindir 2>/dev/null || echo "$PGBIN")/tthc-sync"
+  [ -x "$sync_bin" ] || { echo "demo: $sync_bin not found (make install builds it)" >&2; exit 1; }
+  sync_log=$(mktemp); double_log=$(mktemp)
+  coproc DOUBLE { exec perl test/portal_double.pl --port 0 --user demo --secret demo --unit 000.00.00.H22 --log "$double_log"; }
+  read -r line <&"${DOUBLE[0]}" || { echo "demo: the portal stand-in did not start" >&2; exit 1; }
+  portal="http://127.0.0.1:${line#port=}"
+  sync_rc=0
+  timeout --preserve-status -s TERM "$sync_seconds" "$sync_bin" --conninfo "dbname=$DEMO_DB" --portal "$portal" \
+    --user demo --secret demo --unit 000.00.00.H22 --batch 100 --interval 1 2>"$sync_log" || sync_rc=$?
+  tail -n 3 "$sync_log"
+  perl -MHTTP::Tiny -MJSON::PP -e '
+    my $r = HTTP::Tiny->new->get("$ARGV[0]/_state?brief=1");
+    $r->{success} or die "demo: the portal stand-in did not answer\n";
+    my $s = decode_json($r->{content});
+    my $refused = 0; $refused += $_ for values %{ $s->{rejected} };
+    printf "the portal holds %d dossiers and %d progress records from tthc (%d calls); refused by its field rules: %d; violations: %d\n",
+      $s->{dossier_count}, $s->{progress_count}, $s->{calls}, $refused, scalar @{ $s->{violations} };' "$portal" || sync_rc=1
+  kill "$DOUBLE_PID" 2>/dev/null || true; wait "$DOUBLE_PID" 2>/dev/null || true
+  rm -f "$sync_log" "$double_log"
+  [ "$sync_rc" = 0 ] || { echo "demo: tthc-sync failed (exit $sync_rc)" >&2; exit 1; }
+  phase_end "portal sync ($sync_seconds s)"
+fi
+
 # the page reads the same period through other functions: made beside the
 # dashboard, on the other core
 phase_start
