@@ -15,7 +15,10 @@
 #      fees through tthc (tthc.pay, mostly on the portal, the rest at the
 #      desk), get their receipts (tthc.issue_receipt; a few cancelled or
 #      replaced) and waivers; meanwhile the background worker "tthc sla
-#      worker" sweeps every 2 s;
+#      worker" sweeps every 2 s; the last three weeks' online dossiers
+#      arrive through tthc.portal_receive, as from the national portal;
+#   3b. tthc-sync sends the outbox for SYNC_SECONDS (default 20, 0 skips it)
+#      to a stand-in of the portal on 127.0.0.1 (test/portal_double.pl);
 #   4. the dashboard a provincial leader reads (demo/dashboard.sql), from
 #      tthc.report, tthc.indicators_766, the scorecards, the payments and
 #      tthc.receipt_usage;
