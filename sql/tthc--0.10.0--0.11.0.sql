@@ -378,9 +378,10 @@ BEGIN
                       WHERE y.dossier_id = x.id
                         AND (y.lease_until > now() OR y.next_try_at > now() OR y.held_seq >= x.event_seq))
     ORDER BY x.id
-    LIMIT n * 2
     FOR UPDATE OF x SKIP LOCKED
   LOOP
+    -- (no LIMIT: dossiers found held on the way do not shorten the claim;
+    -- the loop's cursor reads and locks only as far as it gets)
     EXIT WHEN got >= n;
     SELECT string_agg(i.field || ': ' || i.detail, '; ' ORDER BY i.field) INTO issues FROM tthc.dossier_issues(d) i;
     IF issues IS NULL THEN
@@ -418,7 +419,9 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION tthc.portal_claim(integer, interval) IS 'Hands out up to n dossiers with events the national portal has not acknowledged, each leased to this session: code, MaHoSo, acknowledged and last event, whether the portal has it, and the record to send (NULL when the portal has it as of event_seq); dossiers with data issues are held';
 
--- the queue row of a dossier the caller may acknowledge: its lease
+-- the queue row of a dossier claimed and not held, locked; whether the
+-- caller holds its lease is the caller's to check (q.leased_by): a sender
+-- whose lease ran out keeps it until another claim takes the dossier
 CREATE FUNCTION tthc.portal_lease(code text, OUT d tthc.dossier, OUT q tthc.portal_queue)
 LANGUAGE plpgsql VOLATILE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
 BEGIN
@@ -449,39 +452,41 @@ BEGIN
     RAISE EXCEPTION 'record_seq % of dossier % is not one of its events (1 to %)', record_seq, code, (l.d).event_seq
       USING ERRCODE = '22023';
   END IF;
+  IF (l.q).leased_by IS DISTINCT FROM pg_backend_pid() THEN
+    RETURN false;                      -- not this session's: nothing recorded
+  END IF;
   UPDATE tthc.portal_queue y
-  SET record_seq = greatest(y.record_seq, portal_ack_record.record_seq), last_response = response,
+  SET record_seq = greatest(y.record_seq, portal_ack_record.record_seq), last_response = tthc.portal_reply(response),
       attempts = 0, next_try_at = NULL, last_error = NULL, sent_at = now(),
-      lease_until = CASE WHEN y.leased_by = pg_backend_pid() THEN now() + coalesce(y.lease, '2 min') ELSE y.lease_until END
+      lease_until = now() + coalesce(y.lease, '2 min')
   WHERE y.dossier_id = (l.d).id;
-  RETURN (l.q).leased_by = pg_backend_pid() AND (l.q).lease_until IS NOT NULL;
+  RETURN true;
 END $$;
-COMMENT ON FUNCTION tthc.portal_ack_record(text, integer, jsonb) IS 'The national portal accepted the dossier record built as of event record_seq; true while this session holds the dossier''s lease (extended)';
+COMMENT ON FUNCTION tthc.portal_ack_record(text, integer, jsonb) IS 'The national portal accepted the dossier record built as of event record_seq: recorded, and the lease extended, while this session holds the dossier''s lease (true); false and nothing recorded otherwise';
 
 CREATE FUNCTION tthc.portal_ack(code text, upto_seq integer, response jsonb) RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path TO 'pg_catalog', 'pg_temp' AS $$
 DECLARE
   l record;
-  mine boolean;
 BEGIN
   SELECT * INTO l FROM tthc.portal_lease(code);
   IF upto_seq IS NULL OR upto_seq < 0 OR upto_seq > (l.d).event_seq THEN
     RAISE EXCEPTION 'upto_seq % of dossier % is not one of its events (0 to %)', upto_seq, code, (l.d).event_seq
       USING ERRCODE = '22023';
   END IF;
+  IF (l.q).leased_by IS DISTINCT FROM pg_backend_pid() THEN
+    RETURN false;                      -- not this session's: nothing recorded
+  END IF;
   PERFORM tthc.portal_mark((l.d).id, upto_seq);
-  mine := (l.q).leased_by = pg_backend_pid() AND (l.q).lease_until IS NOT NULL;
   UPDATE tthc.portal_queue y
-  SET last_response = response, attempts = 0, next_try_at = NULL, last_error = NULL, sent_at = now(),
+  SET last_response = tthc.portal_reply(response), attempts = 0, next_try_at = NULL, last_error = NULL, sent_at = now(),
       -- done: the lease is given back; else extended for the next chunk
-      lease_until = CASE WHEN NOT mine THEN y.lease_until
-                         WHEN upto_seq >= (l.d).event_seq THEN NULL
-                         ELSE now() + coalesce(y.lease, '2 min') END,
-      leased_by = CASE WHEN mine AND upto_seq >= (l.d).event_seq THEN NULL ELSE y.leased_by END
+      lease_until = CASE WHEN upto_seq >= (l.d).event_seq THEN NULL ELSE now() + coalesce(y.lease, '2 min') END,
+      leased_by = CASE WHEN upto_seq >= (l.d).event_seq THEN NULL ELSE y.leased_by END
   WHERE y.dossier_id = (l.d).id;
-  RETURN mine;
+  RETURN true;
 END $$;
-COMMENT ON FUNCTION tthc.portal_ack(text, integer, jsonb) IS 'The national portal accepted the progress of a dossier up to event upto_seq (never moves back); true while this session holds the dossier''s lease (extended, or given back when all is acknowledged)';
+COMMENT ON FUNCTION tthc.portal_ack(text, integer, jsonb) IS 'The national portal accepted the progress of a dossier up to event upto_seq (never moves back): recorded while this session holds the dossier''s lease (true; the lease extended, or given back when all is acknowledged); false and nothing recorded otherwise';
 
 CREATE FUNCTION tthc.portal_fail(code text, error text) RETURNS timestamptz
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path TO 'pg_catalog', 'pg_temp' AS $$
@@ -490,16 +495,42 @@ DECLARE
   retry_at timestamptz;
 BEGIN
   SELECT * INTO l FROM tthc.portal_lease(code);
+  IF (l.q).leased_by IS DISTINCT FROM pg_backend_pid() THEN
+    RETURN NULL;                       -- not this session's: nothing recorded
+  END IF;
   -- 30 s, 1 min, 2 min, ... at most 1 hour
   retry_at := now() + least(interval '30 seconds' * power(2, least((l.q).attempts, 20)), interval '1 hour');
   UPDATE tthc.portal_queue y
   SET attempts = y.attempts + 1, next_try_at = retry_at, last_error = left(coalesce(error, 'unknown error'), 2000),
-      lease_until = CASE WHEN y.leased_by = pg_backend_pid() THEN NULL ELSE y.lease_until END,
-      leased_by = CASE WHEN y.leased_by = pg_backend_pid() THEN NULL ELSE y.leased_by END
+      lease_until = NULL, leased_by = NULL
   WHERE y.dossier_id = (l.d).id;
   RETURN retry_at;
 END $$;
-COMMENT ON FUNCTION tthc.portal_fail(text, text) IS 'A dossier could not be sent: gives its lease back with the error; it is claimable again after a backoff (30 s doubling, at most 1 hour), returned';
+COMMENT ON FUNCTION tthc.portal_fail(text, text) IS 'A dossier could not be sent: gives this session''s lease back with the error; it is claimable again after a backoff (30 s doubling, at most 1 hour), returned; NULL (nothing recorded) when the lease is not this session''s';
+
+CREATE FUNCTION tthc.portal_release(code text) RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path TO 'pg_catalog', 'pg_temp' AS $$
+DECLARE
+  l record;
+BEGIN
+  SELECT * INTO l FROM tthc.portal_lease(code);
+  IF (l.q).leased_by IS DISTINCT FROM pg_backend_pid() THEN
+    RETURN false;
+  END IF;
+  UPDATE tthc.portal_queue y SET lease_until = NULL, leased_by = NULL WHERE y.dossier_id = (l.d).id;
+  RETURN true;
+END $$;
+COMMENT ON FUNCTION tthc.portal_release(text) IS 'Gives this session''s lease of a dossier back unsent, with no attempt counted and no backoff (a sender stopping, or ending its cycle early); false when the lease is not this session''s';
+
+-- what of the portal's reply the queue keeps: its code and message, cut
+CREATE FUNCTION tthc.portal_reply(response jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
+  SELECT CASE WHEN pg_catalog.jsonb_typeof(response) = 'object'
+              THEN pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                     'error_code', response -> 'error_code',
+                     'message', pg_catalog.left(response ->> 'message', 500))) END
+$$;
+COMMENT ON FUNCTION tthc.portal_reply(jsonb) IS 'Internal: what portal_queue.last_response keeps of a reply (error_code, and message cut at 500 characters)';
 
 CREATE VIEW tthc.portal_outbox WITH (security_barrier) AS
   SELECT d.code, coalesce(d.portal_code, d.code) AS mahoso, d.event_seq, d.portal_seq AS acked_seq,
@@ -850,13 +881,15 @@ DECLARE
       GROUP BY s.unit, s.template, s.symbol, s.first_no, s.next_no
       HAVING s.next_no <> coalesce(max(r.number), s.first_no - 1) + 1
           OR count(r.id) <> coalesce(max(r.number), s.first_no - 1) - s.first_no + 1)
+    -- the first problem: the earliest event, then the checks in this
+    -- order (an altered latest event also fails the head's check)
     SELECT DISTINCT ON (b.code) b.code, b.seq, b.problem
-    FROM (SELECT * FROM links WHERE problem IS NOT NULL
-          UNION ALL SELECT * FROM heads WHERE problem IS NOT NULL
-          UNION ALL SELECT * FROM orphans
-          UNION ALL SELECT * FROM money_rows WHERE problem IS NOT NULL
-          UNION ALL SELECT * FROM series) b
-    ORDER BY b.code, b.seq
+    FROM (SELECT *, 1 AS k FROM links WHERE problem IS NOT NULL
+          UNION ALL SELECT *, 2 FROM heads WHERE problem IS NOT NULL
+          UNION ALL SELECT *, 3 FROM orphans
+          UNION ALL SELECT *, 4 FROM money_rows WHERE problem IS NOT NULL
+          UNION ALL SELECT *, 5 FROM series) b
+    ORDER BY b.code, b.seq, b.k, b.problem
 $checks$;
 BEGIN
   EXECUTE format($create$
@@ -917,7 +950,8 @@ CREATE POLICY portal_update ON tthc.dossier FOR UPDATE TO tthc_portal
   WITH CHECK (portal_code IS NOT NULL AND status IN ('submitted', 'received', 'withdrawn'));
 
 REVOKE ALL ON FUNCTION tthc.portal_claim(integer, interval), tthc.portal_ack(text, integer, jsonb),
-  tthc.portal_ack_record(text, integer, jsonb), tthc.portal_fail(text, text),
+  tthc.portal_ack_record(text, integer, jsonb), tthc.portal_fail(text, text), tthc.portal_release(text),
+  tthc.portal_reply(jsonb),
   tthc.portal_lease(text), tthc.portal_dossier(text), tthc.portal_progress(text, integer, integer),
   tthc.portal_record(tthc.dossier), tthc.portal_events(tthc.dossier, integer, integer),
   tthc.portal_verified(tthc.dossier), tthc.portal_receive(jsonb), tthc.data_issues(text),
@@ -930,7 +964,7 @@ GRANT EXECUTE ON FUNCTION tthc.portal_status(tthc.dossier_status), tthc.portal_t
   tthc.applicant_id_issue(smallint, smallint, text)
   TO tthc_officer, tthc_auditor, tthc_admin, tthc_reader, tthc_portal;
 GRANT EXECUTE ON FUNCTION tthc.portal_claim(integer, interval), tthc.portal_ack(text, integer, jsonb),
-  tthc.portal_ack_record(text, integer, jsonb), tthc.portal_fail(text, text)
+  tthc.portal_ack_record(text, integer, jsonb), tthc.portal_fail(text, text), tthc.portal_release(text)
   TO tthc_portal, tthc_admin;
 GRANT EXECUTE ON FUNCTION tthc.portal_dossier(text), tthc.portal_progress(text, integer, integer)
   TO tthc_portal, tthc_auditor, tthc_admin;

@@ -243,6 +243,37 @@ SELECT pg_temp.try($$UPDATE tthc.dossier SET portal_seq = event_seq WHERE code =
        pg_temp.try($$INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name, portal_seq)
                      VALUES ('1.000001', 'H22.01', now(), 'A', NULL)$$) AS born_unqueued;
 
+-- a lease is its session's.  Everything pending is claimed first, so
+-- what follows sees only its own dossiers.
+SELECT count(*) AS others FROM tthc.portal_claim(10000, '1 hour');
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name, applicant_id, applicant_phone)
+VALUES ('1.000001', 'H22.02', '2026-12-04 08:00+07', 'Đỗ Văn Một', '022090005551', '12345'),
+       ('1.000001', 'H22.02', '2026-12-04 08:01+07', 'Đỗ Văn Hai', '022090005552', '12345'),
+       ('1.000001', 'H22.02', '2026-12-04 08:02+07', 'Đỗ Văn Ba', '022090005553', '12345'),
+       ('1.000001', 'H22.02', '2026-12-04 08:03+07', 'Đỗ Văn Bốn', '022090005554', '0912000444');
+-- dossiers found held on the way do not shorten a claim: one asked, one
+-- given, past three held
+SELECT code FROM tthc.portal_claim(1);
+SELECT code, state FROM tthc.portal_outbox WHERE code LIKE 'H22.02-261204-%' ORDER BY code;
+-- given back unsent: no attempt, no backoff, claimable at once
+SELECT tthc.portal_release('H22.02-261204-0004') AS released, tthc.portal_release('H22.02-261204-0004') AS again;
+SELECT state, attempts, next_try_at FROM tthc.portal_outbox WHERE code = 'H22.02-261204-0004';
+SELECT code FROM tthc.portal_claim(1);
+-- what the queue keeps of a reply: its code and message, cut
+SELECT tthc.portal_ack_record('H22.02-261204-0004', 1,
+         jsonb_build_object('error_code', '0', 'message', repeat('đ', 600), 'data', jsonb_build_array(repeat('x', 1000)))) AS mine;
+SELECT last_response - 'message' AS kept, length(last_response ->> 'message') AS message_length
+FROM tthc.portal_queue WHERE dossier_id = (SELECT id FROM tthc.dossier WHERE code = 'H22.02-261204-0004');
+-- another session (this one ended: its leases stand until they run out)
+-- acknowledges, fails and releases nothing of it
+\c tthc_portal_db
+SET TimeZone = 'Asia/Ho_Chi_Minh';
+SELECT tthc.portal_ack_record('H22.02-261204-0004', 1, '{}') AS ack_record, tthc.portal_ack('H22.02-261204-0004', 1, '{}') AS ack,
+       tthc.portal_fail('H22.02-261204-0004', 'not mine') AS fail, tthc.portal_release('H22.02-261204-0004') AS release;
+SELECT o.state, o.acked_seq, o.attempts, o.last_error, q.record_seq
+FROM tthc.portal_outbox o JOIN tthc.dossier d USING (code) JOIN tthc.portal_queue q ON q.dossier_id = d.id
+WHERE o.code = 'H22.02-261204-0004';
+
 -- the pending set is an index
 SET enable_seqscan = off;
 EXPLAIN (COSTS OFF) SELECT id FROM tthc.dossier WHERE event_seq > portal_seq ORDER BY id;
