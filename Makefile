@@ -52,24 +52,26 @@ test:
 bench:
 	@scripts/bootstrap.sh bench && scripts/bench.sh
 
-# tthc-sync (sync/): the national portal sync daemon, a client program built,
-# installed (into the server's bindir) and cleaned with the extension
-SYNC_OBJS    = sync/tthc-sync.o sync/wire.o
-EXTRA_CLEAN += sync/tthc-sync $(SYNC_OBJS)
+# tthc-sync (src/sync/): the national portal sync daemon, a client program
+# built, installed (into the server's bindir) and cleaned with the extension.
+# OBJS above is src/*.c only (not recursive): the client's objects never
+# enter the extension's library.
+SYNC_OBJS    = src/sync/tthc-sync.o src/sync/common.o src/sync/config.o src/sync/wire.o
+EXTRA_CLEAN += src/sync/tthc-sync $(SYNC_OBJS)
 
-all: sync/tthc-sync
+all: src/sync/tthc-sync
 
-$(SYNC_OBJS): sync/%.o: sync/%.c sync/wire.h
+$(SYNC_OBJS): src/sync/%.o: src/sync/%.c $(wildcard src/sync/*.h)
 	$(CC) $(CFLAGS) -I$(shell $(PG_CONFIG) --includedir) -DTTHC_VERSION='"$(EXTVERSION)"' -c -o $@ $<
 
-sync/tthc-sync: $(SYNC_OBJS)
+src/sync/tthc-sync: $(SYNC_OBJS)
 	$(CC) $(CFLAGS) $(SYNC_OBJS) $(LDFLAGS) $(LDFLAGS_EX) -L$(shell $(PG_CONFIG) --libdir) -lpq -lcurl -o $@
 
 .PHONY: install-sync uninstall-sync
 install: install-sync
-install-sync: sync/tthc-sync
+install-sync: src/sync/tthc-sync
 	$(MKDIR_P) '$(DESTDIR)$(bindir)'
-	$(INSTALL_PROGRAM) sync/tthc-sync '$(DESTDIR)$(bindir)'
+	$(INSTALL_PROGRAM) src/sync/tthc-sync '$(DESTDIR)$(bindir)'
 
 uninstall: uninstall-sync
 uninstall-sync:

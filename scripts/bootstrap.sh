@@ -26,7 +26,7 @@ command -v pg_prove >/dev/null 2>&1                        || need+=(libtap-pars
 dpkg -s libipc-run-perl >/dev/null 2>&1                    || need+=(libipc-run-perl)
 # libpq: tthc.attach_province() connects to a province with it
 dpkg -s libpq-dev >/dev/null 2>&1                          || need+=(libpq-dev)
-# libcurl: tthc-sync (sync/) talks HTTP to the national portal with it
+# libcurl: tthc-sync (src/sync/) talks HTTP to the national portal with it
 dpkg -s libcurl4-openssl-dev >/dev/null 2>&1               || need+=(libcurl4-openssl-dev)
 command -v make >/dev/null 2>&1 && command -v gcc >/dev/null 2>&1 || need+=(build-essential)
 if [ "$MODE" = test ]; then

@@ -30,8 +30,21 @@
 #     delay SECONDS            answer every service call this late (processed at once;
 #                              its progress counts as answered when the reply leaves)
 #     exists_next N            answer "Hồ sơ đã tồn tại" to the next N DongBoHoSoMC creations
+#     exists_message TEXT      ... with this message instead (e.g. "Đã tồn tại hồ sơ")
 #     expire_sessions true     every session issued so far expires (401)
 #     expire_every K           expire every session after each K-th accepted service call
+#                              (counted from this control on)
+#     reject_sessions true     answer 401 to every service call, even in a session just opened
+#     auth_refuse true|false   refuse every login ("Sai tên đăng nhập hoặc mật khẩu");
+#                              false also ends auth_refuse_after
+#     auth_refuse_after N      accept N more logins, then refuse every one
+#     auth_echo body|message   answer a login with HTTP 400 and the request itself, or
+#                              with a refusal whose message quotes the password (null: off)
+#     redirect URL             answer every service call with HTTP 302 to URL (null: off)
+#     reply_raw {status, body | body_hex} or a list of them
+#                              answer the next service calls, one each, with exactly this
+#                              (status 200 unless given; body_hex for bytes that are not
+#                              UTF-8); the calls are not processed (null: clear the list)
 #     down true|false          close every portal connection without an answer
 #     down_for SECONDS         down now, up again after SECONDS
 #     down_after N             go down (for down_for seconds, or until "down": false)
@@ -113,7 +126,7 @@ sub state_json
 		progress_count => do { my $n = 0; $n += @$_ for values %progress; $n },
 		inbox => [ map { { MaHoSo => $_->{record}{MaHoSo}, confirmed => $_->{confirmed} ? JSON::PP::true : JSON::PP::false,
 		                   offered => $_->{offered} } } @inbox ],
-		faults => { map { ($_ => $fault{$_}) } grep { defined $fault{$_} } sort keys %fault },
+		faults => faults(),
 		down => is_down() ? JSON::PP::true : JSON::PP::false);
 	if ($brief) {
 		$s{log} = [ @log[ $log_from .. $#log ] ] if defined $log_from && $log_from =~ /^\d+$/;
@@ -147,6 +160,12 @@ sub is_down
 		return 0;
 	}
 	return 1;
+}
+
+# the faults in force, for the state (a raw reply counted, not shown)
+sub faults
+{
+	return { map { ($_ => $_ eq 'reply_raw' ? scalar @{ $fault{$_} } : $fault{$_}) } grep { defined $fault{$_} } sort keys %fault };
 }
 
 sub reject { my ($reason) = @_; $rejected{$reason}++; $dirty = 1; }
@@ -288,8 +307,17 @@ sub do_auth
 	my ($body) = @_;
 	my $r = eval { $json->decode($body) };
 	if (ref $r ne 'HASH') { reject('bad_json'); return err_reply('-1', 'Dữ liệu không hợp lệ'); }
+	if (($fault{auth_echo} // '') eq 'message') {
+		reject('auth_echo');
+		return err_reply('-1', 'Sai mật khẩu: ' . ($r->{password} // ''));
+	}
 	if (($r->{username} // '') ne $opt{user} || ($r->{password} // '') ne $opt{secret}) {
 		reject('auth');
+		return err_reply('-1', 'Sai tên đăng nhập hoặc mật khẩu');
+	}
+	if ($fault{auth_refuse} || (defined $fault{auth_refuse_after} && $fault{auth_refuse_after}-- <= 0)) {
+		reject('auth_refused');
+		say_log('auth refused');
 		return err_reply('-1', 'Sai tên đăng nhập hoặc mật khẩu');
 	}
 	my $s = sprintf('%08x%08x%04x', int(rand(2**32)), int(rand(2**32)), ++$sessions_issued);
@@ -348,7 +376,7 @@ sub svc_record
 		if ($fault{exists_next} && $fault{exists_next} > 0) {
 			$fault{exists_next}--;
 			reject('exists');
-			return err_reply('-3', 'Hồ sơ đã tồn tại');
+			return err_reply('-3', $fault{exists_message} // 'Hồ sơ đã tồn tại');
 		}
 		for my $rec (@$data) {
 			if ($dossier{ $rec->{MaHoSo} }) {
@@ -511,8 +539,16 @@ sub do_control
 	return (400, { error => 'a JSON object' }) unless ref $c eq 'HASH';
 	reset_state() if $c->{reset};
 	for my $k (qw(fail_next fail_every timeout_next timeout_every lost_reply_next lost_reply_every exists_next expire_every
-		status hold down_after delay)) {
+		status hold down_after delay exists_message reject_sessions auth_refuse auth_refuse_after auth_echo redirect)) {
 		$fault{$k} = $c->{$k} if exists $c->{$k};
+	}
+	$fault{accepted_calls} = 0 if exists $c->{expire_every};
+	delete $fault{auth_refuse_after} if exists $c->{auth_refuse} && !$c->{auth_refuse};
+	delete $fault{$_} for grep { exists $fault{$_} && !defined $fault{$_} } keys %fault;
+	if (exists $c->{reply_raw}) {
+		my $raw = $c->{reply_raw};
+		$fault{reply_raw} = [ grep { ref $_ eq 'HASH' } (ref $raw eq 'ARRAY' ? @$raw : ($raw)) ];
+		delete $fault{reply_raw} unless @{ $fault{reply_raw} };
 	}
 	$fault{down_for} = $c->{down_for} if defined $c->{down_after};
 	if ($c->{expire_sessions}) { $_->{expired} = 1 for values %session; }
@@ -529,7 +565,7 @@ sub do_control
 	}
 	$dirty = 1;
 	say_log('control', $body);
-	return (200, { ok => JSON::PP::true, faults => { map { ($_ => $fault{$_}) } grep { defined $fault{$_} } sort keys %fault } });
+	return (200, { ok => JSON::PP::true, faults => faults() });
 }
 
 # the faults of the portal's own service calls, in order; returns an action
@@ -658,11 +694,39 @@ sub handle_request
 	}
 	if ($path eq '/auth') {
 		if (is_down()) { reject('down'); $c->{drop} = 1; return; }
+		if (($fault{auth_echo} // '') eq 'body') {
+			reject('auth_echo');
+			http_response($c, 400, $q->{body});
+			return;
+		}
 		http_response($c, 200, do_auth($q->{body}));
 		return;
 	}
 	my $n = ++$calls;
 	$dirty = 1;
+	if (defined $fault{redirect}) {
+		reject('redirect');
+		say_log("call $n: redirected");
+		my $to = $fault{redirect};
+		utf8::encode($to);
+		http_response($c, 302, '', "Location: $to\r\n");
+		return;
+	}
+	if ($fault{reply_raw}) {
+		my $raw = shift @{ $fault{reply_raw} };
+		delete $fault{reply_raw} unless @{ $fault{reply_raw} };
+		my $b = defined $raw->{body_hex} ? pack('H*', $raw->{body_hex}) : $raw->{body} // '';
+		utf8::encode($b) if utf8::is_utf8($b);
+		reject('raw');
+		say_log("call $n: raw reply, " . length($b) . ' bytes');
+		http_response($c, $raw->{status} // 200, $b);
+		return;
+	}
+	if ($fault{reject_sessions}) {
+		reject('session');
+		http_response($c, 200, err_reply('401', 'Phiên làm việc hết hạn'));
+		return;
+	}
 	my $action = fault_for_call($n);
 	if ($action eq 'down') { reject('down'); $c->{drop} = 1; say_log("call $n: down"); return; }
 	if ($action eq 'fail') {

@@ -7,7 +7,12 @@
 # client is killed with SIGKILL mid-sync, two clients share one backlog, the
 # configuration is wrong, and new online dossiers are polled from the portal:
 # every time everything arrives, nothing tthc had acknowledged is sent twice,
-# no dossier is sent by two clients at once.
+# no dossier is sent by two clients at once.  Then what is not a dossier's
+# fault is charged to none (the login refused mid-run, every session
+# expired at once, a redirect, the portal silent), what the portal writes
+# cannot forge a log line nor keep a lease (bytes that are not UTF-8,
+# newlines, a NUL, a reply of megabytes), a client stopped with SIGTERM
+# gives back what it claimed, and secrets stay out of its messages.
 #
 # The double is $TTHC_SRC/test/portal_double.pl, else ../portal_double.pl
 # from this file's directory (test/ in the checkout; scripts/test.sh copies it
@@ -225,7 +230,9 @@ FROM want w LEFT JOIN got g ON g.m = w.m
 WHERE g.m IS NULL OR g.rec IS DISTINCT FROM w.rec OR g.prog IS DISTINCT FROM w.prog
 UNION ALL
 SELECT g.m || ': the portal has a dossier tthc does not' FROM got g
-WHERE NOT EXISTS (SELECT 1 FROM tthc.dossier d WHERE coalesce(d.portal_code, d.code) = g.m)
+-- (coalesce(portal_code, code) = g.m, in a form the indexes answer)
+WHERE NOT EXISTS (SELECT 1 FROM tthc.dossier d WHERE d.portal_code = g.m)
+  AND NOT EXISTS (SELECT 1 FROM tthc.dossier d WHERE d.code = g.m AND d.portal_code IS NULL)
 ORDER BY 1});
 	my @diff = grep { $_ ne '' } split /\n/, $diff;
 	diag("$label: " . scalar(@diff) . " dossiers differ, e.g.\n" . join("\n", @diff[ 0 .. ($#diff < 4 ? $#diff : 4) ]))
@@ -376,7 +383,7 @@ $id0 = max_id();
 new_dossiers(1500, 8);
 my $before = $st->{dossier_count};
 control(delay => 0.004);
-my $bg = sync_start(@base, '--once', '--batch', '50', '--lease', '3');
+my $bg = sync_start(@base, '--once', '--batch', '50', '--lease', '5');
 my $t0 = time;
 sleep 0.05 while portal_state()->{dossier_count} < $before + 300 && time - $t0 < 60;
 $bg->{h}->signal('KILL');
@@ -425,6 +432,127 @@ my %sessions = map { ($_->{session} => 1) } @calls;
 is(scalar(grep { keys %{ $senders{$_} } > 1 } keys %senders), 0,
 	'  each dossier was sent by one client only, of ' . scalar(keys %sessions) . ' sessions');
 ok(keys %sessions >= 2, '  both clients sent');
+
+# ---------- (g) not the dossiers' fault: none is charged ----------
+
+# the outbox: dossiers charged with an attempt or a backoff, leased, unsent
+sub charged
+{
+	return $node->safe_psql('postgres', q{SELECT count(*) FILTER (WHERE attempts > 0 OR next_try_at IS NOT NULL)
+  || ' charged, ' || count(*) FILTER (WHERE state = 'leased') || ' leased, ' || count(*) || ' unsent'
+FROM tthc.portal_outbox});
+}
+
+$st = portal_state();
+$v0 = @{ $st->{violations} };
+new_dossiers(30, 10);
+# one login, five calls, then every session expires and the next login is refused
+control(auth_refuse_after => 1, expire_every => 5);
+($rc, $err) = sync(@base, '--once', '--batch', '10');
+is($rc, 1, 'the portal refuses the login mid-run: --once exits 1');
+like($err, qr/error: could not log in to the portal/, '  saying so');
+like(charged(), qr/^0 charged, 0 leased, (?:[12]\d|[1-9]) unsent$/,
+	'  some dossiers were sent, and none of the rest got an attempt or a backoff, nor stays leased');
+control(auth_refuse => JSON::PP::false, expire_every => 0, reject_sessions => JSON::PP::true);
+($rc, $err) = sync(@base, '--once', '--batch', '10');
+is($rc, 1, 'every call answered 401, even in a session just opened: --once exits 1');
+like($err, qr/expired a session it had just opened/, '  saying so');
+like(charged(), qr/^0 charged, 0 leased, /, '  and charges no dossier');
+control(reject_sessions => JSON::PP::false, redirect => 'http://127.0.0.1:9/elsewhere');
+($rc, $err) = sync(@base, '--once', '--batch', '10');
+is($rc, 1, 'the portal redirects: --once exits 1');
+like($err, qr{error: HTTP 302: .*redirects to http://127\.0\.0\.1:9/elsewhere}, '  logging where to');
+like(charged(), qr/^0 charged, 0 leased, /, '  and charges no dossier');
+control(redirect => undef, fail_next => 1000, status => 503);
+($rc, $err) = sync(@base, '--once', '--batch', '10', '--retries', '1');
+is($rc, 1, 'the portal answers nothing but 503: --once exits 1');
+like(charged(), qr/^1 charged, 0 leased, /, '  the dossier whose tries ran out is charged, the rest of the batch given back');
+is($node->safe_psql('postgres', q{SELECT last_error FROM tthc.portal_outbox WHERE attempts > 0}), 'HTTP 503',
+	'  with the error');
+control(fail_next => 0, status => 500, exists_next => 1, exists_message => 'Đã tồn tại hồ sơ trên hệ thống');
+skip_backoff();
+($rc, $err) = sync(@base, '--once');
+is($rc . ' ' . unsent(), '0 0', 'the portal back: the next --once sends them all ("Đã tồn tại" too is "already exists")')
+  or diag($err);
+
+# what the portal writes: junk for four calls, one dossier each
+new_dossiers(10, 11);
+my $forged = '2026-12-01 00:00:00 tthc-sync: claimed 0: forged line';
+control(exists_message => undef, reply_raw => [
+	{ body_hex => unpack('H*', qq({"error_code": "5", "message": "l\xed\xa0\x80i \xf4\x90\x80\x80"})) },
+	{ body => qq({"error_code": "7", "message": "bad\\n$forged\\n) . ('y' x 5000) . '"}' },
+	{ body_hex => unpack('H*', qq({"error_code": 0}\0junk)) },
+	{ body => '{"error_code": 0, "message": "' . ('x' x (1100 * 1024)) . '"}' } ]);
+($rc, $err) = sync(@base, '--once', '--batch', '10');
+is($rc, 1, 'four replies of junk: --once exits 1, their four dossiers waiting');
+unlike($err, qr/^\Q$forged\E/m, '  a message with newlines forges no line of the log');
+my @junk = split /\n/, $node->safe_psql('postgres', q{SELECT state || ' ' || attempts || ' '
+  || (next_try_at > now()) || ' ' || length(last_error) || ' ' || last_error
+FROM tthc.portal_outbox ORDER BY last_error});
+is(scalar(@junk), 4, '  four dossiers left');
+like(join("\n", @junk), qr/^retrying 1 true \d+ error_code 7: bad \Q$forged\E y+$/m,
+	'  the message with newlines recorded on one line');
+ok(!grep({ /^\S+ \S+ \S+ (\d+)/ && $1 > 500 } @junk), '  none longer than 500 bytes');
+like(join("\n", @junk), qr/^retrying 1 true \d+ the reply is not JSON \(invalid byte sequence.*l\?\?\?i/m,
+	'  bytes that are not UTF-8: recorded, the lease given back, a backoff');
+like(join("\n", @junk), qr/^retrying 1 true \d+ the reply holds a NUL byte/m, '  a reply with a NUL byte is refused');
+like(join("\n", @junk), qr/^retrying 1 true \d+ the reply is longer than 1 MB/m, '  a reply of over 1 MB is refused');
+skip_backoff();
+($rc, $err) = sync(@base, '--once');
+is($rc . ' ' . unsent(), '0 0', '  the next --once sends them') or diag($err);
+
+# ---------- (h) SIGTERM mid-sync; flags; secrets ----------
+
+$st = portal_state();
+new_dossiers(300, 12);
+$before = $st->{dossier_count};
+control(delay => 0.01);
+$bg = sync_start(@base, '--once', '--batch', '100');
+$t0 = time;
+sleep 0.05 while portal_state()->{dossier_count} < $before + 20 && time - $t0 < 60;
+$bg->{h}->signal('TERM');
+($code, $sig) = sync_finish($bg);
+is("$code $sig", '0 0', 'a client stopped with SIGTERM mid-sync exits 0');
+like(charged(), qr/^0 charged, 0 leased, (?:[1-9]\d\d|[1-9]\d?) unsent$/,
+	'  what it claimed and had not sent is not left leased, nor charged');
+control(delay => 0);
+# (the double takes two live sessions sending one dossier within its overlap
+# window, 0.5 s, for two senders at once: a handover is not one)
+sleep 0.6;
+($rc, $err) = sync(@base, '--once');
+is($rc . ' ' . unsent(), '0 0', '  the next --once sends it at once') or diag($err);
+# (the double's full state takes seconds to read by now: its violations say
+# whether anything came twice, out of order or before its record)
+is(violations_since($v0), 0, '  no violation since the refusals: nothing sent twice, out of order, before its record');
+
+{
+	local $ENV{TTHC_ONCE} = '1';
+	my $calls0 = portal_state()->{log_count};
+	$bg = sync_start(@base, '--once=false', '--interval', '1', '--poll');
+	sleep 1.6;
+	# (each cycle polls: one LayHoSoMoiMC call a second)
+	ok(portal_state()->{log_count} - $calls0 >= 2, '--once=false overrules TTHC_ONCE=1: cycle after cycle');
+	$bg->{h}->signal('TERM');
+	($code, $sig) = sync_finish($bg);
+	is("$code $sig", '0 0', '  and exits 0 on SIGTERM');
+}
+($rc, $err) = sync(@base, '-?');
+is($rc, 0, '-? after other flags shows the help');
+($rc, $err) = sync(@base, '--once', '--conninfo', 'host=localhost port=abc');
+is($rc, 2, 'a conninfo with a bad port: exit 2');
+($rc, $err) = sync(@base, '--once', '--conninfo', 'postgresql://tthc_sync:hunter2@[::1/postgres');
+is($rc, 2, 'a conninfo that is not a URI: exit 2');
+unlike($err, qr/hunter2/, '  and the message does not show its password');
+my $secret = $portal_login[3];
+control(auth_echo => 'body');
+($rc, $err) = sync(@base, '--once');
+is($rc, 1, 'the login answered with the request echoed: --once exits 1');
+unlike($err, qr/\Q$secret\E/, '  and the log does not show the secret');
+control(auth_echo => 'message');
+($rc, $err) = sync(@base, '--once');
+like($err, qr/could not log in to the portal: error_code -1: Sai mật khẩu: \*+/, 'the login refused with the secret in its message');
+unlike($err, qr/\Q$secret\E/, '  the log shows it masked');
+control(auth_echo => undef);
 
 kill 'TERM', $dpid;
 waitpid $dpid, 0;

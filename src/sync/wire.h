@@ -22,6 +22,9 @@
 /* the most progress records one call may carry */
 #define WIRE_MAX_PROGRESS 10
 
+/* the most bytes of the portal's text a message quotes */
+#define WIRE_EXCERPT	300
+
 /* the portal's services tthc-sync calls */
 typedef enum WireService
 {
@@ -39,6 +42,7 @@ typedef enum WireOutcome
 	WIRE_EXPIRED,				/* the session expired: authenticate again */
 	WIRE_REFUSED,				/* the portal refused it (message says why) */
 	WIRE_TRANSIENT,				/* no answer: timeout, connection, HTTP 5xx */
+	WIRE_MISDIRECTED,			/* not the portal's address: a redirect, HTTP 404 */
 	WIRE_FAILED					/* not made: the database connection failed */
 } WireOutcome;
 
@@ -46,7 +50,8 @@ typedef struct WireReply
 {
 	WireOutcome outcome;
 	char	   *body;			/* the reply, JSON; NULL unless an answer */
-	char	   *message;		/* why, unless WIRE_OK */
+	char	   *message;		/* why, unless WIRE_OK (the portal's text in it
+								 * cut, valid UTF-8, on one line) */
 } WireReply;
 
 /* a connection to the portal: its address, the unit, the session */
@@ -63,6 +68,9 @@ extern void wire_reply_reset(WireReply *reply);
 extern void wire_reply_set(WireReply *reply, WireOutcome outcome,
 						   const char *fmt,...)
 			__attribute__((format(printf, 3, 4)));
+
+/* text the portal supplied, fit for a log line and the database */
+extern char *wire_excerpt(const char *s, char *out);	/* out[WIRE_EXCERPT + 1] */
 
 /* the arguments of each service (NULL: the database connection failed) */
 extern char *wire_record_args(PGconn *conn, const char *record, bool update);
