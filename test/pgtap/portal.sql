@@ -42,7 +42,7 @@
 BEGIN;
 SET search_path = public, tthc;
 SET TimeZone = 'Asia/Ho_Chi_Minh';
-SELECT plan(255);
+SELECT plan(260);
 
 -- ===================================================================
 -- Fixture (as the superuser, the administrator, the officers and the
@@ -471,6 +471,8 @@ SELECT throws_ok($$SELECT tthc.portal_ack(pg_temp.pt_code('a_desk'), 1, '{}')$$,
                  'nor tthc.portal_ack of its own a_desk');
 SELECT throws_ok($$SELECT tthc.portal_ack_record(pg_temp.pt_code('a_desk'), 1, '{}')$$, '42501',
                  'permission denied for function portal_ack_record', 'nor tthc.portal_ack_record');
+SELECT throws_ok($$SELECT tthc.portal_release(pg_temp.pt_code('a_desk'))$$, '42501',
+                 'permission denied for function portal_release', 'nor tthc.portal_release');
 SELECT throws_ok($$SELECT tthc.portal_fail(pg_temp.pt_code('a_desk'), 'x')$$, '42501', 'permission denied for function portal_fail',
                  'nor tthc.portal_fail');
 SELECT throws_ok($$SELECT tthc.portal_dossier(pg_temp.pt_code('b_desk'))$$, '42501', 'permission denied for function portal_dossier',
@@ -531,6 +533,8 @@ SELECT throws_ok($$SELECT * FROM tthc.portal_claim(10)$$, '42501', 'permission d
                  'it cannot call tthc.portal_claim');
 SELECT throws_ok($$SELECT tthc.portal_ack(pg_temp.pt_code('b_desk'), 1, '{}')$$, '42501', 'permission denied for function portal_ack',
                  'nor tthc.portal_ack');
+SELECT throws_ok($$SELECT tthc.portal_release(pg_temp.pt_code('b_desk'))$$, '42501', 'permission denied for function portal_release',
+                 'nor tthc.portal_release');
 SELECT throws_ok($$SELECT tthc.portal_fail(pg_temp.pt_code('b_desk'), 'x')$$, '42501', 'permission denied for function portal_fail',
                  'nor tthc.portal_fail');
 SELECT throws_ok($$SELECT tthc.portal_dossier(pg_temp.pt_code('a_desk'))$$, '42501', 'permission denied for function portal_dossier',
@@ -568,6 +572,7 @@ SELECT throws_ok($$SELECT tthc.portal_progress(pg_temp.pt_code('a_desk'))$$, '42
 SELECT throws_ok($$SELECT tthc.portal_receive(pg_temp.pt_rec('DVC-PT-0301', 'TA', '1 day'))$$, '42501',
                  'permission denied for function portal_receive', 'nor tthc.portal_receive');
 SELECT throws_ok($$SELECT * FROM tthc.portal_claim(1)$$, '42501', 'permission denied for function portal_claim', 'nor tthc.portal_claim');
+SELECT throws_ok($$SELECT tthc.portal_release('x')$$, '42501', 'permission denied for function portal_release', 'nor tthc.portal_release');
 SELECT throws_ok($$SELECT count(*) FROM tthc.portal_outbox$$, '42501', 'permission denied for view portal_outbox', 'nor read the outbox');
 SELECT throws_ok($$SELECT count(*) FROM tthc.portal_queue$$, '42501', 'permission denied for table portal_queue', 'nor the queue');
 SELECT throws_ok($$INSERT INTO tthc.portal_status_map (status, code) VALUES ('processing', '2')$$, '42501',
@@ -625,6 +630,8 @@ SELECT is(pg_temp.pt_q($$SELECT string_agg(p.oid::regprocedure::text, ', ' ORDER
           'a login in no tthc role may EXECUTE none of the portal''s functions (nor applicant_id_issue, dossier_issues, data_issues)');
 SELECT throws_ok($$SELECT * FROM tthc.portal_claim(1)$$, '42501', 'permission denied for function portal_claim', 'it cannot call portal_claim');
 SELECT throws_ok($$SELECT tthc.portal_ack('x', 0, '{}')$$, '42501', 'permission denied for function portal_ack', 'nor portal_ack');
+SELECT throws_ok($$SELECT tthc.portal_release('x')$$, '42501', 'permission denied for function portal_release', 'nor portal_release');
+SELECT throws_ok($$SELECT tthc.portal_reply('{}')$$, '42501', 'permission denied for function portal_reply', 'nor portal_reply');
 SELECT throws_ok($$SELECT tthc.portal_ack_record('x', 1, '{}')$$, '42501', 'permission denied for function portal_ack_record',
                  'nor portal_ack_record');
 SELECT throws_ok($$SELECT tthc.portal_fail('x', 'x')$$, '42501', 'permission denied for function portal_fail', 'nor portal_fail');
