@@ -455,6 +455,38 @@ check_reception_place(const char *recv, const char *hand, const char *proc,
 }
 
 /*
+ * check_unit_standing: a unit receives and handles new dossiers only on the
+ * days it stands (tthc.unit valid_from to valid_to, local days).  A unit that
+ * ended keeps the dossiers it has (tthc.unit_orphans lists those still open,
+ * tthc.transfer moves them); a new one goes to its successors, named in the
+ * hint.
+ */
+static void
+check_unit_standing(const char *unit, DateADT day, const char *column)
+{
+	const UnitInfo *u = unit_lookup(unit);
+	char	   *successors;
+
+	if (u == NULL || (day >= u->valid_from && day <= u->valid_to))
+		return;
+	if (day < u->valid_from)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("unit %s does not stand yet on %s: it starts on %s", unit,
+						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(day))),
+						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(u->valid_from)))),
+				 errtable_of_dossier(), errcolumn_of_dossier(column)));
+	successors = unit_successors(unit);
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("unit %s ended on %s: it takes no new dossiers after that day", unit,
+					DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(u->valid_to)))),
+			 successors ? errhint("Its successors: %s (tthc.unit_succession).", successors) :
+			 errhint("Record its successors in tthc.unit_succession and receive the dossier there."),
+			 errtable_of_dossier(), errcolumn_of_dossier(column)));
+}
+
+/*
  * number_dossier: the code: the next number of the day, or a code given by
  * the client, which must be of this unit and day, written as tthc writes it
  * (so that 00005 cannot stand beside 0005), and must not skip numbers.
@@ -550,6 +582,9 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 	v = version_for(proc, cal, at);
 
 	check_reception_place(recv, hand, proc, v);
+	check_unit_standing(recv, day, "receiving_unit");
+	if (strcmp(hand, recv) != 0)
+		check_unit_standing(hand, local_date(cal, at), "handling_unit");
 
 	code = number_dossier(r, recv, day, owner);
 	set_text(r, C_CODE, code);
@@ -1158,6 +1193,8 @@ update_dossier(Row *r, TupleDesc desc, Oid owner, Event *ev, int *nev, Timestamp
 
 	c.hand = get_text(r, C_HAND_UNIT);
 	c.cal = calendar_get(unit_calendar(c.hand, "handling"), 0);
+	if (col_changed(r, desc, r->att[C_HAND_UNIT]))
+		check_unit_standing(c.hand, local_date(c.cal, c.at), "handling_unit");
 	if (!RN(r, C_PROC_ID))
 	{
 		c.v = procedure_version_by_id(get_text(r, C_PROC_CODE), DatumGetInt64(RV(r, C_PROC_ID)));

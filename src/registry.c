@@ -78,12 +78,16 @@ read_units(void)
 
 	/*
 	 * On the national hub a province's unit keeps its calendar's name
-	 * qualified by the province (see calendar.c); to_jsonb reads the column
-	 * in a database not yet updated to 0.8.0 too.
+	 * qualified by the province (see calendar.c); to_jsonb reads the columns
+	 * in a database not yet updated to 0.8.0 (province) or 0.12.0 (the dates
+	 * a unit stands) too.
 	 */
 	if (SPI_execute("SELECT code, coalesce((pg_catalog.to_jsonb(u) OPERATOR(pg_catalog.->>) 'province')"
 					" OPERATOR(pg_catalog.||) '/', '') OPERATOR(pg_catalog.||) calendar,"
-					" coalesce(parent, '') FROM tthc.unit u", true, 0) != SPI_OK_SELECT)
+					" coalesce(parent, ''),"
+					" (pg_catalog.to_jsonb(u) OPERATOR(pg_catalog.->>) 'valid_from')::pg_catalog.date,"
+					" (pg_catalog.to_jsonb(u) OPERATOR(pg_catalog.->>) 'valid_to')::pg_catalog.date"
+					" FROM tthc.unit u", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tthc.unit");
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
@@ -97,6 +101,12 @@ read_units(void)
 		u = hash_search(UnitHash, code, HASH_ENTER, NULL);
 		strlcpy(u->calendar, TextDatumGetCString(SPI_getbinval(t, d, 2, &isnull)), NAMEDATALEN);
 		strlcpy(u->parent, TextDatumGetCString(SPI_getbinval(t, d, 3, &isnull)), REGISTRY_KEYLEN);
+		u->valid_from = DatumGetDateADT(SPI_getbinval(t, d, 4, &isnull));
+		if (isnull)
+			DATE_NOBEGIN(u->valid_from);
+		u->valid_to = DatumGetDateADT(SPI_getbinval(t, d, 5, &isnull));
+		if (isnull)
+			DATE_NOEND(u->valid_to);
 	}
 
 }
@@ -485,6 +495,43 @@ officer_assignments(void)
 {
 	registry_ensure();
 	return Assignments;
+}
+
+/*
+ * unit_successors: the units that took over `code` (tthc.unit_succession),
+ * as "A, B", or NULL when none is recorded.  Read when asked, not cached: it
+ * names them in an error.
+ */
+char *
+unit_successors(const char *code)
+{
+	ExtRead		rd;
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1];
+	char	   *result = NULL;
+	MemoryContext caller = CurrentMemoryContext;
+	bool		isnull;
+
+	args[0] = CStringGetTextDatum(code);
+	ext_read_begin(&rd);
+	if (SPI_execute_with_args("SELECT pg_catalog.string_agg(s.new_unit, ', ' ORDER BY s.new_unit)"
+							  " FROM tthc.unit_succession s WHERE s.old_unit OPERATOR(pg_catalog.=) $1",
+							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read tthc.unit_succession");
+	if (SPI_processed == 1)
+	{
+		Datum		v = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+		{
+			MemoryContext spi = MemoryContextSwitchTo(caller);
+
+			result = TextDatumGetCString(v);
+			MemoryContextSwitchTo(spi);
+		}
+	}
+	ext_read_end(&rd);
+	return result;
 }
 
 /* unit_calendar: the calendar of a unit that must exist (42704 otherwise) */

@@ -21,6 +21,8 @@ typedef struct UnitInfo
 	char		code[REGISTRY_KEYLEN];	/* hash key */
 	char		calendar[NAMEDATALEN];
 	char		parent[REGISTRY_KEYLEN];	/* "" for a top unit */
+	DateADT		valid_from;		/* the first day it receives; DATEVAL_NOBEGIN */
+	DateADT		valid_to;		/* the last; DATEVAL_NOEND while it stands */
 } UnitInfo;
 
 typedef struct ProcedureStep
@@ -57,6 +59,7 @@ extern const ProcedureVersion *procedure_version_by_id(const char *code, int64 i
 extern List *unit_subtree(List *roots);
 extern const char *unit_root(const char *code);
 extern bool unit_within(const char *code, const char *ancestor);
+extern char *unit_successors(const char *code);
 extern List *officer_assignments(void);
 
 /* a row of tthc.officer: the person a pooled account acts for (tthc.actor) */

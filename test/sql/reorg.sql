@@ -1,0 +1,165 @@
+-- The 2025 reorganisation: units that end on 30/6/2025 and the units that
+-- succeed them.  Runs in a database of its own, which starts at 0.11.0 with
+-- units and dossiers, then updates: the units that exist keep standing.
+CREATE DATABASE tthc_reorg;
+\c tthc_reorg
+CREATE EXTENSION tthc VERSION '0.11.0';
+SET DateStyle = 'ISO, YMD';
+SET TimeZone = 'Asia/Ho_Chi_Minh';
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  st text; tb text; co text; msg text; hint text;
+BEGIN
+  EXECUTE q;
+  RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, tb = TABLE_NAME, co = COLUMN_NAME, msg = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT;
+  RETURN st || ' ' || coalesce(nullif(tb, ''), '-') || '.' || coalesce(nullif(co, ''), '-') || ': ' || msg
+         || coalesce(' HINT: ' || nullif(hint, ''), '');
+END $$;
+-- what a write leaves: dossiers, events, numbers taken
+CREATE FUNCTION pg_temp.footprint() RETURNS text LANGUAGE sql AS $$
+  SELECT format('dossiers %s, events %s, numbers %s',
+    (SELECT count(*) FROM tthc.dossier), (SELECT count(*) FROM tthc.dossier_event),
+    (SELECT coalesce(sum(last), 0) FROM tthc.dossier_counter))
+$$;
+
+-- before the update: a province, a district and its three communes, the
+-- towns that will succeed them, and a dossier of the old commune
+INSERT INTO tthc.unit (code, name, level) VALUES ('H22', 'Trung tâm PVHCC tỉnh Quảng Ninh', 'province');
+INSERT INTO tthc.unit (code, name, level, parent) VALUES
+  ('H22.90', 'UBND huyện Tiên Yên', 'commune', 'H22');
+INSERT INTO tthc.unit (code, name, level, parent) VALUES
+  ('H22.90.01', 'UBND thị trấn Tiên Yên', 'commune', 'H22.90'),
+  ('H22.90.02', 'UBND xã Phong Dụ', 'commune', 'H22.90'),
+  ('H22.90.03', 'UBND xã Đông Ngũ', 'commune', 'H22.90');
+INSERT INTO tthc.procedure (code, name, field, time_limit, boundary_free, valid_from) VALUES
+  ('1.000001', 'Chứng thực bản sao', 'Chứng thực', '2 working days', true, '2020-01-01'),
+  ('1.000002', 'Đăng ký khai sinh', 'Hộ tịch', '5 working days', false, '2020-01-01');
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name)
+VALUES ('1.000002', 'H22.90.01', '2025-06-20 09:00', 'Hoàng Văn Trước');
+
+ALTER EXTENSION tthc UPDATE TO '0.12.0';
+-- the units that existed stand for ever
+SELECT code, level, valid_from, valid_to FROM tthc.unit ORDER BY code;
+-- a district is a level now; the district stands until 30/6/2025
+UPDATE tthc.unit SET level = 'district' WHERE code = 'H22.90';
+
+-- 1. The change of 1/7/2025: the district and its communes end; Tiên Yên
+-- (the town, Phong Dụ and most of Đông Ngũ) and Hải Lạng (the rest of
+-- Đông Ngũ) succeed them
+UPDATE tthc.unit SET valid_to = '2025-06-30' WHERE code LIKE 'H22.90%';
+INSERT INTO tthc.unit (code, name, level, parent, valid_from) VALUES
+  ('H22.31', 'Trung tâm PVHCC xã Tiên Yên', 'commune', 'H22', '2025-07-01'),
+  ('H22.32', 'Trung tâm PVHCC xã Hải Lạng', 'commune', 'H22', '2025-07-01');
+INSERT INTO tthc.unit_succession (old_unit, new_unit, effective, whole, share, legal_reference) VALUES
+  ('H22.90', 'H22.31', '2025-07-01', false, 0.8, 'NQ 1679/NQ-UBTVQH15'),
+  ('H22.90', 'H22.32', '2025-07-01', false, 0.2, 'NQ 1679/NQ-UBTVQH15'),
+  ('H22.90.01', 'H22.31', '2025-07-01', true, NULL, 'NQ 1679/NQ-UBTVQH15'),
+  ('H22.90.02', 'H22.31', '2025-07-01', true, NULL, 'NQ 1679/NQ-UBTVQH15'),
+  ('H22.90.03', 'H22.31', '2025-07-01', false, 0.7, 'NQ 1679/NQ-UBTVQH15'),
+  ('H22.90.03', 'H22.32', '2025-07-01', false, 0.3, 'NQ 1679/NQ-UBTVQH15');
+
+-- June: the old communes receive; the dossier of 20/6 moves on in July
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name)
+VALUES ('1.000001', 'H22.90.03', '2025-06-30 16:00', 'Lý Thị Cuối Tháng'),
+       ('1.000002', 'H22.90.02', '2025-06-27 10:00', 'Đinh Văn Sáu');
+SELECT status, handling_unit FROM tthc.transition('H22.90.01-250620-0001', 'processing', '2025-07-01 08:30');
+SELECT status, result FROM tthc.transition('H22.90.01-250620-0001', 'resolved', '2025-07-02 10:00');
+SELECT status FROM tthc.transition('H22.90.03-250630-0001', 'processing', '2025-07-01 09:00');
+
+-- July: an ended unit takes no new dossier, as receiving or handling unit,
+-- and nothing is written (no dossier, no event, no number)
+SELECT pg_temp.footprint();
+SELECT pg_temp.try($$INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name)
+                     VALUES ('1.000002', 'H22.90.03', '2025-07-01 08:00', 'A')$$) AS at_ended_unit;
+SELECT pg_temp.try($$INSERT INTO tthc.dossier (procedure_code, receiving_unit, handling_unit, received_at, applicant_name)
+                     VALUES ('1.000001', 'H22.31', 'H22.90.02', '2025-07-01 08:00', 'A')$$) AS for_ended_unit;
+SELECT pg_temp.try($$INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name)
+                     VALUES ('1.000002', 'H22.90', '2025-07-03 08:00', 'A')$$) AS at_ended_district;
+-- nor does a unit before it stands
+SELECT pg_temp.try($$INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name)
+                     VALUES ('1.000002', 'H22.32', '2025-06-30 08:00', 'A')$$) AS before_it_stands;
+-- a successor with none recorded for the ended unit: the hint says so
+INSERT INTO tthc.unit (code, name, level, parent, valid_to) VALUES ('H22.91', 'UBND xã Đã Nhập', 'commune', 'H22', '2025-06-30');
+SELECT pg_temp.try($$INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name)
+                     VALUES ('1.000002', 'H22.91', '2025-07-01 08:00', 'A')$$) AS no_successor;
+SELECT pg_temp.footprint();
+-- the last day counts in the unit's local time: 30/6 23:30 in Hà Nội is
+-- still June
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name)
+VALUES ('1.000001', 'H22.90.01', '2025-06-30 23:30+07', 'Nửa Đêm') RETURNING code;
+-- an online submission at an ended unit, corrected to its successor
+-- before acceptance; not to another ended unit
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, status, submitted_at, channel, applicant_name)
+VALUES ('1.000001', 'H22.31', 'submitted', '2025-07-02 21:00', 2, 'Trực Tuyến') RETURNING code, handling_unit;
+SELECT pg_temp.try($$UPDATE tthc.dossier SET handling_unit = 'H22.90.02' WHERE code = 'H22.31-250702-0001'$$) AS to_ended_unit;
+UPDATE tthc.dossier SET handling_unit = 'H22.32' WHERE code = 'H22.31-250702-0001' RETURNING handling_unit;
+-- the new units receive
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name)
+VALUES ('1.000002', 'H22.31', '2025-07-01 08:00', 'Đầu Tháng Bảy') RETURNING code;
+
+-- 2. The dossiers the ended units still hold, with their successors
+SELECT * FROM tthc.unit_orphans('2025-07-05 12:00');
+-- on 30/6 nothing had ended yet
+SELECT count(*) AS orphans_on_30_june FROM tthc.unit_orphans('2025-06-30 12:00');
+
+-- 3. The succession's rules
+SELECT pg_temp.try($$INSERT INTO tthc.unit_succession (old_unit, new_unit, effective, share)
+                     VALUES ('H22.90.02', 'H22.32', '2025-07-01', 0.5)$$) AS a_share_beside_the_whole;
+SELECT pg_temp.try($$INSERT INTO tthc.unit_succession (old_unit, new_unit, effective, whole)
+                     VALUES ('H22.90.01', 'H22.32', '2025-07-01', true)$$) AS two_whole;
+SELECT pg_temp.try($$UPDATE tthc.unit_succession SET share = 0.9 WHERE old_unit = 'H22.90.03' AND new_unit = 'H22.31'$$) AS over_the_whole;
+SELECT pg_temp.try($$INSERT INTO tthc.unit_succession (old_unit, new_unit, effective) VALUES ('H22.31', 'H22.31', '2025-07-01')$$) AS itself;
+SELECT pg_temp.try($$INSERT INTO tthc.unit_succession (old_unit, new_unit, effective) VALUES ('H22.90', 'H22.99', '2025-07-01')$$) AS unknown_unit;
+SELECT pg_temp.try($$UPDATE tthc.unit SET valid_from = '2025-07-02', valid_to = '2025-07-01' WHERE code = 'H22.32'$$) AS ends_before_it_starts;
+SELECT pg_temp.try($$UPDATE tthc.unit SET level = 'hamlet' WHERE code = 'H22.32'$$) AS unknown_level;
+
+-- 4. From the attacker's side: the officers of an ended commune and of
+-- its successor, an officer of the other successor, and a login outside
+-- every tthc role
+CREATE ROLE reorg_old NOLOGIN IN ROLE tthc_officer;
+CREATE ROLE reorg_new NOLOGIN IN ROLE tthc_officer;
+CREATE ROLE reorg_other NOLOGIN IN ROLE tthc_officer;
+CREATE ROLE reorg_outsider NOLOGIN;
+INSERT INTO tthc.officer_unit (role, unit) VALUES ('reorg_old', 'H22.90.03'), ('reorg_new', 'H22.31'), ('reorg_other', 'H22.32');
+SET ROLE reorg_old;
+-- its own orphans only; the succession it reads, never writes
+SELECT code, handling_unit FROM tthc.unit_orphans('2025-07-05 12:00');
+SELECT count(*) AS successions_read FROM tthc.unit_succession;
+SELECT pg_temp.try($$INSERT INTO tthc.unit_succession (old_unit, new_unit, effective, share) VALUES ('H22.91', 'H22.32', '2025-07-01', 1)$$) AS insert_succession;
+SELECT pg_temp.try($$UPDATE tthc.unit_succession SET share = 1 WHERE old_unit = 'H22.90.03'$$) AS update_succession;
+SELECT pg_temp.try($$DELETE FROM tthc.unit_succession$$) AS delete_succession;
+SELECT pg_temp.try($$INSERT INTO tthc.unit_succession (old_unit, new_unit, effective) VALUES ('H22.91', 'H22.31', '2025-07-01')
+                     ON CONFLICT (old_unit, new_unit) DO UPDATE SET whole = true$$) AS upsert_succession;
+-- nor revives its unit to receive again
+SELECT pg_temp.try($$UPDATE tthc.unit SET valid_to = NULL WHERE code = 'H22.90.03'$$) AS revive_unit;
+SELECT pg_temp.try($$SELECT tthc.unit_succession_check()$$) AS call_the_trigger;
+RESET ROLE;
+SET ROLE reorg_new;
+-- (the ended unit's dossiers are its own officers' and tthc_admin's to move)
+SELECT count(*) AS orphans_seen_by_successor FROM tthc.unit_orphans('2025-07-05 12:00');
+RESET ROLE;
+SET ROLE reorg_other;
+SELECT count(*) AS orphans_seen_by_other FROM tthc.unit_orphans('2025-07-05 12:00');
+RESET ROLE;
+SET ROLE reorg_outsider;
+SELECT pg_temp.try($$SELECT * FROM tthc.unit_orphans()$$) AS outsider_orphans;
+SELECT pg_temp.try($$SELECT count(*) FROM tthc.unit_succession$$) AS outsider_reads;
+COPY tthc.unit_succession TO stdout;
+COPY tthc.unit_succession FROM stdin;
+H22.91	H22.31	2025-07-01	t	\N	\N
+\.
+RESET ROLE;
+SELECT count(*) AS successions, sum(share) FILTER (WHERE old_unit = 'H22.90.03') AS dong_ngu_shares FROM tthc.unit_succession;
+DROP OWNED BY reorg_old, reorg_new, reorg_other, reorg_outsider;
+DELETE FROM tthc.officer_unit WHERE role::text LIKE 'reorg_%';
+DROP ROLE reorg_old, reorg_new, reorg_other, reorg_outsider;
+
+-- 5. The log of everything above verifies
+SELECT count(*) AS problems FROM tthc.verify_log();
+
+\c contrib_regression
+DROP DATABASE tthc_reorg;
