@@ -53,6 +53,7 @@
 #include "executor/executor.h"
 #include "executor/spi.h"
 #include "nodes/plannodes.h"
+#include "parser/parse_func.h"
 #include "parser/parsetree.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -758,6 +759,22 @@ status_label(Oid status)
 	return DatumGetCString(DirectFunctionCall1(enum_out, ObjectIdGetDatum(status)));
 }
 
+/*
+ * may_transfer: whether current_user may move an open dossier to another
+ * unit: whoever may execute tthc.transfer (the officers and the province's
+ * administrators; not the national portal's account, nor a database not yet
+ * at 0.12.0), by that function or by an UPDATE of handling_unit alike.
+ */
+static bool
+may_transfer(void)
+{
+	Oid			args[] = {TEXTOID, TEXTOID, TIMESTAMPTZOID, TEXTOID};
+	Oid			fn = LookupFuncName(list_make2(makeString("tthc"), makeString("transfer")),
+									lengthof(args), args, true);
+
+	return OidIsValid(fn) && pg_proc_aclcheck(fn, GetUserId(), ACL_EXECUTE) == ACLCHECK_OK;
+}
+
 /* check_client_columns: a client writes only what asks for a change (428C9) */
 static void
 check_client_columns(Row *r, TupleDesc desc, Oid from)
@@ -768,8 +785,61 @@ check_client_columns(Row *r, TupleDesc desc, Oid from)
 			continue;
 		if (col_free_while_submitted[c] && status_code(from) == ST_SUBMITTED)
 			continue;
+		if (c == C_HAND_UNIT && status_is_open(status_code(from)) && may_transfer())
+			continue;			/* a transfer (tthc.transfer) */
 		computed_column_error(get_text(r, C_CODE), c, false);
 	}
+}
+
+/*
+ * transfer: an open dossier's handling unit changed (tthc.transfer, or an
+ * UPDATE of handling_unit).  Its code, clock and deadline stay: they are
+ * the legal record.  A transfer event names both units (its note:
+ * {"from", "to", "reason"}); when the new unit keeps another calendar, the
+ * deadline is recomputed on it from the dossier's history, a deadline event
+ * after it with both times.  The report counts the dossier out of the old
+ * unit and into the new one (report.c).
+ */
+static void recompute_due(Change *c);
+
+static void
+transfer(Change *c, const char *from)
+{
+	Row		   *r = c->r;
+	Event	   *e;
+	StringInfoData note;
+	const char *from_root = unit_root(from);
+	const char *to_root = unit_root(c->hand);
+	bool		other_calendar;
+
+	if (c->from != c->to)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("dossier %s cannot change unit and status at once", c->code),
+				 errhint("Transfer it with tthc.transfer(), then move it with tthc.transition()."),
+				 errtable_of_dossier(), errcolumn_of_dossier("handling_unit")));
+	if (from_root == NULL || to_root == NULL || strcmp(from_root, to_root) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("dossier %s cannot be transferred from %s to %s, a unit of another province", c->code, from, c->hand),
+				 errtable_of_dossier(), errcolumn_of_dossier("handling_unit")));
+	other_calendar = strcmp(unit_calendar(from, "handling"), unit_calendar(c->hand, "handling")) != 0;
+
+	initStringInfo(&note);
+	appendStringInfoString(&note, "{\"from\": ");
+	escape_json(&note, from);
+	appendStringInfoString(&note, ", \"to\": ");
+	escape_json(&note, c->hand);
+	if (c->note != NULL)
+	{
+		appendStringInfoString(&note, ", \"reason\": ");
+		escape_json(&note, c->note);
+	}
+	appendStringInfoChar(&note, '}');
+	e = event_add(c, "transfer");
+	e->note = note.data;
+	if (other_calendar && c->v != NULL && !RN(r, C_CLOCK))
+		recompute_due(c);
 }
 
 /*
@@ -1206,7 +1276,9 @@ update_dossier(Row *r, TupleDesc desc, Oid owner, Event *ev, int *nev, Timestamp
 
 	notice_overdue(&c);
 	money_act(&c, owner);
-	if (c.from != c.to)
+	if (col_changed(r, desc, r->att[C_HAND_UNIT]) && c.s != ST_SUBMITTED)
+		transfer(&c, TextDatumGetCString(OV(r, C_HAND_UNIT)));
+	else if (c.from != c.to)
 		move_status(&c);
 	else if (col_changed(r, desc, r->att[C_STEP]))
 		hand_over(&c);

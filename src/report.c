@@ -76,6 +76,31 @@ static FieldRep **fields = NULL;	/* the representatives, one per field */
 static int	nfields = 0;
 static const FieldRep *last_rep = NULL;
 
+/* the column of tthc.report_delta of each measure */
+static const char *const report_measure_name[NREPORT_MEASURES] = {
+	[RM_RECEIVED_IN_PERSON] = "received_in_person",
+	[RM_RECEIVED_ONLINE] = "received_online",
+	[RM_RECEIVED_POSTAL] = "received_postal",
+	[RM_RESOLVED_EARLY] = "resolved_early",
+	[RM_RESOLVED_ON_TIME] = "resolved_on_time",
+	[RM_RESOLVED_LATE] = "resolved_late",
+	[RM_REFUSED] = "refused",
+	[RM_WITHDRAWN] = "withdrawn",
+	[RM_STOPPED] = "stopped",
+	[RM_SUPPLEMENT_REQUESTS] = "supplement_requests",
+	[RM_TRANSFERRED_IN] = "transferred_in",
+	[RM_TRANSFERRED_OUT] = "transferred_out",
+	[RM_OPEN_CHANGE] = "open_change",
+	[RM_SUPPLEMENT_CHANGE] = "supplement_change",
+	[RM_OVERDUE_CHANGE] = "overdue_change",
+	[RM_OFFERED_ONLINE] = "offered_online",
+	[RM_OFFERED_ONLINE_ONLINE] = "offered_online_online",
+	[RM_WITH_FEE] = "with_fee",
+	[RM_PAID_ONLINE] = "paid_online",
+	[RM_DIGITISED] = "digitised",
+	[RM_RESULT_ELECTRONIC] = "result_electronic",
+};
+
 /* the subtransactions that changed the sums in memory (pending.h) */
 static PendingSubs pending;
 
@@ -289,9 +314,9 @@ report_add_work(const char *unit, const ProcedureVersion *v, DateADT day, int64 
  * report_store: append the statement's sums to tthc.report_delta, and
  * forget them.  A heap insert plus any index entries, as the event log is
  * written (clients need no grant, and a statement pays no executor start-up
- * for it).  The columns are those of tthc.report_day: unit, field, day, the
- * measures in ReportMeasure order, resolved_work, then the rating counts,
- * which dossier writes leave at zero.
+ * for it).  The columns are unit, field, day, then by name: the measures,
+ * resolved_work, the row's gid, and the rating counts, which dossier writes
+ * leave at zero.  (Columns added by an update come last, in any order.)
  */
 void
 report_store(void)
@@ -305,6 +330,8 @@ report_store(void)
 	TupleTableSlot *slot = NULL;
 	Datum	   *v = NULL;
 	bool	   *n = NULL;
+	int		   *measure_of = NULL;	/* the measure of each column, or -1 */
+	bool		stored[NREPORT_MEASURES];	/* which measures have a column */
 
 	report_check();
 	if (Entries == NULL)
@@ -329,9 +356,6 @@ report_store(void)
 
 			rel = table_open(get_relname_relid("report_delta", nsp), RowExclusiveLock);
 			desc = RelationGetDescr(rel);
-			if (desc->natts < 4 + NREPORT_MEASURES)
-				elog(ERROR, "tthc.report_delta has %d columns, expected at least %d",
-					 desc->natts, 4 + NREPORT_MEASURES);
 			estate = CreateExecutorState();
 			rri = makeNode(ResultRelInfo);
 			InitResultRelInfo(rri, rel, 1, NULL, 0);
@@ -339,7 +363,26 @@ report_store(void)
 			slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
 			v = palloc(sizeof(Datum) * desc->natts);
 			n = palloc0(sizeof(bool) * desc->natts);
+			measure_of = palloc(sizeof(int) * desc->natts);
+			for (col = 0; col < desc->natts; col++)
+			{
+				measure_of[col] = -1;
+				for (int i = 0; i < NREPORT_MEASURES; i++)
+					if (strcmp(NameStr(TupleDescAttr(desc, col)->attname), report_measure_name[i]) == 0)
+						measure_of[col] = i;
+			}
+			memset(stored, 0, sizeof(stored));
+			for (col = 0; col < desc->natts; col++)
+				if (measure_of[col] >= 0)
+					stored[measure_of[col]] = true;
 		}
+		/* (a database not yet updated lacks the newer measures' columns) */
+		for (int i = 0; i < NREPORT_MEASURES; i++)
+			if (!stored[i] && e->m[i] != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("tthc.report_delta has no column \"%s\"", report_measure_name[i]),
+						 errhint("Update the extension: ALTER EXTENSION tthc UPDATE.")));
 		work = palloc0(sizeof(Interval));
 		work->time = e->work;
 		v[0] = CStringGetTextDatum(e->key.unit);
@@ -348,7 +391,7 @@ report_store(void)
 		for (col = 3; col < desc->natts; col++)
 		{
 			Form_pg_attribute att = TupleDescAttr(desc, col);
-			int			m = col - 3;
+			int			m = measure_of[col];
 
 			if (att->attisdropped)
 			{
@@ -370,11 +413,11 @@ report_store(void)
 				n[col] = false;
 				continue;
 			}
-			if (m < NREPORT_MEASURES && att->atttypid == INT8OID)
+			if (m >= 0 && att->atttypid == INT8OID)
 				v[col] = Int64GetDatum(e->m[m]);
-			else if (m == NREPORT_MEASURES && att->atttypid == INTERVALOID)
+			else if (att->atttypid == INTERVALOID && strcmp(NameStr(att->attname), "resolved_work") == 0)
 				v[col] = IntervalPGetDatum(work);
-			else if (m > NREPORT_MEASURES && att->atttypid == INT8OID)
+			else if (att->atttypid == INT8OID && strncmp(NameStr(att->attname), "rated", 5) == 0)
 				v[col] = Int64GetDatum(0);
 			else
 				elog(ERROR, "unexpected column \"%s\" in tthc.report_delta", NameStr(att->attname));
@@ -467,6 +510,30 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 								 local_date(cal, DatumGetTimestampTz(RV(r, C_SUBMITTED))), &known);
 	}
 
+	/*
+	 * A transfer: the open dossier leaves the old unit's stocks and joins
+	 * the new one's, counted out and in on the day of the transfer (each
+	 * unit's local day).  (cal is got again: a calendar pointer lasts until
+	 * the next calendar_get.)
+	 */
+	if (is_update && status_is_open(s) && strcmp(TextDatumGetCString(OV(r, C_HAND_UNIT)), hand) != 0)
+	{
+		char	   *from = TextDatumGetCString(OV(r, C_HAND_UNIT));
+		DateADT		from_day = local_date(calendar_get(unit_calendar(from, "handling"), 0), at);
+		int			supp = (s == ST_AWAITING_SUPPLEMENT);
+		int			over = status_is_running(s) && !ON(r, C_OVERDUE);
+
+		cal = calendar_get(unit_calendar(hand, "handling"), 0);
+		report_add(from, v, from_day, RM_TRANSFERRED_OUT, 1);
+		report_add(from, v, from_day, RM_OPEN_CHANGE, -1);
+		report_add(from, v, from_day, RM_SUPPLEMENT_CHANGE, -supp);
+		report_add(from, v, from_day, RM_OVERDUE_CHANGE, -over);
+		report_add(hand, v, day, RM_TRANSFERRED_IN, 1);
+		report_add(hand, v, day, RM_OPEN_CHANGE, 1);
+		report_add(hand, v, day, RM_SUPPLEMENT_CHANGE, supp);
+		report_add(hand, v, day, RM_OVERDUE_CHANGE, over);
+	}
+
 	if (s != t)
 	{
 		switch (t)
@@ -524,7 +591,19 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 	over_after = status_is_running(t) && !RN(r, C_OVERDUE);
 	report_add(hand, v, day, RM_OVERDUE_CHANGE, (int) over_after - (int) over_before);
 
-	if (is_update)
+	/*
+	 * The attributes belong to the dossier: a transfer takes them from the
+	 * old unit to the new one (the rebuild counts them at today's unit).
+	 */
+	if (is_update && strcmp(TextDatumGetCString(OV(r, C_HAND_UNIT)), hand) != 0)
+	{
+		char	   *from = TextDatumGetCString(OV(r, C_HAND_UNIT));
+
+		count_attributes(from, v, calendar_get(unit_calendar(from, "handling"), 0),
+						 r->ov, r->on, r->att, -1);
+		cal = calendar_get(unit_calendar(hand, "handling"), 0);
+	}
+	else if (is_update)
 		count_attributes(hand, v, cal, r->ov, r->on, r->att, -1);
 	count_attributes(hand, v, cal, r->v, r->n, r->att, 1);
 }

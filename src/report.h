@@ -12,7 +12,8 @@
 
 #include "registry.h"
 
-/* The counted measures, in the column order of tthc.report_delta. */
+/* The counted measures: columns of tthc.report_delta of the same names
+ * (report_measure_name). */
 typedef enum ReportMeasure
 {
 	RM_RECEIVED_IN_PERSON,		/* flows: on the day of the event */
@@ -25,6 +26,8 @@ typedef enum ReportMeasure
 	RM_WITHDRAWN,
 	RM_STOPPED,
 	RM_SUPPLEMENT_REQUESTS,
+	RM_TRANSFERRED_IN,			/* an open dossier moved to this unit */
+	RM_TRANSFERRED_OUT,			/* ... and away from it */
 	RM_OPEN_CHANGE,				/* stocks: the change on that day */
 	RM_SUPPLEMENT_CHANGE,
 	RM_OVERDUE_CHANGE,

@@ -106,7 +106,60 @@ SELECT * FROM tthc.unit_orphans('2025-07-05 12:00');
 -- on 30/6 nothing had ended yet
 SELECT count(*) AS orphans_on_30_june FROM tthc.unit_orphans('2025-06-30 12:00');
 
--- 3. The succession's rules
+-- 3. Transfers: the ended units' open dossiers move to their successors.
+-- Hải Lạng's centre works Saturday mornings (its own calendar).
+INSERT INTO tthc.calendar (name, parent) VALUES ('hai-lang', 'vn');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours) VALUES ('hai-lang', 6, '{[07:30,11:30)}');
+INSERT INTO tthc.unit (code, name, level, parent, calendar, valid_from) VALUES
+  ('H22.33', 'Trung tâm PVHCC xã Quảng Tân', 'commune', 'H22', 'hai-lang', '2025-07-01');
+INSERT INTO tthc.unit (code, name, level) VALUES ('H01', 'Trung tâm PVHCC thành phố Hà Nội', 'province');
+-- the same calendar: the deadline stays; the code is the legal record
+SELECT code, handling_unit, status, due_at FROM tthc.dossier WHERE code = 'H22.90.03-250630-0001';
+SELECT code, handling_unit, status, due_at
+FROM tthc.transfer('H22.90.03-250630-0001', 'H22.31', '2025-07-03 09:00', 'NQ 1679: xã Đông Ngũ nhập vào xã Tiên Yên');
+-- another calendar: the deadline recomputed on it from the history, both times logged
+SELECT code, due_at FROM tthc.dossier WHERE code = 'H22.90.02-250627-0001';
+SELECT code, handling_unit, due_at FROM tthc.transfer('H22.90.02-250627-0001', 'H22.33', '2025-07-03 10:00');
+SELECT d.code, e.seq, e.at, e.kind, e.unit, e.old_due_at, e.new_due_at, e.note
+FROM tthc.dossier_event e JOIN tthc.dossier d ON d.id = e.dossier_id
+WHERE e.kind IN ('transfer', 'deadline') ORDER BY d.code, e.seq;
+-- the new unit finishes it; what is left to move
+SELECT status, result FROM tthc.transition('H22.90.02-250627-0001', 'processing', '2025-07-04 08:00');
+SELECT status, result FROM tthc.transition('H22.90.02-250627-0001', 'resolved', '2025-07-05 09:00');
+SELECT code, handling_unit FROM tthc.unit_orphans('2025-07-05 12:00');
+-- what a transfer refuses, writing nothing
+SELECT pg_temp.footprint();
+SELECT pg_temp.try($$SELECT tthc.transfer('H22.90.01-250620-0001', 'H22.31', '2025-07-03 09:00')$$) AS finished_dossier,
+       pg_temp.try($$SELECT tthc.transfer('H22.90.01-250630-0001', 'H22.90.02', '2025-07-03 09:00')$$) AS to_ended_unit,
+       pg_temp.try($$SELECT tthc.transfer('H22.90.01-250630-0001', 'H01', '2025-07-03 09:00')$$) AS other_province,
+       pg_temp.try($$SELECT tthc.transfer('H22.90.01-250630-0001', 'H22.90.01', '2025-07-03 09:00')$$) AS same_unit,
+       pg_temp.try($$SELECT tthc.transfer('H22.90.01-250630-0001', 'H22.77', '2025-07-03 09:00')$$) AS unknown_unit,
+       pg_temp.try($$SELECT tthc.transfer('H22.90.01-250630-0009', 'H22.31', '2025-07-03 09:00')$$) AS unknown_dossier;
+SELECT pg_temp.try($$UPDATE tthc.dossier SET handling_unit = 'H22.31', status = 'processing'
+                     WHERE code = 'H22.90.01-250630-0001'$$) AS unit_and_status_at_once;
+SELECT pg_temp.footprint();
+
+-- the report: every row balances, the province's totals are those
+-- without any transfer, and a rebuild from the log agrees
+CREATE TEMP TABLE live AS
+SELECT p, r.* FROM unnest(ARRAY['[2025-06-01,2025-08-01)', '[2025-07-01,2025-08-01)', '[2025-07-04,2025-07-05)']::daterange[]) p,
+       tthc.report('H22', p) r;
+SELECT p, level, unit, carried_over, received, transferred_in, resolved, withdrawn, stopped, transferred_out, in_progress
+FROM live WHERE level <> 'field' ORDER BY p, level = 'total', unit;
+SELECT count(*) AS rows, count(*) FILTER (WHERE carried_over + received + transferred_in
+                                           <> resolved + withdrawn + stopped + transferred_out + in_progress) AS unbalanced
+FROM live;
+SELECT tthc.report_rebuild() > 0 AS rebuilt;
+SELECT count(*) AS rebuild_differs FROM (
+  (SELECT * FROM live EXCEPT ALL
+   SELECT p, r.* FROM unnest(ARRAY['[2025-06-01,2025-08-01)', '[2025-07-01,2025-08-01)', '[2025-07-04,2025-07-05)']::daterange[]) p,
+          tthc.report('H22', p) r)
+  UNION ALL
+  (SELECT p, r.* FROM unnest(ARRAY['[2025-06-01,2025-08-01)', '[2025-07-01,2025-08-01)', '[2025-07-04,2025-07-05)']::daterange[]) p,
+          tthc.report('H22', p) r
+   EXCEPT ALL SELECT * FROM live)) x;
+
+-- 4. The succession's rules
 SELECT pg_temp.try($$INSERT INTO tthc.unit_succession (old_unit, new_unit, effective, share)
                      VALUES ('H22.90.02', 'H22.32', '2025-07-01', 0.5)$$) AS a_share_beside_the_whole;
 SELECT pg_temp.try($$INSERT INTO tthc.unit_succession (old_unit, new_unit, effective, whole)
@@ -117,7 +170,7 @@ SELECT pg_temp.try($$INSERT INTO tthc.unit_succession (old_unit, new_unit, effec
 SELECT pg_temp.try($$UPDATE tthc.unit SET valid_from = '2025-07-02', valid_to = '2025-07-01' WHERE code = 'H22.32'$$) AS ends_before_it_starts;
 SELECT pg_temp.try($$UPDATE tthc.unit SET level = 'hamlet' WHERE code = 'H22.32'$$) AS unknown_level;
 
--- 4. From the attacker's side: the officers of an ended commune and of
+-- 5. From the attacker's side: the officers of an ended commune and of
 -- its successor, an officer of the other successor, and a login outside
 -- every tthc role
 CREATE ROLE reorg_old NOLOGIN IN ROLE tthc_officer;
@@ -158,7 +211,7 @@ DROP OWNED BY reorg_old, reorg_new, reorg_other, reorg_outsider;
 DELETE FROM tthc.officer_unit WHERE role::text LIKE 'reorg_%';
 DROP ROLE reorg_old, reorg_new, reorg_other, reorg_outsider;
 
--- 5. The log of everything above verifies
+-- 6. The log of everything above verifies
 SELECT count(*) AS problems FROM tthc.verify_log();
 
 \c contrib_regression
