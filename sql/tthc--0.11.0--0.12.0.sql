@@ -155,18 +155,99 @@ COMMENT ON FUNCTION tthc.transfer(text, text, timestamptz, text) IS 'Moves an op
 GRANT EXECUTE ON FUNCTION tthc.transfer(text, text, timestamptz, text) TO tthc_officer, tthc_admin;
 REVOKE ALL ON FUNCTION tthc.transfer(text, text, timestamptz, text) FROM PUBLIC;
 
--- the report with the transfers: two columns more (at the end, so that a
--- reader by position keeps its columns)
+-- -------------------------------------------------------------------
+-- 5. Reports across the change (lineage)
+-- -------------------------------------------------------------------
+-- With lineage, the rows of units that have ended go to the units standing
+-- today that took them over: to the successor marked whole, else split by
+-- the successors' shares (in proportion to their sum), following later
+-- changes too; an ended unit that has neither stays a row of its own, and
+-- says so.  Counts are split by cumulative rounding (a successor between lo
+-- and hi of its unit's cumulative share gets round(n*hi) - round(n*lo)), so
+-- a province's totals are the same with and without lineage, every count
+-- stays a whole number within one of its share, and in_progress is derived
+-- from the other counts, so every row still balances.
+
+CREATE FUNCTION tthc.unit_lineage(at date DEFAULT CURRENT_DATE)
+RETURNS TABLE(unit text, successor text, weight numeric, lo numeric, hi numeric, resolved boolean)
+LANGUAGE sql STABLE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
+  WITH RECURSIVE
+  -- one generation: the successors of a unit ended before at, when one is
+  -- whole or all have shares
+  succ AS (
+    SELECT s.old_unit, s.new_unit, s.whole, s.share,
+           bool_or(s.whole) OVER o AS has_whole,
+           count(s.share) OVER o = count(*) OVER o AS all_shares,
+           sum(s.share) OVER o AS shares
+    FROM tthc.unit_succession s JOIN tthc.unit u ON u.code = s.old_unit
+    WHERE u.valid_to < $1
+    WINDOW o AS (PARTITION BY s.old_unit)),
+  step AS (
+    SELECT old_unit, new_unit, CASE WHEN has_whole THEN 1 ELSE share / shares END AS w
+    FROM succ WHERE (has_whole AND whole) OR (NOT has_whole AND all_shares)),
+  walk(unit, node, w, depth) AS (
+    SELECT u.code, u.code, 1::numeric, 0 FROM tthc.unit u
+    UNION ALL
+    SELECT k.unit, st.new_unit, k.w * st.w, k.depth + 1
+    FROM walk k JOIN step st ON st.old_unit = k.node
+    WHERE k.depth < 16),
+  ends AS (
+    SELECT k.unit, k.node, sum(k.w) AS w FROM walk k
+    WHERE NOT EXISTS (SELECT 1 FROM step st WHERE st.old_unit = k.node)
+    GROUP BY k.unit, k.node),
+  cum AS (
+    SELECT e.unit, e.node, e.w,
+           sum(e.w) OVER (PARTITION BY e.unit ORDER BY e.node ROWS UNBOUNDED PRECEDING) AS upto,
+           row_number() OVER (PARTITION BY e.unit ORDER BY e.node DESC) = 1 AS last
+    FROM ends e)
+  SELECT c.unit, c.node, c.w, c.upto - c.w, CASE WHEN c.last THEN 1 ELSE c.upto END,
+         NOT (c.unit = c.node AND u.valid_to < $1)
+  FROM cum c JOIN tthc.unit u ON u.code = c.unit
+$$;
+COMMENT ON FUNCTION tthc.unit_lineage(date) IS 'Each unit and the units standing at a date that carry its history (itself while it stands): the successor marked whole, else the successors by share, over every change since; weight, and the cumulative share lo to hi that splits its counts; resolved is false for an ended unit that no successor takes whole or by share';
+REVOKE ALL ON FUNCTION tthc.unit_lineage(date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tthc.unit_lineage(date) TO tthc_officer, tthc_reader, tthc_auditor, tthc_admin;
+
+-- a successor's part of a count n: round(n*hi) - round(n*lo)
+CREATE FUNCTION tthc.lineage_part(n numeric, lo numeric, hi numeric) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
+  SELECT (round($1 * $3) - round($1 * $2))::bigint
+$$;
+COMMENT ON FUNCTION tthc.lineage_part(numeric, numeric, numeric) IS 'The part of a count n between the cumulative shares lo and hi, rounded so that the parts add up to n';
+REVOKE ALL ON FUNCTION tthc.lineage_part(numeric, numeric, numeric) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tthc.lineage_part(numeric, numeric, numeric) TO tthc_officer, tthc_reader, tthc_auditor, tthc_admin;
+
+-- the units a report on `scope` reads and where their rows go: with
+-- lineage, every unit whose history a unit in scope carries, with its part;
+-- without, the scope itself
+CREATE FUNCTION tthc.report_lineage(scope text[], lineage boolean)
+RETURNS TABLE(unit text, successor text, weight numeric, lo numeric, hi numeric, resolved boolean)
+LANGUAGE sql STABLE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
+  SELECT l.unit, l.successor, l.weight, l.lo, l.hi, l.resolved
+  FROM tthc.unit_lineage() l WHERE $2 AND l.successor = ANY ($1)
+  UNION ALL
+  SELECT x, x, 1, 0, 1, true FROM unnest($1) x WHERE NOT $2
+$$;
+COMMENT ON FUNCTION tthc.report_lineage(text[], boolean) IS 'The units a report on the scope reads, and the unit of the scope each one''s rows go to, with its part (tthc.unit_lineage) when lineage is asked, else the scope as it is';
+REVOKE ALL ON FUNCTION tthc.report_lineage(text[], boolean) FROM PUBLIC;
+
+-- the report with the transfers (two columns more) and the lineage (one
+-- more), at the end, so that a reader by position keeps its columns
 DROP FUNCTION tthc.report(text, daterange, boolean);
-CREATE FUNCTION tthc.report(unit text, period daterange, include_children boolean DEFAULT true) RETURNS TABLE(level text, unit text, field text, carried_over bigint, received bigint, received_in_person bigint, received_online bigint, received_postal bigint, resolved bigint, resolved_early bigint, resolved_on_time bigint, resolved_late bigint, in_progress bigint, in_progress_in_time bigint, in_progress_overdue bigint, awaiting_supplement bigint, supplement_requests bigint, withdrawn bigint, refused bigint, stopped bigint, on_time_rate numeric, avg_work interval, transferred_in bigint, transferred_out bigint)
+CREATE FUNCTION tthc.report(unit text, period daterange, include_children boolean DEFAULT true, lineage boolean DEFAULT false) RETURNS TABLE(level text, unit text, field text, carried_over bigint, received bigint, received_in_person bigint, received_online bigint, received_postal bigint, resolved bigint, resolved_early bigint, resolved_on_time bigint, resolved_late bigint, in_progress bigint, in_progress_in_time bigint, in_progress_overdue bigint, awaiting_supplement bigint, supplement_requests bigint, withdrawn bigint, refused bigint, stopped bigint, on_time_rate numeric, avg_work interval, transferred_in bigint, transferred_out bigint, lineage text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path TO 'pg_catalog', 'pg_temp' AS $_$
-  -- (the output column "unit" shadows the parameter: $1, $2, $3 below)
+  -- (the output columns "unit" and "lineage" shadow the parameters: $1 to
+  -- $4 below)
   -- The stocks at the end sum every change before hi and carried_over every
   -- change before lo; the flows, the rows from lo on.  A month row counts as
   -- its first day: every month read lies wholly before lo or wholly inside
   -- the period, and the days of the months holding lo and hi come as days.
-  WITH p AS (
-    SELECT tthc.report_scope($1, $3) AS units, r.lo, r.hi, m.lo_month, m.whole_from, m.whole_to
+  -- With lineage the rows read are those of the units whose history the
+  -- units in scope carry (tthc.unit_lineage), split between them.
+  WITH sc AS (SELECT tthc.report_scope($1, $3) AS scope),
+  lin AS (SELECT l.* FROM sc, tthc.report_lineage(sc.scope, $4) l),
+  p AS (
+    SELECT (SELECT array_agg(DISTINCT lin.unit) FROM lin) AS units, r.lo, r.hi, m.lo_month, m.whole_from, m.whole_to
     FROM tthc.report_period($2) r, tthc.report_months(r.lo, r.hi) m),
   a AS (
     -- the days of the partial months at each end, as two ranges the
@@ -182,10 +263,9 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path TO 'pg_catalog', 'pg_temp' 
     UNION ALL
     SELECT r.unit, r.field, r.day, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.offered_online, r.offered_online_online, r.with_fee, r.paid_online, r.digitised, r.result_electronic, r.resolved_work, r.rated, r.rated_satisfied, r.transferred_in, r.transferred_out
     FROM tthc.report_delta r, p WHERE r.unit = ANY (p.units) AND r.day < p.hi),
-  s AS (
-    SELECT CASE WHEN grouping(a.unit, a.field) = 0 THEN 'field'
-                WHEN grouping(a.unit, a.field) = 1 THEN 'unit' ELSE 'total' END AS level,
-           a.unit, CASE WHEN grouping(a.field) = 0 THEN nullif(a.field, '') END AS field,
+  -- each unit's sums, by field
+  u AS (
+    SELECT a.unit, a.field,
            coalesce(sum(a.open_change) FILTER (WHERE a.day < p.lo), 0) AS carried_over,
            coalesce(sum(a.received_in_person) FILTER (WHERE a.day >= p.lo), 0) AS in_person,
            coalesce(sum(a.received_online) FILTER (WHERE a.day >= p.lo), 0) AS online,
@@ -193,7 +273,6 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path TO 'pg_catalog', 'pg_temp' 
            coalesce(sum(a.resolved_early) FILTER (WHERE a.day >= p.lo), 0) AS early,
            coalesce(sum(a.resolved_on_time) FILTER (WHERE a.day >= p.lo), 0) AS on_time,
            coalesce(sum(a.resolved_late) FILTER (WHERE a.day >= p.lo), 0) AS late,
-           coalesce(sum(a.open_change), 0) AS open_end,
            coalesce(sum(a.overdue_change), 0) AS overdue_end,
            coalesce(sum(a.supplement_change), 0) AS supp_end,
            coalesce(sum(a.supplement_requests) FILTER (WHERE a.day >= p.lo), 0) AS supp_req,
@@ -204,22 +283,157 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path TO 'pg_catalog', 'pg_temp' 
            coalesce(sum(a.transferred_out) FILTER (WHERE a.day >= p.lo), 0) AS t_out,
            sum(a.resolved_work) FILTER (WHERE a.day >= p.lo) AS work
     FROM a CROSS JOIN p
-    GROUP BY GROUPING SETS ((a.unit, a.field), (a.unit), ()))
-  SELECT s.level, s.unit, s.field, s.carried_over::bigint,
-         (s.in_person + s.online + s.postal)::bigint, s.in_person::bigint, s.online::bigint, s.postal::bigint,
-         (s.early + s.on_time + s.late)::bigint, s.early::bigint, s.on_time::bigint, s.late::bigint,
-         s.open_end::bigint, (s.open_end - s.overdue_end)::bigint, s.overdue_end::bigint,
-         s.supp_end::bigint, s.supp_req::bigint, s.withdrawn::bigint, s.refused::bigint, s.stopped::bigint,
-         round((s.early + s.on_time) / nullif(s.early + s.on_time + s.late, 0), 4),
-         CASE WHEN s.early + s.on_time + s.late > 0
-              THEN s.work / (s.early + s.on_time + s.late)::float8 END,
-         s.t_in::bigint, s.t_out::bigint
-  FROM s
-  ORDER BY s.level = 'total', s.unit, s.level = 'unit', s.field
+    GROUP BY a.unit, a.field),
+  -- ... carried by the units in scope (each its part)
+  c AS (
+    SELECT l.successor AS unit, u.field, l.unit AS source, l.weight, l.resolved,
+           tthc.lineage_part(u.carried_over, l.lo, l.hi) AS carried_over,
+           tthc.lineage_part(u.in_person, l.lo, l.hi) AS in_person,
+           tthc.lineage_part(u.online, l.lo, l.hi) AS online,
+           tthc.lineage_part(u.postal, l.lo, l.hi) AS postal,
+           tthc.lineage_part(u.early, l.lo, l.hi) AS early,
+           tthc.lineage_part(u.on_time, l.lo, l.hi) AS on_time,
+           tthc.lineage_part(u.late, l.lo, l.hi) AS late,
+           tthc.lineage_part(u.overdue_end, l.lo, l.hi) AS overdue_end,
+           tthc.lineage_part(u.supp_end, l.lo, l.hi) AS supp_end,
+           tthc.lineage_part(u.supp_req, l.lo, l.hi) AS supp_req,
+           tthc.lineage_part(u.withdrawn, l.lo, l.hi) AS withdrawn,
+           tthc.lineage_part(u.refused, l.lo, l.hi) AS refused,
+           tthc.lineage_part(u.stopped, l.lo, l.hi) AS stopped,
+           tthc.lineage_part(u.t_in, l.lo, l.hi) AS t_in,
+           tthc.lineage_part(u.t_out, l.lo, l.hi) AS t_out,
+           u.work * (l.hi - l.lo)::float8 AS work
+    FROM u JOIN lin l ON l.unit = u.unit),
+  s AS (
+    SELECT CASE WHEN grouping(c.unit, c.field) = 0 THEN 'field'
+                WHEN grouping(c.unit, c.field) = 1 THEN 'unit' ELSE 'total' END AS level,
+           c.unit, CASE WHEN grouping(c.field) = 0 THEN nullif(c.field, '') END AS field,
+           coalesce(sum(c.carried_over), 0) AS carried_over, coalesce(sum(c.in_person), 0) AS in_person, coalesce(sum(c.online), 0) AS online,
+           coalesce(sum(c.postal), 0) AS postal, coalesce(sum(c.early), 0) AS early, coalesce(sum(c.on_time), 0) AS on_time, coalesce(sum(c.late), 0) AS late,
+           coalesce(sum(c.overdue_end), 0) AS overdue_end, coalesce(sum(c.supp_end), 0) AS supp_end, coalesce(sum(c.supp_req), 0) AS supp_req,
+           coalesce(sum(c.withdrawn), 0) AS withdrawn, coalesce(sum(c.refused), 0) AS refused, coalesce(sum(c.stopped), 0) AS stopped,
+           coalesce(sum(c.t_in), 0) AS t_in, coalesce(sum(c.t_out), 0) AS t_out, sum(c.work) AS work,
+           CASE WHEN grouping(c.unit) = 0 THEN
+             CASE WHEN bool_and(c.resolved) THEN
+                    string_agg(DISTINCT CASE WHEN c.source <> c.unit THEN c.source
+                                  || CASE WHEN c.weight < 1 THEN ' (' || round(c.weight, 4)::text || ')' ELSE '' END END, ', ')
+                  ELSE 'ended ' || (SELECT x.valid_to::text FROM tthc.unit x WHERE x.code = c.unit)
+                       || ', taken over by no unit whole or by share' END END AS lineage
+    FROM c
+    GROUP BY GROUPING SETS ((c.unit, c.field), (c.unit), ())),
+  b AS (
+    -- what is still open at the end: whatever came in and has not gone out
+    SELECT s.*, s.carried_over + s.in_person + s.online + s.postal + s.t_in
+                - (s.early + s.on_time + s.late) - s.withdrawn - s.stopped - s.t_out AS open_end
+    FROM s)
+  SELECT b.level, b.unit, b.field, b.carried_over::bigint,
+         (b.in_person + b.online + b.postal)::bigint, b.in_person::bigint, b.online::bigint, b.postal::bigint,
+         (b.early + b.on_time + b.late)::bigint, b.early::bigint, b.on_time::bigint, b.late::bigint,
+         b.open_end::bigint, (b.open_end - b.overdue_end)::bigint, b.overdue_end::bigint,
+         b.supp_end::bigint, b.supp_req::bigint, b.withdrawn::bigint, b.refused::bigint, b.stopped::bigint,
+         round((b.early + b.on_time) / nullif(b.early + b.on_time + b.late, 0), 4),
+         CASE WHEN b.early + b.on_time + b.late > 0
+              THEN b.work / (b.early + b.on_time + b.late)::float8 END,
+         b.t_in::bigint, b.t_out::bigint, b.lineage
+  FROM b
+  ORDER BY b.level = 'total', b.unit, b.level = 'unit', b.field
 $_$;
-COMMENT ON FUNCTION tthc.report(text, daterange, boolean) IS 'The periodic report (forms 06/07 style) per handling unit and procedure field, with unit and grand totals, from the report aggregates; every row balances: carried_over + received + transferred_in = resolved + withdrawn + stopped + transferred_out + in_progress';
-REVOKE ALL ON FUNCTION tthc.report(text, daterange, boolean) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION tthc.report(text, daterange, boolean) TO tthc_reader, tthc_auditor, tthc_admin, tthc_officer;
+COMMENT ON FUNCTION tthc.report(text, daterange, boolean, boolean) IS 'The periodic report (forms 06/07 style) per handling unit and procedure field, with unit and grand totals, from the report aggregates; every row balances: carried_over + received + transferred_in = resolved + withdrawn + stopped + transferred_out + in_progress; with lineage, the rows of ended units go to the units that took them over (column lineage names them), the totals unchanged';
+REVOKE ALL ON FUNCTION tthc.report(text, daterange, boolean, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tthc.report(text, daterange, boolean, boolean) TO tthc_reader, tthc_auditor, tthc_admin, tthc_officer;
+
+-- the department scorecard, with lineage
+DROP FUNCTION tthc.scorecard_unit(text, daterange);
+CREATE FUNCTION tthc.scorecard_unit(unit text, period daterange, lineage boolean DEFAULT false) RETURNS TABLE(indicator smallint, name text, numerator bigint, denominator bigint, ratio numeric, points numeric, max_points numeric, grade text, basis text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  scope text[] := tthc.report_scope(scorecard_unit.unit, true);
+  units text[];
+  lo date;
+  hi date;
+  lo_at timestamptz;
+  hi_at timestamptz;
+  t record;
+BEGIN
+  SELECT array_agg(DISTINCT l.unit) INTO units FROM tthc.report_lineage(scope, lineage) l;
+  SELECT p.lo, p.hi INTO lo, hi FROM tthc.report_period(period) p;
+  SELECT b.lo_at, b.hi_at INTO lo_at, hi_at FROM tthc.local_bounds(scorecard_unit.unit, lo, hi) b;
+  -- every indicator is counted on the dossiers the units resolved in the period
+  -- (each unit's counts, then each successor's part of them)
+  WITH u AS (
+  SELECT d.handling_unit AS unit, count(*) AS resolved,
+         count(*) FILTER (WHERE d.result <> 'late') AS in_time,
+         coalesce(sum(s.steps), 0) AS steps,
+         coalesce(sum(s.steps_in_time), 0) AS steps_in_time,
+         count(*) FILTER (WHERE s.supplements <= 1) AS one_round,
+         count(*) FILTER (WHERE ru.level IN ('province', 'commune')) AS at_desk,
+         count(r.dossier_id) AS rated,
+         count(r.dossier_id) FILTER (WHERE coalesce(r.answers ->> 'attitude', r.rating) <> 'unsatisfied') AS courteous,
+         count(*) FILTER (WHERE pv.online_service IS NOT NULL) AS offered,
+         count(*) FILTER (WHERE pv.online_service IS NOT NULL AND d.channel = 2) AS offered_online
+  FROM tthc.dossier d
+  LEFT JOIN tthc.unit ru ON ru.code = d.receiving_unit
+  LEFT JOIN tthc.procedure pv ON pv.id = d.procedure_id AND pv.province IS NOT DISTINCT FROM d.province
+  LEFT JOIN tthc.rating r ON r.dossier_id = d.id AND r.province IS NOT DISTINCT FROM d.province
+  CROSS JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE e.to_status = 'awaiting_supplement' AND e.from_status IS DISTINCT FROM e.to_status) AS supplements,
+           count(*) FILTER (WHERE e.step_result IS NOT NULL) AS steps,
+           count(*) FILTER (WHERE e.step_result IN ('early', 'on_time')) AS steps_in_time
+    FROM tthc.dossier_event e WHERE e.dossier_id = d.id AND e.province IS NOT DISTINCT FROM d.province) s
+  WHERE d.handling_unit = ANY (units) AND d.finished_at >= lo_at AND d.finished_at < hi_at
+  GROUP BY d.handling_unit)
+  SELECT coalesce(sum(tthc.lineage_part(u.resolved, l.lo, l.hi)), 0) AS resolved,
+         coalesce(sum(tthc.lineage_part(u.in_time, l.lo, l.hi)), 0) AS in_time,
+         coalesce(sum(tthc.lineage_part(u.steps, l.lo, l.hi)), 0) AS steps,
+         coalesce(sum(tthc.lineage_part(u.steps_in_time, l.lo, l.hi)), 0) AS steps_in_time,
+         coalesce(sum(tthc.lineage_part(u.one_round, l.lo, l.hi)), 0) AS one_round,
+         coalesce(sum(tthc.lineage_part(u.at_desk, l.lo, l.hi)), 0) AS at_desk,
+         coalesce(sum(tthc.lineage_part(u.rated, l.lo, l.hi)), 0) AS rated,
+         coalesce(sum(tthc.lineage_part(u.courteous, l.lo, l.hi)), 0) AS courteous,
+         coalesce(sum(tthc.lineage_part(u.offered, l.lo, l.hi)), 0) AS offered,
+         coalesce(sum(tthc.lineage_part(u.offered_online, l.lo, l.hi)), 0) AS offered_online
+    INTO t
+  FROM u JOIN tthc.report_lineage(scope, lineage) l ON l.unit = u.unit;
+
+  RETURN QUERY
+  WITH x(indicator, name, num, den, basis) AS (VALUES
+    (1::smallint, 'total_time', t.in_time, t.resolved,
+     'resolved early or on time against the legal limit / resolved in the period'),
+    (2::smallint, 'time_at_each_agency', t.steps_in_time, t.steps,
+     'steps (partners'' included) ended early or on time / steps ended, of the dossiers resolved in the period'),
+    (3::smallint, 'contacts_to_complete', t.one_round, t.resolved,
+     'resolved with at most one request to supplement (one extra contact) / resolved in the period'),
+    (4::smallint, 'agencies_contacted', NULL::bigint, NULL::bigint,
+     'not recorded: which agencies the applicant contacted besides the receiving one'),
+    (5::smallint, 'one_stop_desk', t.at_desk, t.resolved,
+     'received at a one-stop centre (unit level province or commune) / resolved in the period; where the result was returned is not recorded'),
+    (6::smallint, 'publicity', NULL, NULL,
+     'not recorded: whether the procedure is published'),
+    (7::smallint, 'officer_attitude', t.courteous, t.rated,
+     'ratings whose attitude answer (or, without one, the rating) is not unsatisfied / ratings of the dossiers resolved in the period'),
+    (8::smallint, 'feedback_handling', NULL, NULL,
+     'not recorded: feedback and petitions and how they were answered'),
+    (9::smallint, 'online_service', t.offered_online, t.offered,
+     'received online / resolved, of procedures offered online (procedure.online_service)')),
+  y AS (
+    SELECT x.*, round(x.num::numeric / nullif(x.den, 0), 4) AS ratio FROM x),
+  z AS (
+    SELECT y.*, round(2 * y.ratio, 2) AS points, CASE WHEN y.ratio IS NOT NULL THEN 2::numeric END AS max_points
+    FROM y)
+  SELECT z.indicator, z.name, z.num::bigint, z.den::bigint, z.ratio, z.points, z.max_points, NULL::text, z.basis FROM z
+  UNION ALL
+  SELECT NULL::smallint, 'total', NULL::bigint, NULL::bigint, round(sum(z.points) / nullif(sum(z.max_points), 0), 4),
+         sum(z.points), sum(z.max_points),
+         tthc.grade_18(18 * sum(z.points) / nullif(sum(z.max_points), 0)),
+         'points of the indicators the data supports; max_points = 2 per such indicator; grade on the total scaled to 18 points'
+  FROM z
+  ORDER BY 1 NULLS LAST;
+END $$;
+COMMENT ON FUNCTION tthc.scorecard_unit(text, daterange, boolean) IS 'The department evaluation (nine indicators of 2 points, grade on 18) measured from the dossiers a unit and those below it resolved in the period (with lineage, and the parts of the ended units they took over); NULL where tthc records nothing';
+REVOKE ALL ON FUNCTION tthc.scorecard_unit(text, daterange, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tthc.scorecard_unit(text, daterange, boolean) TO tthc_reader, tthc_auditor, tthc_admin, tthc_officer;
 
 -- the rebuild follows each dossier's units: an event counts at the unit
 -- handling the dossier then (the last transfer's "to" before it, else the
@@ -408,31 +622,37 @@ RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path TO 'pg_catalog
     ELSE $1 END
 $$;
 
--- (it reads the day and month rows whole, and the deltas by name: the new columns too)
-CREATE OR REPLACE FUNCTION tthc.indicators_766(unit text, period daterange) RETURNS TABLE(grp text, indicator text, numerator bigint, denominator bigint, ratio numeric, basis text, group_points numeric, points numeric)
+-- (it reads the day and month rows whole, and the deltas by name: the new
+-- columns too); with lineage, the units whose history the unit's carry
+DROP FUNCTION tthc.indicators_766(text, daterange);
+CREATE FUNCTION tthc.indicators_766(unit text, period daterange, lineage boolean DEFAULT false) RETURNS TABLE(grp text, indicator text, numerator bigint, denominator bigint, ratio numeric, basis text, group_points numeric, points numeric)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-  units text[] := tthc.report_scope(indicators_766.unit, true);
+  scope text[] := tthc.report_scope(indicators_766.unit, true);
+  units text[];
   lo date;
   hi date;
   whole_from date;
   whole_to date;
   t record;
 BEGIN
+  SELECT array_agg(DISTINCT l.unit) INTO units FROM tthc.report_lineage(scope, lineage) l;
   SELECT p.lo, p.hi INTO lo, hi FROM tthc.report_period(period) p;
   SELECT m.whole_from, m.whole_to INTO whole_from, whole_to FROM tthc.report_months(lo, hi) m;
-  SELECT coalesce(sum(a.resolved_early + a.resolved_on_time), 0) AS in_time,
-         coalesce(sum(a.resolved_early + a.resolved_on_time + a.resolved_late), 0) AS resolved,
-         coalesce(sum(a.received_in_person + a.received_online + a.received_postal), 0) AS received,
-         coalesce(sum(a.offered_online), 0) AS offered, coalesce(sum(a.offered_online_online), 0) AS offered_online,
-         coalesce(sum(a.with_fee), 0) AS with_fee, coalesce(sum(a.paid_online), 0) AS paid_online,
-         coalesce(sum(a.digitised), 0) AS digitised, coalesce(sum(a.result_electronic), 0) AS e_result,
-         coalesce(sum(a.rated), 0) AS rated, coalesce(sum(a.rated_satisfied), 0) AS satisfied
-    INTO t
+  -- each unit's sums, then each successor's part of them
+  WITH u AS (
+    SELECT a.unit,
+           sum(a.resolved_early + a.resolved_on_time) AS in_time,
+           sum(a.resolved_early + a.resolved_on_time + a.resolved_late) AS resolved,
+           sum(a.received_in_person + a.received_online + a.received_postal) AS received,
+           sum(a.offered_online) AS offered, sum(a.offered_online_online) AS offered_online,
+           sum(a.with_fee) AS with_fee, sum(a.paid_online) AS paid_online,
+           sum(a.digitised) AS digitised, sum(a.result_electronic) AS e_result,
+           sum(a.rated) AS rated, sum(a.rated_satisfied) AS satisfied
   -- the period's whole months as month rows, its partial months as days
-  FROM (SELECT * FROM tthc.report_day r
+    FROM (SELECT * FROM tthc.report_day r
         WHERE r.unit = ANY (units)
           AND (r.day >= lo AND r.day < least(whole_from, hi) OR r.day >= greatest(whole_to, whole_from) AND r.day < hi)
         UNION ALL
@@ -440,7 +660,21 @@ BEGIN
         WHERE r.unit = ANY (units) AND r.month >= whole_from AND r.month < whole_to
         UNION ALL
         SELECT r.unit, r.field, r.day, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.offered_online, r.offered_online_online, r.with_fee, r.paid_online, r.digitised, r.result_electronic, r.resolved_work, r.rated, r.rated_satisfied, r.transferred_in, r.transferred_out
-        FROM tthc.report_delta r WHERE r.unit = ANY (units) AND r.day >= lo AND r.day < hi) a;
+        FROM tthc.report_delta r WHERE r.unit = ANY (units) AND r.day >= lo AND r.day < hi) a
+    GROUP BY a.unit)
+  SELECT coalesce(sum(tthc.lineage_part(u.in_time, l.lo, l.hi)), 0) AS in_time,
+         coalesce(sum(tthc.lineage_part(u.resolved, l.lo, l.hi)), 0) AS resolved,
+         coalesce(sum(tthc.lineage_part(u.received, l.lo, l.hi)), 0) AS received,
+         coalesce(sum(tthc.lineage_part(u.offered, l.lo, l.hi)), 0) AS offered,
+         coalesce(sum(tthc.lineage_part(u.offered_online, l.lo, l.hi)), 0) AS offered_online,
+         coalesce(sum(tthc.lineage_part(u.with_fee, l.lo, l.hi)), 0) AS with_fee,
+         coalesce(sum(tthc.lineage_part(u.paid_online, l.lo, l.hi)), 0) AS paid_online,
+         coalesce(sum(tthc.lineage_part(u.digitised, l.lo, l.hi)), 0) AS digitised,
+         coalesce(sum(tthc.lineage_part(u.e_result, l.lo, l.hi)), 0) AS e_result,
+         coalesce(sum(tthc.lineage_part(u.rated, l.lo, l.hi)), 0) AS rated,
+         coalesce(sum(tthc.lineage_part(u.satisfied, l.lo, l.hi)), 0) AS satisfied
+    INTO t
+  FROM u JOIN tthc.report_lineage(scope, lineage) l ON l.unit = u.unit;
   RETURN QUERY
   WITH x AS (
     SELECT x.grp, x.indicator, x.num::bigint AS num, x.den::bigint AS den,
@@ -468,3 +702,6 @@ BEGIN
          round(x.ratio * x.group_points / count(x.ratio) OVER (PARTITION BY x.grp), 2)
   FROM x ORDER BY x.ord;
 END $$;
+COMMENT ON FUNCTION tthc.indicators_766(text, daterange, boolean) IS 'The QĐ 766 ratios the data supports, with numerator and denominator, the group''s weight and the points earned, for a unit and the units below it (with lineage, and the parts of the ended units they took over); NULL where tthc records nothing to count';
+REVOKE ALL ON FUNCTION tthc.indicators_766(text, daterange, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tthc.indicators_766(text, daterange, boolean) TO tthc_reader, tthc_auditor, tthc_admin, tthc_officer;

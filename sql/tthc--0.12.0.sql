@@ -1466,33 +1466,37 @@ CREATE FUNCTION tthc.indicator_weights() RETURNS jsonb
 COMMENT ON FUNCTION tthc.indicator_weights() IS 'The QĐ 766 points of each group of indicators (100 in all)';
 
 --
--- Name: indicators_766(text, daterange); Type: FUNCTION; Schema: tthc; Owner: -
+-- Name: indicators_766(text, daterange, boolean); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
-CREATE FUNCTION tthc.indicators_766(unit text, period daterange) RETURNS TABLE(grp text, indicator text, numerator bigint, denominator bigint, ratio numeric, basis text, group_points numeric, points numeric)
+CREATE FUNCTION tthc.indicators_766(unit text, period daterange, lineage boolean DEFAULT false) RETURNS TABLE(grp text, indicator text, numerator bigint, denominator bigint, ratio numeric, basis text, group_points numeric, points numeric)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-  units text[] := tthc.report_scope(indicators_766.unit, true);
+  scope text[] := tthc.report_scope(indicators_766.unit, true);
+  units text[];
   lo date;
   hi date;
   whole_from date;
   whole_to date;
   t record;
 BEGIN
+  SELECT array_agg(DISTINCT l.unit) INTO units FROM tthc.report_lineage(scope, lineage) l;
   SELECT p.lo, p.hi INTO lo, hi FROM tthc.report_period(period) p;
   SELECT m.whole_from, m.whole_to INTO whole_from, whole_to FROM tthc.report_months(lo, hi) m;
-  SELECT coalesce(sum(a.resolved_early + a.resolved_on_time), 0) AS in_time,
-         coalesce(sum(a.resolved_early + a.resolved_on_time + a.resolved_late), 0) AS resolved,
-         coalesce(sum(a.received_in_person + a.received_online + a.received_postal), 0) AS received,
-         coalesce(sum(a.offered_online), 0) AS offered, coalesce(sum(a.offered_online_online), 0) AS offered_online,
-         coalesce(sum(a.with_fee), 0) AS with_fee, coalesce(sum(a.paid_online), 0) AS paid_online,
-         coalesce(sum(a.digitised), 0) AS digitised, coalesce(sum(a.result_electronic), 0) AS e_result,
-         coalesce(sum(a.rated), 0) AS rated, coalesce(sum(a.rated_satisfied), 0) AS satisfied
-    INTO t
+  -- each unit's sums, then each successor's part of them
+  WITH u AS (
+    SELECT a.unit,
+           sum(a.resolved_early + a.resolved_on_time) AS in_time,
+           sum(a.resolved_early + a.resolved_on_time + a.resolved_late) AS resolved,
+           sum(a.received_in_person + a.received_online + a.received_postal) AS received,
+           sum(a.offered_online) AS offered, sum(a.offered_online_online) AS offered_online,
+           sum(a.with_fee) AS with_fee, sum(a.paid_online) AS paid_online,
+           sum(a.digitised) AS digitised, sum(a.result_electronic) AS e_result,
+           sum(a.rated) AS rated, sum(a.rated_satisfied) AS satisfied
   -- the period's whole months as month rows, its partial months as days
-  FROM (SELECT * FROM tthc.report_day r
+    FROM (SELECT * FROM tthc.report_day r
         WHERE r.unit = ANY (units)
           AND (r.day >= lo AND r.day < least(whole_from, hi) OR r.day >= greatest(whole_to, whole_from) AND r.day < hi)
         UNION ALL
@@ -1500,7 +1504,21 @@ BEGIN
         WHERE r.unit = ANY (units) AND r.month >= whole_from AND r.month < whole_to
         UNION ALL
         SELECT r.unit, r.field, r.day, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.offered_online, r.offered_online_online, r.with_fee, r.paid_online, r.digitised, r.result_electronic, r.resolved_work, r.rated, r.rated_satisfied, r.transferred_in, r.transferred_out
-        FROM tthc.report_delta r WHERE r.unit = ANY (units) AND r.day >= lo AND r.day < hi) a;
+        FROM tthc.report_delta r WHERE r.unit = ANY (units) AND r.day >= lo AND r.day < hi) a
+    GROUP BY a.unit)
+  SELECT coalesce(sum(tthc.lineage_part(u.in_time, l.lo, l.hi)), 0) AS in_time,
+         coalesce(sum(tthc.lineage_part(u.resolved, l.lo, l.hi)), 0) AS resolved,
+         coalesce(sum(tthc.lineage_part(u.received, l.lo, l.hi)), 0) AS received,
+         coalesce(sum(tthc.lineage_part(u.offered, l.lo, l.hi)), 0) AS offered,
+         coalesce(sum(tthc.lineage_part(u.offered_online, l.lo, l.hi)), 0) AS offered_online,
+         coalesce(sum(tthc.lineage_part(u.with_fee, l.lo, l.hi)), 0) AS with_fee,
+         coalesce(sum(tthc.lineage_part(u.paid_online, l.lo, l.hi)), 0) AS paid_online,
+         coalesce(sum(tthc.lineage_part(u.digitised, l.lo, l.hi)), 0) AS digitised,
+         coalesce(sum(tthc.lineage_part(u.e_result, l.lo, l.hi)), 0) AS e_result,
+         coalesce(sum(tthc.lineage_part(u.rated, l.lo, l.hi)), 0) AS rated,
+         coalesce(sum(tthc.lineage_part(u.satisfied, l.lo, l.hi)), 0) AS satisfied
+    INTO t
+  FROM u JOIN tthc.report_lineage(scope, lineage) l ON l.unit = u.unit;
   RETURN QUERY
   WITH x AS (
     SELECT x.grp, x.indicator, x.num::bigint AS num, x.den::bigint AS den,
@@ -1530,10 +1548,10 @@ BEGIN
 END $$;
 
 --
--- Name: FUNCTION indicators_766(unit text, period daterange); Type: COMMENT; Schema: tthc; Owner: -
+-- Name: FUNCTION indicators_766(unit text, period daterange, lineage boolean); Type: COMMENT; Schema: tthc; Owner: -
 --
 
-COMMENT ON FUNCTION tthc.indicators_766(unit text, period daterange) IS 'The QĐ 766 ratios the data supports, with numerator and denominator, the group''s weight and the points earned, for a unit and the units below it; NULL where tthc records nothing to count';
+COMMENT ON FUNCTION tthc.indicators_766(unit text, period daterange, lineage boolean) IS 'The QĐ 766 ratios the data supports, with numerator and denominator, the group''s weight and the points earned, for a unit and the units below it (with lineage, and the parts of the ended units they took over); NULL where tthc records nothing to count';
 
 --
 -- Name: is_hub(); Type: FUNCTION; Schema: tthc; Owner: -
@@ -1610,6 +1628,23 @@ CREATE FUNCTION tthc.lawful_due(d tthc.dossier) RETURNS timestamp with time zone
 --
 
 COMMENT ON FUNCTION tthc.lawful_due(d tthc.dossier) IS 'The deadline of a dossier recomputed on today''s calendars: the limit from clock_started_at, moved by paused_work';
+
+--
+-- Name: lineage_part(numeric, numeric, numeric); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.lineage_part(n numeric, lo numeric, hi numeric) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  SELECT (round($1 * $3) - round($1 * $2))::bigint
+$_$;
+
+--
+-- Name: FUNCTION lineage_part(n numeric, lo numeric, hi numeric); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.lineage_part(n numeric, lo numeric, hi numeric) IS 'The part of a count n between the cumulative shares lo and hi, rounded so that the parts add up to n';
 
 --
 -- Name: local_bounds(text, date, date); Type: FUNCTION; Schema: tthc; Owner: -
@@ -3799,20 +3834,25 @@ END $$;
 COMMENT ON FUNCTION tthc.refund(payment bigint, reason text, amount bigint, at timestamp with time zone) IS 'Refunds a payment, all of what stands of it by default, as a new negative payment; its receipt must be cancelled first';
 
 --
--- Name: report(text, daterange, boolean); Type: FUNCTION; Schema: tthc; Owner: -
+-- Name: report(text, daterange, boolean, boolean); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
-CREATE FUNCTION tthc.report(unit text, period daterange, include_children boolean DEFAULT true) RETURNS TABLE(level text, unit text, field text, carried_over bigint, received bigint, received_in_person bigint, received_online bigint, received_postal bigint, resolved bigint, resolved_early bigint, resolved_on_time bigint, resolved_late bigint, in_progress bigint, in_progress_in_time bigint, in_progress_overdue bigint, awaiting_supplement bigint, supplement_requests bigint, withdrawn bigint, refused bigint, stopped bigint, on_time_rate numeric, avg_work interval, transferred_in bigint, transferred_out bigint)
+CREATE FUNCTION tthc.report(unit text, period daterange, include_children boolean DEFAULT true, lineage boolean DEFAULT false) RETURNS TABLE(level text, unit text, field text, carried_over bigint, received bigint, received_in_person bigint, received_online bigint, received_postal bigint, resolved bigint, resolved_early bigint, resolved_on_time bigint, resolved_late bigint, in_progress bigint, in_progress_in_time bigint, in_progress_overdue bigint, awaiting_supplement bigint, supplement_requests bigint, withdrawn bigint, refused bigint, stopped bigint, on_time_rate numeric, avg_work interval, transferred_in bigint, transferred_out bigint, lineage text)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
-  -- (the output column "unit" shadows the parameter: $1, $2, $3 below)
+  -- (the output columns "unit" and "lineage" shadow the parameters: $1 to
+  -- $4 below)
   -- The stocks at the end sum every change before hi and carried_over every
   -- change before lo; the flows, the rows from lo on.  A month row counts as
   -- its first day: every month read lies wholly before lo or wholly inside
   -- the period, and the days of the months holding lo and hi come as days.
-  WITH p AS (
-    SELECT tthc.report_scope($1, $3) AS units, r.lo, r.hi, m.lo_month, m.whole_from, m.whole_to
+  -- With lineage the rows read are those of the units whose history the
+  -- units in scope carry (tthc.unit_lineage), split between them.
+  WITH sc AS (SELECT tthc.report_scope($1, $3) AS scope),
+  lin AS (SELECT l.* FROM sc, tthc.report_lineage(sc.scope, $4) l),
+  p AS (
+    SELECT (SELECT array_agg(DISTINCT lin.unit) FROM lin) AS units, r.lo, r.hi, m.lo_month, m.whole_from, m.whole_to
     FROM tthc.report_period($2) r, tthc.report_months(r.lo, r.hi) m),
   a AS (
     -- the days of the partial months at each end, as two ranges the
@@ -3828,10 +3868,9 @@ CREATE FUNCTION tthc.report(unit text, period daterange, include_children boolea
     UNION ALL
     SELECT r.unit, r.field, r.day, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.offered_online, r.offered_online_online, r.with_fee, r.paid_online, r.digitised, r.result_electronic, r.resolved_work, r.rated, r.rated_satisfied, r.transferred_in, r.transferred_out
     FROM tthc.report_delta r, p WHERE r.unit = ANY (p.units) AND r.day < p.hi),
-  s AS (
-    SELECT CASE WHEN grouping(a.unit, a.field) = 0 THEN 'field'
-                WHEN grouping(a.unit, a.field) = 1 THEN 'unit' ELSE 'total' END AS level,
-           a.unit, CASE WHEN grouping(a.field) = 0 THEN nullif(a.field, '') END AS field,
+  -- each unit's sums, by field
+  u AS (
+    SELECT a.unit, a.field,
            coalesce(sum(a.open_change) FILTER (WHERE a.day < p.lo), 0) AS carried_over,
            coalesce(sum(a.received_in_person) FILTER (WHERE a.day >= p.lo), 0) AS in_person,
            coalesce(sum(a.received_online) FILTER (WHERE a.day >= p.lo), 0) AS online,
@@ -3839,7 +3878,6 @@ CREATE FUNCTION tthc.report(unit text, period daterange, include_children boolea
            coalesce(sum(a.resolved_early) FILTER (WHERE a.day >= p.lo), 0) AS early,
            coalesce(sum(a.resolved_on_time) FILTER (WHERE a.day >= p.lo), 0) AS on_time,
            coalesce(sum(a.resolved_late) FILTER (WHERE a.day >= p.lo), 0) AS late,
-           coalesce(sum(a.open_change), 0) AS open_end,
            coalesce(sum(a.overdue_change), 0) AS overdue_end,
            coalesce(sum(a.supplement_change), 0) AS supp_end,
            coalesce(sum(a.supplement_requests) FILTER (WHERE a.day >= p.lo), 0) AS supp_req,
@@ -3850,25 +3888,67 @@ CREATE FUNCTION tthc.report(unit text, period daterange, include_children boolea
            coalesce(sum(a.transferred_out) FILTER (WHERE a.day >= p.lo), 0) AS t_out,
            sum(a.resolved_work) FILTER (WHERE a.day >= p.lo) AS work
     FROM a CROSS JOIN p
-    GROUP BY GROUPING SETS ((a.unit, a.field), (a.unit), ()))
-  SELECT s.level, s.unit, s.field, s.carried_over::bigint,
-         (s.in_person + s.online + s.postal)::bigint, s.in_person::bigint, s.online::bigint, s.postal::bigint,
-         (s.early + s.on_time + s.late)::bigint, s.early::bigint, s.on_time::bigint, s.late::bigint,
-         s.open_end::bigint, (s.open_end - s.overdue_end)::bigint, s.overdue_end::bigint,
-         s.supp_end::bigint, s.supp_req::bigint, s.withdrawn::bigint, s.refused::bigint, s.stopped::bigint,
-         round((s.early + s.on_time) / nullif(s.early + s.on_time + s.late, 0), 4),
-         CASE WHEN s.early + s.on_time + s.late > 0
-              THEN s.work / (s.early + s.on_time + s.late)::float8 END,
-         s.t_in::bigint, s.t_out::bigint
-  FROM s
-  ORDER BY s.level = 'total', s.unit, s.level = 'unit', s.field
+    GROUP BY a.unit, a.field),
+  -- ... carried by the units in scope (each its part)
+  c AS (
+    SELECT l.successor AS unit, u.field, l.unit AS source, l.weight, l.resolved,
+           tthc.lineage_part(u.carried_over, l.lo, l.hi) AS carried_over,
+           tthc.lineage_part(u.in_person, l.lo, l.hi) AS in_person,
+           tthc.lineage_part(u.online, l.lo, l.hi) AS online,
+           tthc.lineage_part(u.postal, l.lo, l.hi) AS postal,
+           tthc.lineage_part(u.early, l.lo, l.hi) AS early,
+           tthc.lineage_part(u.on_time, l.lo, l.hi) AS on_time,
+           tthc.lineage_part(u.late, l.lo, l.hi) AS late,
+           tthc.lineage_part(u.overdue_end, l.lo, l.hi) AS overdue_end,
+           tthc.lineage_part(u.supp_end, l.lo, l.hi) AS supp_end,
+           tthc.lineage_part(u.supp_req, l.lo, l.hi) AS supp_req,
+           tthc.lineage_part(u.withdrawn, l.lo, l.hi) AS withdrawn,
+           tthc.lineage_part(u.refused, l.lo, l.hi) AS refused,
+           tthc.lineage_part(u.stopped, l.lo, l.hi) AS stopped,
+           tthc.lineage_part(u.t_in, l.lo, l.hi) AS t_in,
+           tthc.lineage_part(u.t_out, l.lo, l.hi) AS t_out,
+           u.work * (l.hi - l.lo)::float8 AS work
+    FROM u JOIN lin l ON l.unit = u.unit),
+  s AS (
+    SELECT CASE WHEN grouping(c.unit, c.field) = 0 THEN 'field'
+                WHEN grouping(c.unit, c.field) = 1 THEN 'unit' ELSE 'total' END AS level,
+           c.unit, CASE WHEN grouping(c.field) = 0 THEN nullif(c.field, '') END AS field,
+           coalesce(sum(c.carried_over), 0) AS carried_over, coalesce(sum(c.in_person), 0) AS in_person, coalesce(sum(c.online), 0) AS online,
+           coalesce(sum(c.postal), 0) AS postal, coalesce(sum(c.early), 0) AS early, coalesce(sum(c.on_time), 0) AS on_time, coalesce(sum(c.late), 0) AS late,
+           coalesce(sum(c.overdue_end), 0) AS overdue_end, coalesce(sum(c.supp_end), 0) AS supp_end, coalesce(sum(c.supp_req), 0) AS supp_req,
+           coalesce(sum(c.withdrawn), 0) AS withdrawn, coalesce(sum(c.refused), 0) AS refused, coalesce(sum(c.stopped), 0) AS stopped,
+           coalesce(sum(c.t_in), 0) AS t_in, coalesce(sum(c.t_out), 0) AS t_out, sum(c.work) AS work,
+           CASE WHEN grouping(c.unit) = 0 THEN
+             CASE WHEN bool_and(c.resolved) THEN
+                    string_agg(DISTINCT CASE WHEN c.source <> c.unit THEN c.source
+                                  || CASE WHEN c.weight < 1 THEN ' (' || round(c.weight, 4)::text || ')' ELSE '' END END, ', ')
+                  ELSE 'ended ' || (SELECT x.valid_to::text FROM tthc.unit x WHERE x.code = c.unit)
+                       || ', taken over by no unit whole or by share' END END AS lineage
+    FROM c
+    GROUP BY GROUPING SETS ((c.unit, c.field), (c.unit), ())),
+  b AS (
+    -- what is still open at the end: whatever came in and has not gone out
+    SELECT s.*, s.carried_over + s.in_person + s.online + s.postal + s.t_in
+                - (s.early + s.on_time + s.late) - s.withdrawn - s.stopped - s.t_out AS open_end
+    FROM s)
+  SELECT b.level, b.unit, b.field, b.carried_over::bigint,
+         (b.in_person + b.online + b.postal)::bigint, b.in_person::bigint, b.online::bigint, b.postal::bigint,
+         (b.early + b.on_time + b.late)::bigint, b.early::bigint, b.on_time::bigint, b.late::bigint,
+         b.open_end::bigint, (b.open_end - b.overdue_end)::bigint, b.overdue_end::bigint,
+         b.supp_end::bigint, b.supp_req::bigint, b.withdrawn::bigint, b.refused::bigint, b.stopped::bigint,
+         round((b.early + b.on_time) / nullif(b.early + b.on_time + b.late, 0), 4),
+         CASE WHEN b.early + b.on_time + b.late > 0
+              THEN b.work / (b.early + b.on_time + b.late)::float8 END,
+         b.t_in::bigint, b.t_out::bigint, b.lineage
+  FROM b
+  ORDER BY b.level = 'total', b.unit, b.level = 'unit', b.field
 $_$;
 
 --
--- Name: FUNCTION report(unit text, period daterange, include_children boolean); Type: COMMENT; Schema: tthc; Owner: -
+-- Name: FUNCTION report(unit text, period daterange, include_children boolean, lineage boolean); Type: COMMENT; Schema: tthc; Owner: -
 --
 
-COMMENT ON FUNCTION tthc.report(unit text, period daterange, include_children boolean) IS 'The periodic report (forms 06/07 style) per handling unit and procedure field, with unit and grand totals, from the report aggregates; every row balances: carried_over + received + transferred_in = resolved + withdrawn + stopped + transferred_out + in_progress';
+COMMENT ON FUNCTION tthc.report(unit text, period daterange, include_children boolean, lineage boolean) IS 'The periodic report (forms 06/07 style) per handling unit and procedure field, with unit and grand totals, from the report aggregates; every row balances: carried_over + received + transferred_in = resolved + withdrawn + stopped + transferred_out + in_progress; with lineage, the rows of ended units go to the units that took them over (column lineage names them), the totals unchanged';
 
 --
 -- Name: report_compact(); Type: FUNCTION; Schema: tthc; Owner: -
@@ -3922,6 +4002,26 @@ $_$;
 --
 
 COMMENT ON FUNCTION tthc.report_fold_sql(target text, key text, bucket text) IS 'The statement folding report_delta rows into a sums table (used by tthc.report_compact)';
+
+--
+-- Name: report_lineage(text[], boolean); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.report_lineage(scope text[], lineage boolean) RETURNS TABLE(unit text, successor text, weight numeric, lo numeric, hi numeric, resolved boolean)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  SELECT l.unit, l.successor, l.weight, l.lo, l.hi, l.resolved
+  FROM tthc.unit_lineage() l WHERE $2 AND l.successor = ANY ($1)
+  UNION ALL
+  SELECT x, x, 1, 0, 1, true FROM unnest($1) x WHERE NOT $2
+$_$;
+
+--
+-- Name: FUNCTION report_lineage(scope text[], lineage boolean); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.report_lineage(scope text[], lineage boolean) IS 'The units a report on the scope reads, and the unit of the scope each one''s rows go to, with its part (tthc.unit_lineage) when lineage is asked, else the scope as it is';
 
 --
 -- Name: report_months(date, date); Type: FUNCTION; Schema: tthc; Owner: -
@@ -4336,25 +4436,29 @@ $_$;
 COMMENT ON FUNCTION tthc.scorecard_officer(unit text, month date) IS 'The month''s card of every officer of a unit and the units below it, counted from the event log and the ratings (local month of the unit''s calendar)';
 
 --
--- Name: scorecard_unit(text, daterange); Type: FUNCTION; Schema: tthc; Owner: -
+-- Name: scorecard_unit(text, daterange, boolean); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
-CREATE FUNCTION tthc.scorecard_unit(unit text, period daterange) RETURNS TABLE(indicator smallint, name text, numerator bigint, denominator bigint, ratio numeric, points numeric, max_points numeric, grade text, basis text)
+CREATE FUNCTION tthc.scorecard_unit(unit text, period daterange, lineage boolean DEFAULT false) RETURNS TABLE(indicator smallint, name text, numerator bigint, denominator bigint, ratio numeric, points numeric, max_points numeric, grade text, basis text)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-  units text[] := tthc.report_scope(scorecard_unit.unit, true);
+  scope text[] := tthc.report_scope(scorecard_unit.unit, true);
+  units text[];
   lo date;
   hi date;
   lo_at timestamptz;
   hi_at timestamptz;
   t record;
 BEGIN
+  SELECT array_agg(DISTINCT l.unit) INTO units FROM tthc.report_lineage(scope, lineage) l;
   SELECT p.lo, p.hi INTO lo, hi FROM tthc.report_period(period) p;
   SELECT b.lo_at, b.hi_at INTO lo_at, hi_at FROM tthc.local_bounds(scorecard_unit.unit, lo, hi) b;
   -- every indicator is counted on the dossiers the units resolved in the period
-  SELECT count(*) AS resolved,
+  -- (each unit's counts, then each successor's part of them)
+  WITH u AS (
+  SELECT d.handling_unit AS unit, count(*) AS resolved,
          count(*) FILTER (WHERE d.result <> 'late') AS in_time,
          coalesce(sum(s.steps), 0) AS steps,
          coalesce(sum(s.steps_in_time), 0) AS steps_in_time,
@@ -4364,7 +4468,6 @@ BEGIN
          count(r.dossier_id) FILTER (WHERE coalesce(r.answers ->> 'attitude', r.rating) <> 'unsatisfied') AS courteous,
          count(*) FILTER (WHERE pv.online_service IS NOT NULL) AS offered,
          count(*) FILTER (WHERE pv.online_service IS NOT NULL AND d.channel = 2) AS offered_online
-    INTO t
   FROM tthc.dossier d
   LEFT JOIN tthc.unit ru ON ru.code = d.receiving_unit
   LEFT JOIN tthc.procedure pv ON pv.id = d.procedure_id AND pv.province IS NOT DISTINCT FROM d.province
@@ -4374,7 +4477,20 @@ BEGIN
            count(*) FILTER (WHERE e.step_result IS NOT NULL) AS steps,
            count(*) FILTER (WHERE e.step_result IN ('early', 'on_time')) AS steps_in_time
     FROM tthc.dossier_event e WHERE e.dossier_id = d.id AND e.province IS NOT DISTINCT FROM d.province) s
-  WHERE d.handling_unit = ANY (units) AND d.finished_at >= lo_at AND d.finished_at < hi_at;
+  WHERE d.handling_unit = ANY (units) AND d.finished_at >= lo_at AND d.finished_at < hi_at
+  GROUP BY d.handling_unit)
+  SELECT coalesce(sum(tthc.lineage_part(u.resolved, l.lo, l.hi)), 0) AS resolved,
+         coalesce(sum(tthc.lineage_part(u.in_time, l.lo, l.hi)), 0) AS in_time,
+         coalesce(sum(tthc.lineage_part(u.steps, l.lo, l.hi)), 0) AS steps,
+         coalesce(sum(tthc.lineage_part(u.steps_in_time, l.lo, l.hi)), 0) AS steps_in_time,
+         coalesce(sum(tthc.lineage_part(u.one_round, l.lo, l.hi)), 0) AS one_round,
+         coalesce(sum(tthc.lineage_part(u.at_desk, l.lo, l.hi)), 0) AS at_desk,
+         coalesce(sum(tthc.lineage_part(u.rated, l.lo, l.hi)), 0) AS rated,
+         coalesce(sum(tthc.lineage_part(u.courteous, l.lo, l.hi)), 0) AS courteous,
+         coalesce(sum(tthc.lineage_part(u.offered, l.lo, l.hi)), 0) AS offered,
+         coalesce(sum(tthc.lineage_part(u.offered_online, l.lo, l.hi)), 0) AS offered_online
+    INTO t
+  FROM u JOIN tthc.report_lineage(scope, lineage) l ON l.unit = u.unit;
 
   RETURN QUERY
   WITH x(indicator, name, num, den, basis) AS (VALUES
@@ -4412,10 +4528,10 @@ BEGIN
 END $$;
 
 --
--- Name: FUNCTION scorecard_unit(unit text, period daterange); Type: COMMENT; Schema: tthc; Owner: -
+-- Name: FUNCTION scorecard_unit(unit text, period daterange, lineage boolean); Type: COMMENT; Schema: tthc; Owner: -
 --
 
-COMMENT ON FUNCTION tthc.scorecard_unit(unit text, period daterange) IS 'The department evaluation (nine indicators of 2 points, grade on 18) measured from the dossiers a unit and those below it resolved in the period; NULL where tthc records nothing';
+COMMENT ON FUNCTION tthc.scorecard_unit(unit text, period daterange, lineage boolean) IS 'The department evaluation (nine indicators of 2 points, grade on 18) measured from the dossiers a unit and those below it resolved in the period (with lineage, and the parts of the ended units they took over); NULL where tthc records nothing';
 
 --
 -- Name: sees_all(); Type: FUNCTION; Schema: tthc; Owner: -
@@ -5087,6 +5203,54 @@ END $$;
 --
 
 COMMENT ON FUNCTION tthc.unit_in_use() IS 'A unit with dossiers keeps its code and calendar';
+
+--
+-- Name: unit_lineage(date); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.unit_lineage(at date DEFAULT CURRENT_DATE) RETURNS TABLE(unit text, successor text, weight numeric, lo numeric, hi numeric, resolved boolean)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  WITH RECURSIVE
+  -- one generation: the successors of a unit ended before at, when one is
+  -- whole or all have shares
+  succ AS (
+    SELECT s.old_unit, s.new_unit, s.whole, s.share,
+           bool_or(s.whole) OVER o AS has_whole,
+           count(s.share) OVER o = count(*) OVER o AS all_shares,
+           sum(s.share) OVER o AS shares
+    FROM tthc.unit_succession s JOIN tthc.unit u ON u.code = s.old_unit
+    WHERE u.valid_to < $1
+    WINDOW o AS (PARTITION BY s.old_unit)),
+  step AS (
+    SELECT old_unit, new_unit, CASE WHEN has_whole THEN 1 ELSE share / shares END AS w
+    FROM succ WHERE (has_whole AND whole) OR (NOT has_whole AND all_shares)),
+  walk(unit, node, w, depth) AS (
+    SELECT u.code, u.code, 1::numeric, 0 FROM tthc.unit u
+    UNION ALL
+    SELECT k.unit, st.new_unit, k.w * st.w, k.depth + 1
+    FROM walk k JOIN step st ON st.old_unit = k.node
+    WHERE k.depth < 16),
+  ends AS (
+    SELECT k.unit, k.node, sum(k.w) AS w FROM walk k
+    WHERE NOT EXISTS (SELECT 1 FROM step st WHERE st.old_unit = k.node)
+    GROUP BY k.unit, k.node),
+  cum AS (
+    SELECT e.unit, e.node, e.w,
+           sum(e.w) OVER (PARTITION BY e.unit ORDER BY e.node ROWS UNBOUNDED PRECEDING) AS upto,
+           row_number() OVER (PARTITION BY e.unit ORDER BY e.node DESC) = 1 AS last
+    FROM ends e)
+  SELECT c.unit, c.node, c.w, c.upto - c.w, CASE WHEN c.last THEN 1 ELSE c.upto END,
+         NOT (c.unit = c.node AND u.valid_to < $1)
+  FROM cum c JOIN tthc.unit u ON u.code = c.unit
+$_$;
+
+--
+-- Name: FUNCTION unit_lineage(at date); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.unit_lineage(at date) IS 'Each unit and the units standing at a date that carry its history (itself while it stands): the successor marked whole, else the successors by share, over every change since; weight, and the cumulative share lo to hi that splits its counts; resolved is false for an ended unit that no successor takes whole or by share';
 
 --
 -- Name: unit_orphans(timestamp with time zone); Type: FUNCTION; Schema: tthc; Owner: -
@@ -6723,133 +6887,133 @@ COMMENT ON COLUMN tthc.unit_succession.share IS 'The part of the old unit this s
 -- Data for Name: calendar; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped, province, gid) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true, NULL, '6cf045c0-78b8-43fa-b203-14d0754c2f6c');
+INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped, province, gid) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true, NULL, '08fc8bc5-f300-4f3d-ab05-351589f7d7dd');
 
 --
 -- Data for Name: calendar_exception; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '414f22cd-13ae-40f3-b366-865f51608cbe');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '01f1e99b-b4cc-45eb-9678-51803f877661');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '95ee314f-0dfd-4bae-817b-35b29efd7ead');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'c90b3bfc-4ff1-4828-9168-c815754a11ba');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '1563d3c5-b310-4447-90e9-d7405351040f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '369c37a7-6233-49a7-bfbf-d7e63e7bef82');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '116b0296-3dbf-4023-8e70-c960a6bc5619');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'a91aabb4-afcc-4233-a64a-402f77d47db5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '4798e95f-4261-4a48-a442-93ea98bed706');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '19fb3c72-fad4-4797-8844-54b805de375f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '73b0986a-7832-4438-b989-a010f86172bb');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'a71a58ff-a4a0-47d6-80e9-4ddfe0069733');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '4b64ef61-014c-4050-86aa-273cb5f273cb');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '7594e710-6274-41b6-8619-a7c0510487a5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'ecd42a4c-126e-49ae-8206-a37826ac7dcd');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '675ebb42-34fd-4336-8693-ff533585a3bb');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'ee6e859b-92db-4d10-b79e-5585ffe0bd1f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'e073ebb9-3b5a-416c-81b4-12e53cef8f05');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'b3b4e586-d4d5-4617-bd31-8297ee2b633a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '338579ca-01cd-4399-9c3d-ee0edb363034');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '761518a9-b18f-413a-945f-02fed67abe97');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '911f3d66-0f27-4fa4-96da-73baa7a79c81');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'a4233bed-4342-431c-8b7d-dc3693d3e0f9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '252233b0-53ae-4e67-ba56-288d9c0ad8a7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '6dd5e787-0aaf-4dc9-9d38-525d5de3fbf5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'ea880c5e-fcd5-4cd9-a01f-e76543e0db18');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'bc7e60c0-208e-4c34-8ee0-452ec0bc18f5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '0868fd4f-dddb-418e-99cc-b2952c28b2dc');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '0174f28c-42ca-405f-aac5-996e7aaa00e1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'bd0fd946-50b1-4316-9563-08ce0a5b748f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'bcf72207-b8aa-41de-94f8-61fa7a4dcc22');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '0abc9311-6ad0-4a33-a68e-e85c09aafef9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f428f716-f60f-448f-8b6b-b4fba954e29e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'd5fa431c-f2ae-4fe2-9598-c1d001a8f557');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'd1dde5d7-4606-483f-8e44-b2383c4d0ac1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '68a74a66-da0d-4fdd-bbd4-e2e2e8d03c54');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'f591d44d-ec24-4e69-b044-76c06b00a335');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '20ea7755-d55e-426d-9cf0-4f946410073a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '0fe3842d-d602-4038-995d-dc10c199a076');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'ffc45bdb-f42f-46ea-a3df-d24ada37cd3f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '6cf2f367-ec9b-4a20-b631-faf02221a579');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'a75b8455-80c4-47d5-acbe-eb09003543e3');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '38045a27-b7ac-4583-945e-aa0a6d978925');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '87029800-7921-4057-ba03-812311b02e51');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '2a742b84-797b-4cee-8142-4f79736fd4fe');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'c9e832e3-3936-42b5-bfe1-27ecbdc6be48');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '0fd19c8f-c5bd-4438-b46b-6788812094c4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'def79b9b-4953-4aa6-8b15-627534f4bcb1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'cc7212eb-2efb-4d82-a2cc-b666b4f320a9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '133e8ac5-c022-4704-9cb4-bf18640b0f80');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'b0cde5b8-e8df-4076-99f5-6b0fdc9f8b00');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '9c8ee4e4-16bd-4f52-9061-6cd5ce01945e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '236afca1-3088-446a-8711-47b736cb4353');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '2617bec8-0755-4370-98fc-00648eab6493');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '0c731920-2acf-491d-bda0-ea0478e36195');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '1004515a-134b-46ad-a353-ac524b9b888d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'c9367562-65e6-40b4-b4e8-f7c4e90a0587');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '033a2b83-d623-4422-b01d-93fd3356213b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '4f6dc80a-368c-4bba-8217-87240ba6f119');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '00d355f4-9983-486b-a932-81f502c89a4b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'b3066a91-ae63-4007-94e9-e60989e21b65');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '79303340-7bf8-4d56-af5f-c8eada600260');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'ecbec0e2-3cd1-4dd7-a3cd-a014c5d44366');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '9945c474-6321-4d7f-9a4b-4952ba54e082');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'ce996a5f-c9e3-4046-b77d-febc210b1e9c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '40ecec80-cabc-4c32-b2cb-b93750ec506f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '42fd22a1-118c-45d0-8e33-290e32a5314a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'e1d0861e-3585-450b-8ba4-b5328f65d4e0');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '28122407-089b-4b30-9a2b-f40abfba700b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '4e234137-e40b-4bc8-9756-617842395fab');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '989aaba2-e35d-4eea-9db6-e145601b3c07');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '8d6f8297-a112-4323-a763-1c495a85f586');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '5f4b9ace-4ca2-4076-b71a-431fb907fd6c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'b53ede8b-0d8e-4a9a-9c43-2460100c0b5a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '02b3dde5-c297-4f2a-8dc8-48a80521d84f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '77ab637e-e791-4110-a236-9b0be6cc007a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '43410547-7884-4012-ae20-640123623e65');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '83a4b2a9-a3f6-4dc2-beb2-345e6b629779');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'd23c1978-0591-455d-a6e0-c06cb5986310');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '6601aab6-341d-4b72-aa88-702dc0a06ec4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '001f34a3-5d5e-4adb-ad73-0858e2aef66c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '42ebe3ab-bff5-4763-8f3f-687c8096bfdd');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'e6860c10-58c5-408b-941e-8dd26f760a84');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'a8057f04-246e-4f28-ae7d-7085d4d77d55');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '12ac6385-9339-4dfa-bead-62e72eb5d2cf');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'd5eea6d2-bbc0-4e28-b757-2bfc07a96faf');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '5554431e-8913-41f6-934a-3fed8b7859b4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '67dc99b0-1621-435d-adb6-19752368175e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '4c618a15-eb90-4a44-ace2-bad7981309b4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '21021f02-c7fa-4bbe-bae1-32f7076fe032');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '06e7d6a0-3408-462b-81fc-7abe1dc9ecb7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '8ea32b0f-2106-44c3-ba2f-7e505ff7293f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '063db59f-4d05-4559-9585-f0bcc1f6f6d9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'b9187ac9-0924-4305-a4f9-fb4eda802bb6');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'b1db4d4d-6f46-4f11-aff7-d855568a0eb6');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '0232a9e6-47ee-4cfe-b32a-64aa6c371360');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '372edef4-3bf2-472d-b5f3-757c33787bf4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '21764668-f47e-47a7-bfa3-5b1d71feea41');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '64b55f77-d758-4505-bdd2-1763fcacb65b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '56d7b1b1-579d-470e-a9d3-542975cffc21');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'a7a7d5ed-aec8-47d5-bb0b-274b2084025a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '572b16ca-c240-46c7-ad20-72628c7392a4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '25d49d26-0af6-446a-b0c8-48174c404164');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'f8b59782-4f40-47cb-851f-8b5242b99c25');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '3e53398d-3338-40ee-bfed-d0e964fe4a9c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '2a1e567c-be06-4b4e-80b4-3778caf6776b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '54187127-e69c-4c70-9a3f-f950fc7867de');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'ce3e136f-bbdc-4006-9c4f-0e3e15dca6c7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'c68581ba-895a-48e8-93bb-34c33fce97f2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'b0b14a4d-e32d-4540-b97a-bae81f4d2e6a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '9fd2d8d4-6b93-4def-8670-a08ba85a8a71');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '0b8c731b-1d51-4e27-9f8d-0b6249ef1eb4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '113e2af6-3cda-47fd-81a8-7dd4433352c8');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '1e98418c-6aa5-49bf-9b37-4a16a6924c21');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'cb5813c7-c7fa-4276-a0ec-b6eb1e104439');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '5e9265c0-b370-44ed-adec-7f99e7079273');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '5c5946e9-6195-4394-a731-964fc2ab58ed');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '10210ddb-9304-4511-a33c-da28492a2c72');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'd22b1e0b-b2d8-4670-877d-43d5454cda2a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'e13e109a-1cb8-4955-ba96-3b6e78ad263b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '17f95285-b9dd-4da1-9b1d-b8bf9d07f14b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '0ee28528-81df-48a9-b3e3-44cfc87ef4c7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'ff029eb7-062f-493a-a054-8bc83d7bb0b8');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '087f88bb-2f62-4f4f-ae4f-e0bf671b23c0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '480ff048-6557-4b68-8392-5f6104946f98');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'd5a82ca4-48ec-48b9-bbae-d48c6b8225b4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f93f0ed5-e76e-4f41-a9d5-12bd5341d40e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f4ab323a-9063-4636-8888-e203fbf8a300');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '6b834074-404a-4567-8b2f-c9f444b44dff');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '97c1af7f-9974-454b-abfa-38a0edba9316');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'e6706d27-b8d4-4848-8717-bf3450cc0722');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'fb97f69e-66c0-47c0-a419-c96db6a190c2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'd482fa3c-4c86-45f0-9c50-fe4980b4c08c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '59d9f859-0230-406a-9be9-d8ba057947aa');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '33a3c677-6e37-447a-b3a0-30b697444226');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '3a15c64c-703f-43ab-a34a-769e42a2fb21');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '1af1b924-820a-4cce-b322-3330c3038e42');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '5fd5573f-c43d-4646-b4fb-9fbe33b1986d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '805ed97e-ed5b-467b-8a6f-6307627bce65');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '3112df24-a947-4bf7-b212-e04a8c0c3631');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '1d3683e7-0b5f-4480-b06f-83ed043963ad');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '83b5545a-c14f-41a9-902b-a1930b514c05');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '7fd1d4da-476a-4d11-8e66-b6240f6b9a39');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '20550201-8ed4-460e-bf71-45c746796d9b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '031fa4dc-8376-4511-80da-21f832fe76a2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '7302a698-1e63-4ec3-826f-1482fffe61d4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '39e4aebe-2780-4742-9a47-52dc886f397d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'cf9c0dd0-54e1-43bc-8ff2-51d1f54b8a7a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '4974bf7d-79d1-4383-b099-99dedf810cbd');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '1c3a17e8-456e-4b37-9fb2-63199c52c8e3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '9ea1d56e-1a05-40b0-86df-904072375969');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'eb8f57dc-93ea-4c22-9e50-03a2e1c52023');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'a363da2b-acf0-4cfd-9bfb-3b4f98d080cc');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '87ae27df-05ee-4e43-9c0b-74045547d87a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '1ba0f29e-6918-46d1-90fe-2eb42cb12179');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'b81e9c80-ee40-412c-a272-437f8b971e49');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '4407d32d-a144-4022-9079-47bf10bb2e65');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '772bf60d-586a-4a3f-b652-727f5b3c1604');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '82a62a97-cd90-4844-a920-aba401af31e0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'd4603d1d-c007-461d-a4ae-877350405f05');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '485614c2-3b66-4cc1-9974-6741371caa7c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '8f6b027b-55c9-4d87-82a2-d2e4c05d7ecf');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '83e4588e-77f9-445b-b37e-af5ba52bd012');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '21f0cc1a-f12d-412f-81e5-d4820ad27e84');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'd961f7c6-fcb3-434d-aafe-4de911a0d11f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '160bd62d-bb88-4bde-8732-5654d8e88386');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'ab5f3ff7-f118-430d-a748-af633502b093');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'd8498084-f742-4b89-a056-5b0b38880ca6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'f69cfd73-a0bc-4648-bc12-44fed530aad4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '814c7e31-9594-451d-813e-fc2a8cc349c0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'e1becdcf-7f55-4e05-a302-3e87f2b5ce4d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'a38a0560-51bb-4fc5-9bc1-6f1bd3e84bbf');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '8bf63259-83d1-4931-95b9-813fdd7842fc');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '7e5c3623-b32b-45c9-9bb2-c4dcc7d6f2b4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '00f5a2d6-1a72-4495-8487-ecff1ba5df43');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'd3a5def8-bd85-4a24-ac42-424ad9054bfd');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'a665437d-f88c-4c8c-b0a1-6bbafb790fee');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '27eb4586-52e0-43d7-827a-cb2e75cc915b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '9bc338c6-01d1-41a1-8cda-7c7f0bfdebfa');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '447250b1-759e-4bf6-af44-fa47d07f9fd7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '493a6744-02e9-459c-aad7-6596147a9fb3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'a1ba69d5-19b1-4315-9249-d7bc59bf0960');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'be731ead-1e9d-4e80-aaf3-23d926e9c789');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '2a85777b-d0f6-4cdf-82ef-fe8366a0a2b5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '52cd514d-2979-4ce1-a134-b11d6b0f5c79');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '651a90c1-aa28-4185-be4e-24bc45589266');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'be921f5e-e0f6-447c-9dac-9215c7eeb926');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '9a9317ea-bb97-4246-9e7f-3b300d6f0ecb');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '3a8519df-d56f-465a-baa2-2a20113515af');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '5d514b9d-282f-462b-9a09-00cd5f0ad5fd');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'a8a1af34-8c57-4038-8eed-7fa17e14bc3e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'ae919a91-aa71-4b09-b2bd-86ac7a8927cf');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'bfbbc498-06b9-4e9b-b789-033c58b53813');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '8858a984-6918-469b-99c3-ecae4f809463');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '027bbb44-4e7a-4340-b6ce-4f681a9f2bd0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '3859fd00-aa16-409c-a0f4-35e245cb2bd9');
 
 --
 -- Data for Name: calendar_week; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'ceb60f1c-ca9b-41be-8d57-601edff2af83');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'aa4b2d41-0649-46bf-9bea-6abeb0f54194');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'c6935062-fd0c-41c6-a173-13dfcad73bbc');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '67fe5eb9-c05a-4dd1-8aa0-74f9499915b6');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '04574f12-dfd1-4411-9d19-5ac11a01ab9d');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'dd49ccda-887b-4d47-a5fa-ef232385ec48');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'e947354d-28ee-4c41-bd5c-48f99d033978');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '595847b9-1dc9-48dc-a099-77e4fd6e2d1e');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '01db529c-37d9-4c95-938e-d5dad67aa550');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '6d57f2fd-f840-4104-8f95-4b3bcd8d1a0d');
 
 --
 -- Data for Name: calendar_year; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true, NULL, '3f8858b6-2ad0-4d30-b0f1-da5f076c07ab');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, 'cf60f5e4-9c72-4d92-a56b-ab54c1640581');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, 'd6653ea4-d372-4023-bb2e-23c3b205b301');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true, NULL, '9b912fa3-2edc-473b-9da2-8c87fa105d3a');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true, NULL, 'a57100c4-1269-477d-a209-be4db51b4d96');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true, NULL, 'e28188d4-ee12-4abf-886b-0af1ec9d1df8');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true, NULL, '7c6f1b99-8933-4673-b2cc-44f34bb0c0c4');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true, NULL, 'da792e44-e655-4b48-947e-95b74da984d5');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true, NULL, 'dc794adc-1d2e-4091-be32-5722928a3a2a');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '88c79c73-4c26-4c4a-bfde-1e78ed4232e1');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '29f0a576-0de1-43f5-814b-69672929867a');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true, NULL, 'b1bfb182-8b21-4108-80d1-d4eea7b2b01d');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true, NULL, 'c53d5f6e-0aaa-42e1-8f0c-2eff1bfe222d');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true, NULL, 'f7401437-55aa-45ef-94b5-7114d5b45743');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true, NULL, '10416f95-c4fb-4ac7-99d6-25b5df612d17');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true, NULL, 'fd8581d0-4dfa-4085-9264-1c183d51b350');
 
 --
 -- Data for Name: dossier; Type: TABLE DATA; Schema: tthc; Owner: -
@@ -8532,14 +8696,14 @@ REVOKE ALL ON FUNCTION tthc.hub_init() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tthc.hub_mirror() FROM PUBLIC;
 
 --
--- Name: FUNCTION indicators_766(unit text, period daterange); Type: ACL; Schema: tthc; Owner: -
+-- Name: FUNCTION indicators_766(unit text, period daterange, lineage boolean); Type: ACL; Schema: tthc; Owner: -
 --
 
-REVOKE ALL ON FUNCTION tthc.indicators_766(unit text, period daterange) FROM PUBLIC;
-GRANT ALL ON FUNCTION tthc.indicators_766(unit text, period daterange) TO tthc_reader;
-GRANT ALL ON FUNCTION tthc.indicators_766(unit text, period daterange) TO tthc_auditor;
-GRANT ALL ON FUNCTION tthc.indicators_766(unit text, period daterange) TO tthc_admin;
-GRANT ALL ON FUNCTION tthc.indicators_766(unit text, period daterange) TO tthc_officer;
+REVOKE ALL ON FUNCTION tthc.indicators_766(unit text, period daterange, lineage boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.indicators_766(unit text, period daterange, lineage boolean) TO tthc_reader;
+GRANT ALL ON FUNCTION tthc.indicators_766(unit text, period daterange, lineage boolean) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.indicators_766(unit text, period daterange, lineage boolean) TO tthc_admin;
+GRANT ALL ON FUNCTION tthc.indicators_766(unit text, period daterange, lineage boolean) TO tthc_officer;
 
 --
 -- Name: FUNCTION issue_receipt(code text, at timestamp with time zone, template text, symbol text, payer jsonb); Type: ACL; Schema: tthc; Owner: -
@@ -8556,6 +8720,16 @@ GRANT ALL ON FUNCTION tthc.issue_receipt(code text, at timestamp with time zone,
 REVOKE ALL ON FUNCTION tthc.lawful_due(d tthc.dossier) FROM PUBLIC;
 GRANT ALL ON FUNCTION tthc.lawful_due(d tthc.dossier) TO tthc_auditor;
 GRANT ALL ON FUNCTION tthc.lawful_due(d tthc.dossier) TO tthc_admin;
+
+--
+-- Name: FUNCTION lineage_part(n numeric, lo numeric, hi numeric); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.lineage_part(n numeric, lo numeric, hi numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.lineage_part(n numeric, lo numeric, hi numeric) TO tthc_officer;
+GRANT ALL ON FUNCTION tthc.lineage_part(n numeric, lo numeric, hi numeric) TO tthc_reader;
+GRANT ALL ON FUNCTION tthc.lineage_part(n numeric, lo numeric, hi numeric) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.lineage_part(n numeric, lo numeric, hi numeric) TO tthc_admin;
 
 --
 -- Name: FUNCTION local_bounds(unit text, lo date, hi date, OUT lo_at timestamp with time zone, OUT hi_at timestamp with time zone); Type: ACL; Schema: tthc; Owner: -
@@ -8921,14 +9095,14 @@ GRANT ALL ON FUNCTION tthc.refund(payment bigint, reason text, amount bigint, at
 GRANT ALL ON FUNCTION tthc.refund(payment bigint, reason text, amount bigint, at timestamp with time zone) TO tthc_admin;
 
 --
--- Name: FUNCTION report(unit text, period daterange, include_children boolean); Type: ACL; Schema: tthc; Owner: -
+-- Name: FUNCTION report(unit text, period daterange, include_children boolean, lineage boolean); Type: ACL; Schema: tthc; Owner: -
 --
 
-REVOKE ALL ON FUNCTION tthc.report(unit text, period daterange, include_children boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION tthc.report(unit text, period daterange, include_children boolean) TO tthc_reader;
-GRANT ALL ON FUNCTION tthc.report(unit text, period daterange, include_children boolean) TO tthc_auditor;
-GRANT ALL ON FUNCTION tthc.report(unit text, period daterange, include_children boolean) TO tthc_admin;
-GRANT ALL ON FUNCTION tthc.report(unit text, period daterange, include_children boolean) TO tthc_officer;
+REVOKE ALL ON FUNCTION tthc.report(unit text, period daterange, include_children boolean, lineage boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.report(unit text, period daterange, include_children boolean, lineage boolean) TO tthc_reader;
+GRANT ALL ON FUNCTION tthc.report(unit text, period daterange, include_children boolean, lineage boolean) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.report(unit text, period daterange, include_children boolean, lineage boolean) TO tthc_admin;
+GRANT ALL ON FUNCTION tthc.report(unit text, period daterange, include_children boolean, lineage boolean) TO tthc_officer;
 
 --
 -- Name: FUNCTION report_compact(); Type: ACL; Schema: tthc; Owner: -
@@ -8942,6 +9116,12 @@ GRANT ALL ON FUNCTION tthc.report_compact() TO tthc_admin;
 --
 
 REVOKE ALL ON FUNCTION tthc.report_fold_sql(target text, key text, bucket text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION report_lineage(scope text[], lineage boolean); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.report_lineage(scope text[], lineage boolean) FROM PUBLIC;
 
 --
 -- Name: FUNCTION report_months(lo date, hi date, OUT lo_month date, OUT whole_from date, OUT whole_to date); Type: ACL; Schema: tthc; Owner: -
@@ -9004,14 +9184,14 @@ GRANT ALL ON FUNCTION tthc.scorecard_officer(unit text, month date) TO tthc_admi
 GRANT ALL ON FUNCTION tthc.scorecard_officer(unit text, month date) TO tthc_auditor;
 
 --
--- Name: FUNCTION scorecard_unit(unit text, period daterange); Type: ACL; Schema: tthc; Owner: -
+-- Name: FUNCTION scorecard_unit(unit text, period daterange, lineage boolean); Type: ACL; Schema: tthc; Owner: -
 --
 
-REVOKE ALL ON FUNCTION tthc.scorecard_unit(unit text, period daterange) FROM PUBLIC;
-GRANT ALL ON FUNCTION tthc.scorecard_unit(unit text, period daterange) TO tthc_reader;
-GRANT ALL ON FUNCTION tthc.scorecard_unit(unit text, period daterange) TO tthc_auditor;
-GRANT ALL ON FUNCTION tthc.scorecard_unit(unit text, period daterange) TO tthc_admin;
-GRANT ALL ON FUNCTION tthc.scorecard_unit(unit text, period daterange) TO tthc_officer;
+REVOKE ALL ON FUNCTION tthc.scorecard_unit(unit text, period daterange, lineage boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.scorecard_unit(unit text, period daterange, lineage boolean) TO tthc_reader;
+GRANT ALL ON FUNCTION tthc.scorecard_unit(unit text, period daterange, lineage boolean) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.scorecard_unit(unit text, period daterange, lineage boolean) TO tthc_admin;
+GRANT ALL ON FUNCTION tthc.scorecard_unit(unit text, period daterange, lineage boolean) TO tthc_officer;
 
 --
 -- Name: TABLE receipt_series; Type: ACL; Schema: tthc; Owner: -
@@ -9087,6 +9267,16 @@ GRANT ALL ON FUNCTION tthc.transfer(code text, to_unit text, at timestamp with t
 --
 
 REVOKE ALL ON FUNCTION tthc.unit_in_use() FROM PUBLIC;
+
+--
+-- Name: FUNCTION unit_lineage(at date); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.unit_lineage(at date) FROM PUBLIC;
+GRANT ALL ON FUNCTION tthc.unit_lineage(at date) TO tthc_officer;
+GRANT ALL ON FUNCTION tthc.unit_lineage(at date) TO tthc_reader;
+GRANT ALL ON FUNCTION tthc.unit_lineage(at date) TO tthc_auditor;
+GRANT ALL ON FUNCTION tthc.unit_lineage(at date) TO tthc_admin;
 
 --
 -- Name: FUNCTION unit_orphans(at timestamp with time zone); Type: ACL; Schema: tthc; Owner: -

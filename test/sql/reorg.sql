@@ -159,7 +159,77 @@ SELECT count(*) AS rebuild_differs FROM (
           tthc.report('H22', p) r
    EXCEPT ALL SELECT * FROM live)) x;
 
--- 4. The succession's rules
+-- 4. Reports across the change.  The first half-year at the old units:
+-- ten dossiers at Đông Ngũ (split 0.7 / 0.3), four at Phong Dụ (whole to
+-- Tiên Yên), two at the district itself (0.8 / 0.2) and one at a commune
+-- that no unit took over
+INSERT INTO tthc.unit_succession (old_unit, new_unit, effective, share) VALUES ('H22.91', 'H22.31', '2025-07-01', NULL), ('H22.91', 'H22.32', '2025-07-01', NULL);
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name)
+SELECT '1.000001', u, '2025-05-05 08:00'::timestamptz + i * interval '1 day', 'Người ' || i
+FROM (VALUES ('H22.90.03', 10), ('H22.90.02', 4), ('H22.90', 2)) v(u, n), generate_series(1, n) i;
+SELECT count(*) AS resolved_in_may FROM (
+  SELECT tthc.transition(code, 'processing', received_at + interval '1 hour'),
+         tthc.transition(code, 'resolved', received_at + interval '2 hours')
+  FROM tthc.dossier WHERE received_at >= '2025-05-01' AND received_at < '2025-06-01' AND receiving_unit IN ('H22.90.03', 'H22.90')
+    AND applicant_name <> 'Người 1') x;
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name)
+VALUES ('1.000001', 'H22.91', '2025-04-10 08:00', 'Tháng Tư');
+UPDATE tthc.unit SET valid_to = '2025-04-30' WHERE code = 'H22.91';
+INSERT INTO tthc.unit (code, name, level, parent, valid_to) VALUES ('H22.92', 'UBND xã Cũ Hơn', 'commune', 'H22', '2025-03-31');
+-- (H22.91's successors have no shares; H22.92 has none at all)
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name)
+VALUES ('1.000001', 'H22.92', '2025-03-03 08:00', 'Trước Nữa');
+-- where each unit's history goes
+SELECT * FROM tthc.unit_lineage() WHERE unit <> successor ORDER BY unit, successor;
+-- the year with lineage: the rows of today's units, each naming what it carries
+CREATE TEMP TABLE y2025 AS SELECT false AS lineage_asked, r.* FROM tthc.report('H22', '[2025-01-01,2026-01-01)') r
+UNION ALL SELECT true, r.* FROM tthc.report('H22', '[2025-01-01,2026-01-01)', lineage => true) r;
+SELECT level, unit, carried_over, received, transferred_in, resolved, withdrawn, stopped, transferred_out, in_progress, lineage
+FROM y2025 WHERE lineage_asked AND level <> 'field' ORDER BY level = 'total', unit;
+-- the province's totals are the same, every row balances
+SELECT (SELECT to_jsonb(y) - 'lineage_asked' FROM y2025 y WHERE lineage_asked AND level = 'total')
+     = (SELECT to_jsonb(y) - 'lineage_asked' FROM y2025 y WHERE NOT lineage_asked AND level = 'total') AS same_totals,
+       count(*) FILTER (WHERE carried_over + received + transferred_in
+                              <> resolved + withdrawn + stopped + transferred_out + in_progress) AS unbalanced
+FROM y2025;
+-- by brute force from the log: receptions and resolutions at the unit of
+-- each event, split as unit_lineage says, against the lineage rows
+WITH ev AS (
+  SELECT e.unit, count(*) FILTER (WHERE e.to_status = 'received') AS received,
+         count(*) FILTER (WHERE e.to_status = 'resolved') AS resolved
+  FROM tthc.dossier_event e
+  WHERE e.at >= '2025-01-01' AND e.at < '2026-01-01' AND e.from_status IS DISTINCT FROM e.to_status
+  GROUP BY e.unit),
+brute AS (
+  SELECT l.successor AS unit, sum(tthc.lineage_part(ev.received, l.lo, l.hi)) AS received,
+         sum(tthc.lineage_part(ev.resolved, l.lo, l.hi)) AS resolved
+  FROM ev JOIN tthc.unit_lineage() l ON l.unit = ev.unit GROUP BY 1)
+SELECT count(*) AS units, count(*) FILTER (WHERE (b.received, b.resolved) IS DISTINCT FROM (y.received, y.resolved)) AS differ
+FROM brute b FULL JOIN (SELECT * FROM y2025 WHERE lineage_asked AND level = 'unit') y USING (unit);
+-- a successor asked alone carries its predecessors' parts; an ended unit
+-- asked with lineage has no row of its own
+SELECT level, unit, received, resolved, in_progress, lineage FROM tthc.report('H22.32', '[2025-01-01,2026-01-01)', lineage => true);
+SELECT count(*) AS ended_unit_rows FROM tthc.report('H22.90.03', '[2025-01-01,2026-01-01)', lineage => true) WHERE level <> 'total';
+-- the 766 indicators and the scorecard: the same province, and the
+-- successor's own with its predecessors
+SELECT indicator, a.numerator, a.denominator, b.numerator AS numerator_lineage, b.denominator AS denominator_lineage
+FROM tthc.indicators_766('H22', '[2025-01-01,2026-01-01)') a
+JOIN tthc.indicators_766('H22', '[2025-01-01,2026-01-01)', true) b USING (indicator)
+WHERE a.denominator IS NOT NULL ORDER BY indicator;
+SELECT indicator, numerator, denominator FROM tthc.indicators_766('H22.31', '[2025-01-01,2026-01-01)', true)
+WHERE denominator IS NOT NULL ORDER BY indicator;
+SELECT a.name, a.numerator, a.denominator, b.numerator AS numerator_lineage, b.denominator AS denominator_lineage
+FROM tthc.scorecard_unit('H22', '[2025-01-01,2026-01-01)') a
+JOIN tthc.scorecard_unit('H22', '[2025-01-01,2026-01-01)', true) b USING (name)
+WHERE a.denominator IS NOT NULL ORDER BY a.indicator;
+SELECT name, numerator, denominator FROM tthc.scorecard_unit('H22.32', '[2025-01-01,2026-01-01)', true)
+WHERE denominator IS NOT NULL ORDER BY indicator;
+-- the parts of a count always add up to it
+SELECT count(*) AS parts_not_adding_up FROM generate_series(0, 200) n,
+  LATERAL (SELECT sum(tthc.lineage_part(n, l.lo, l.hi)) AS s FROM tthc.unit_lineage() l WHERE l.unit = 'H22.90.03') x
+WHERE x.s <> n;
+
+-- 5. The succession's rules
 SELECT pg_temp.try($$INSERT INTO tthc.unit_succession (old_unit, new_unit, effective, share)
                      VALUES ('H22.90.02', 'H22.32', '2025-07-01', 0.5)$$) AS a_share_beside_the_whole;
 SELECT pg_temp.try($$INSERT INTO tthc.unit_succession (old_unit, new_unit, effective, whole)
@@ -170,7 +240,7 @@ SELECT pg_temp.try($$INSERT INTO tthc.unit_succession (old_unit, new_unit, effec
 SELECT pg_temp.try($$UPDATE tthc.unit SET valid_from = '2025-07-02', valid_to = '2025-07-01' WHERE code = 'H22.32'$$) AS ends_before_it_starts;
 SELECT pg_temp.try($$UPDATE tthc.unit SET level = 'hamlet' WHERE code = 'H22.32'$$) AS unknown_level;
 
--- 5. From the attacker's side: the officers of an ended commune and of
+-- 6. From the attacker's side: the officers of an ended commune and of
 -- its successor, an officer of the other successor, and a login outside
 -- every tthc role
 CREATE ROLE reorg_old NOLOGIN IN ROLE tthc_officer;
@@ -211,7 +281,7 @@ DROP OWNED BY reorg_old, reorg_new, reorg_other, reorg_outsider;
 DELETE FROM tthc.officer_unit WHERE role::text LIKE 'reorg_%';
 DROP ROLE reorg_old, reorg_new, reorg_other, reorg_outsider;
 
--- 6. The log of everything above verifies
+-- 7. The log of everything above verifies
 SELECT count(*) AS problems FROM tthc.verify_log();
 
 \c contrib_regression
