@@ -100,6 +100,27 @@ REVOKE ALL ON FUNCTION tthc.unit_orphans(timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tthc.unit_orphans(timestamptz) TO tthc_officer, tthc_reader, tthc_auditor, tthc_admin;
 
 -- -------------------------------------------------------------------
+-- 3b. When the desk is open is not when the clock runs
+-- -------------------------------------------------------------------
+-- A unit's calendar is its processing calendar: every legal deadline runs
+-- on it, from its next working instant.  Its desk may keep other hours
+-- (Saturday mornings, 24/7): tthc.unit.reception_calendar, which only the
+-- same-day cut-off reads.  A reception outside the processing calendar's
+-- working time is marked (dossier.received_out_of_hours) and counted in
+-- the report (received_out_of_hours), so a province can show what
+-- reception out of hours delivers.  Where an online dossier's clock starts
+-- is tthc.online_clock_start (acceptance, the default, or submission).
+
+ALTER TABLE tthc.unit ADD COLUMN reception_calendar text REFERENCES tthc.calendar (name) ON UPDATE CASCADE;
+COMMENT ON COLUMN tthc.unit.reception_calendar IS 'When the unit''s desk receives dossiers (NULL: its calendar); deadlines always run on calendar, the processing calendar; the same-day cut-off reads this one';
+ALTER TABLE tthc.dossier ADD COLUMN received_out_of_hours boolean;
+COMMENT ON COLUMN tthc.dossier.received_out_of_hours IS 'Received outside the working time of the handling unit''s processing calendar (tthc-written; NULL for dossiers received before 0.12.0 and not yet received)';
+ALTER TABLE tthc.report_day ADD COLUMN received_out_of_hours bigint NOT NULL DEFAULT 0;
+ALTER TABLE tthc.report_month ADD COLUMN received_out_of_hours bigint NOT NULL DEFAULT 0;
+ALTER TABLE tthc.report_delta ADD COLUMN received_out_of_hours bigint NOT NULL DEFAULT 0;
+COMMENT ON COLUMN tthc.report_day.received_out_of_hours IS 'Of the dossiers received that day, those received outside the processing calendar''s working time';
+
+-- -------------------------------------------------------------------
 -- 4. Transfers: an open dossier moves to another handling unit
 -- -------------------------------------------------------------------
 -- The dossier trigger takes a change of an open dossier's handling_unit
@@ -234,7 +255,7 @@ REVOKE ALL ON FUNCTION tthc.report_lineage(text[], boolean) FROM PUBLIC;
 -- the report with the transfers (two columns more) and the lineage (one
 -- more), at the end, so that a reader by position keeps its columns
 DROP FUNCTION tthc.report(text, daterange, boolean);
-CREATE FUNCTION tthc.report(unit text, period daterange, include_children boolean DEFAULT true, lineage boolean DEFAULT false) RETURNS TABLE(level text, unit text, field text, carried_over bigint, received bigint, received_in_person bigint, received_online bigint, received_postal bigint, resolved bigint, resolved_early bigint, resolved_on_time bigint, resolved_late bigint, in_progress bigint, in_progress_in_time bigint, in_progress_overdue bigint, awaiting_supplement bigint, supplement_requests bigint, withdrawn bigint, refused bigint, stopped bigint, on_time_rate numeric, avg_work interval, transferred_in bigint, transferred_out bigint, lineage text)
+CREATE FUNCTION tthc.report(unit text, period daterange, include_children boolean DEFAULT true, lineage boolean DEFAULT false) RETURNS TABLE(level text, unit text, field text, carried_over bigint, received bigint, received_in_person bigint, received_online bigint, received_postal bigint, resolved bigint, resolved_early bigint, resolved_on_time bigint, resolved_late bigint, in_progress bigint, in_progress_in_time bigint, in_progress_overdue bigint, awaiting_supplement bigint, supplement_requests bigint, withdrawn bigint, refused bigint, stopped bigint, on_time_rate numeric, avg_work interval, transferred_in bigint, transferred_out bigint, received_out_of_hours bigint, lineage text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path TO 'pg_catalog', 'pg_temp' AS $_$
   -- (the output columns "unit" and "lineage" shadow the parameters: $1 to
   -- $4 below)
@@ -261,7 +282,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path TO 'pg_catalog', 'pg_temp' 
     SELECT r.* FROM tthc.report_month r, p
     WHERE r.unit = ANY (p.units) AND (r.month < p.lo_month OR r.month >= p.whole_from AND r.month < p.whole_to)
     UNION ALL
-    SELECT r.unit, r.field, r.day, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.offered_online, r.offered_online_online, r.with_fee, r.paid_online, r.digitised, r.result_electronic, r.resolved_work, r.rated, r.rated_satisfied, r.transferred_in, r.transferred_out
+    SELECT r.unit, r.field, r.day, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.offered_online, r.offered_online_online, r.with_fee, r.paid_online, r.digitised, r.result_electronic, r.resolved_work, r.rated, r.rated_satisfied, r.received_out_of_hours, r.transferred_in, r.transferred_out
     FROM tthc.report_delta r, p WHERE r.unit = ANY (p.units) AND r.day < p.hi),
   -- each unit's sums, by field
   u AS (
@@ -270,6 +291,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path TO 'pg_catalog', 'pg_temp' 
            coalesce(sum(a.received_in_person) FILTER (WHERE a.day >= p.lo), 0) AS in_person,
            coalesce(sum(a.received_online) FILTER (WHERE a.day >= p.lo), 0) AS online,
            coalesce(sum(a.received_postal) FILTER (WHERE a.day >= p.lo), 0) AS postal,
+           coalesce(sum(a.received_out_of_hours) FILTER (WHERE a.day >= p.lo), 0) AS out_of_hours,
            coalesce(sum(a.resolved_early) FILTER (WHERE a.day >= p.lo), 0) AS early,
            coalesce(sum(a.resolved_on_time) FILTER (WHERE a.day >= p.lo), 0) AS on_time,
            coalesce(sum(a.resolved_late) FILTER (WHERE a.day >= p.lo), 0) AS late,
@@ -291,6 +313,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path TO 'pg_catalog', 'pg_temp' 
            tthc.lineage_part(u.in_person, l.lo, l.hi) AS in_person,
            tthc.lineage_part(u.online, l.lo, l.hi) AS online,
            tthc.lineage_part(u.postal, l.lo, l.hi) AS postal,
+           tthc.lineage_part(u.out_of_hours, l.lo, l.hi) AS out_of_hours,
            tthc.lineage_part(u.early, l.lo, l.hi) AS early,
            tthc.lineage_part(u.on_time, l.lo, l.hi) AS on_time,
            tthc.lineage_part(u.late, l.lo, l.hi) AS late,
@@ -309,7 +332,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path TO 'pg_catalog', 'pg_temp' 
                 WHEN grouping(c.unit, c.field) = 1 THEN 'unit' ELSE 'total' END AS level,
            c.unit, CASE WHEN grouping(c.field) = 0 THEN nullif(c.field, '') END AS field,
            coalesce(sum(c.carried_over), 0) AS carried_over, coalesce(sum(c.in_person), 0) AS in_person, coalesce(sum(c.online), 0) AS online,
-           coalesce(sum(c.postal), 0) AS postal, coalesce(sum(c.early), 0) AS early, coalesce(sum(c.on_time), 0) AS on_time, coalesce(sum(c.late), 0) AS late,
+           coalesce(sum(c.postal), 0) AS postal, coalesce(sum(c.out_of_hours), 0) AS out_of_hours, coalesce(sum(c.early), 0) AS early, coalesce(sum(c.on_time), 0) AS on_time, coalesce(sum(c.late), 0) AS late,
            coalesce(sum(c.overdue_end), 0) AS overdue_end, coalesce(sum(c.supp_end), 0) AS supp_end, coalesce(sum(c.supp_req), 0) AS supp_req,
            coalesce(sum(c.withdrawn), 0) AS withdrawn, coalesce(sum(c.refused), 0) AS refused, coalesce(sum(c.stopped), 0) AS stopped,
            coalesce(sum(c.t_in), 0) AS t_in, coalesce(sum(c.t_out), 0) AS t_out, sum(c.work) AS work,
@@ -334,11 +357,11 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path TO 'pg_catalog', 'pg_temp' 
          round((b.early + b.on_time) / nullif(b.early + b.on_time + b.late, 0), 4),
          CASE WHEN b.early + b.on_time + b.late > 0
               THEN b.work / (b.early + b.on_time + b.late)::float8 END,
-         b.t_in::bigint, b.t_out::bigint, b.lineage
+         b.t_in::bigint, b.t_out::bigint, b.out_of_hours::bigint, b.lineage
   FROM b
   ORDER BY b.level = 'total', b.unit, b.level = 'unit', b.field
 $_$;
-COMMENT ON FUNCTION tthc.report(text, daterange, boolean, boolean) IS 'The periodic report (forms 06/07 style) per handling unit and procedure field, with unit and grand totals, from the report aggregates; every row balances: carried_over + received + transferred_in = resolved + withdrawn + stopped + transferred_out + in_progress; with lineage, the rows of ended units go to the units that took them over (column lineage names them), the totals unchanged';
+COMMENT ON FUNCTION tthc.report(text, daterange, boolean, boolean) IS 'The periodic report (forms 06/07 style) per handling unit and procedure field, with unit and grand totals, from the report aggregates; every row balances: carried_over + received + transferred_in = resolved + withdrawn + stopped + transferred_out + in_progress; received_out_of_hours counts receptions outside the processing calendar''s working time; with lineage, the rows of ended units go to the units that took them over (column lineage names them), the totals unchanged';
 REVOKE ALL ON FUNCTION tthc.report(text, daterange, boolean, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tthc.report(text, daterange, boolean, boolean) TO tthc_reader, tthc_auditor, tthc_admin, tthc_officer;
 
@@ -457,11 +480,12 @@ BEGIN
                                  supplement_requests, open_change, supplement_change, overdue_change,
                                  offered_online, offered_online_online, with_fee, paid_online, digitised,
                                  result_electronic, resolved_work, rated, rated_satisfied,
-                                 transferred_in, transferred_out)
+                                 transferred_in, transferred_out, received_out_of_hours)
   WITH uc AS (
     SELECT u.code, u.calendar, c.time_zone AS tz FROM tthc.unit u JOIN tthc.calendar c ON c.name = u.calendar),
   d AS (
     SELECT d.id, d.handling_unit AS unit, d.channel, d.result, d.received_at, d.finished_at,
+           coalesce(d.received_out_of_hours, false) AS out_of_hours,
            d.clock_started_at, d.paused_work, d.payment, d.digitised, d.result_electronic,
            uc.calendar, uc.tz, coalesce(p.field, '') AS field,
            p.online_service IS NOT NULL AS offered,
@@ -499,7 +523,7 @@ BEGIN
            (s.st IN ('received', 'processing') AND s.flagged)::int AS over
     FROM s WINDOW p AS (PARTITION BY s.dossier_id ORDER BY s.seq)),
   ev AS (
-    SELECT g.unit, d.field, (g.at AT TIME ZONE uc.tz)::date AS day, g.st, g.st_before, d.channel, d.result,
+    SELECT g.unit, d.field, (g.at AT TIME ZONE uc.tz)::date AS day, g.st, g.st_before, d.channel, d.result, d.out_of_hours,
            CASE WHEN g.st = 'resolved' AND g.st IS DISTINCT FROM g.st_before
                 THEN tthc.working_time_between(d.clock_started_at, d.finished_at, uc.calendar) - d.paused_work END AS work,
            g.open - coalesce(lag(g.open) OVER p, 0) AS open_change,
@@ -524,14 +548,15 @@ BEGIN
            0 AS offered_online, 0 AS offered_online_online, 0 AS with_fee, 0 AS paid_online,
            0 AS digitised, 0 AS result_electronic,
            coalesce(sum(work), interval '0') AS resolved_work, 0 AS rated, 0 AS rated_satisfied,
-           0 AS transferred_in, 0 AS transferred_out
+           0 AS transferred_in, 0 AS transferred_out,
+           count(*) FILTER (WHERE moved AND st = 'received' AND out_of_hours) AS received_out_of_hours
     FROM (SELECT ev.*, ev.st IS DISTINCT FROM ev.st_before AS moved FROM ev) x
     GROUP BY unit, field, day
     UNION ALL
     -- a transfer: out of the old unit, into the new, with the stocks it carries
     SELECT x.unit, d.field, (g.at AT TIME ZONE uc.tz)::date, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
            x.sign * g.open, x.sign * g.supp, x.sign * g.over, 0, 0, 0, 0, 0, 0, interval '0', 0, 0,
-           (x.sign > 0)::int, (x.sign < 0)::int
+           (x.sign > 0)::int, (x.sign < 0)::int, 0
     FROM g JOIN d ON d.id = g.dossier_id,
          LATERAL (VALUES (tthc.as_jsonb(g.note) ->> 'from', -1), (tthc.as_jsonb(g.note) ->> 'to', 1)) x(unit, sign)
          JOIN uc ON uc.code = x.unit
@@ -539,7 +564,7 @@ BEGIN
     UNION ALL
     -- flagged overdue: since the deadline (old_due_at), not since the sweep noticed
     SELECT g.unit, d.field, x.day, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, x.sign,
-           0, 0, 0, 0, 0, 0, interval '0', 0, 0, 0, 0
+           0, 0, 0, 0, 0, 0, interval '0', 0, 0, 0, 0, 0
     FROM g JOIN d ON d.id = g.dossier_id JOIN uc ON uc.code = g.unit
          JOIN tthc.dossier_event e ON e.dossier_id = g.dossier_id AND e.seq = g.seq,
          LATERAL (VALUES ((e.old_due_at AT TIME ZONE uc.tz)::date, 1), ((e.at AT TIME ZONE uc.tz)::date, -1)) x(day, sign)
@@ -549,19 +574,19 @@ BEGIN
            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
            count(*) FILTER (WHERE d.offered), count(*) FILTER (WHERE d.offered AND d.channel = 2),
            count(*) FILTER (WHERE d.payment IS NOT NULL), count(*) FILTER (WHERE d.payment = 'online'),
-           count(*) FILTER (WHERE d.digitised), 0, interval '0', 0, 0, 0, 0
+           count(*) FILTER (WHERE d.digitised), 0, interval '0', 0, 0, 0, 0, 0
     FROM d WHERE d.received_at IS NOT NULL
     GROUP BY 1, 2, 3
     UNION ALL
     SELECT d.unit, d.field, (d.finished_at AT TIME ZONE d.tz)::date,
            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-           count(*) FILTER (WHERE d.result_electronic), interval '0', 0, 0, 0, 0
+           count(*) FILTER (WHERE d.result_electronic), interval '0', 0, 0, 0, 0, 0
     FROM d WHERE d.finished_at IS NOT NULL
     GROUP BY 1, 2, 3
     UNION ALL
     SELECT d.unit, d.field, (r.rated_at AT TIME ZONE d.tz)::date,
            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, interval '0',
-           count(*), count(*) FILTER (WHERE r.rating <> 'unsatisfied'), 0, 0
+           count(*), count(*) FILTER (WHERE r.rating <> 'unsatisfied'), 0, 0, 0
     FROM tthc.rating r JOIN d ON d.id = r.dossier_id
     GROUP BY 1, 2, 3)
   SELECT unit, field, day, sum(received_in_person), sum(received_online), sum(received_postal),
@@ -570,7 +595,7 @@ BEGIN
          sum(open_change), sum(supplement_change), sum(overdue_change),
          sum(offered_online), sum(offered_online_online), sum(with_fee), sum(paid_online),
          sum(digitised), sum(result_electronic), sum(resolved_work), sum(rated), sum(rated_satisfied),
-         sum(transferred_in), sum(transferred_out)
+         sum(transferred_in), sum(transferred_out), sum(received_out_of_hours)
   FROM counted GROUP BY unit, field, day
   -- (a day whose changes cancel out, or a dossier still only submitted,
   -- leaves no row, as the trigger writes none)
@@ -581,7 +606,7 @@ BEGIN
       OR sum(offered_online) <> 0 OR sum(offered_online_online) <> 0 OR sum(with_fee) <> 0
       OR sum(paid_online) <> 0 OR sum(digitised) <> 0 OR sum(result_electronic) <> 0
       OR sum(resolved_work) <> interval '0' OR sum(rated) <> 0 OR sum(rated_satisfied) <> 0
-      OR sum(transferred_in) <> 0 OR sum(transferred_out) <> 0;
+      OR sum(transferred_in) <> 0 OR sum(transferred_out) <> 0 OR sum(received_out_of_hours) <> 0;
   PERFORM tthc.report_compact();
   SELECT count(*) INTO n FROM tthc.report_day;
   RETURN n;
@@ -659,7 +684,7 @@ BEGIN
         SELECT * FROM tthc.report_month r
         WHERE r.unit = ANY (units) AND r.month >= whole_from AND r.month < whole_to
         UNION ALL
-        SELECT r.unit, r.field, r.day, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.offered_online, r.offered_online_online, r.with_fee, r.paid_online, r.digitised, r.result_electronic, r.resolved_work, r.rated, r.rated_satisfied, r.transferred_in, r.transferred_out
+        SELECT r.unit, r.field, r.day, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.offered_online, r.offered_online_online, r.with_fee, r.paid_online, r.digitised, r.result_electronic, r.resolved_work, r.rated, r.rated_satisfied, r.received_out_of_hours, r.transferred_in, r.transferred_out
         FROM tthc.report_delta r WHERE r.unit = ANY (units) AND r.day >= lo AND r.day < hi) a
     GROUP BY a.unit)
   SELECT coalesce(sum(tthc.lineage_part(u.in_time, l.lo, l.hi)), 0) AS in_time,

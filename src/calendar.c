@@ -27,6 +27,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
@@ -138,6 +139,18 @@ calendar_reset(void)
 		CalendarCacheContext = AllocSetContextCreate(CacheMemoryContext,
 													 "tthc calendars",
 													 ALLOCSET_DEFAULT_SIZES);
+	else if (IsTransactionState())
+	{
+		/*
+		 * The calendars handed out stay valid until the end of the
+		 * transaction: a caller may hold two (a unit's processing and
+		 * reception calendars) while a lookup recompiles.
+		 */
+		MemoryContextSetParent(CalendarCacheContext, TopTransactionContext);
+		CalendarCacheContext = AllocSetContextCreate(CacheMemoryContext,
+													 "tthc calendars",
+													 ALLOCSET_DEFAULT_SIZES);
+	}
 	else
 		MemoryContextReset(CalendarCacheContext);
 
@@ -733,7 +746,8 @@ calendar_compile(const char *name, int depth)
 
 /*
  * calendar_get: the compiled calendar `name`, compiling it on first use
- * after an invalidation.  The pointer stays valid until the next call.
+ * after an invalidation.  The pointer stays valid until the end of the
+ * transaction (calendar_reset).
  */
 CompiledCalendar *
 calendar_get(const char *name, int depth)

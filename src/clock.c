@@ -181,13 +181,25 @@ step_start(Row *r, const CompiledCalendar *cal, const ProcedureVersion *v,
 	set_work(r, C_STEP_PAUSED, 0);
 }
 
+/*
+ * desk_calendar: the reception calendar of the unit that received the
+ * dossier (a same-day limit reads its cut-off).  Calendars stay valid for
+ * the transaction, so the caller's cal is not disturbed.
+ */
+const CompiledCalendar *
+desk_calendar(const char *receiving_unit)
+{
+	return calendar_get(unit_reception_calendar(receiving_unit), 0);
+}
+
 /* clock_start: the full limit runs from `at` (reception or restart) */
 void
 clock_start(Row *r, const CompiledCalendar *cal, const ProcedureVersion *v,
 			int channel, TimestampTz at)
 {
 	set_ts(r, C_CLOCK, at);
-	set_ts(r, C_DUE, cal_deadline(cal, at, version_limit(v, channel), v->cutoff));
+	set_ts(r, C_DUE, cal_deadline_desk(cal, desk_calendar(get_text(r, C_RECV_UNIT)), at,
+									   version_limit(v, channel), v->cutoff));
 	set_work(r, C_PAUSED_WORK, 0);
 	set_null(r, C_PAUSED_AT);
 	if (v->nsteps > 0)
@@ -199,10 +211,11 @@ clock_start(Row *r, const CompiledCalendar *cal, const ProcedureVersion *v,
  * from the columns that record the clock's history.
  */
 TimestampTz
-lawful_due(const CompiledCalendar *cal, const ProcedureVersion *v, int channel,
-		   TimestampTz clock, int64 paused_work)
+lawful_due(const CompiledCalendar *cal, const CompiledCalendar *desk, const ProcedureVersion *v,
+		   int channel, TimestampTz clock, int64 paused_work)
 {
-	return shift(cal, cal_deadline(cal, clock, version_limit(v, channel), v->cutoff), paused_work);
+	return shift(cal, cal_deadline_desk(cal, desk, clock, version_limit(v, channel), v->cutoff),
+				 paused_work);
 }
 
 /*
@@ -216,7 +229,8 @@ tthc_lawful_due(PG_FUNCTION_ARGS)
 	bool		isnull;
 	Datum		x;
 	char	   *proc,
-			   *hand;
+			   *hand,
+			   *recv;
 	int64		proc_id;
 	int			channel;
 	TimestampTz clock;
@@ -234,6 +248,7 @@ tthc_lawful_due(PG_FUNCTION_ARGS)
 	proc_id = DatumGetInt64(x);
 	proc = TextDatumGetCString(GetAttributeByName(d, "procedure_code", &isnull));
 	hand = TextDatumGetCString(GetAttributeByName(d, "handling_unit", &isnull));
+	recv = TextDatumGetCString(GetAttributeByName(d, "receiving_unit", &isnull));
 	channel = DatumGetInt16(GetAttributeByName(d, "channel", &isnull));
 	x = GetAttributeByName(d, "paused_work", &isnull);
 	if (!isnull)
@@ -244,7 +259,7 @@ tthc_lawful_due(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("procedure version " INT64_FORMAT " of %s does not exist", proc_id, proc)));
-	PG_RETURN_TIMESTAMPTZ(lawful_due(cal, v, channel, clock, paused));
+	PG_RETURN_TIMESTAMPTZ(lawful_due(cal, desk_calendar(recv), v, channel, clock, paused));
 }
 
 /*

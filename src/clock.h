@@ -30,6 +30,7 @@ extern TimestampTz regime_switch(void);
 extern const ProcedureStep *step_of(const ProcedureVersion *v, int step);
 extern void step_start(Row *r, const CompiledCalendar *cal, const ProcedureVersion *v, int step, TimestampTz at);
 extern void clock_start(Row *r, const CompiledCalendar *cal, const ProcedureVersion *v, int channel, TimestampTz at);
-extern TimestampTz lawful_due(const CompiledCalendar *cal, const ProcedureVersion *v, int channel, TimestampTz clock, int64 paused_work);
+extern const CompiledCalendar *desk_calendar(const char *receiving_unit);
+extern TimestampTz lawful_due(const CompiledCalendar *cal, const CompiledCalendar *desk, const ProcedureVersion *v, int channel, TimestampTz clock, int64 paused_work);
 
 #endif							/* TTHC_CLOCK_H */

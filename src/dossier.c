@@ -111,6 +111,19 @@ static int	backdate_tolerance = 600;	/* seconds */
 static char *event_time_str = NULL;
 static char *actor_str = NULL;	/* tthc.actor: the officer a pooled account acts for */
 
+/* tthc.online_clock_start: where the clock of an online dossier starts */
+typedef enum OnlineClockStart
+{
+	OCS_ACCEPTANCE,				/* the next working instant after acceptance */
+	OCS_SUBMISSION				/* ... after submission */
+} OnlineClockStart;
+static const struct config_enum_entry online_clock_start_options[] = {
+	{"acceptance", OCS_ACCEPTANCE, false},
+	{"submission", OCS_SUBMISSION, false},
+	{NULL, 0, false}
+};
+static int	online_clock_start = OCS_ACCEPTANCE;
+
 /* ---------- the columns of tthc.dossier the trigger knows ---------- */
 
 const char *const col_name[NCOLS] = {
@@ -121,7 +134,8 @@ const char *const col_name[NCOLS] = {
 	"step_due_at", "step_paused_work", "finished_at", "returned_at", "result",
 	"overdue_since", "due_soon_at", "regime", "note", "event_seq",
 	"event_hash", "payment", "digitised", "result_electronic",
-	"portal_seq", "portal_code", "applicant_type", "applicant_id_type", "applicant_id"
+	"portal_seq", "portal_code", "applicant_type", "applicant_id_type", "applicant_id",
+	"received_out_of_hours"
 };
 
 ColMap		dossier_map;
@@ -139,7 +153,8 @@ static const bool col_computed[NCOLS] = {
 	[C_STEP_UNIT] = true,[C_STEP_START] = true,[C_STEP_DUE] = true,
 	[C_STEP_PAUSED] = true,[C_FINISHED] = true,[C_RETURNED] = true,
 	[C_RESULT] = true,[C_OVERDUE] = true,[C_DUE_SOON] = true,[C_REGIME] = true,
-	[C_EVENT_SEQ] = true,[C_EVENT_HASH] = true,[C_PORTAL_SEQ] = true,[C_PORTAL_CODE] = true
+	[C_EVENT_SEQ] = true,[C_EVENT_HASH] = true,[C_PORTAL_SEQ] = true,[C_PORTAL_CODE] = true,
+	[C_OUT_OF_HOURS] = true
 };
 
 /* While submitted (not yet accepted) these may still be corrected. */
@@ -286,6 +301,11 @@ DossierInit(void)
 							   "Set it with SET LOCAL (or set_config(..., true)) in each transaction of a pooled account: "
 							   "every event the transaction writes records that officer beside the database role.",
 							   &actor_str, "", PGC_USERSET, GUC_NOT_IN_SAMPLE, NULL, NULL, NULL);
+	DefineCustomEnumVariable("tthc.online_clock_start",
+							 "Where the clock of an online dossier starts: at the next working instant after its acceptance, or after its submission.",
+							 "No article of ND 118/2025 settles a submission made out of hours; acceptance is the default (a product decision).",
+							 &online_clock_start, OCS_ACCEPTANCE, online_clock_start_options,
+							 PGC_SUSET, 0, NULL, NULL, NULL);
 	WritesInit();
 	RegisterXactCallback(dossier_xact_cb, NULL);
 	RegisterSubXactCallback(dossier_subxact_cb, NULL);
@@ -293,6 +313,8 @@ DossierInit(void)
 }
 
 /* ---------- the trigger ---------- */
+
+static bool out_of_hours(const CompiledCalendar *cal, TimestampTz at);
 
 static const ProcedureVersion *
 version_for(const char *code, const CompiledCalendar *cal, TimestampTz at)
@@ -386,6 +408,8 @@ check_new_columns(Row *r)
 			computed_column_error(NULL, must_be_null[i], true);
 	if (r->att[C_EVENT_HASH] != 0 && !RN(r, C_EVENT_HASH))
 		computed_column_error(NULL, C_EVENT_HASH, true);
+	if (r->att[C_OUT_OF_HOURS] != 0 && !RN(r, C_OUT_OF_HOURS))
+		computed_column_error(NULL, C_OUT_OF_HOURS, true);
 	if (DatumGetInt16(RV(r, C_APOLOGIES)) != 0 || DatumGetInt32(RV(r, C_EVENT_SEQ)) != 0)
 		computed_column_error(NULL, DatumGetInt16(RV(r, C_APOLOGIES)) != 0 ? C_APOLOGIES : C_EVENT_SEQ, true);
 	if (get_work(r, C_PAUSED_WORK) != 0)
@@ -596,6 +620,7 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 		set_text(r, C_REGIME, at < regime_switch() ? REGIME_ND61 : REGIME_ND118);
 		RV(r, C_PROC_ID) = Int64GetDatum(v->id);
 		RN(r, C_PROC_ID) = false;
+		set_bool(r, C_OUT_OF_HOURS, out_of_hours(cal, at));
 		clock_start(r, cal, v, channel, at);
 	}
 	ev[0].kind = "status";
@@ -888,12 +913,27 @@ notice_overdue(Change *c)
 	}
 }
 
-/* accept_dossier: an online submission received: the clock starts, under the version in force */
+/*
+ * out_of_hours: a reception outside the processing calendar's working time
+ * (a desk open at night or at the weekend, tthc.unit.reception_calendar)
+ */
+static bool
+out_of_hours(const CompiledCalendar *cal, TimestampTz at)
+{
+	return cal_add_working_time(cal, at, 0) != at;
+}
+
+/*
+ * accept_dossier: an online submission received: the clock starts, under
+ * the version in force, at acceptance, or with tthc.online_clock_start =
+ * submission at the submission (each from the next working instant)
+ */
 static void
 accept_dossier(Change *c)
 {
 	Row		   *r = c->r;
 	TimestampTz sub = RN(r, C_SUBMITTED) ? 0 : DatumGetTimestampTz(RV(r, C_SUBMITTED));
+	TimestampTz start = c->at;
 
 	if (!RN(r, C_SUBMITTED) && c->at < sub)
 		check_event_time(c->code, c->at, true, sub);
@@ -901,8 +941,12 @@ accept_dossier(Change *c)
 	RV(r, C_PROC_ID) = Int64GetDatum(c->v->id);
 	RN(r, C_PROC_ID) = false;
 	set_ts(r, C_RECEIVED, c->at);
+	set_bool(r, C_OUT_OF_HOURS, out_of_hours(c->cal, c->at));
 	set_text(r, C_REGIME, c->at < regime_switch() ? REGIME_ND61 : REGIME_ND118);
-	clock_start(r, c->cal, c->v, c->channel, c->at);
+	if (online_clock_start == OCS_SUBMISSION && c->channel == CHANNEL_ONLINE &&
+		!RN(r, C_SUBMITTED) && sub < c->at)
+		start = sub;
+	clock_start(r, c->cal, c->v, c->channel, start);
 }
 
 /* finish: resolved: the clock stops, the result and the last step's are judged */
@@ -1107,7 +1151,7 @@ static void
 recompute_due(Change *c)
 {
 	Row		   *r = c->r;
-	TimestampTz due = lawful_due(c->cal, c->v, c->channel, DatumGetTimestampTz(RV(r, C_CLOCK)),
+	TimestampTz due = lawful_due(c->cal, desk_calendar(get_text(r, C_RECV_UNIT)), c->v, c->channel, DatumGetTimestampTz(RV(r, C_CLOCK)),
 								 get_work(r, C_PAUSED_WORK));
 
 	if (!RN(r, C_STEP))

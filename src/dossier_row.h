@@ -27,6 +27,7 @@ typedef enum Col
 	C_EVENT_HASH,				/* from 0.4.0; optional so an old schema still works */
 	C_PAYMENT, C_DIGITISED, C_E_RESULT, /* from 0.5.0, optional */
 	C_PORTAL_SEQ, C_PORTAL_CODE, C_APPL_TYPE, C_APPL_ID_TYPE, C_APPL_ID,	/* from 0.11.0, optional */
+	C_OUT_OF_HOURS,				/* from 0.12.0, optional */
 	NCOLS
 } Col;
 
@@ -79,6 +80,16 @@ static inline void
 set_ts(Row *r, Col c, TimestampTz t)
 {
 	RV(r, c) = TimestampTzGetDatum(t);
+	RN(r, c) = false;
+}
+
+/* set_bool: a boolean column that may be missing (an optional one) */
+static inline void
+set_bool(Row *r, Col c, bool b)
+{
+	if (r->att[c] == 0)
+		return;
+	RV(r, c) = BoolGetDatum(b);
 	RN(r, c) = false;
 }
 

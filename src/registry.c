@@ -86,7 +86,10 @@ read_units(void)
 					" OPERATOR(pg_catalog.||) '/', '') OPERATOR(pg_catalog.||) calendar,"
 					" coalesce(parent, ''),"
 					" (pg_catalog.to_jsonb(u) OPERATOR(pg_catalog.->>) 'valid_from')::pg_catalog.date,"
-					" (pg_catalog.to_jsonb(u) OPERATOR(pg_catalog.->>) 'valid_to')::pg_catalog.date"
+					" (pg_catalog.to_jsonb(u) OPERATOR(pg_catalog.->>) 'valid_to')::pg_catalog.date,"
+					" coalesce((pg_catalog.to_jsonb(u) OPERATOR(pg_catalog.->>) 'province')"
+					" OPERATOR(pg_catalog.||) '/', '') OPERATOR(pg_catalog.||)"
+					" coalesce(pg_catalog.to_jsonb(u) OPERATOR(pg_catalog.->>) 'reception_calendar', calendar)"
 					" FROM tthc.unit u", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read tthc.unit");
 	for (uint64 r = 0; r < SPI_processed; r++)
@@ -107,6 +110,7 @@ read_units(void)
 		u->valid_to = DatumGetDateADT(SPI_getbinval(t, d, 5, &isnull));
 		if (isnull)
 			DATE_NOEND(u->valid_to);
+		strlcpy(u->reception_calendar, TextDatumGetCString(SPI_getbinval(t, d, 6, &isnull)), NAMEDATALEN);
 	}
 
 }
@@ -546,4 +550,18 @@ unit_calendar(const char *unit, const char *role)
 				 errmsg("%s unit \"%s\" does not exist", role, unit),
 				 errhint("Units are rows of tthc.unit."), errtable_of_dossier(), errcolumn_of_dossier(strcmp(role, "receiving") == 0 ? "receiving_unit" : "handling_unit")));
 	return u->calendar;
+}
+
+/*
+ * unit_reception_calendar: when a unit's desk receives (tthc.unit.
+ * reception_calendar, else its processing calendar); the unit must exist
+ */
+const char *
+unit_reception_calendar(const char *unit)
+{
+	const UnitInfo *u = unit_lookup(unit);
+
+	if (u == NULL)
+		return unit_calendar(unit, "receiving");
+	return u->reception_calendar;
 }

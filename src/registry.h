@@ -19,7 +19,8 @@
 typedef struct UnitInfo
 {
 	char		code[REGISTRY_KEYLEN];	/* hash key */
-	char		calendar[NAMEDATALEN];
+	char		calendar[NAMEDATALEN];	/* the processing calendar */
+	char		reception_calendar[NAMEDATALEN];	/* when the desk receives */
 	char		parent[REGISTRY_KEYLEN];	/* "" for a top unit */
 	DateADT		valid_from;		/* the first day it receives; DATEVAL_NOBEGIN */
 	DateADT		valid_to;		/* the last; DATEVAL_NOEND while it stands */
@@ -72,6 +73,7 @@ typedef struct OfficerInfo
 
 extern const OfficerInfo *officer_lookup(const char *login, bool *known_table);
 extern const char *unit_calendar(const char *unit, const char *role);
+extern const char *unit_reception_calendar(const char *unit);
 
 /* one row of tthc.officer_unit, resolved to the role's OID */
 typedef struct OfficerAssignment

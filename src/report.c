@@ -81,6 +81,7 @@ static const char *const report_measure_name[NREPORT_MEASURES] = {
 	[RM_RECEIVED_IN_PERSON] = "received_in_person",
 	[RM_RECEIVED_ONLINE] = "received_online",
 	[RM_RECEIVED_POSTAL] = "received_postal",
+	[RM_RECEIVED_OUT_OF_HOURS] = "received_out_of_hours",
 	[RM_RESOLVED_EARLY] = "resolved_early",
 	[RM_RESOLVED_ON_TIME] = "resolved_on_time",
 	[RM_RESOLVED_LATE] = "resolved_late",
@@ -543,6 +544,8 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 						   DatumGetInt16(RV(r, C_CHANNEL)) == CHANNEL_ONLINE ? RM_RECEIVED_ONLINE :
 						   DatumGetInt16(RV(r, C_CHANNEL)) == CHANNEL_POSTAL ? RM_RECEIVED_POSTAL :
 						   RM_RECEIVED_IN_PERSON, 1);
+				if (r->att[C_OUT_OF_HOURS] != 0 && !RN(r, C_OUT_OF_HOURS) && DatumGetBool(RV(r, C_OUT_OF_HOURS)))
+					report_add(hand, v, day, RM_RECEIVED_OUT_OF_HOURS, 1);
 				break;
 			case ST_RESOLVED:
 				{

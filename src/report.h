@@ -19,6 +19,7 @@ typedef enum ReportMeasure
 	RM_RECEIVED_IN_PERSON,		/* flows: on the day of the event */
 	RM_RECEIVED_ONLINE,
 	RM_RECEIVED_POSTAL,
+	RM_RECEIVED_OUT_OF_HOURS,	/* ... outside the processing calendar's hours */
 	RM_RESOLVED_EARLY,
 	RM_RESOLVED_ON_TIME,
 	RM_RESOLVED_LATE,

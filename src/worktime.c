@@ -260,6 +260,49 @@ cal_deadline(const CompiledCalendar *cal, TimestampTz received,
 	return 0;					/* keep compiler quiet */
 }
 
+/*
+ * cal_deadline_desk: cal_deadline for a dossier received at a desk that
+ * keeps its own reception calendar (tthc.unit.reception_calendar).  Every
+ * limit runs on the processing calendar cal from its next working instant;
+ * only a same-day limit reads the desk: its next open instant, its cut-off
+ * (after it, the desk's next day), and then the processing calendar's end
+ * of that day or of its next working day.
+ */
+TimestampTz
+cal_deadline_desk(const CompiledCalendar *cal, const CompiledCalendar *desk,
+				  TimestampTz received, const TimeLimit *tl, int64 cutoff)
+{
+	int32		day;
+	int64		tod;
+	int64		pday;
+	TimestampTz due;
+
+	if (tl->unit != TL_SAME_DAY || desk == cal || strcmp(desk->name, cal->name) == 0)
+		return cal_deadline(cal, received, tl, cutoff);
+	received = cal_add_working_time(desk, received, 0);
+	cal_local(desk, received, &day, &tod);
+	if (received >= wall_instant(desk, day, cutoff >= 0 ? cutoff : desk->cutoff))
+	{
+		if (day + 1 >= desk->ndays)
+			out_of_range(desk, "result");
+		day = cal_next_working(desk, day + 1);
+	}
+	/* the same date on the processing calendar */
+	pday = (int64) desk->first + day - cal->first;
+	if (pday < 0 || pday >= cal->ndays)
+		out_of_range(cal, "result");
+	due = cal_end_of_day(cal, cal_next_working(cal, (int32) pday));
+	if (due <= received)
+	{
+		/* received at the desk after the processing day ended */
+		cal_local(cal, due, &day, &tod);
+		if (day + 1 >= cal->ndays)
+			out_of_range(cal, "result");
+		due = cal_end_of_day(cal, cal_next_working(cal, day + 1));
+	}
+	return due;
+}
+
 static int64
 interval_usec(const CompiledCalendar *cal, const Interval *iv)
 {

@@ -30,5 +30,9 @@ extern int32 cal_next_working(const CompiledCalendar *cal, int32 day);
 extern TimestampTz cal_deadline(const CompiledCalendar *cal,
 								TimestampTz received, const TimeLimit *tl,
 								int64 cutoff);
+extern TimestampTz cal_deadline_desk(const CompiledCalendar *cal,
+									 const CompiledCalendar *desk,
+									 TimestampTz received, const TimeLimit *tl,
+									 int64 cutoff);
 
 #endif							/* TTHC_WORKTIME_H */

@@ -139,6 +139,59 @@ SELECT pg_temp.try($$UPDATE tthc.dossier SET handling_unit = 'H22.31', status = 
                      WHERE code = 'H22.90.01-250630-0001'$$) AS unit_and_status_at_once;
 SELECT pg_temp.footprint();
 
+-- 3b. When the desk is open is not when the clock runs.  Hải Lạng's
+-- calendar (Saturday mornings) is its processing calendar: from Saturday
+-- 08:00, 3 working days fall due on Wednesday at 13:30.  With the same
+-- hours as its desk only (reception_calendar), the law's calendar runs the
+-- clock from Monday 07:30 and the deadline is Wednesday 17:00.
+INSERT INTO tthc.calendar (name, parent) VALUES ('desk-24-7', 'vn');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours)
+SELECT 'desk-24-7', d, '{[00:00,24:00)}' FROM generate_series(1, 7) d;
+INSERT INTO tthc.procedure (code, name, field, time_limit, boundary_free, valid_from) VALUES
+  ('1.000003', 'Đăng ký thường trú', 'Cư trú', '3 working days', false, '2020-01-01'),
+  ('1.000004', 'Sao y bản chính', 'Chứng thực', 'same day', false, '2020-01-01');
+INSERT INTO tthc.unit (code, name, level, parent, reception_calendar, valid_from) VALUES
+  ('H22.34', 'Trung tâm PVHCC xã Đường Hoa', 'commune', 'H22', 'hai-lang', '2025-07-01'),
+  ('H22.35', 'Trung tâm PVHCC phường Hạ Long (24/7)', 'commune', 'H22', 'desk-24-7', '2025-07-01');
+SELECT pg_temp.try($$UPDATE tthc.unit SET reception_calendar = 'mars' WHERE code = 'H22.35'$$) AS unknown_reception_calendar;
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name) VALUES
+  ('1.000003', 'H22.33', '2025-07-05 08:00', 'Thứ Bảy, lịch chung'),
+  ('1.000003', 'H22.34', '2025-07-05 08:00', 'Thứ Bảy, lịch tiếp nhận'),
+  ('1.000003', 'H22.35', '2025-07-05 09:00', 'Sáng thứ Bảy'),
+  ('1.000003', 'H22.35', '2025-07-05 22:00', 'Đêm thứ Bảy'),
+  ('1.000004', 'H22.35', '2025-07-05 09:00', 'Trong ngày, sáng thứ Bảy'),
+  ('1.000004', 'H22.35', '2025-07-07 16:30', 'Trong ngày, chiều thứ Hai'),
+  ('1.000004', 'H22.35', '2025-07-07 20:00', 'Trong ngày, tối thứ Hai'),
+  ('1.000003', 'H22.35', '2025-07-07 10:00', 'Giờ hành chính');
+SELECT d.handling_unit, d.applicant_name, to_char(d.received_at, 'Dy DD/MM HH24:MI') AS received,
+       to_char(d.due_at, 'Dy DD/MM HH24:MI') AS due, d.received_out_of_hours
+FROM tthc.dossier d WHERE d.received_at >= '2025-07-05' AND d.received_at < '2025-07-08' AND d.handling_unit >= 'H22.33'
+ORDER BY d.handling_unit, d.received_at, d.procedure_code;
+-- the column is tthc's to write
+SELECT pg_temp.try($$INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name, received_out_of_hours)
+                     VALUES ('1.000003', 'H22.35', '2025-07-07 10:00', 'A', false)$$) AS insert_out_of_hours,
+       pg_temp.try($$UPDATE tthc.dossier SET received_out_of_hours = false WHERE applicant_name = 'Đêm thứ Bảy'$$) AS update_out_of_hours;
+-- an online dossier submitted on Saturday night, accepted on Monday at
+-- 09:00: by default its clock starts at acceptance; a province may start
+-- it from the submission (the next working instant after it)
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, status, submitted_at, channel, applicant_name) VALUES
+  ('1.000003', 'H22.35', 'submitted', '2025-07-05 23:00', 2, 'Nộp đêm, mặc định'),
+  ('1.000003', 'H22.35', 'submitted', '2025-07-05 23:10', 2, 'Nộp đêm, tính từ lúc nộp');
+SELECT t.status FROM tthc.dossier d, tthc.transition(d.code, 'received', '2025-07-07 09:00') t WHERE d.applicant_name = 'Nộp đêm, mặc định';
+BEGIN;
+SET LOCAL tthc.online_clock_start = 'submission';
+SELECT t.status FROM tthc.dossier d, tthc.transition(d.code, 'received', '2025-07-07 09:00') t WHERE d.applicant_name = 'Nộp đêm, tính từ lúc nộp';
+COMMIT;
+SELECT applicant_name, to_char(clock_started_at, 'Dy DD/MM HH24:MI') AS clock_from, to_char(due_at, 'Dy DD/MM HH24:MI') AS due,
+       received_out_of_hours
+FROM tthc.dossier WHERE applicant_name LIKE 'Nộp đêm%' ORDER BY applicant_name;
+SELECT pg_temp.try($$SET tthc.online_clock_start = 'midnight'$$) AS unknown_setting;
+-- the deadlines the calendars give agree with tthc.lawful_due
+SELECT count(*) AS not_lawful FROM tthc.dossier d WHERE d.clock_started_at IS NOT NULL AND d.finished_at IS NULL
+  AND d.due_at IS DISTINCT FROM tthc.lawful_due(d);
+-- the report counts what came in out of hours
+SELECT unit, received, received_out_of_hours FROM tthc.report('H22', '[2025-07-05,2025-07-08)') WHERE level = 'unit' ORDER BY unit;
+
 -- the report: every row balances, the province's totals are those
 -- without any transfer, and a rebuild from the log agrees
 CREATE TEMP TABLE live AS
