@@ -97,7 +97,8 @@ LANGUAGE sql STABLE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
 $$;
 COMMENT ON FUNCTION tthc.unit_orphans(timestamptz) IS 'The dossiers still open (or submitted) at units that had ended by at, with the units that succeeded them: what is left to move (tthc.transfer)';
 REVOKE ALL ON FUNCTION tthc.unit_orphans(timestamptz) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION tthc.unit_orphans(timestamptz) TO tthc_officer, tthc_reader, tthc_auditor, tthc_admin;
+-- (not to tthc_reader: it reads tthc.dossier, which a reader reads masked)
+GRANT EXECUTE ON FUNCTION tthc.unit_orphans(timestamptz) TO tthc_officer, tthc_auditor, tthc_admin;
 
 -- -------------------------------------------------------------------
 -- 3b. When the desk is open is not when the clock runs
@@ -175,6 +176,30 @@ END $$;
 COMMENT ON FUNCTION tthc.transfer(text, text, timestamptz, text) IS 'Moves an open dossier to another handling unit of the province at a time, with a reason: its code, clock and deadline stay (recomputed on the new unit''s calendar when it differs); a transfer event names both units; reports count it out of one and into the other';
 GRANT EXECUTE ON FUNCTION tthc.transfer(text, text, timestamptz, text) TO tthc_officer, tthc_admin;
 REVOKE ALL ON FUNCTION tthc.transfer(text, text, timestamptz, text) FROM PUBLIC;
+
+-- A transfer is the handling unit's decision (its officers') or the
+-- province's: the guard refuses it to a unit that only received the
+-- dossier (42501), and lets the row it allowed leave the officer's units,
+-- which the policy's WITH CHECK would refuse (a boundary-free dossier, or
+-- one sent back, received elsewhere)
+CREATE FUNCTION tthc.transfer_passes(id bigint) RETURNS boolean
+LANGUAGE c VOLATILE STRICT PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'tthc_transfer_passes';
+COMMENT ON FUNCTION tthc.transfer_passes(bigint) IS 'Whether the dossier guard allowed a transfer of dossier id in the running command (the officers'' update policy reads it)';
+REVOKE ALL ON FUNCTION tthc.transfer_passes(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tthc.transfer_passes(bigint) TO tthc_officer;
+CREATE FUNCTION tthc.transfers_passed() RETURNS bigint[]
+LANGUAGE c VOLATILE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'tthc_transfers_passed';
+COMMENT ON FUNCTION tthc.transfers_passed() IS 'The dossiers the guard let the running command transfer (the officers'' read policy: an UPDATE that reads the row checks the moved row against it too)';
+REVOKE ALL ON FUNCTION tthc.transfers_passed() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tthc.transfers_passed() TO tthc_officer;
+ALTER POLICY officer_units ON tthc.dossier
+  USING (handling_unit = ANY ((SELECT tthc.my_units())::text[])
+         OR receiving_unit = ANY ((SELECT tthc.my_units())::text[])
+         OR id = ANY ((SELECT tthc.transfers_passed())::bigint[]));
+ALTER POLICY officer_moves ON tthc.dossier
+  WITH CHECK (handling_unit = ANY ((SELECT tthc.my_units())::text[])
+              OR receiving_unit = ANY ((SELECT tthc.my_units())::text[])
+              OR tthc.transfer_passes(id));
 
 -- -------------------------------------------------------------------
 -- 5. Reports across the change (lineage)

@@ -59,6 +59,7 @@
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "storage/latch.h"
+#include "storage/proc.h"
 #include "tcop/pquery.h"
 #include "utils/acl.h"
 #include "lib/stringinfo.h"
@@ -93,12 +94,15 @@
 #include "event_log.h"
 #include "pending.h"
 #include "report.h"
+#include "access.h"
 #include "time_limit.h"
 #include "transitions.h"
 
 PG_FUNCTION_INFO_V1(tthc_dossier_guard);
 PG_FUNCTION_INFO_V1(tthc_dossier_numbered);
 PG_FUNCTION_INFO_V1(tthc_dossier_counted);
+PG_FUNCTION_INFO_V1(tthc_transfer_passes);
+PG_FUNCTION_INFO_V1(tthc_transfers_passed);
 
 
 /* ---------- settings ---------- */
@@ -827,6 +831,89 @@ check_client_columns(Row *r, TupleDesc desc, Oid from)
  */
 static void recompute_due(Change *c);
 
+/*
+ * The transfers the guard allowed in the running command (dossier ids): the
+ * officers' update policy lets such a row leave the officer's units
+ * (tthc.transfer_passes), which its WITH CHECK would refuse otherwise.
+ */
+static List *passed_transfers = NIL;
+static CommandId passed_cid = InvalidCommandId;
+static LocalTransactionId passed_lxid = InvalidLocalTransactionId;
+
+static void
+transfer_pass(int64 id)
+{
+	MemoryContext old;
+
+	if (passed_cid != GetCurrentCommandId(false) || passed_lxid != MyProc->lxid)
+	{
+		passed_transfers = NIL;	/* (the list lived in an ended transaction's memory) */
+		passed_cid = GetCurrentCommandId(false);
+		passed_lxid = MyProc->lxid;
+	}
+	old = MemoryContextSwitchTo(TopTransactionContext);
+	passed_transfers = lappend(passed_transfers, palloc(sizeof(int64)));
+	*(int64 *) llast(passed_transfers) = id;
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * tthc_transfer_passes: tthc.transfer_passes(id): whether the guard allowed
+ * a transfer of dossier id in the running command
+ */
+Datum
+tthc_transfer_passes(PG_FUNCTION_ARGS)
+{
+	int64		id = PG_GETARG_INT64(0);
+	ListCell   *lc;
+
+	if (passed_cid != GetCurrentCommandId(false) || passed_lxid != MyProc->lxid)
+		PG_RETURN_BOOL(false);
+	foreach(lc, passed_transfers)
+		if (*(int64 *) lfirst(lc) == id)
+			PG_RETURN_BOOL(true);
+	PG_RETURN_BOOL(false);
+}
+
+/*
+ * tthc_transfers_passed: tthc.transfers_passed(): the ids of the dossiers
+ * the guard let the running command transfer, for the officers' read
+ * policy (as an initplan, an index condition on id beside the units')
+ */
+Datum
+tthc_transfers_passed(PG_FUNCTION_ARGS)
+{
+	Datum	   *d;
+	int			n = 0;
+	ListCell   *lc;
+
+	if (passed_cid != GetCurrentCommandId(false) || passed_lxid != MyProc->lxid)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(INT8OID));
+	d = palloc(sizeof(Datum) * Max(list_length(passed_transfers), 1));
+	foreach(lc, passed_transfers)
+		d[n++] = Int64GetDatum(*(int64 *) lfirst(lc));
+	PG_RETURN_ARRAYTYPE_P(construct_array(d, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/*
+ * may_transfer_from: a transfer is the handling unit's decision (its
+ * officers') or the province's (tthc_admin): not a unit that only received
+ * the dossier, nor one it has left
+ */
+static bool
+may_transfer_from(const char *from)
+{
+	Oid			admin = get_role_oid("tthc_admin", true);
+	ListCell   *lc;
+
+	if (superuser() || (OidIsValid(admin) && has_privs_of_role(GetUserId(), admin)))
+		return true;
+	foreach(lc, role_units(GetUserId()))
+		if (strcmp((const char *) lfirst(lc), from) == 0)
+			return true;
+	return false;
+}
+
 static void
 transfer(Change *c, const char *from)
 {
@@ -842,6 +929,19 @@ transfer(Change *c, const char *from)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("dossier %s cannot change unit and status at once", c->code),
 				 errhint("Transfer it with tthc.transfer(), then move it with tthc.transition()."),
+				 errtable_of_dossier(), errcolumn_of_dossier("handling_unit")));
+	if (col_changed(r, c->desc, r->att[C_STEP]) || col_changed(r, c->desc, r->att[C_PROMISED]))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("dossier %s cannot change unit and %s at once", c->code,
+						col_changed(r, c->desc, r->att[C_STEP]) ? "step" : "promised_at"),
+				 errhint("Transfer it with tthc.transfer(), then make the other change."),
+				 errtable_of_dossier(),
+				 errcolumn_of_dossier(col_changed(r, c->desc, r->att[C_STEP]) ? "step" : "promised_at")));
+	if (!may_transfer_from(from))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("dossier %s is handled by %s: only its officers or tthc_admin may transfer it", c->code, from),
 				 errtable_of_dossier(), errcolumn_of_dossier("handling_unit")));
 	if (from_root == NULL || to_root == NULL || strcmp(from_root, to_root) != 0)
 		ereport(ERROR,
@@ -863,6 +963,7 @@ transfer(Change *c, const char *from)
 	appendStringInfoChar(&note, '}');
 	e = event_add(c, "transfer");
 	e->note = note.data;
+	transfer_pass(DatumGetInt64(RV(r, C_ID)));
 	if (other_calendar && c->v != NULL && !RN(r, C_CLOCK))
 		recompute_due(c);
 }

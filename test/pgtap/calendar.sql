@@ -29,13 +29,13 @@ SELECT is(
     WHERE n.nspname = 'tthc' AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'c')
       AND p.prorettype <> 'trigger'::regtype AND p.proparallel <> 's'
       AND p.oid <> 'tthc.restoring(regclass)'::regprocedure
-      AND p.proname NOT IN ('attach_province', 'detach_province', 'mirror_province', 'money_stage', 'money_writing', 'portal_mark')),
-  0, 'every C function but the triggers, tthc.restoring (it reads the leader''s running statement), the hub''s (they subscribe, or read the replication worker), the money act''s and the portal mark''s (backend state) is PARALLEL SAFE');
+      AND p.proname NOT IN ('attach_province', 'detach_province', 'mirror_province', 'money_stage', 'money_writing', 'portal_mark', 'transfer_passes', 'transfers_passed')),
+  0, 'every C function but the triggers, tthc.restoring (it reads the leader''s running statement), the hub''s (they subscribe, or read the replication worker), the money act''s, the portal mark''s and the transfers the guard passed (backend state) is PARALLEL SAFE');
 SELECT is((SELECT string_agg(p.proname || ' ' || p.proparallel::text || p.provolatile::text, ', ' ORDER BY p.proname)
            FROM pg_proc p WHERE p.pronamespace = 'tthc'::regnamespace
-            AND p.proname IN ('attach_province', 'detach_province', 'mirror_province', 'money_stage', 'money_writing', 'portal_mark')),
-          'attach_province uv, detach_province uv, mirror_province rs, money_stage uv, money_writing rv, portal_mark uv',
-          'attaching, detaching and staging a money act are volatile and parallel unsafe; the hub''s province default is stable and parallel restricted, whether tthc writes money volatile and parallel restricted');
+            AND p.proname IN ('attach_province', 'detach_province', 'mirror_province', 'money_stage', 'money_writing', 'portal_mark', 'transfer_passes', 'transfers_passed')),
+          'attach_province uv, detach_province uv, mirror_province rs, money_stage uv, money_writing rv, portal_mark uv, transfer_passes rv, transfers_passed rv',
+          'attaching, detaching and staging a money act are volatile and parallel unsafe; the hub''s province default is stable and parallel restricted, whether tthc writes money and which transfers the guard passed volatile and parallel restricted');
 SELECT is(
   (SELECT count(*)::int FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
     WHERE n.nspname = 'tthc' AND p.prolang IN (SELECT oid FROM pg_language WHERE lanname IN ('sql', 'plpgsql'))
