@@ -483,6 +483,431 @@ COMMENT ON FUNCTION tthc.scorecard_unit(text, daterange, boolean) IS 'The depart
 REVOKE ALL ON FUNCTION tthc.scorecard_unit(text, daterange, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tthc.scorecard_unit(text, daterange, boolean) TO tthc_reader, tthc_auditor, tthc_admin, tthc_officer;
 
+-- the monthly report view gains the transfers and the receptions out of
+-- hours (at the end); beside it the same view on today's units
+-- (report_monthly_lineage): the rows of ended units in their successors,
+-- split as tthc.report(lineage => true) splits them
+CREATE OR REPLACE VIEW tthc.report_monthly WITH (security_barrier='true') AS
+WITH s AS (
+         SELECT r.unit,
+            r.field,
+            r.month,
+            r.received_in_person,
+            r.received_online,
+            r.received_postal,
+            r.resolved_early,
+            r.resolved_on_time,
+            r.resolved_late,
+            r.refused,
+            r.withdrawn,
+            r.stopped,
+            r.supplement_requests,
+            r.open_change,
+            r.supplement_change,
+            r.overdue_change,
+            r.resolved_work,
+            r.transferred_in,
+            r.transferred_out,
+            r.received_out_of_hours
+           FROM tthc.report_month r
+        UNION ALL
+         SELECT r.unit,
+            r.field,
+            date_trunc('month'::text, r.day::timestamp with time zone)::date AS date_trunc,
+            sum(r.received_in_person) AS sum,
+            sum(r.received_online) AS sum,
+            sum(r.received_postal) AS sum,
+            sum(r.resolved_early) AS sum,
+            sum(r.resolved_on_time) AS sum,
+            sum(r.resolved_late) AS sum,
+            sum(r.refused) AS sum,
+            sum(r.withdrawn) AS sum,
+            sum(r.stopped) AS sum,
+            sum(r.supplement_requests) AS sum,
+            sum(r.open_change) AS sum,
+            sum(r.supplement_change) AS sum,
+            sum(r.overdue_change) AS sum,
+            sum(r.resolved_work) AS sum,
+            sum(r.transferred_in) AS sum,
+            sum(r.transferred_out) AS sum,
+            sum(r.received_out_of_hours) AS sum
+           FROM tthc.report_delta r
+          GROUP BY r.unit, r.field, (date_trunc('month'::text, r.day::timestamp with time zone)::date)
+        ), m0 AS (
+         SELECT s.unit,
+            s.field,
+            s.month,
+            sum(s.received_in_person) AS in_person,
+            sum(s.received_online) AS online,
+            sum(s.received_postal) AS postal,
+            sum(s.resolved_early) AS early,
+            sum(s.resolved_on_time) AS on_time,
+            sum(s.resolved_late) AS late,
+            sum(s.refused) AS refused,
+            sum(s.withdrawn) AS withdrawn,
+            sum(s.stopped) AS stopped,
+            sum(s.supplement_requests) AS supp_req,
+            sum(s.open_change) AS open_change,
+            sum(s.supplement_change) AS supp_change,
+            sum(s.overdue_change) AS overdue_change,
+            sum(s.resolved_work) AS work,
+            sum(s.transferred_in) AS t_in,
+            sum(s.transferred_out) AS t_out,
+            sum(s.received_out_of_hours) AS out_of_hours
+           FROM s
+          GROUP BY s.unit, s.field, s.month
+        ), m AS (
+         SELECT * FROM m0
+        ), g AS (
+         SELECT k.unit,
+            k.field,
+            gs.gs::date AS month
+           FROM ( SELECT m.unit,
+                    m.field,
+                    min(m.month) AS first
+                   FROM m
+                  GROUP BY m.unit, m.field) k,
+            LATERAL generate_series(k.first::timestamp with time zone, GREATEST(( SELECT max(m.month) AS max
+                   FROM m), date_trunc('month'::text, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh'::text))::date)::timestamp with time zone, '1 mon'::interval) gs(gs)
+        ), w AS (
+         SELECT g.unit,
+            g.field,
+            g.month,
+            m.in_person,
+            m.online,
+            m.postal,
+            m.early,
+            m.on_time,
+            m.late,
+            m.refused,
+            m.withdrawn,
+            m.stopped,
+            m.supp_req,
+            m.work,
+            m.t_in,
+            m.t_out,
+            m.out_of_hours,
+            COALESCE(sum(m.open_change) OVER c, 0::numeric) AS open_end,
+            COALESCE(sum(m.open_change) OVER c, 0::numeric) - COALESCE(m.open_change, 0::numeric) AS carried_over,
+            COALESCE(sum(m.overdue_change) OVER c, 0::numeric) AS overdue_end,
+            COALESCE(sum(m.supp_change) OVER c, 0::numeric) AS supp_end
+           FROM g
+             LEFT JOIN m ON m.unit = g.unit AND m.field = g.field AND m.month = g.month
+          WINDOW c AS (PARTITION BY g.unit, g.field ORDER BY g.month)
+        )
+ SELECT w.unit,
+    NULLIF(w.field, ''::text) AS field,
+    w.month,
+    w.carried_over::bigint AS carried_over,
+    (COALESCE(w.in_person, 0::numeric) + COALESCE(w.online, 0::numeric) + COALESCE(w.postal, 0::numeric))::bigint AS received,
+    COALESCE(w.in_person, 0::numeric)::bigint AS received_in_person,
+    COALESCE(w.online, 0::numeric)::bigint AS received_online,
+    COALESCE(w.postal, 0::numeric)::bigint AS received_postal,
+    (COALESCE(w.early, 0::numeric) + COALESCE(w.on_time, 0::numeric) + COALESCE(w.late, 0::numeric))::bigint AS resolved,
+    COALESCE(w.early, 0::numeric)::bigint AS resolved_early,
+    COALESCE(w.on_time, 0::numeric)::bigint AS resolved_on_time,
+    COALESCE(w.late, 0::numeric)::bigint AS resolved_late,
+    w.open_end::bigint AS in_progress,
+    (w.open_end - w.overdue_end)::bigint AS in_progress_in_time,
+    w.overdue_end::bigint AS in_progress_overdue,
+    w.supp_end::bigint AS awaiting_supplement,
+    COALESCE(w.supp_req, 0::numeric)::bigint AS supplement_requests,
+    COALESCE(w.withdrawn, 0::numeric)::bigint AS withdrawn,
+    COALESCE(w.refused, 0::numeric)::bigint AS refused,
+    COALESCE(w.stopped, 0::numeric)::bigint AS stopped,
+    round((w.early + w.on_time) / NULLIF(w.early + w.on_time + w.late, 0::numeric), 4) AS on_time_rate,
+        CASE
+            WHEN (w.early + w.on_time + w.late) > 0::numeric THEN w.work / (w.early + w.on_time + w.late)::double precision
+            ELSE NULL::interval
+        END AS avg_work,
+    COALESCE(w.t_in, 0::numeric)::bigint AS transferred_in,
+    COALESCE(w.t_out, 0::numeric)::bigint AS transferred_out,
+    COALESCE(w.out_of_hours, 0::numeric)::bigint AS received_out_of_hours
+   FROM w
+  WHERE tthc.sees_all() OR (w.unit = ANY (tthc.my_units()));
+COMMENT ON COLUMN tthc.report_monthly.transferred_in IS 'Open dossiers moved to the unit in the month (tthc.transfer)';
+COMMENT ON COLUMN tthc.report_monthly.transferred_out IS 'Open dossiers moved away from the unit in the month';
+COMMENT ON COLUMN tthc.report_monthly.received_out_of_hours IS 'Of those received, the ones received outside the processing calendar''s working time';
+COMMENT ON VIEW tthc.report_monthly IS 'tthc.report per handling unit (its own dossiers), procedure field and month (its first day), for BI tools; every row balances: carried_over + received + transferred_in = resolved + withdrawn + stopped + transferred_out + in_progress; an officer sees its units';
+
+CREATE VIEW tthc.report_monthly_lineage WITH (security_barrier='true') AS
+WITH s AS (
+         SELECT r.unit,
+            r.field,
+            r.month,
+            r.received_in_person,
+            r.received_online,
+            r.received_postal,
+            r.resolved_early,
+            r.resolved_on_time,
+            r.resolved_late,
+            r.refused,
+            r.withdrawn,
+            r.stopped,
+            r.supplement_requests,
+            r.open_change,
+            r.supplement_change,
+            r.overdue_change,
+            r.resolved_work,
+            r.transferred_in,
+            r.transferred_out,
+            r.received_out_of_hours
+           FROM tthc.report_month r
+        UNION ALL
+         SELECT r.unit,
+            r.field,
+            date_trunc('month'::text, r.day::timestamp with time zone)::date AS date_trunc,
+            sum(r.received_in_person) AS sum,
+            sum(r.received_online) AS sum,
+            sum(r.received_postal) AS sum,
+            sum(r.resolved_early) AS sum,
+            sum(r.resolved_on_time) AS sum,
+            sum(r.resolved_late) AS sum,
+            sum(r.refused) AS sum,
+            sum(r.withdrawn) AS sum,
+            sum(r.stopped) AS sum,
+            sum(r.supplement_requests) AS sum,
+            sum(r.open_change) AS sum,
+            sum(r.supplement_change) AS sum,
+            sum(r.overdue_change) AS sum,
+            sum(r.resolved_work) AS sum,
+            sum(r.transferred_in) AS sum,
+            sum(r.transferred_out) AS sum,
+            sum(r.received_out_of_hours) AS sum
+           FROM tthc.report_delta r
+          GROUP BY r.unit, r.field, (date_trunc('month'::text, r.day::timestamp with time zone)::date)
+        ), m0 AS (
+         SELECT s.unit,
+            s.field,
+            s.month,
+            sum(s.received_in_person) AS in_person,
+            sum(s.received_online) AS online,
+            sum(s.received_postal) AS postal,
+            sum(s.resolved_early) AS early,
+            sum(s.resolved_on_time) AS on_time,
+            sum(s.resolved_late) AS late,
+            sum(s.refused) AS refused,
+            sum(s.withdrawn) AS withdrawn,
+            sum(s.stopped) AS stopped,
+            sum(s.supplement_requests) AS supp_req,
+            sum(s.open_change) AS open_change,
+            sum(s.supplement_change) AS supp_change,
+            sum(s.overdue_change) AS overdue_change,
+            sum(s.resolved_work) AS work,
+            sum(s.transferred_in) AS t_in,
+            sum(s.transferred_out) AS t_out,
+            sum(s.received_out_of_hours) AS out_of_hours
+           FROM s
+          GROUP BY s.unit, s.field, s.month
+        ), m AS (
+         SELECT l.successor AS unit, m0.field, m0.month,
+            sum(tthc.lineage_part(m0.in_person, l.lo, l.hi)) AS in_person,
+            sum(tthc.lineage_part(m0.online, l.lo, l.hi)) AS online,
+            sum(tthc.lineage_part(m0.postal, l.lo, l.hi)) AS postal,
+            sum(tthc.lineage_part(m0.early, l.lo, l.hi)) AS early,
+            sum(tthc.lineage_part(m0.on_time, l.lo, l.hi)) AS on_time,
+            sum(tthc.lineage_part(m0.late, l.lo, l.hi)) AS late,
+            sum(tthc.lineage_part(m0.refused, l.lo, l.hi)) AS refused,
+            sum(tthc.lineage_part(m0.withdrawn, l.lo, l.hi)) AS withdrawn,
+            sum(tthc.lineage_part(m0.stopped, l.lo, l.hi)) AS stopped,
+            sum(tthc.lineage_part(m0.supp_req, l.lo, l.hi)) AS supp_req,
+            sum(tthc.lineage_part(m0.supp_change, l.lo, l.hi)) AS supp_change,
+            sum(tthc.lineage_part(m0.overdue_change, l.lo, l.hi)) AS overdue_change,
+            sum(tthc.lineage_part(m0.t_in, l.lo, l.hi)) AS t_in,
+            sum(tthc.lineage_part(m0.t_out, l.lo, l.hi)) AS t_out,
+            sum(tthc.lineage_part(m0.out_of_hours, l.lo, l.hi)) AS out_of_hours,
+            -- what came in less what went out: every row balances
+            sum(tthc.lineage_part(m0.in_person, l.lo, l.hi) + tthc.lineage_part(m0.online, l.lo, l.hi) + tthc.lineage_part(m0.postal, l.lo, l.hi) + tthc.lineage_part(m0.t_in, l.lo, l.hi)
+                - tthc.lineage_part(m0.early, l.lo, l.hi) - tthc.lineage_part(m0.on_time, l.lo, l.hi) - tthc.lineage_part(m0.late, l.lo, l.hi) - tthc.lineage_part(m0.withdrawn, l.lo, l.hi) - tthc.lineage_part(m0.stopped, l.lo, l.hi) - tthc.lineage_part(m0.t_out, l.lo, l.hi)) AS open_change,
+            sum(m0.work * (l.hi - l.lo)::double precision) AS work
+           FROM m0 JOIN tthc.unit_lineage() l ON l.unit = m0.unit
+          GROUP BY l.successor, m0.field, m0.month
+        ), g AS (
+         SELECT k.unit,
+            k.field,
+            gs.gs::date AS month
+           FROM ( SELECT m.unit,
+                    m.field,
+                    min(m.month) AS first
+                   FROM m
+                  GROUP BY m.unit, m.field) k,
+            LATERAL generate_series(k.first::timestamp with time zone, GREATEST(( SELECT max(m.month) AS max
+                   FROM m), date_trunc('month'::text, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh'::text))::date)::timestamp with time zone, '1 mon'::interval) gs(gs)
+        ), w AS (
+         SELECT g.unit,
+            g.field,
+            g.month,
+            m.in_person,
+            m.online,
+            m.postal,
+            m.early,
+            m.on_time,
+            m.late,
+            m.refused,
+            m.withdrawn,
+            m.stopped,
+            m.supp_req,
+            m.work,
+            m.t_in,
+            m.t_out,
+            m.out_of_hours,
+            COALESCE(sum(m.open_change) OVER c, 0::numeric) AS open_end,
+            COALESCE(sum(m.open_change) OVER c, 0::numeric) - COALESCE(m.open_change, 0::numeric) AS carried_over,
+            COALESCE(sum(m.overdue_change) OVER c, 0::numeric) AS overdue_end,
+            COALESCE(sum(m.supp_change) OVER c, 0::numeric) AS supp_end
+           FROM g
+             LEFT JOIN m ON m.unit = g.unit AND m.field = g.field AND m.month = g.month
+          WINDOW c AS (PARTITION BY g.unit, g.field ORDER BY g.month)
+        )
+ SELECT w.unit,
+    NULLIF(w.field, ''::text) AS field,
+    w.month,
+    w.carried_over::bigint AS carried_over,
+    (COALESCE(w.in_person, 0::numeric) + COALESCE(w.online, 0::numeric) + COALESCE(w.postal, 0::numeric))::bigint AS received,
+    COALESCE(w.in_person, 0::numeric)::bigint AS received_in_person,
+    COALESCE(w.online, 0::numeric)::bigint AS received_online,
+    COALESCE(w.postal, 0::numeric)::bigint AS received_postal,
+    (COALESCE(w.early, 0::numeric) + COALESCE(w.on_time, 0::numeric) + COALESCE(w.late, 0::numeric))::bigint AS resolved,
+    COALESCE(w.early, 0::numeric)::bigint AS resolved_early,
+    COALESCE(w.on_time, 0::numeric)::bigint AS resolved_on_time,
+    COALESCE(w.late, 0::numeric)::bigint AS resolved_late,
+    w.open_end::bigint AS in_progress,
+    (w.open_end - w.overdue_end)::bigint AS in_progress_in_time,
+    w.overdue_end::bigint AS in_progress_overdue,
+    w.supp_end::bigint AS awaiting_supplement,
+    COALESCE(w.supp_req, 0::numeric)::bigint AS supplement_requests,
+    COALESCE(w.withdrawn, 0::numeric)::bigint AS withdrawn,
+    COALESCE(w.refused, 0::numeric)::bigint AS refused,
+    COALESCE(w.stopped, 0::numeric)::bigint AS stopped,
+    round((w.early + w.on_time) / NULLIF(w.early + w.on_time + w.late, 0::numeric), 4) AS on_time_rate,
+        CASE
+            WHEN (w.early + w.on_time + w.late) > 0::numeric THEN w.work / (w.early + w.on_time + w.late)::double precision
+            ELSE NULL::interval
+        END AS avg_work,
+    COALESCE(w.t_in, 0::numeric)::bigint AS transferred_in,
+    COALESCE(w.t_out, 0::numeric)::bigint AS transferred_out,
+    COALESCE(w.out_of_hours, 0::numeric)::bigint AS received_out_of_hours
+   FROM w
+  WHERE tthc.sees_all() OR (w.unit = ANY (tthc.my_units()));
+COMMENT ON VIEW tthc.report_monthly_lineage IS 'tthc.report_monthly on today''s units: the rows of units that ended go to the units that took them over (whole, else by share: tthc.unit_lineage), so a month before the change reads on today''s units; each month''s row balances, province totals equal report_monthly''s; an officer sees its units';
+GRANT SELECT ON tthc.report_monthly_lineage TO tthc_officer, tthc_reader, tthc_auditor, tthc_admin;
+
+CREATE VIEW tthc.indicators_766_monthly_lineage WITH (security_barrier='true') AS
+WITH RECURSIVE a(unit, ancestor) AS (
+         SELECT u.code,
+            u.code
+           FROM tthc.unit u
+        UNION
+         SELECT a.unit,
+            u.parent
+           FROM a
+             JOIN tthc.unit u ON u.code = a.ancestor
+          WHERE u.parent IS NOT NULL
+        ), s0 AS (
+         SELECT r.unit,
+            r.month,
+            r.resolved_early + r.resolved_on_time AS in_time,
+            r.resolved_early + r.resolved_on_time + r.resolved_late AS resolved,
+            r.received_in_person + r.received_online + r.received_postal AS received,
+            r.offered_online,
+            r.offered_online_online,
+            r.with_fee,
+            r.paid_online,
+            r.digitised,
+            r.result_electronic,
+            r.rated,
+            r.rated_satisfied
+           FROM tthc.report_month r
+        UNION ALL
+         SELECT r.unit,
+            date_trunc('month'::text, r.day::timestamp with time zone)::date AS date_trunc,
+            r.resolved_early + r.resolved_on_time,
+            r.resolved_early + r.resolved_on_time + r.resolved_late,
+            r.received_in_person + r.received_online + r.received_postal,
+            r.offered_online,
+            r.offered_online_online,
+            r.with_fee,
+            r.paid_online,
+            r.digitised,
+            r.result_electronic,
+            r.rated,
+            r.rated_satisfied
+           FROM tthc.report_delta r
+        ), s1 AS (
+         SELECT s0.unit,
+            s0.month,
+            sum(s0.in_time) AS in_time,
+            sum(s0.resolved) AS resolved,
+            sum(s0.received) AS received,
+            sum(s0.offered_online) AS offered_online,
+            sum(s0.offered_online_online) AS offered_online_online,
+            sum(s0.with_fee) AS with_fee,
+            sum(s0.paid_online) AS paid_online,
+            sum(s0.digitised) AS digitised,
+            sum(s0.result_electronic) AS result_electronic,
+            sum(s0.rated) AS rated,
+            sum(s0.rated_satisfied) AS rated_satisfied
+           FROM s0
+          GROUP BY s0.unit, s0.month
+        ), s AS (
+         -- each unit's month, split between the units that carry its history
+         SELECT l.successor AS unit,
+            s1.month,
+            sum(tthc.lineage_part(s1.in_time, l.lo, l.hi)) AS in_time,
+            sum(tthc.lineage_part(s1.resolved, l.lo, l.hi)) AS resolved,
+            sum(tthc.lineage_part(s1.received, l.lo, l.hi)) AS received,
+            sum(tthc.lineage_part(s1.offered_online, l.lo, l.hi)) AS offered_online,
+            sum(tthc.lineage_part(s1.offered_online_online, l.lo, l.hi)) AS offered_online_online,
+            sum(tthc.lineage_part(s1.with_fee, l.lo, l.hi)) AS with_fee,
+            sum(tthc.lineage_part(s1.paid_online, l.lo, l.hi)) AS paid_online,
+            sum(tthc.lineage_part(s1.digitised, l.lo, l.hi)) AS digitised,
+            sum(tthc.lineage_part(s1.result_electronic, l.lo, l.hi)) AS result_electronic,
+            sum(tthc.lineage_part(s1.rated, l.lo, l.hi)) AS rated,
+            sum(tthc.lineage_part(s1.rated_satisfied, l.lo, l.hi)) AS rated_satisfied
+           FROM s1
+             JOIN tthc.unit_lineage() l ON l.unit = s1.unit
+          GROUP BY l.successor, s1.month
+        ), m AS (
+         SELECT a.ancestor AS unit,
+            s.month,
+            sum(s.in_time) AS in_time,
+            sum(s.resolved) AS resolved,
+            sum(s.received) AS received,
+            sum(s.offered_online) AS offered,
+            sum(s.offered_online_online) AS offered_online,
+            sum(s.with_fee) AS with_fee,
+            sum(s.paid_online) AS paid_online,
+            sum(s.digitised) AS digitised,
+            sum(s.result_electronic) AS e_result,
+            sum(s.rated) AS rated,
+            sum(s.rated_satisfied) AS satisfied
+           FROM s
+             JOIN a ON a.unit = s.unit
+          GROUP BY a.ancestor, s.month
+        ), g AS (
+         SELECT k.unit,
+            gs.gs::date AS month
+           FROM ( SELECT m_1.unit,
+                    min(m_1.month) AS first
+                   FROM m m_1
+                  GROUP BY m_1.unit) k,
+            LATERAL generate_series(k.first::timestamp with time zone, GREATEST(( SELECT max(m_1.month) AS max
+                   FROM m m_1), date_trunc('month'::text, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh'::text))::date)::timestamp with time zone, '1 mon'::interval) gs(gs)
+        )
+ SELECT g.unit,
+    g.month,
+    x.grp,
+    x.indicator,
+    x.num::bigint AS numerator,
+    x.den::bigint AS denominator,
+    round(x.num / NULLIF(x.den, 0::numeric), 4) AS ratio
+   FROM g
+     LEFT JOIN m ON m.unit = g.unit AND m.month = g.month
+     CROSS JOIN LATERAL ( VALUES (1,'transparency'::text,'published_procedures'::text,NULL::numeric,NULL::numeric), (2,'progress'::text,'on_time_rate'::text,COALESCE(m.in_time, 0::numeric),COALESCE(m.resolved, 0::numeric)), (3,'digitisation'::text,'digitised_rate'::text,COALESCE(m.digitised, 0::numeric),COALESCE(m.received, 0::numeric)), (4,'digitisation'::text,'electronic_result_rate'::text,COALESCE(m.e_result, 0::numeric),COALESCE(m.resolved, 0::numeric)), (5,'digitisation'::text,'reused_data_rate'::text,NULL::numeric,NULL::numeric), (6,'online'::text,'online_rate'::text,COALESCE(m.offered_online, 0::numeric),COALESCE(m.offered, 0::numeric)), (7,'online'::text,'online_payment_rate'::text,COALESCE(m.paid_online, 0::numeric),COALESCE(m.with_fee, 0::numeric)), (8,'satisfaction'::text,'satisfaction_rate'::text,COALESCE(m.satisfied, 0::numeric),COALESCE(m.rated, 0::numeric))) x(ord, grp, indicator, num, den)
+  WHERE tthc.sees_all() OR (g.unit = ANY (tthc.my_units()));
+COMMENT ON VIEW tthc.indicators_766_monthly_lineage IS 'tthc.indicators_766_monthly on today''s units: the months of units that ended count in the units that took them over (tthc.unit_lineage), and up their parents; an officer sees its units';
+GRANT SELECT ON tthc.indicators_766_monthly_lineage TO tthc_officer, tthc_reader, tthc_auditor, tthc_admin;
+
 -- the rebuild follows each dossier's units: an event counts at the unit
 -- handling the dossier then (the last transfer's "to" before it, else the
 -- first transfer's "from", else today's unit), a transfer out of one unit

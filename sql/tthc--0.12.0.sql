@@ -6108,6 +6108,129 @@ COMMENT ON COLUMN tthc.indicators_766_monthly.denominator IS 'What it is counted
 COMMENT ON COLUMN tthc.indicators_766_monthly.ratio IS 'numerator / denominator, 4 decimals; NULL without a denominator';
 
 --
+-- Name: indicators_766_monthly_lineage; Type: VIEW; Schema: tthc; Owner: -
+--
+
+CREATE VIEW tthc.indicators_766_monthly_lineage WITH (security_barrier='true') AS
+ WITH RECURSIVE a(unit, ancestor) AS (
+         SELECT u.code,
+            u.code
+           FROM tthc.unit u
+        UNION
+         SELECT a.unit,
+            u.parent
+           FROM (a
+             JOIN tthc.unit u ON ((u.code = a.ancestor)))
+          WHERE (u.parent IS NOT NULL)
+        ), s0 AS (
+         SELECT r.unit,
+            r.month,
+            (r.resolved_early + r.resolved_on_time) AS in_time,
+            ((r.resolved_early + r.resolved_on_time) + r.resolved_late) AS resolved,
+            ((r.received_in_person + r.received_online) + r.received_postal) AS received,
+            r.offered_online,
+            r.offered_online_online,
+            r.with_fee,
+            r.paid_online,
+            r.digitised,
+            r.result_electronic,
+            r.rated,
+            r.rated_satisfied
+           FROM tthc.report_month r
+        UNION ALL
+         SELECT r.unit,
+            (date_trunc('month'::text, (r.day)::timestamp with time zone))::date AS date_trunc,
+            (r.resolved_early + r.resolved_on_time),
+            ((r.resolved_early + r.resolved_on_time) + r.resolved_late),
+            ((r.received_in_person + r.received_online) + r.received_postal),
+            r.offered_online,
+            r.offered_online_online,
+            r.with_fee,
+            r.paid_online,
+            r.digitised,
+            r.result_electronic,
+            r.rated,
+            r.rated_satisfied
+           FROM tthc.report_delta r
+        ), s1 AS (
+         SELECT s0.unit,
+            s0.month,
+            sum(s0.in_time) AS in_time,
+            sum(s0.resolved) AS resolved,
+            sum(s0.received) AS received,
+            sum(s0.offered_online) AS offered_online,
+            sum(s0.offered_online_online) AS offered_online_online,
+            sum(s0.with_fee) AS with_fee,
+            sum(s0.paid_online) AS paid_online,
+            sum(s0.digitised) AS digitised,
+            sum(s0.result_electronic) AS result_electronic,
+            sum(s0.rated) AS rated,
+            sum(s0.rated_satisfied) AS rated_satisfied
+           FROM s0
+          GROUP BY s0.unit, s0.month
+        ), s AS (
+         SELECT l.successor AS unit,
+            s1.month,
+            sum(tthc.lineage_part(s1.in_time, l.lo, l.hi)) AS in_time,
+            sum(tthc.lineage_part(s1.resolved, l.lo, l.hi)) AS resolved,
+            sum(tthc.lineage_part(s1.received, l.lo, l.hi)) AS received,
+            sum(tthc.lineage_part(s1.offered_online, l.lo, l.hi)) AS offered_online,
+            sum(tthc.lineage_part(s1.offered_online_online, l.lo, l.hi)) AS offered_online_online,
+            sum(tthc.lineage_part(s1.with_fee, l.lo, l.hi)) AS with_fee,
+            sum(tthc.lineage_part(s1.paid_online, l.lo, l.hi)) AS paid_online,
+            sum(tthc.lineage_part(s1.digitised, l.lo, l.hi)) AS digitised,
+            sum(tthc.lineage_part(s1.result_electronic, l.lo, l.hi)) AS result_electronic,
+            sum(tthc.lineage_part(s1.rated, l.lo, l.hi)) AS rated,
+            sum(tthc.lineage_part(s1.rated_satisfied, l.lo, l.hi)) AS rated_satisfied
+           FROM (s1
+             JOIN tthc.unit_lineage() l(unit, successor, weight, lo, hi, resolved) ON ((l.unit = s1.unit)))
+          GROUP BY l.successor, s1.month
+        ), m AS (
+         SELECT a.ancestor AS unit,
+            s.month,
+            sum(s.in_time) AS in_time,
+            sum(s.resolved) AS resolved,
+            sum(s.received) AS received,
+            sum(s.offered_online) AS offered,
+            sum(s.offered_online_online) AS offered_online,
+            sum(s.with_fee) AS with_fee,
+            sum(s.paid_online) AS paid_online,
+            sum(s.digitised) AS digitised,
+            sum(s.result_electronic) AS e_result,
+            sum(s.rated) AS rated,
+            sum(s.rated_satisfied) AS satisfied
+           FROM (s
+             JOIN a ON ((a.unit = s.unit)))
+          GROUP BY a.ancestor, s.month
+        ), g AS (
+         SELECT k.unit,
+            (gs.gs)::date AS month
+           FROM ( SELECT m_1.unit,
+                    min(m_1.month) AS first
+                   FROM m m_1
+                  GROUP BY m_1.unit) k,
+            LATERAL generate_series((k.first)::timestamp with time zone, (GREATEST(( SELECT max(m_1.month) AS max
+                   FROM m m_1), (date_trunc('month'::text, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh'::text)))::date))::timestamp with time zone, '1 mon'::interval) gs(gs)
+        )
+ SELECT g.unit,
+    g.month,
+    x.grp,
+    x.indicator,
+    (x.num)::bigint AS numerator,
+    (x.den)::bigint AS denominator,
+    round((x.num / NULLIF(x.den, (0)::numeric)), 4) AS ratio
+   FROM ((g
+     LEFT JOIN m ON (((m.unit = g.unit) AND (m.month = g.month))))
+     CROSS JOIN LATERAL ( VALUES (1,'transparency'::text,'published_procedures'::text,NULL::numeric,NULL::numeric), (2,'progress'::text,'on_time_rate'::text,COALESCE(m.in_time, (0)::numeric),COALESCE(m.resolved, (0)::numeric)), (3,'digitisation'::text,'digitised_rate'::text,COALESCE(m.digitised, (0)::numeric),COALESCE(m.received, (0)::numeric)), (4,'digitisation'::text,'electronic_result_rate'::text,COALESCE(m.e_result, (0)::numeric),COALESCE(m.resolved, (0)::numeric)), (5,'digitisation'::text,'reused_data_rate'::text,NULL::numeric,NULL::numeric), (6,'online'::text,'online_rate'::text,COALESCE(m.offered_online, (0)::numeric),COALESCE(m.offered, (0)::numeric)), (7,'online'::text,'online_payment_rate'::text,COALESCE(m.paid_online, (0)::numeric),COALESCE(m.with_fee, (0)::numeric)), (8,'satisfaction'::text,'satisfaction_rate'::text,COALESCE(m.satisfied, (0)::numeric),COALESCE(m.rated, (0)::numeric))) x(ord, grp, indicator, num, den))
+  WHERE (tthc.sees_all() OR (g.unit = ANY (tthc.my_units())));
+
+--
+-- Name: VIEW indicators_766_monthly_lineage; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON VIEW tthc.indicators_766_monthly_lineage IS 'tthc.indicators_766_monthly on today''s units: the months of units that ended count in the units that took them over (tthc.unit_lineage), and up their parents; an officer sees its units';
+
+--
 -- Name: officer; Type: TABLE; Schema: tthc; Owner: -
 --
 
@@ -6550,7 +6673,10 @@ CREATE VIEW tthc.report_monthly WITH (security_barrier='true') AS
             r.open_change,
             r.supplement_change,
             r.overdue_change,
-            r.resolved_work
+            r.resolved_work,
+            r.transferred_in,
+            r.transferred_out,
+            r.received_out_of_hours
            FROM tthc.report_month r
         UNION ALL
          SELECT r.unit,
@@ -6569,10 +6695,13 @@ CREATE VIEW tthc.report_monthly WITH (security_barrier='true') AS
             sum(r.open_change) AS sum,
             sum(r.supplement_change) AS sum,
             sum(r.overdue_change) AS sum,
-            sum(r.resolved_work) AS sum
+            sum(r.resolved_work) AS sum,
+            sum(r.transferred_in) AS sum,
+            sum(r.transferred_out) AS sum,
+            sum(r.received_out_of_hours) AS sum
            FROM tthc.report_delta r
           GROUP BY r.unit, r.field, ((date_trunc('month'::text, (r.day)::timestamp with time zone))::date)
-        ), m AS (
+        ), m0 AS (
          SELECT s.unit,
             s.field,
             s.month,
@@ -6589,9 +6718,34 @@ CREATE VIEW tthc.report_monthly WITH (security_barrier='true') AS
             sum(s.open_change) AS open_change,
             sum(s.supplement_change) AS supp_change,
             sum(s.overdue_change) AS overdue_change,
-            sum(s.resolved_work) AS work
+            sum(s.resolved_work) AS work,
+            sum(s.transferred_in) AS t_in,
+            sum(s.transferred_out) AS t_out,
+            sum(s.received_out_of_hours) AS out_of_hours
            FROM s
           GROUP BY s.unit, s.field, s.month
+        ), m AS (
+         SELECT m0.unit,
+            m0.field,
+            m0.month,
+            m0.in_person,
+            m0.online,
+            m0.postal,
+            m0.early,
+            m0.on_time,
+            m0.late,
+            m0.refused,
+            m0.withdrawn,
+            m0.stopped,
+            m0.supp_req,
+            m0.open_change,
+            m0.supp_change,
+            m0.overdue_change,
+            m0.work,
+            m0.t_in,
+            m0.t_out,
+            m0.out_of_hours
+           FROM m0
         ), g AS (
          SELECT k.unit,
             k.field,
@@ -6618,6 +6772,9 @@ CREATE VIEW tthc.report_monthly WITH (security_barrier='true') AS
             m.stopped,
             m.supp_req,
             m.work,
+            m.t_in,
+            m.t_out,
+            m.out_of_hours,
             COALESCE(sum(m.open_change) OVER c, (0)::numeric) AS open_end,
             (COALESCE(sum(m.open_change) OVER c, (0)::numeric) - COALESCE(m.open_change, (0)::numeric)) AS carried_over,
             COALESCE(sum(m.overdue_change) OVER c, (0)::numeric) AS overdue_end,
@@ -6650,7 +6807,10 @@ CREATE VIEW tthc.report_monthly WITH (security_barrier='true') AS
         CASE
             WHEN (((w.early + w.on_time) + w.late) > (0)::numeric) THEN (w.work / (((w.early + w.on_time) + w.late))::double precision)
             ELSE NULL::interval
-        END AS avg_work
+        END AS avg_work,
+    (COALESCE(w.t_in, (0)::numeric))::bigint AS transferred_in,
+    (COALESCE(w.t_out, (0)::numeric))::bigint AS transferred_out,
+    (COALESCE(w.out_of_hours, (0)::numeric))::bigint AS received_out_of_hours
    FROM w
   WHERE (tthc.sees_all() OR (w.unit = ANY (tthc.my_units())));
 
@@ -6658,7 +6818,7 @@ CREATE VIEW tthc.report_monthly WITH (security_barrier='true') AS
 -- Name: VIEW report_monthly; Type: COMMENT; Schema: tthc; Owner: -
 --
 
-COMMENT ON VIEW tthc.report_monthly IS 'tthc.report per handling unit (its own dossiers), procedure field and month (its first day), for BI tools; an officer sees its units';
+COMMENT ON VIEW tthc.report_monthly IS 'tthc.report per handling unit (its own dossiers), procedure field and month (its first day), for BI tools; every row balances: carried_over + received + transferred_in = resolved + withdrawn + stopped + transferred_out + in_progress; an officer sees its units';
 
 --
 -- Name: COLUMN report_monthly.unit; Type: COMMENT; Schema: tthc; Owner: -
@@ -6791,6 +6951,195 @@ COMMENT ON COLUMN tthc.report_monthly.on_time_rate IS '(early + on time) / resol
 --
 
 COMMENT ON COLUMN tthc.report_monthly.avg_work IS 'Average working time to resolve, over the month''s resolutions';
+
+--
+-- Name: COLUMN report_monthly.transferred_in; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.transferred_in IS 'Open dossiers moved to the unit in the month (tthc.transfer)';
+
+--
+-- Name: COLUMN report_monthly.transferred_out; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.transferred_out IS 'Open dossiers moved away from the unit in the month';
+
+--
+-- Name: COLUMN report_monthly.received_out_of_hours; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON COLUMN tthc.report_monthly.received_out_of_hours IS 'Of those received, the ones received outside the processing calendar''s working time';
+
+--
+-- Name: report_monthly_lineage; Type: VIEW; Schema: tthc; Owner: -
+--
+
+CREATE VIEW tthc.report_monthly_lineage WITH (security_barrier='true') AS
+ WITH s AS (
+         SELECT r.unit,
+            r.field,
+            r.month,
+            r.received_in_person,
+            r.received_online,
+            r.received_postal,
+            r.resolved_early,
+            r.resolved_on_time,
+            r.resolved_late,
+            r.refused,
+            r.withdrawn,
+            r.stopped,
+            r.supplement_requests,
+            r.open_change,
+            r.supplement_change,
+            r.overdue_change,
+            r.resolved_work,
+            r.transferred_in,
+            r.transferred_out,
+            r.received_out_of_hours
+           FROM tthc.report_month r
+        UNION ALL
+         SELECT r.unit,
+            r.field,
+            (date_trunc('month'::text, (r.day)::timestamp with time zone))::date AS date_trunc,
+            sum(r.received_in_person) AS sum,
+            sum(r.received_online) AS sum,
+            sum(r.received_postal) AS sum,
+            sum(r.resolved_early) AS sum,
+            sum(r.resolved_on_time) AS sum,
+            sum(r.resolved_late) AS sum,
+            sum(r.refused) AS sum,
+            sum(r.withdrawn) AS sum,
+            sum(r.stopped) AS sum,
+            sum(r.supplement_requests) AS sum,
+            sum(r.open_change) AS sum,
+            sum(r.supplement_change) AS sum,
+            sum(r.overdue_change) AS sum,
+            sum(r.resolved_work) AS sum,
+            sum(r.transferred_in) AS sum,
+            sum(r.transferred_out) AS sum,
+            sum(r.received_out_of_hours) AS sum
+           FROM tthc.report_delta r
+          GROUP BY r.unit, r.field, ((date_trunc('month'::text, (r.day)::timestamp with time zone))::date)
+        ), m0 AS (
+         SELECT s.unit,
+            s.field,
+            s.month,
+            sum(s.received_in_person) AS in_person,
+            sum(s.received_online) AS online,
+            sum(s.received_postal) AS postal,
+            sum(s.resolved_early) AS early,
+            sum(s.resolved_on_time) AS on_time,
+            sum(s.resolved_late) AS late,
+            sum(s.refused) AS refused,
+            sum(s.withdrawn) AS withdrawn,
+            sum(s.stopped) AS stopped,
+            sum(s.supplement_requests) AS supp_req,
+            sum(s.open_change) AS open_change,
+            sum(s.supplement_change) AS supp_change,
+            sum(s.overdue_change) AS overdue_change,
+            sum(s.resolved_work) AS work,
+            sum(s.transferred_in) AS t_in,
+            sum(s.transferred_out) AS t_out,
+            sum(s.received_out_of_hours) AS out_of_hours
+           FROM s
+          GROUP BY s.unit, s.field, s.month
+        ), m AS (
+         SELECT l.successor AS unit,
+            m0.field,
+            m0.month,
+            sum(tthc.lineage_part(m0.in_person, l.lo, l.hi)) AS in_person,
+            sum(tthc.lineage_part(m0.online, l.lo, l.hi)) AS online,
+            sum(tthc.lineage_part(m0.postal, l.lo, l.hi)) AS postal,
+            sum(tthc.lineage_part(m0.early, l.lo, l.hi)) AS early,
+            sum(tthc.lineage_part(m0.on_time, l.lo, l.hi)) AS on_time,
+            sum(tthc.lineage_part(m0.late, l.lo, l.hi)) AS late,
+            sum(tthc.lineage_part(m0.refused, l.lo, l.hi)) AS refused,
+            sum(tthc.lineage_part(m0.withdrawn, l.lo, l.hi)) AS withdrawn,
+            sum(tthc.lineage_part(m0.stopped, l.lo, l.hi)) AS stopped,
+            sum(tthc.lineage_part(m0.supp_req, l.lo, l.hi)) AS supp_req,
+            sum(tthc.lineage_part(m0.supp_change, l.lo, l.hi)) AS supp_change,
+            sum(tthc.lineage_part(m0.overdue_change, l.lo, l.hi)) AS overdue_change,
+            sum(tthc.lineage_part(m0.t_in, l.lo, l.hi)) AS t_in,
+            sum(tthc.lineage_part(m0.t_out, l.lo, l.hi)) AS t_out,
+            sum(tthc.lineage_part(m0.out_of_hours, l.lo, l.hi)) AS out_of_hours,
+            sum((((((((((tthc.lineage_part(m0.in_person, l.lo, l.hi) + tthc.lineage_part(m0.online, l.lo, l.hi)) + tthc.lineage_part(m0.postal, l.lo, l.hi)) + tthc.lineage_part(m0.t_in, l.lo, l.hi)) - tthc.lineage_part(m0.early, l.lo, l.hi)) - tthc.lineage_part(m0.on_time, l.lo, l.hi)) - tthc.lineage_part(m0.late, l.lo, l.hi)) - tthc.lineage_part(m0.withdrawn, l.lo, l.hi)) - tthc.lineage_part(m0.stopped, l.lo, l.hi)) - tthc.lineage_part(m0.t_out, l.lo, l.hi))) AS open_change,
+            sum((m0.work * ((l.hi - l.lo))::double precision)) AS work
+           FROM (m0
+             JOIN tthc.unit_lineage() l(unit, successor, weight, lo, hi, resolved) ON ((l.unit = m0.unit)))
+          GROUP BY l.successor, m0.field, m0.month
+        ), g AS (
+         SELECT k.unit,
+            k.field,
+            (gs.gs)::date AS month
+           FROM ( SELECT m.unit,
+                    m.field,
+                    min(m.month) AS first
+                   FROM m
+                  GROUP BY m.unit, m.field) k,
+            LATERAL generate_series((k.first)::timestamp with time zone, (GREATEST(( SELECT max(m.month) AS max
+                   FROM m), (date_trunc('month'::text, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh'::text)))::date))::timestamp with time zone, '1 mon'::interval) gs(gs)
+        ), w AS (
+         SELECT g.unit,
+            g.field,
+            g.month,
+            m.in_person,
+            m.online,
+            m.postal,
+            m.early,
+            m.on_time,
+            m.late,
+            m.refused,
+            m.withdrawn,
+            m.stopped,
+            m.supp_req,
+            m.work,
+            m.t_in,
+            m.t_out,
+            m.out_of_hours,
+            COALESCE(sum(m.open_change) OVER c, (0)::numeric) AS open_end,
+            (COALESCE(sum(m.open_change) OVER c, (0)::numeric) - COALESCE(m.open_change, (0)::numeric)) AS carried_over,
+            COALESCE(sum(m.overdue_change) OVER c, (0)::numeric) AS overdue_end,
+            COALESCE(sum(m.supp_change) OVER c, (0)::numeric) AS supp_end
+           FROM (g
+             LEFT JOIN m ON (((m.unit = g.unit) AND (m.field = g.field) AND (m.month = g.month))))
+          WINDOW c AS (PARTITION BY g.unit, g.field ORDER BY g.month)
+        )
+ SELECT w.unit,
+    NULLIF(w.field, ''::text) AS field,
+    w.month,
+    (w.carried_over)::bigint AS carried_over,
+    (((COALESCE(w.in_person, (0)::numeric) + COALESCE(w.online, (0)::numeric)) + COALESCE(w.postal, (0)::numeric)))::bigint AS received,
+    (COALESCE(w.in_person, (0)::numeric))::bigint AS received_in_person,
+    (COALESCE(w.online, (0)::numeric))::bigint AS received_online,
+    (COALESCE(w.postal, (0)::numeric))::bigint AS received_postal,
+    (((COALESCE(w.early, (0)::numeric) + COALESCE(w.on_time, (0)::numeric)) + COALESCE(w.late, (0)::numeric)))::bigint AS resolved,
+    (COALESCE(w.early, (0)::numeric))::bigint AS resolved_early,
+    (COALESCE(w.on_time, (0)::numeric))::bigint AS resolved_on_time,
+    (COALESCE(w.late, (0)::numeric))::bigint AS resolved_late,
+    (w.open_end)::bigint AS in_progress,
+    ((w.open_end - w.overdue_end))::bigint AS in_progress_in_time,
+    (w.overdue_end)::bigint AS in_progress_overdue,
+    (w.supp_end)::bigint AS awaiting_supplement,
+    (COALESCE(w.supp_req, (0)::numeric))::bigint AS supplement_requests,
+    (COALESCE(w.withdrawn, (0)::numeric))::bigint AS withdrawn,
+    (COALESCE(w.refused, (0)::numeric))::bigint AS refused,
+    (COALESCE(w.stopped, (0)::numeric))::bigint AS stopped,
+    round(((w.early + w.on_time) / NULLIF(((w.early + w.on_time) + w.late), (0)::numeric)), 4) AS on_time_rate,
+        CASE
+            WHEN (((w.early + w.on_time) + w.late) > (0)::numeric) THEN (w.work / (((w.early + w.on_time) + w.late))::double precision)
+            ELSE NULL::interval
+        END AS avg_work,
+    (COALESCE(w.t_in, (0)::numeric))::bigint AS transferred_in,
+    (COALESCE(w.t_out, (0)::numeric))::bigint AS transferred_out,
+    (COALESCE(w.out_of_hours, (0)::numeric))::bigint AS received_out_of_hours
+   FROM w
+  WHERE (tthc.sees_all() OR (w.unit = ANY (tthc.my_units())));
+
+--
+-- Name: VIEW report_monthly_lineage; Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON VIEW tthc.report_monthly_lineage IS 'tthc.report_monthly on today''s units: the rows of units that ended go to the units that took them over (whole, else by share: tthc.unit_lineage), so a month before the change reads on today''s units; each month''s row balances, province totals equal report_monthly''s; an officer sees its units';
 
 --
 -- Name: scorecard_month; Type: TABLE; Schema: tthc; Owner: -
@@ -6942,133 +7291,133 @@ COMMENT ON COLUMN tthc.unit_succession.share IS 'The part of the old unit this s
 -- Data for Name: calendar; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped, province, gid) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true, NULL, 'e629b81d-0bc8-4bea-bb62-1706047ec8d1');
+INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped, province, gid) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true, NULL, 'cd6b6a3c-69ba-44f0-8298-9ca22245fc56');
 
 --
 -- Data for Name: calendar_exception; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '87c6bf96-8374-4359-9f95-b90641f5303e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '6f6f6553-5b26-4a61-a771-f62fe37cc613');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '49133c1c-e932-43c5-aa1d-2bbd8f04db9b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'e0618019-d0c7-472f-9f84-7deb26596128');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '77a0ef41-7bd7-414b-a89d-8cd6a081b45b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'c9c0fbde-355b-4ad0-932e-b12f9f7a2081');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '8180ee34-2625-4222-9823-c13e0ba3a7dc');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '5f6d3829-f61e-4c9f-a179-e5c34c0bb919');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '3e28894a-921d-487e-a2d5-9bbad816b9dd');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'ad6463ff-cffe-4260-9fd7-3a295980b45a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '3b5c3ba8-e8fa-468b-af87-13261409aae9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'cca971da-2f91-4192-8812-a61256cf0370');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'aa883f8d-f430-4ce5-9776-55acf1e1016e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'af0ba87c-1aa5-4309-ab15-90aca96371ee');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '99c3faad-2f1e-4f9a-b061-1cfe5edf3892');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '002a6648-6c61-42ed-8533-044a1a357916');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'c292ab56-c198-44fe-8c6e-082113840a29');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '413c132b-99a6-4167-a019-25b77a92a0ed');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '66c5c1e7-2605-4e7d-b172-ac55cb14343e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '50227ece-2b81-43e7-ab28-d29d3153a969');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '496a40f4-7f49-47b3-be54-60513f9d740c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '9d1bfb09-1401-4c44-841e-176c35a34416');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'fc842df7-d772-442b-b891-2c256a332946');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'b3eb399f-d7f2-433e-aaae-973bb3673c67');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '7c249fcd-2133-4c22-a097-7b5e88c4cab5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '06df00ab-9111-48ee-976a-910664548ce9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '2aee9030-1093-4bf8-8536-290eca827cbc');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '4684c5e2-efe9-4368-83e5-249a150a0bef');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '05f11bd6-b599-4cab-bd26-50cd96af51a8');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '2b489a4b-ad93-416e-9ce2-d4df3ee67462');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '86a4f6db-5f3f-45ac-b762-cc522f04820b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '8e55be6c-d7e6-40a2-b7fe-cc8f6c171517');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '46c07bea-a0f5-471b-bff1-da94c4f166df');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '1a47d4c8-f8e1-4598-93ca-06c4f3aa7751');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '1b757828-9c45-4ed6-b88f-3e7e36113b75');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '08578c9b-c141-479e-a1d2-8a59248ab61d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '7fc187be-7672-466f-9600-934371482b60');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '1329261a-0cc9-4c91-995b-503ec5385b4d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '316c6e4b-8630-45e2-9f29-8ad33c7ded6c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '604131a3-87b5-4911-8b7a-8ddd283e0bf8');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'bf4b1d56-2510-4356-a125-024ae6c4ef66');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '58592c6e-ab6a-445b-81b3-2551ba362be4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'b1236077-1e70-4cd9-9403-1478b3415b8e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '9309314d-71f7-4f35-9bf8-d68524642432');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '9f6df81f-e684-43a3-a334-029ee8cbd516');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '73beed7a-226d-4a4f-9956-bdb612e28d7d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'e27f143b-5841-49b4-85cf-de08027da8f3');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'dd760cad-8c26-4c22-94b6-733e01afa900');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'f9474fec-0d77-49de-a43e-a84360a71b29');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '1d6392c6-0ce2-48f9-9f86-a71ebcbe4698');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '22531313-a305-4d20-b762-d99976a039f6');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '9dd96115-6260-40ff-84ff-4c7656297e6f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '31cfc025-6f0d-4fa8-aacc-2448622abadf');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '517bfd55-99d0-4a82-8f32-349154bbac19');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '447a8a9c-1057-4561-86c5-841aa8a9634a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '6e153544-0cbb-4010-9545-9d7f55113f21');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '762594b7-5d3f-4652-b2e0-71034c6fdb98');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'b05d3bab-fd2a-4632-bfb3-efb135215ba4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'c65730a6-8517-4d5f-9b9c-393dc85c4fa5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '40d162c8-aa2f-45b0-b0b6-15f41289f766');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'f413090c-6e21-4315-824f-b1d25a877f48');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'b28bd259-10a5-4214-9424-cb9ed39b7fa8');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '944838ac-91f4-4a60-bff2-d83004df6f9d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '87057181-07d7-4243-99d3-c9e2f47b06c9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '8787009d-31f4-443e-b9d6-4adbb5b96a43');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '2314505c-24ff-4ac3-a818-3e6de8ca5880');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'a3c89892-9680-4467-a120-989ad2c2d00e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '7f7e2857-5a63-46cf-b45f-be98e3febc32');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '67420e21-31b1-43e8-9619-535666ab398e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'd494ac19-92c5-4c36-ba6a-2aa2ab768282');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '57641b9e-ecc9-4ab6-a628-883c94b89bed');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '05f634bf-9e3f-4f76-918a-7fd1d61bf27a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'e271e4e8-8468-4cc3-bb9b-76e305ee1f7d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '594ce2ce-5faf-4bff-86f8-8b5bc8eb469b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '4eb20f17-a7e2-442b-96d8-bc51744eef1d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'b4876ff2-4646-46d0-8010-1b5e8f8ecf1c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'a77bb136-df85-455d-989c-de90fcc65a99');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '9f119069-6282-4ac6-826b-7c53547eb0f6');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '138ed201-697c-437b-bafc-41294450c3fd');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'bec91575-21b4-4d4b-b3b8-764635b428e1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '0dd4a55f-f37d-493f-8da6-ba58cb9b8518');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '2b03ea2a-c72b-45a6-a822-32f534017aa4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '68cc00e5-9720-4189-83da-11f6aa83f8fc');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'a8a19561-5767-4278-b722-0dd0dcb3b5c1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'a781e0f6-5187-48f3-b8c1-459ca2e6e1d7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '7e52fc5a-09ea-4199-879a-e3062019ccfc');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '278e837f-000c-40b6-a1aa-4bbc0cdb4781');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '81c69f58-c82c-4741-8edf-13970810441d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '3a43ed11-5910-4450-a024-323e84639b3c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '266ec0eb-a3f6-4367-87e9-54aadd3e5b70');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '610bd50a-1ae2-4da7-a140-aba8fcd5792c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '5fa01d0d-57ba-4cbc-b01d-69ed79eec2b1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'a6d8b3a7-1129-4247-a7f4-767385ca5e78');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '63549b73-1ade-494e-a63c-e5b6efc4b0a0');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '49953129-a888-4247-9263-2cefd4339e8c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'fe361174-c0b2-4c00-a6ea-5ff14721144b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'ea4a7b6f-ddb8-45c1-89d0-0ac8f1c34e59');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '9d083f82-14cc-44e4-b212-651e2386b1a4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'f77594bf-dcd7-4885-abd9-d00f1e1e05c5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'f9eb5cf1-4df6-4cf3-bd55-88200c5d0fc3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '42261786-108e-41d7-b599-29b76495419f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'a692e428-8ee6-42b5-900d-fe658873f739');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '197fb9de-6e37-45a9-9031-ca38de8ed656');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '8623505b-2a3c-4829-8dd1-6f17e48476f7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'd77064d8-ee26-4665-924f-69bf573d2402');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'acd33706-7f6a-4b43-abec-883eab8c3238');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '9962ff00-104e-4203-a564-567a9d7d2337');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '732d078a-93c1-41ef-aa90-fa3921fb7085');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '78d5aa3e-6ae8-4e98-b808-d6e56ea7e815');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'c0e820e4-d64d-45a8-99c2-36b2e8e385a0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '4cd86b99-8a1d-42c7-8f95-47bacec426d6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '74226b9d-c4dc-45d1-ae03-1c417d240b02');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '3e44a2c0-19aa-4846-9bab-f6f524e9b5ca');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'a0d8ab60-e504-4a0b-8b01-f78db3e6da48');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'cdfd7323-1090-4191-9495-6db43e6ebbe7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'e6ebfd87-5095-49df-84a4-35c99da75d52');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'ed43aeb7-a40c-4aee-a47a-9dcb84a68087');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '22c5ac07-6223-4d8d-beda-4e019714b782');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '7e99a795-2659-4c7e-a5d5-dcd99a61be66');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '05ef4b82-2154-4b75-b891-d20cc89964ce');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '1d5a6571-ee6e-4454-ac2e-9ffb31201090');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '0818a1a3-a983-43cc-95f7-62f0272532c4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '0a02c349-5f9d-4f52-ae84-da2016701de8');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '3c924b65-ea78-4309-92d4-1da70259763a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'a0028f19-8a4b-4665-8906-8b7a641dbc10');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'cc9d7fab-2014-4d95-888c-c3ecd51a2f4a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '8c3bce5c-3297-411a-a4b4-3e48057b0fca');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '1eb9a0b3-9984-40ff-82d1-9fe9d4ec0005');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '54ac7a20-fead-490e-8ec8-531dba04e627');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f6b3b134-5c72-4345-964f-6ac74112141e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '13a659f3-843e-48cc-8735-30edbc9d7d92');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '5dd43d01-36d2-469d-8d8b-359041008ce1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'dff141c0-4b9b-4c6f-92bc-cc04b38db9c4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'f1741bf6-2da5-4e34-8ca9-1c31ca74b1c0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '9213a609-fdcb-4f44-9af6-7d8c77e96c1b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'cfce63d3-8be4-4972-b078-85219161f7fb');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'f33dfe36-6737-4055-a164-abebb3fcaa1d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '8bbd639f-e1eb-4240-b7b5-045ddc731963');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'a081f6cf-21f6-4a04-9409-86c38bf07733');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '4bb65ddc-03f3-4f0a-a9c4-b76551ccf217');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'c146e9ec-1207-42c2-8997-89cf83162e32');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'cd3cdd92-6ffc-4273-81f3-d4c163229d61');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'd7b181ac-1c37-46b5-a7de-825aa04fb7a1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'fcbdb2d1-24d4-48ae-aea1-30431276a5f0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '58a2f2db-e833-4d68-b1a4-f0f2e5ec0603');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '124b477b-c0be-47f9-b56b-51c430a6aa55');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '5bb21631-5420-48e1-a98e-b4383a283722');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'a359200a-cfb4-4a37-be56-ede39f1c776a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'de9d84f3-fc6c-4b8f-a030-2df787c26b2c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '177bad51-c708-4c46-a965-155318571aa9');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '7dffe67c-a5f7-4e77-a48c-f5545ceefd1e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '9ea98d8e-94c5-4250-991f-8a812b12b53b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '844a0f08-900b-406e-9bff-66f5aa8ddeca');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'bb2682ff-bd1e-4621-bdd4-7ebf88912d1c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'd69f7c9a-60bf-4fb9-95ad-8afa47eddb17');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '029aacf2-1a94-44f3-b848-f38d7d959393');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '74f97725-dfea-4f6f-8c7b-36184b1f4f42');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '3452819b-e31e-4a46-8228-4b6b02b8b4b5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '5915c231-f2b9-41c5-b892-10fc7aa8e3a3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '1e844eec-72ff-4aa6-b419-07b6dd1039d5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'adce5d00-5e9c-4556-83af-2b2143867fb6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '778a8e46-458b-48c8-a114-79ee5afc0fef');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'baf57437-ad2a-4831-aa1e-4127f2da3f38');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '65506ee8-733f-4a19-8a6a-30a09699f26f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '90a86807-abe6-4e57-85f9-d7f76d50709c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'e044d4c5-b780-48d0-82b8-37589d954358');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'fdef94ff-6789-4ef3-b0bd-0b2c5da751cd');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '3946de4b-2481-4206-992b-386afb7cc23e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'f65ba663-c70c-44f0-a352-791f3dd2aa7e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '03f0dff4-4268-43d6-9284-6aacbbf484b3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '30f8be66-ae73-47a6-b288-430a641de641');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'f368a95f-8624-4836-9e55-66e92db05943');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '121b672d-880d-494b-a25d-4cc8869723bf');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '79221ad9-eb9e-4a44-a476-367b8ed0c28f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '4c49ad82-093f-4fab-9445-1e4809e0a06c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'de999e24-535e-45c3-a6c2-968908ae8f8a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '9a78273f-909e-4404-b0a8-b3fb11440d4c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'c40a2730-df9e-42e7-81e6-a5bdb2ae7add');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'b1164cc3-2285-4e60-9170-26944a0e3998');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '4606d3dc-2060-421b-b417-106866cb50a1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '56ae3f2b-8245-48ae-ac33-715d9bb2b07a');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'ca4388d3-7aa9-4c52-94e8-1c0a07943c6b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '3ebc823d-3ffa-4b69-8c2b-8015d18087ba');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '431f904a-803e-4c45-aab8-6571ddebefcc');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '351a8b61-9d2b-4caf-a39a-2e15569662f6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '818aacae-10ce-4493-8040-cf62472cea3d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'b2c379d4-f8f3-4dbc-a322-f13a3a5ed8a7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'add88f32-1761-49e1-bc57-2e10ee498bce');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '3a7ed5a6-1134-48d2-a45a-73566e3c924d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '71579d7e-e679-4555-a66d-2c2dab8c41f1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'f96f4c44-0f3e-4063-b446-19532f8ffb9e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '6e1e597e-086f-4028-a396-57ca256b714d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'a0cd2823-1666-4231-a382-77398a236834');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '7a17589d-2118-4e7a-aff6-51ca0c7cc753');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '41d2e37d-fd6f-41e2-a61c-b4799fc29ff2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '353e92ed-a35e-47c2-a81e-2b67b38cd9d7');
 
 --
 -- Data for Name: calendar_week; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '1a7a886b-4acb-4b05-b3f0-8c58e7b2de9f');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'd04dff99-141b-49f4-b2c2-9890f8033ed0');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'aeed6783-2911-4ee1-932b-37cfff0a69ea');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '82feb962-7ac3-4502-a13f-40ff809ef1c9');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '0965d97b-e46d-4565-87a0-3ced293af0b2');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '6226cfec-1c28-4d75-84cb-0c34db189669');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'ed777bc1-55b5-4722-8de1-45c405bc8b17');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '63079a26-48c2-4808-a8a6-a653a349a2c5');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '8ffff4f8-d4e9-444b-94a2-e865d957394f');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '09522814-3a98-4d01-8b75-4dc72b19aa72');
 
 --
 -- Data for Name: calendar_year; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true, NULL, 'fc3bc70f-1d7a-4c5f-88ee-c8270022c560');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '3e1d4c8d-cdf0-4cac-8b0e-b49f193be0f9');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '96b24b1e-67f0-49d2-9410-f6355d7af51c');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true, NULL, '3938613f-9c54-44a5-9253-59d8a3fc492b');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true, NULL, '2582e5cc-3a3a-420c-ac46-32ef7d5a268d');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true, NULL, '8f102d0c-3440-46b0-9e54-9d42af40a6b7');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true, NULL, 'eda90535-83df-4ddb-8137-bea4e43eb221');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true, NULL, '0fef44b2-c338-4d96-8bce-0279379a08d8');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true, NULL, '2c0e6e29-1540-480e-8417-e7068009d5a8');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, 'b4b39d67-b47a-4dcf-b682-e8670e6af9c7');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '42aeda39-e25e-4b03-9615-81d1388ce8e4');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true, NULL, '0952c6db-d7f6-4710-920d-65a14cd29e3e');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true, NULL, '33e508e0-8860-4156-90b5-7cf0927f6f72');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true, NULL, '429a61c6-9cdd-41fd-8149-2f2ee3029628');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true, NULL, '62b646fe-ae25-43be-af4b-97872d04f2fb');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true, NULL, 'a6ffbef4-4a50-4bd6-974f-7cdfa921b699');
 
 --
 -- Data for Name: dossier; Type: TABLE DATA; Schema: tthc; Owner: -
@@ -9479,6 +9828,15 @@ GRANT SELECT ON TABLE tthc.indicators_766_monthly TO tthc_admin;
 GRANT SELECT ON TABLE tthc.indicators_766_monthly TO tthc_officer;
 
 --
+-- Name: TABLE indicators_766_monthly_lineage; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.indicators_766_monthly_lineage TO tthc_officer;
+GRANT SELECT ON TABLE tthc.indicators_766_monthly_lineage TO tthc_reader;
+GRANT SELECT ON TABLE tthc.indicators_766_monthly_lineage TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.indicators_766_monthly_lineage TO tthc_admin;
+
+--
 -- Name: TABLE officer; Type: ACL; Schema: tthc; Owner: -
 --
 
@@ -9560,6 +9918,15 @@ GRANT SELECT ON TABLE tthc.report_monthly TO tthc_reader;
 GRANT SELECT ON TABLE tthc.report_monthly TO tthc_auditor;
 GRANT SELECT ON TABLE tthc.report_monthly TO tthc_admin;
 GRANT SELECT ON TABLE tthc.report_monthly TO tthc_officer;
+
+--
+-- Name: TABLE report_monthly_lineage; Type: ACL; Schema: tthc; Owner: -
+--
+
+GRANT SELECT ON TABLE tthc.report_monthly_lineage TO tthc_officer;
+GRANT SELECT ON TABLE tthc.report_monthly_lineage TO tthc_reader;
+GRANT SELECT ON TABLE tthc.report_monthly_lineage TO tthc_auditor;
+GRANT SELECT ON TABLE tthc.report_monthly_lineage TO tthc_admin;
 
 --
 -- Name: TABLE scorecard_month; Type: ACL; Schema: tthc; Owner: -

@@ -27,7 +27,7 @@
 -- for a boundary-free reception; this suite keeps that.  But moving it on
 -- is the handling unit's decision (and the administrator's): the checks
 -- named "not …'s to move" and "the handling unit decides" assert it (the
--- guard refuses a transfer to any other unit, 42501, and lets the row it
+-- guard refuses a transfer by any other unit, 42501, and lets the row it
 -- allowed leave the officer's sight: tthc.transfer_passes and
 -- tthc.transfers_passed in the officers' policies), as "one change at a
 -- time" refuses a transfer that also changes promised_at or step.  A

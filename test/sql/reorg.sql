@@ -277,6 +277,32 @@ JOIN tthc.scorecard_unit('H22', '[2025-01-01,2026-01-01)', true) b USING (name)
 WHERE a.denominator IS NOT NULL ORDER BY a.indicator;
 SELECT name, numerator, denominator FROM tthc.scorecard_unit('H22.32', '[2025-01-01,2026-01-01)', true)
 WHERE denominator IS NOT NULL ORDER BY indicator;
+-- the monthly views: every row balances, with the transfers; on today's
+-- units the months of 2025 hold the same province totals, May at Tiên Yên
+-- holds its predecessors' part
+SELECT count(*) AS monthly_rows,
+       count(*) FILTER (WHERE carried_over + received + transferred_in
+                              <> resolved + withdrawn + stopped + transferred_out + in_progress) AS unbalanced
+FROM tthc.report_monthly WHERE month >= '2025-01-01' AND month < '2026-01-01';
+SELECT count(*) AS lineage_rows,
+       count(*) FILTER (WHERE carried_over + received + transferred_in
+                              <> resolved + withdrawn + stopped + transferred_out + in_progress) AS unbalanced,
+       count(*) FILTER (WHERE unit LIKE 'H22.90%') AS rows_of_ended_units
+FROM tthc.report_monthly_lineage WHERE month >= '2025-01-01' AND month < '2026-01-01';
+SELECT count(*) AS months_whose_totals_differ FROM (
+  SELECT month, sum(received) AS received, sum(resolved) AS resolved, sum(in_progress) AS in_progress,
+         sum(transferred_in) AS t_in, sum(received_out_of_hours) AS out_of_hours
+  FROM tthc.report_monthly GROUP BY month
+  EXCEPT
+  SELECT month, sum(received), sum(resolved), sum(in_progress), sum(transferred_in), sum(received_out_of_hours)
+  FROM tthc.report_monthly_lineage GROUP BY month) x;
+SELECT unit, month, received, resolved, in_progress FROM tthc.report_monthly_lineage
+WHERE month = '2025-05-01' ORDER BY unit;
+SELECT m.indicator, m.numerator, m.denominator, l.numerator AS numerator_lineage, l.denominator AS denominator_lineage
+FROM tthc.indicators_766_monthly m JOIN tthc.indicators_766_monthly_lineage l USING (unit, month, indicator)
+WHERE unit = 'H22' AND month = '2025-05-01' AND m.denominator IS NOT NULL ORDER BY indicator;
+SELECT indicator, numerator, denominator FROM tthc.indicators_766_monthly_lineage
+WHERE unit = 'H22.31' AND month = '2025-05-01' AND denominator IS NOT NULL ORDER BY indicator;
 -- the parts of a count always add up to it
 SELECT count(*) AS parts_not_adding_up FROM generate_series(0, 200) n,
   LATERAL (SELECT sum(tthc.lineage_part(n, l.lo, l.hi)) AS s FROM tthc.unit_lineage() l WHERE l.unit = 'H22.90.03') x
