@@ -350,7 +350,7 @@ RETURNS TABLE (what text, n bigint) LANGUAGE sql AS $$
   f AS (SELECT r.unit, r.field, months.m, r.carried_over, r.received, r.received_in_person, r.received_online, r.received_postal,
                r.resolved, r.resolved_early, r.resolved_on_time, r.resolved_late, r.in_progress, r.in_progress_in_time,
                r.in_progress_overdue, r.awaiting_supplement, r.supplement_requests, r.withdrawn, r.refused, r.stopped,
-               r.on_time_rate, r.avg_work
+               r.on_time_rate, r.avg_work, r.transferred_in, r.transferred_out, r.received_out_of_hours
         FROM tthc.unit u, months, tthc.report(u.code, daterange(months.m, (months.m + interval '1 month')::date), false) r
         WHERE r.level = 'field'),
   v AS (SELECT * FROM tthc.report_monthly WHERE month >= '2026-01-01'),
