@@ -1097,6 +1097,43 @@ RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path TO 'pg_catalog
     ELSE $1 END
 $$;
 
+-- the portal's progress of a transfer names the unit it went to and why
+-- (the event's note is {"from", "to", "reason"}); the event is the old
+-- unit's, which handled the dossier when it was sent on
+CREATE OR REPLACE FUNCTION tthc.portal_events(d tthc.dossier, after_seq integer, lim integer)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT coalesce(jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+           'MaHoSo', coalesce(d.portal_code, d.code),
+           'NguoiXuLy', left(coalesce(o.full_name, u.name, 'Hệ thống'), 50),
+           'ChucDanh', o.title,
+           'ThoiDiemXuLy', tthc.portal_time(e.at),
+           'PhongBanXuLy', coalesce(u.name, e.unit),
+           'NoiDungXuLy', tthc.portal_action(e.kind, e.from_status, e.to_status)
+                          || CASE WHEN e.kind = 'transfer'
+                                  THEN ': ' || coalesce(tu.name, tthc.as_jsonb(e.note) ->> 'to')
+                                       || coalesce(' (' || (tthc.as_jsonb(e.note) ->> 'reason') || ')', '')
+                                  WHEN e.note IS NOT NULL AND e.kind NOT IN ('payment', 'refund', 'waiver', 'receipt', 'receipt_cancel')
+                                  THEN ': ' || e.note ELSE '' END,
+           'TrangThai', tthc.portal_status(e.status_after),
+           'NgayBatDau', tthc.portal_time(e.started),
+           'NgayKetThucTheoQuyDinh', tthc.portal_time(coalesce(e.step_due_at, e.due)))) ORDER BY e.seq), '[]')
+  FROM (SELECT x.*, first_value(x.to_status) OVER (PARTITION BY x.sgrp ORDER BY x.seq) AS status_after,
+               first_value(x.new_due_at) OVER (PARTITION BY x.dgrp ORDER BY x.seq) AS due
+        FROM (SELECT e.*, coalesce(lag(e.at) OVER (ORDER BY e.seq), e.at) AS started,
+                     count(e.to_status) OVER (ORDER BY e.seq) AS sgrp,
+                     count(e.new_due_at) OVER (ORDER BY e.seq) AS dgrp
+              FROM tthc.dossier_event e
+              WHERE e.dossier_id = d.id AND e.seq <= after_seq + lim) x) e
+  LEFT JOIN tthc.officer o ON o.login = e.officer
+  LEFT JOIN tthc.unit u ON u.code = coalesce(e.unit, d.handling_unit)
+  LEFT JOIN tthc.unit tu ON e.kind = 'transfer' AND tu.code = tthc.as_jsonb(e.note) ->> 'to'
+  WHERE e.seq > after_seq
+$function$;
+
 -- (it reads the day and month rows whole, and the deltas by name: the new
 -- columns too); with lineage, the units whose history the unit's carry
 DROP FUNCTION tthc.indicators_766(text, daterange);

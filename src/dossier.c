@@ -961,7 +961,11 @@ transfer(Change *c, const char *from)
 		escape_json(&note, c->note);
 	}
 	appendStringInfoChar(&note, '}');
+	/* what the change did before (a deadline noticed) was at the old unit */
+	for (int i = 0; i < c->n; i++)
+		c->ev[i].unit = from;
 	e = event_add(c, "transfer");
+	e->unit = pstrdup(from);	/* the unit that handled it, and sent it on */
 	e->note = note.data;
 	transfer_pass(DatumGetInt64(RV(r, C_ID)));
 	if (other_calendar && c->v != NULL && !RN(r, C_CLOCK))

@@ -500,6 +500,9 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 	DateADT		day = local_date(cal, at);
 	bool		over_before,
 				over_after;
+	char	   *from = is_update ? TextDatumGetCString(OV(r, C_HAND_UNIT)) : hand;
+	bool		moved = is_update && status_is_open(s) && strcmp(from, hand) != 0;
+	bool		newly_overdue = is_update && status_is_running(s) && ON(r, C_OVERDUE) && !RN(r, C_OVERDUE);
 
 	if (!RN(r, C_PROC_ID))
 		v = procedure_version_by_id(get_text(r, C_PROC_CODE), DatumGetInt64(RV(r, C_PROC_ID)));
@@ -514,17 +517,19 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 	/*
 	 * A transfer: the open dossier leaves the old unit's stocks and joins
 	 * the new one's, counted out and in on the day of the transfer (each
-	 * unit's local day).  (cal is got again: a calendar pointer lasts until
-	 * the next calendar_get.)
+	 * unit's local day).  A deadline the same write noticed had passed was
+	 * passed at the old unit: flagged there, the dossier carries it over.
 	 */
-	if (is_update && status_is_open(s) && strcmp(TextDatumGetCString(OV(r, C_HAND_UNIT)), hand) != 0)
+	if (moved)
 	{
-		char	   *from = TextDatumGetCString(OV(r, C_HAND_UNIT));
-		DateADT		from_day = local_date(calendar_get(unit_calendar(from, "handling"), 0), at);
+		const CompiledCalendar *fcal = calendar_get(unit_calendar(from, "handling"), 0);
+		DateADT		from_day = local_date(fcal, at);
 		int			supp = (s == ST_AWAITING_SUPPLEMENT);
-		int			over = status_is_running(s) && !ON(r, C_OVERDUE);
+		int			over = status_is_running(s) && (!ON(r, C_OVERDUE) || newly_overdue);
 
-		cal = calendar_get(unit_calendar(hand, "handling"), 0);
+		if (newly_overdue)
+			report_add(from, v, local_date(fcal, DatumGetTimestampTz(RV(r, C_OVERDUE))),
+					   RM_OVERDUE_CHANGE, 1);
 		report_add(from, v, from_day, RM_TRANSFERRED_OUT, 1);
 		report_add(from, v, from_day, RM_OPEN_CHANGE, -1);
 		report_add(from, v, from_day, RM_SUPPLEMENT_CHANGE, -supp);
@@ -585,10 +590,11 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 	 * the overdue stock on that day.
 	 */
 	over_before = is_update && status_is_running(s) && !ON(r, C_OVERDUE);
-	if (is_update && status_is_running(s) && ON(r, C_OVERDUE) && !RN(r, C_OVERDUE))
+	if (newly_overdue)
 	{
-		report_add(hand, v, local_date(cal, DatumGetTimestampTz(RV(r, C_OVERDUE))),
-				   RM_OVERDUE_CHANGE, 1);
+		if (!moved)				/* (else counted at the old unit, above) */
+			report_add(hand, v, local_date(cal, DatumGetTimestampTz(RV(r, C_OVERDUE))),
+					   RM_OVERDUE_CHANGE, 1);
 		over_before = true;
 	}
 	over_after = status_is_running(t) && !RN(r, C_OVERDUE);
@@ -598,14 +604,9 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 	 * The attributes belong to the dossier: a transfer takes them from the
 	 * old unit to the new one (the rebuild counts them at today's unit).
 	 */
-	if (is_update && strcmp(TextDatumGetCString(OV(r, C_HAND_UNIT)), hand) != 0)
-	{
-		char	   *from = TextDatumGetCString(OV(r, C_HAND_UNIT));
-
+	if (is_update && strcmp(from, hand) != 0)
 		count_attributes(from, v, calendar_get(unit_calendar(from, "handling"), 0),
 						 r->ov, r->on, r->att, -1);
-		cal = calendar_get(unit_calendar(hand, "handling"), 0);
-	}
 	else if (is_update)
 		count_attributes(hand, v, cal, r->ov, r->on, r->att, -1);
 	count_attributes(hand, v, cal, r->v, r->n, r->att, 1);

@@ -123,6 +123,10 @@ SELECT code, handling_unit, due_at FROM tthc.transfer('H22.90.02-250627-0001', '
 SELECT d.code, e.seq, e.at, e.kind, e.unit, e.old_due_at, e.new_due_at, e.note
 FROM tthc.dossier_event e JOIN tthc.dossier d ON d.id = e.dossier_id
 WHERE e.kind IN ('transfer', 'deadline') ORDER BY d.code, e.seq;
+-- the national portal's progress names the unit that handled each event
+-- then, and where the dossier went
+SELECT x ->> 'PhongBanXuLy' AS unit, x ->> 'NoiDungXuLy' AS action, x ->> 'TrangThai' AS status
+FROM jsonb_array_elements(tthc.portal_progress('H22.90.03-250630-0001')) x;
 -- the new unit finishes it; what is left to move
 SELECT status, result FROM tthc.transition('H22.90.02-250627-0001', 'processing', '2025-07-04 08:00');
 SELECT status, result FROM tthc.transition('H22.90.02-250627-0001', 'resolved', '2025-07-05 09:00');
@@ -195,7 +199,7 @@ SELECT unit, received, received_out_of_hours FROM tthc.report('H22', '[2025-07-0
 -- the report: every row balances, the province's totals are those
 -- without any transfer, and a rebuild from the log agrees
 CREATE TEMP TABLE live AS
-SELECT p, r.* FROM unnest(ARRAY['[2025-06-01,2025-08-01)', '[2025-07-01,2025-08-01)', '[2025-07-04,2025-07-05)']::daterange[]) p,
+SELECT p, r.* FROM unnest(ARRAY['[2025-06-01,2025-08-01)', '[2025-07-01,2025-08-01)', '[2025-07-01,2025-07-03)', '[2025-07-04,2025-07-05)']::daterange[]) p,
        tthc.report('H22', p) r;
 SELECT p, level, unit, carried_over, received, transferred_in, resolved, withdrawn, stopped, transferred_out, in_progress
 FROM live WHERE level <> 'field' ORDER BY p, level = 'total', unit;
@@ -205,10 +209,10 @@ FROM live;
 SELECT tthc.report_rebuild() > 0 AS rebuilt;
 SELECT count(*) AS rebuild_differs FROM (
   (SELECT * FROM live EXCEPT ALL
-   SELECT p, r.* FROM unnest(ARRAY['[2025-06-01,2025-08-01)', '[2025-07-01,2025-08-01)', '[2025-07-04,2025-07-05)']::daterange[]) p,
+   SELECT p, r.* FROM unnest(ARRAY['[2025-06-01,2025-08-01)', '[2025-07-01,2025-08-01)', '[2025-07-01,2025-07-03)', '[2025-07-04,2025-07-05)']::daterange[]) p,
           tthc.report('H22', p) r)
   UNION ALL
-  (SELECT p, r.* FROM unnest(ARRAY['[2025-06-01,2025-08-01)', '[2025-07-01,2025-08-01)', '[2025-07-04,2025-07-05)']::daterange[]) p,
+  (SELECT p, r.* FROM unnest(ARRAY['[2025-06-01,2025-08-01)', '[2025-07-01,2025-08-01)', '[2025-07-01,2025-07-03)', '[2025-07-04,2025-07-05)']::daterange[]) p,
           tthc.report('H22', p) r
    EXCEPT ALL SELECT * FROM live)) x;
 
