@@ -179,8 +179,8 @@ RESET ROLE;
 SELECT is((SELECT string_agg(m.tag || ':' || e.seq || ':' || e.unit || ':' || e.officer || ':' || (e.note::jsonb ->> 'from') || '>'
                              || (e.note::jsonb ->> 'to') || ':' || coalesce(e.note::jsonb ->> 'reason', '-'), ' ' ORDER BY m.tag)
            FROM tthc.dossier_event e JOIN rg_d m ON m.id = e.dossier_id WHERE e.kind = 'transfer'),
-          'a_t:2:RB:rg_a1:RA>RB:sai thẩm quyền a_up:2:RB:rg_a1:RA>RB:-',
-          'each transfer wrote one transfer event, by the officer named, with note {"from","to","reason"}');
+          'a_t:2:RA:rg_a1:RA>RB:sai thẩm quyền a_up:2:RA:rg_a1:RA>RB:-',
+          'each transfer wrote one transfer event, by the officer named, at the unit that sent it on, with note {"from","to","reason"}');
 SELECT is((SELECT count(*) FROM tthc.dossier) || ' ' || (SELECT coalesce(sum(last), 0) FROM tthc.dossier_counter),
           regexp_replace((SELECT v FROM rg_mark WHERE k = 'before'), '^.*\| ([0-9]+) dossiers, [0-9]+ events, ([0-9]+) numbers.*$', '\1 \2'),
           'the upsert''s proposed row took no number and left no dossier');
