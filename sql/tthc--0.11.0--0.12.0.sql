@@ -112,7 +112,7 @@ GRANT EXECUTE ON FUNCTION tthc.unit_orphans(timestamptz) TO tthc_officer, tthc_a
 -- reception out of hours delivers.  Where an online dossier's clock starts
 -- is tthc.online_clock_start (acceptance, the default, or submission).
 
-ALTER TABLE tthc.unit ADD COLUMN reception_calendar text REFERENCES tthc.calendar (name) ON UPDATE CASCADE;
+ALTER TABLE tthc.unit ADD COLUMN reception_calendar text;  -- (its key to tthc.calendar: section 6)
 COMMENT ON COLUMN tthc.unit.reception_calendar IS 'When the unit''s desk receives dossiers (NULL: its calendar); deadlines always run on calendar, the processing calendar; the same-day cut-off reads this one';
 ALTER TABLE tthc.dossier ADD COLUMN received_out_of_hours boolean;
 COMMENT ON COLUMN tthc.dossier.received_out_of_hours IS 'Received outside the working time of the handling unit''s processing calendar (tthc-written; NULL for dossiers received before 0.12.0 and not yet received)';
@@ -1217,3 +1217,161 @@ END $$;
 COMMENT ON FUNCTION tthc.indicators_766(text, daterange, boolean) IS 'The QĐ 766 ratios the data supports, with numerator and denominator, the group''s weight and the points earned, for a unit and the units below it (with lineage, and the parts of the ended units they took over); NULL where tthc records nothing to count';
 REVOKE ALL ON FUNCTION tthc.indicators_766(text, daterange, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tthc.indicators_766(text, daterange, boolean) TO tthc_reader, tthc_auditor, tthc_admin, tthc_officer;
+
+-- -------------------------------------------------------------------
+-- 6. The national hub mirrors the successions
+-- -------------------------------------------------------------------
+-- unit_succession is published with the units (create_publication: run it
+-- again on each province after this update, so that the new columns and
+-- the table are published); on the hub it carries its province, as the
+-- other mirrored tables do.  A hub made before this update gets the same
+-- set-up here.
+ALTER TABLE tthc.unit_succession ADD COLUMN province text;
+ALTER TABLE tthc.unit_succession ADD CONSTRAINT unit_succession_province_local CHECK (province IS NULL) NOT VALID;
+COMMENT ON COLUMN tthc.unit_succession.province IS 'On the national hub: the province the row is mirrored from; NULL on a province''s own node';
+
+CREATE OR REPLACE FUNCTION tthc.hub_init() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET client_min_messages TO 'warning'
+    AS $$
+DECLARE
+  -- the mirrored tables with a province column; the sums have none (keyed by unit)
+  keyed text[] := ARRAY['dossier', 'dossier_event', 'apology', 'rating', 'unit', 'calendar',
+                        'calendar_exception', 'calendar_week', 'calendar_year', 'procedure', 'procedure_step',
+                        'unit_succession'];
+  t text;
+  n bigint;
+BEGIN
+  IF tthc.is_hub() THEN
+    RETURN;
+  END IF;
+  SELECT (SELECT count(*) FROM tthc.unit) + (SELECT count(*) FROM tthc.dossier) INTO n;
+  IF n > 0 THEN
+    RAISE EXCEPTION 'this node has units or dossiers of its own: a national hub mirrors provinces and has none'
+      USING ERRCODE = '55000',
+            HINT = 'Make the hub a database of its own: CREATE DATABASE, CREATE EXTENSION tthc, then tthc.attach_province().';
+  END IF;
+  -- money stays on the province (the hub mirrors its events only): its keys to the dossier go
+  ALTER TABLE tthc.payment DROP CONSTRAINT payment_dossier_id_fkey;
+  ALTER TABLE tthc.receipt DROP CONSTRAINT receipt_dossier_id_fkey;
+  ALTER TABLE tthc.dossier DROP CONSTRAINT dossier_pkey;
+  ALTER TABLE tthc.dossier ADD CONSTRAINT dossier_pkey UNIQUE NULLS NOT DISTINCT (id, province);
+  ALTER TABLE tthc.dossier_event DROP CONSTRAINT dossier_event_pkey;
+  ALTER TABLE tthc.dossier_event ADD CONSTRAINT dossier_event_pkey UNIQUE NULLS NOT DISTINCT (dossier_id, province, seq);
+  CREATE INDEX dossier_event_mirrored ON tthc.dossier_event (province, mirrored_at);
+  ALTER TABLE tthc.apology DROP CONSTRAINT apology_pkey;
+  ALTER TABLE tthc.apology ADD CONSTRAINT apology_pkey UNIQUE NULLS NOT DISTINCT (dossier_id, province, seq);
+  ALTER TABLE tthc.rating DROP CONSTRAINT rating_pkey;
+  ALTER TABLE tthc.rating ADD CONSTRAINT rating_pkey UNIQUE NULLS NOT DISTINCT (dossier_id, province);
+  ALTER TABLE tthc.calendar DROP CONSTRAINT calendar_pkey CASCADE;
+  ALTER TABLE tthc.calendar ADD CONSTRAINT calendar_pkey UNIQUE NULLS NOT DISTINCT (name, province);
+  ALTER TABLE tthc.calendar_exception DROP CONSTRAINT calendar_exception_pkey;
+  ALTER TABLE tthc.calendar_exception ADD CONSTRAINT calendar_exception_pkey UNIQUE NULLS NOT DISTINCT (calendar, province, day, shipped);
+  ALTER TABLE tthc.calendar_week DROP CONSTRAINT calendar_week_pkey;
+  ALTER TABLE tthc.calendar_week ADD CONSTRAINT calendar_week_pkey UNIQUE NULLS NOT DISTINCT (calendar, province, isodow, shipped);
+  ALTER TABLE tthc.calendar_year DROP CONSTRAINT calendar_year_pkey;
+  ALTER TABLE tthc.calendar_year ADD CONSTRAINT calendar_year_pkey UNIQUE NULLS NOT DISTINCT (calendar, province, year);
+  ALTER TABLE tthc.procedure DROP CONSTRAINT procedure_pkey CASCADE;
+  ALTER TABLE tthc.procedure ADD CONSTRAINT procedure_pkey UNIQUE NULLS NOT DISTINCT (id, province);
+  ALTER TABLE tthc.procedure_step DROP CONSTRAINT procedure_step_pkey;
+  ALTER TABLE tthc.procedure_step ADD CONSTRAINT procedure_step_pkey UNIQUE NULLS NOT DISTINCT (procedure_id, province, step);
+  ALTER TABLE tthc.dossier_event ALTER COLUMN mirrored_at SET DEFAULT pg_catalog.clock_timestamp();
+  FOREACH t IN ARRAY keyed LOOP
+    EXECUTE format('ALTER TABLE tthc.%I DROP CONSTRAINT %I', t, t || '_province_local');
+    EXECUTE format('ALTER TABLE tthc.%I ALTER COLUMN province SET DEFAULT tthc.mirror_province()', t);
+  END LOOP;
+  FOREACH t IN ARRAY keyed || ARRAY['report_delta', 'report_day', 'report_month'] LOOP
+    -- (named to fire before tthc's own triggers, which run in name order)
+    EXECUTE format('CREATE TRIGGER a_hub_mirror BEFORE INSERT OR UPDATE OR DELETE ON tthc.%I'
+                   ' FOR EACH ROW EXECUTE FUNCTION tthc.hub_mirror()', t);
+    EXECUTE format('CREATE TRIGGER a_hub_mirror_statement BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON tthc.%I'
+                   ' FOR EACH STATEMENT EXECUTE FUNCTION tthc.hub_mirror()', t);
+    EXECUTE format('ALTER TABLE tthc.%I ENABLE ALWAYS TRIGGER a_hub_mirror', t);
+    EXECUTE format('ALTER TABLE tthc.%I ENABLE ALWAYS TRIGGER a_hub_mirror_statement', t);
+  END LOOP;
+  FOREACH t IN ARRAY ARRAY['unit', 'procedure', 'procedure_step'] LOOP
+    EXECUTE format('CREATE TRIGGER hub_changed AFTER INSERT OR UPDATE OR DELETE ON tthc.%I'
+                   ' FOR EACH ROW EXECUTE FUNCTION tthc.table_changed()', t);
+    EXECUTE format('ALTER TABLE tthc.%I ENABLE ALWAYS TRIGGER hub_changed', t);
+  END LOOP;
+  FOREACH t IN ARRAY ARRAY['calendar', 'calendar_exception', 'calendar_week', 'calendar_year'] LOOP
+    EXECUTE format('CREATE TRIGGER hub_changed AFTER INSERT OR UPDATE OR DELETE ON tthc.%I'
+                   ' FOR EACH ROW EXECUTE FUNCTION tthc.calendar_changed()', t);
+    EXECUTE format('ALTER TABLE tthc.%I ENABLE ALWAYS TRIGGER hub_changed', t);
+  END LOOP;
+END $$;;
+
+CREATE OR REPLACE FUNCTION tthc.create_publication() RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  main text := '';
+  log text := '';
+  t text;
+  cols text;
+  roots bigint;
+BEGIN
+  IF tthc.is_hub() THEN
+    RAISE EXCEPTION 'this node is a national hub: it mirrors provinces and publishes nothing'
+      USING ERRCODE = '55000';
+  END IF;
+  IF current_setting('wal_level') <> 'logical' THEN
+    RAISE EXCEPTION 'a province publishes with wal_level = logical, not %', current_setting('wal_level')
+      USING ERRCODE = '55000', HINT = 'ALTER SYSTEM SET wal_level = logical, then restart the server.';
+  END IF;
+  SELECT count(*) INTO roots FROM tthc.unit WHERE parent IS NULL;
+  IF roots <> 1 THEN
+    RAISE EXCEPTION 'a province node has one root unit, the province; this one has %', roots
+      USING ERRCODE = '55000', HINT = 'Give every unit a parent up to the province''s own unit (level province).';
+  END IF;
+  FOREACH t IN ARRAY ARRAY['unit', 'calendar', 'calendar_exception', 'calendar_week', 'calendar_year',
+                           'procedure', 'procedure_step', 'unit_succession', 'dossier', 'report_delta', 'report_day', 'report_month',
+                           'dossier_event', 'apology', 'rating'] LOOP
+    SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO cols
+    FROM pg_attribute a
+    WHERE a.attrelid = ('tthc.' || t)::regclass AND a.attnum > 0 AND NOT a.attisdropped
+      AND a.attname NOT IN ('province', 'mirrored_at');
+    cols := format('tthc.%I (%s)', t, cols);
+    IF t LIKE 'calendar%' THEN
+      cols := cols || ' WHERE (NOT shipped)';
+    END IF;
+    IF t IN ('dossier_event', 'apology', 'rating') THEN
+      log := log || CASE WHEN log = '' THEN '' ELSE ', ' END || cols;
+    ELSE
+      main := main || CASE WHEN main = '' THEN '' ELSE ', ' END || cols;
+    END IF;
+  END LOOP;
+  IF EXISTS (SELECT 1 FROM pg_publication WHERE pubname = 'tthc') THEN
+    EXECUTE 'ALTER PUBLICATION tthc SET TABLE ' || main;
+    EXECUTE 'ALTER PUBLICATION tthc SET (publish = ''insert, update, delete'')';
+  ELSE
+    EXECUTE 'CREATE PUBLICATION tthc FOR TABLE ' || main || ' WITH (publish = ''insert, update, delete'')';
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_publication WHERE pubname = 'tthc_log') THEN
+    EXECUTE 'ALTER PUBLICATION tthc_log SET TABLE ' || log;
+    EXECUTE 'ALTER PUBLICATION tthc_log SET (publish = ''insert'')';
+  ELSE
+    EXECUTE 'CREATE PUBLICATION tthc_log FOR TABLE ' || log || ' WITH (publish = ''insert'')';
+  END IF;
+  RETURN 'tthc';
+END $$;;
+
+DO $$
+BEGIN
+  IF tthc.is_hub() THEN
+    ALTER TABLE tthc.unit_succession DROP CONSTRAINT unit_succession_province_local;
+    ALTER TABLE tthc.unit_succession ALTER COLUMN province SET DEFAULT tthc.mirror_province();
+    CREATE TRIGGER a_hub_mirror BEFORE INSERT OR UPDATE OR DELETE ON tthc.unit_succession
+      FOR EACH ROW EXECUTE FUNCTION tthc.hub_mirror();
+    CREATE TRIGGER a_hub_mirror_statement BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON tthc.unit_succession
+      FOR EACH STATEMENT EXECUTE FUNCTION tthc.hub_mirror();
+    ALTER TABLE tthc.unit_succession ENABLE ALWAYS TRIGGER a_hub_mirror;
+    ALTER TABLE tthc.unit_succession ENABLE ALWAYS TRIGGER a_hub_mirror_statement;
+  ELSE
+    -- (a hub's calendar names are unique per province only)
+    ALTER TABLE tthc.unit ADD CONSTRAINT unit_reception_calendar_fkey
+      FOREIGN KEY (reception_calendar) REFERENCES tthc.calendar (name) ON UPDATE CASCADE;
+  END IF;
+END $$;

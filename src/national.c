@@ -265,6 +265,12 @@ check_province_row(Relation rel, const char *province, HeapTuple tup, bool is_ne
 	}
 	else if (strncmp(table, "report_", 7) == 0)
 		check_unit(rel, province, "unit", row_text(tup, desc, "unit"));
+	else if (strcmp(table, "unit_succession") == 0)
+	{
+		/* a province says who took over its own units, not another's */
+		check_unit(rel, province, "old_unit", row_text(tup, desc, "old_unit"));
+		check_unit(rel, province, "new_unit", row_text(tup, desc, "new_unit"));
+	}
 }
 
 Datum
