@@ -262,3 +262,31 @@ SELECT i.field, i.rule, count(*) AS dossiers, min(d.code) AS "e.g."
 FROM tthc.dossier d CROSS JOIN LATERAL tthc.dossier_issues(d) i
 WHERE d.event_seq > d.portal_seq
 GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 8;
+
+\if :reorg
+\echo
+\echo '━━ 12. Năm 2025 qua sắp xếp đơn vị hành chính / 2025 across the reorganisation (NQ 1679, 1/7/2025) ━━'
+\echo 'The first half-year was received at 171 communes in 13 districts, the second at today''s 54: tthc.report(lineage => true)'
+\echo 'puts the old communes'' rows on the units that took them over (whole, or by share), so the halves compare on today''s units.'
+-- (the second half up to the simulated year, at the history's scale)
+SELECT daterange('2025-07-01', least((:'t_from'::timestamptz AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, '2026-01-01')) AS h2,
+       to_char(least((:'t_from'::timestamptz AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, '2026-01-01') - 1, 'DD/MM') AS h2_end \gset
+-- the province: the same totals with and without lineage
+SELECT h AS "2025", r.received, r.resolved, round(100 * r.on_time_rate, 2) AS "on time %",
+       r.transferred_in AS "moved in", r.received_out_of_hours AS "out of hours",
+       (SELECT count(DISTINCT unit) FROM tthc.report(:'root', p, lineage => false) WHERE level = 'unit' AND received > 0) AS "units receiving",
+       l.received = r.received AND l.resolved = r.resolved AS "same with lineage"
+FROM (VALUES ('1st half (171 communes)', '[2025-01-01,2025-07-01)'::daterange),
+             ('1/7 – ' || :'h2_end' || ' (54 communes)', :'h2'::daterange)) x(h, p),
+     tthc.report(:'root', x.p) r, tthc.report(:'root', x.p, lineage => true) l
+WHERE r.level = 'total' AND l.level = 'total';
+\echo 'The eight of today''s communes whose on-time rate moved most between the halves (each on today''s units):'
+WITH a AS (SELECT unit, received, resolved, on_time_rate, lineage FROM tthc.report(:'root', '[2025-01-01,2025-07-01)', lineage => true) WHERE level = 'unit'),
+     b AS (SELECT unit, received, resolved, on_time_rate FROM tthc.report(:'root', :'h2', lineage => true) WHERE level = 'unit')
+SELECT b.unit, u.name, a.received AS "received H1", b.received AS "received after",
+       round(100 * a.on_time_rate, 1) AS "on time % H1", round(100 * b.on_time_rate, 1) AS "on time % after",
+       left(a.lineage, 48) AS "H1 carried from"
+FROM a JOIN b USING (unit) JOIN tthc.unit u ON u.code = b.unit
+WHERE u.level = 'commune' AND a.resolved >= 5 AND b.resolved >= 5
+ORDER BY abs(a.on_time_rate - b.on_time_rate) DESC, b.unit LIMIT 8;
+\endif

@@ -97,7 +97,10 @@ rep_json AS (
            'on_time_rate', round(r.on_time_rate, 4),
            'avg_work_hours', round((extract(epoch FROM r.avg_work) / 3600)::numeric, 1)) AS j
   FROM rep r LEFT JOIN tthc.unit u ON u.code = r.unit
-  WHERE r.level IN ('unit', 'total')),
+  WHERE r.level IN ('unit', 'total')
+    -- (a unit that ended before the period, with nothing left in it, is history)
+    AND (u.valid_to IS NULL OR u.valid_to >= lower(:'period'::daterange)
+         OR r.carried_over + r.received + r.in_progress > 0)),
 -- open dossiers now, and for the overdue ones the working days past due
 open_now AS (
   SELECT s.band, s.handling_unit,
@@ -139,7 +142,8 @@ months AS (
 -- ── per selectable unit ──────────────────────────────────────────────────
 sel AS (
   SELECT u.code, u.name, u.level, u.parent FROM tthc.unit u
-  WHERE u.code IN (SELECT code FROM scope) AND u.level <> 'agency'),
+  WHERE u.code IN (SELECT code FROM scope) AND u.level <> 'agency'
+    AND (u.valid_to IS NULL OR u.valid_to >= lower(:'period'::daterange))),
 -- every month's report once, with its unit rows and the total
 month_rep AS MATERIALIZED (
   SELECT m.month, m.days, r.*

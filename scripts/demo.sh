@@ -91,8 +91,32 @@ else
   t_from=$("${PSQL[@]}" -At -d "$DEMO_DB" -c "SELECT date_trunc('second', now() - interval '1 year')")
 fi
 t_to=$("${PSQL[@]}" -At -d "$DEMO_DB" -c "SELECT least('$t_to'::timestamptz, date_trunc('second', now()))")
-sim_start=$("${PSQL[@]}" -At -d "$DEMO_DB" -c "SELECT now()")
 local_time() { "${PSQL[@]}" -At -d "$DEMO_DB" -c "SELECT to_char('$1'::timestamptz AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI')"; }
+
+# 2025 before the simulated year: the first half at the 171 old communes
+# (13 districts), the second at today's 54, when the year starts after the
+# change of 1/7/2025 (demo/reorg.sql: HISTORY dossiers a year, default
+# SCALE/20; HISTORY=0 skips it)
+history=${HISTORY:-$((SCALE / 20))}
+reorg=0
+if [ "$history" -gt 0 ] && [ "$("${PSQL[@]}" -At -d "$DEMO_DB" -c "SELECT '$t_from'::timestamptz > '2025-07-01 00:00+07'")" = t ]; then
+  reorg=1
+  echo
+  echo "━━ 2025 across the reorganisation (NQ 1679/NQ-UBTVQH15): 171 communes in 13 districts until 30/6, the 54 after; $history dossiers a year, to $(local_time "$t_from") ━━"
+  phase_start
+  "${PSQL[@]}" -d "$DEMO_DB" -f demo/reorg.sql -c "CALL demo.history($history, '$t_from')"
+  "${PSQL[@]}" -d "$DEMO_DB" -P footer=off -c "
+    SELECT count(*) FILTER (WHERE level = 'district') AS districts,
+           count(*) FILTER (WHERE level = 'commune' AND valid_to IS NOT NULL) AS old_communes,
+           count(*) FILTER (WHERE level = 'commune' AND valid_from IS NOT NULL) AS new_communes,
+           (SELECT count(*) FROM tthc.unit_succession) AS successions,
+           (SELECT count(*) FROM tthc.dossier_event WHERE kind = 'transfer') AS moved_on_1_july,
+           (SELECT count(*) FROM tthc.dossier) AS dossiers_of_2025,
+           (SELECT count(*) FROM tthc.unit_orphans()) AS left_at_old_units
+    FROM tthc.unit"
+  phase_end "2025 across the reorganisation"
+fi
+sim_start=$("${PSQL[@]}" -At -d "$DEMO_DB" -c "SELECT now()")
 
 echo
 echo "━━ Simulating $SCALE dossiers received $(local_time "$t_from") … $(local_time "$t_to") (UTC+7): $WRITERS writer sessions, one per group of communes ━━"
@@ -172,7 +196,7 @@ phase_start
 html_log=$(mktemp)
 scripts/report_html.sh "$DEMO_DB" demo/report.html "$t_from" "$t_to" >"$html_log" 2>&1 &
 html_pid=$!
-"${PSQL[@]}" -d "$DEMO_DB" -v t_from="$t_from" -v t_to="$t_to" -v sim_start="$sim_start" -f demo/dashboard.sql
+"${PSQL[@]}" -d "$DEMO_DB" -v t_from="$t_from" -v t_to="$t_to" -v sim_start="$sim_start" -v reorg="$reorg" -f demo/dashboard.sql
 phase_end "dashboard"
 html_ok=1
 wait "$html_pid" || html_ok=""
