@@ -247,8 +247,13 @@ tthc_lawful_due(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	proc_id = DatumGetInt64(x);
 	proc = TextDatumGetCString(GetAttributeByName(d, "procedure_code", &isnull));
-	hand = TextDatumGetCString(GetAttributeByName(d, "handling_unit", &isnull));
-	recv = TextDatumGetCString(GetAttributeByName(d, "receiving_unit", &isnull));
+	x = GetAttributeByName(d, "handling_unit", &isnull);
+	if (isnull)
+		PG_RETURN_NULL();
+	hand = TextDatumGetCString(x);
+	/* (a row built by hand may leave the receiving unit out: its desk is the handler's) */
+	x = GetAttributeByName(d, "receiving_unit", &isnull);
+	recv = isnull ? hand : TextDatumGetCString(x);
 	channel = DatumGetInt16(GetAttributeByName(d, "channel", &isnull));
 	x = GetAttributeByName(d, "paused_work", &isnull);
 	if (!isnull)

@@ -193,6 +193,10 @@ SELECT pg_temp.try($$SET tthc.online_clock_start = 'midnight'$$) AS unknown_sett
 -- the deadlines the calendars give agree with tthc.lawful_due
 SELECT count(*) AS not_lawful FROM tthc.dossier d WHERE d.clock_started_at IS NOT NULL AND d.finished_at IS NULL
   AND d.due_at IS DISTINCT FROM tthc.lawful_due(d);
+-- (a row built by hand without its receiving unit: the handler's desk)
+SELECT count(*) AS differ_without_receiving_unit FROM tthc.dossier d
+WHERE d.clock_started_at IS NOT NULL AND d.receiving_unit = d.handling_unit
+  AND tthc.lawful_due(jsonb_populate_record(NULL::tthc.dossier, to_jsonb(d) - 'receiving_unit')) IS DISTINCT FROM tthc.lawful_due(d);
 -- the report counts what came in out of hours
 SELECT unit, received, received_out_of_hours FROM tthc.report('H22', '[2025-07-05,2025-07-08)') WHERE level = 'unit' ORDER BY unit;
 
