@@ -121,6 +121,89 @@ ALTER TABLE tthc.report_month ADD COLUMN received_out_of_hours bigint NOT NULL D
 ALTER TABLE tthc.report_delta ADD COLUMN received_out_of_hours bigint NOT NULL DEFAULT 0;
 COMMENT ON COLUMN tthc.report_day.received_out_of_hours IS 'Of the dossiers received that day, those received outside the processing calendar''s working time';
 
+-- a unit with dossiers keeps its desk too (its same-day deadlines read
+-- it), and a desk keeps its unit's time zone
+CREATE OR REPLACE FUNCTION tthc.unit_in_use() RETURNS trigger
+LANGUAGE plpgsql SET search_path TO 'pg_catalog', 'pg_temp' AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.code = OLD.code AND NEW.calendar = OLD.calendar
+     AND NEW.reception_calendar IS NOT DISTINCT FROM OLD.reception_calendar THEN
+    RETURN NEW;
+  END IF;
+  IF EXISTS (SELECT 1 FROM tthc.dossier d
+             WHERE d.handling_unit = OLD.code OR d.receiving_unit = OLD.code) THEN
+    RAISE EXCEPTION 'unit % has dossiers', OLD.code
+      USING ERRCODE = '23503',
+            DETAIL = 'Its code and calendars time those dossiers; they cannot change while dossiers refer to it.',
+            HINT = 'Create a new unit instead.';
+  END IF;
+  RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+COMMENT ON FUNCTION tthc.unit_in_use() IS 'A unit with dossiers keeps its code, calendar and reception calendar';
+
+CREATE FUNCTION tthc.unit_desk_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path TO 'pg_catalog', 'pg_temp' AS $$
+DECLARE
+  z text;
+  dz text;
+BEGIN
+  IF NEW.reception_calendar IS NOT NULL THEN
+    SELECT c.time_zone INTO z FROM tthc.calendar c WHERE c.name = NEW.calendar;
+    SELECT c.time_zone INTO dz FROM tthc.calendar c WHERE c.name = NEW.reception_calendar;
+    IF dz IS DISTINCT FROM z AND dz IS NOT NULL THEN  -- (an unknown one: the foreign key says so)
+      RAISE EXCEPTION 'reception calendar % of unit % keeps time zone %, its calendar % keeps %',
+                      NEW.reception_calendar, NEW.code, dz, NEW.calendar, z
+        USING ERRCODE = '22023', TABLE = 'unit', COLUMN = 'reception_calendar',
+              HINT = 'A desk keeps its unit''s time.';
+    END IF;
+  END IF;
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION tthc.unit_desk_check() IS 'A unit''s reception calendar keeps the time zone of its calendar';
+REVOKE ALL ON FUNCTION tthc.unit_desk_check() FROM PUBLIC;
+CREATE TRIGGER unit_desk_check BEFORE INSERT OR UPDATE OF calendar, reception_calendar ON tthc.unit
+  FOR EACH ROW EXECUTE FUNCTION tthc.unit_desk_check();
+
+-- a change of a desk's calendar moves the deadlines of what it received
+CREATE OR REPLACE FUNCTION tthc.recompute_deadlines(calendar text, since date, apply boolean DEFAULT false, at timestamptz DEFAULT now())
+RETURNS TABLE(code text, handling_unit text, status tthc.dossier_status, old_due_at timestamptz, new_due_at timestamptz)
+LANGUAGE plpgsql SET search_path TO 'pg_catalog', 'pg_temp' AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM tthc.calendar c WHERE c.name = recompute_deadlines.calendar) THEN
+    RAISE EXCEPTION 'calendar "%" does not exist', recompute_deadlines.calendar USING ERRCODE = '42704';
+  END IF;
+  IF since IS NULL OR at IS NULL THEN
+    RAISE EXCEPTION 'since and at cannot be null' USING ERRCODE = '22004';
+  END IF;
+  IF apply THEN
+    PERFORM set_config('tthc.recompute', 'on', true);
+  END IF;
+  RETURN QUERY
+  WITH RECURSIVE family(name) AS (
+    SELECT recompute_deadlines.calendar
+    UNION SELECT c.name FROM tthc.calendar c JOIN family f ON c.parent = f.name),
+  changed AS (
+    SELECT x.* FROM (
+      SELECT d.id, d.code, d.handling_unit, d.status, d.due_at AS old_due_at, tthc.lawful_due(d) AS new_due_at
+      FROM tthc.dossier d JOIN tthc.unit u ON u.code = d.handling_unit JOIN tthc.unit r ON r.code = d.receiving_unit
+      WHERE (u.calendar IN (SELECT f.name FROM family f) OR r.reception_calendar IN (SELECT f.name FROM family f))
+        AND d.status IN ('received', 'processing', 'awaiting_supplement', 'awaiting_payment')
+        -- local midnight of `since` in any zone is no earlier than this
+        AND d.due_at >= since::timestamp AT TIME ZONE 'UTC' - interval '14 hours') x
+    WHERE x.new_due_at IS DISTINCT FROM x.old_due_at),
+  moved AS (
+    -- the guard trigger recomputes each deadline itself and logs the change
+    UPDATE tthc.dossier d
+       SET changed_at = greatest(d.changed_at, recompute_deadlines.at),
+           note = format('deadline recomputed: calendar %s changed from %s', recompute_deadlines.calendar, since)
+      FROM changed ch
+     WHERE apply AND d.id = ch.id
+    RETURNING d.id)
+  SELECT ch.code, ch.handling_unit, ch.status, ch.old_due_at, ch.new_due_at
+  FROM changed ch ORDER BY ch.new_due_at, ch.code;
+  PERFORM set_config('tthc.recompute', 'off', true);
+END $$;
+
 -- -------------------------------------------------------------------
 -- 4. Transfers: an open dossier moves to another handling unit
 -- -------------------------------------------------------------------
@@ -214,29 +297,41 @@ ALTER POLICY officer_moves ON tthc.dossier
 -- stays a whole number within one of its share, and in_progress is derived
 -- from the other counts, so every row still balances.
 
-CREATE FUNCTION tthc.unit_lineage(at date DEFAULT CURRENT_DATE)
+CREATE FUNCTION tthc.unit_lineage(at date DEFAULT NULL)
 RETURNS TABLE(unit text, successor text, weight numeric, lo numeric, hi numeric, resolved boolean)
-LANGUAGE sql STABLE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
+-- (ROWS: about one successor per unit, for the planner of the lineage views)
+LANGUAGE sql STABLE ROWS 10 SET search_path TO 'pg_catalog', 'pg_temp' AS $$
   WITH RECURSIVE
-  -- one generation: the successors of a unit ended before at, when one is
-  -- whole or all have shares
+  -- the units ended by at (NULL: today, each in its calendar's time)
+  ended AS (
+    SELECT u.code FROM tthc.unit u JOIN tthc.calendar c ON c.name = u.calendar
+    WHERE u.valid_to < coalesce($1, (now() AT TIME ZONE c.time_zone)::date)),
+  -- one generation: the successors of an ended unit, when one is whole or
+  -- all have shares
   succ AS (
     SELECT s.old_unit, s.new_unit, s.whole, s.share,
            bool_or(s.whole) OVER o AS has_whole,
            count(s.share) OVER o = count(*) OVER o AS all_shares,
            sum(s.share) OVER o AS shares
-    FROM tthc.unit_succession s JOIN tthc.unit u ON u.code = s.old_unit
-    WHERE u.valid_to < $1
+    FROM tthc.unit_succession s JOIN ended e ON e.code = s.old_unit
     WINDOW o AS (PARTITION BY s.old_unit)),
-  step AS (
+  step0 AS (
     SELECT old_unit, new_unit, CASE WHEN has_whole THEN 1 ELSE share / shares END AS w
     FROM succ WHERE (has_whole AND whole) OR (NOT has_whole AND all_shares)),
+  -- a unit whose successors lead back to it takes nobody's history: it
+  -- keeps its own, unresolved (UNION: the pairs are finite, the walk ends)
+  reach(a, b) AS (
+    SELECT old_unit, new_unit FROM step0
+    UNION
+    SELECT r.a, st.new_unit FROM reach r JOIN step0 st ON st.old_unit = r.b),
+  step AS (
+    SELECT st.* FROM step0 st WHERE NOT EXISTS (SELECT 1 FROM reach r WHERE r.a = st.old_unit AND r.b = st.old_unit)),
   walk(unit, node, w, depth) AS (
     SELECT u.code, u.code, 1::numeric, 0 FROM tthc.unit u
     UNION ALL
     SELECT k.unit, st.new_unit, k.w * st.w, k.depth + 1
     FROM walk k JOIN step st ON st.old_unit = k.node
-    WHERE k.depth < 16),
+    WHERE k.depth < 64),
   ends AS (
     SELECT k.unit, k.node, sum(k.w) AS w FROM walk k
     WHERE NOT EXISTS (SELECT 1 FROM step st WHERE st.old_unit = k.node)
@@ -247,10 +342,10 @@ LANGUAGE sql STABLE SET search_path TO 'pg_catalog', 'pg_temp' AS $$
            row_number() OVER (PARTITION BY e.unit ORDER BY e.node DESC) = 1 AS last
     FROM ends e)
   SELECT c.unit, c.node, c.w, c.upto - c.w, CASE WHEN c.last THEN 1 ELSE c.upto END,
-         NOT (c.unit = c.node AND u.valid_to < $1)
-  FROM cum c JOIN tthc.unit u ON u.code = c.unit
+         NOT (c.unit = c.node AND c.unit IN (SELECT code FROM ended))
+  FROM cum c
 $$;
-COMMENT ON FUNCTION tthc.unit_lineage(date) IS 'Each unit and the units standing at a date that carry its history (itself while it stands): the successor marked whole, else the successors by share, over every change since; weight, and the cumulative share lo to hi that splits its counts; resolved is false for an ended unit that no successor takes whole or by share';
+COMMENT ON FUNCTION tthc.unit_lineage(date) IS 'Each unit and the units standing at a date (NULL: today, in each unit''s time) that carry its history (itself while it stands): the successor marked whole, else the successors by share, over every change since; weight, and the cumulative share lo to hi that splits its counts; resolved is false for an ended unit that no successor takes whole or by share, or whose successors lead back to it';
 REVOKE ALL ON FUNCTION tthc.unit_lineage(date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tthc.unit_lineage(date) TO tthc_officer, tthc_reader, tthc_auditor, tthc_admin;
 
@@ -331,27 +426,51 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path TO 'pg_catalog', 'pg_temp' 
            sum(a.resolved_work) FILTER (WHERE a.day >= p.lo) AS work
     FROM a CROSS JOIN p
     GROUP BY a.unit, a.field),
-  -- ... carried by the units in scope (each its part)
+  -- ... carried by the units in scope, each its part.  The N dossiers an
+  -- old unit held in the period (carried over, received, moved in) are laid
+  -- out once by how they came and once by how they left (resolved, withdrawn,
+  -- stopped, moved out, still open: awaiting supplement, overdue, the rest);
+  -- a successor between lo and hi of the cumulative share takes the dossiers
+  -- round(N*lo) to round(N*hi) of both layouts (turned, on a circle), so its
+  -- parts balance, no stock is negative or larger than what is open, and the
+  -- parts add up
   c AS (
     SELECT l.successor AS unit, u.field, l.unit AS source, l.weight, l.resolved,
-           tthc.lineage_part(u.carried_over, l.lo, l.hi) AS carried_over,
-           tthc.lineage_part(u.in_person, l.lo, l.hi) AS in_person,
-           tthc.lineage_part(u.online, l.lo, l.hi) AS online,
-           tthc.lineage_part(u.postal, l.lo, l.hi) AS postal,
-           tthc.lineage_part(u.out_of_hours, l.lo, l.hi) AS out_of_hours,
-           tthc.lineage_part(u.early, l.lo, l.hi) AS early,
-           tthc.lineage_part(u.on_time, l.lo, l.hi) AS on_time,
-           tthc.lineage_part(u.late, l.lo, l.hi) AS late,
-           tthc.lineage_part(u.overdue_end, l.lo, l.hi) AS overdue_end,
-           tthc.lineage_part(u.supp_end, l.lo, l.hi) AS supp_end,
-           tthc.lineage_part(u.supp_req, l.lo, l.hi) AS supp_req,
-           tthc.lineage_part(u.withdrawn, l.lo, l.hi) AS withdrawn,
-           tthc.lineage_part(u.refused, l.lo, l.hi) AS refused,
-           tthc.lineage_part(u.stopped, l.lo, l.hi) AS stopped,
-           tthc.lineage_part(u.t_in, l.lo, l.hi) AS t_in,
-           tthc.lineage_part(u.t_out, l.lo, l.hi) AS t_out,
+           (greatest(0, least(r.b, x.i1) - greatest(r.a, 0)) + greatest(0, least(r.b, x.i1 + x.n) - greatest(r.a, 0 + x.n))) AS carried_over,
+           (greatest(0, least(r.b, x.i2) - greatest(r.a, x.i1)) + greatest(0, least(r.b, x.i2 + x.n) - greatest(r.a, x.i1 + x.n))) AS in_person,
+           (greatest(0, least(r.b, x.i3) - greatest(r.a, x.i2)) + greatest(0, least(r.b, x.i3 + x.n) - greatest(r.a, x.i2 + x.n))) AS online,
+           (greatest(0, least(r.b, x.i4) - greatest(r.a, x.i3)) + greatest(0, least(r.b, x.i4 + x.n) - greatest(r.a, x.i3 + x.n))) AS postal,
+           (greatest(0, least(r.b, x.n) - greatest(r.a, x.i4)) + greatest(0, least(r.b, x.n + x.n) - greatest(r.a, x.i4 + x.n))) AS t_in,
+           (greatest(0, least(r.b, x.o1) - greatest(r.a, 0)) + greatest(0, least(r.b, x.o1 + x.n) - greatest(r.a, 0 + x.n))) AS early,
+           (greatest(0, least(r.b, x.o2) - greatest(r.a, x.o1)) + greatest(0, least(r.b, x.o2 + x.n) - greatest(r.a, x.o1 + x.n))) AS on_time,
+           (greatest(0, least(r.b, x.o3) - greatest(r.a, x.o2)) + greatest(0, least(r.b, x.o3 + x.n) - greatest(r.a, x.o2 + x.n))) AS late,
+           (greatest(0, least(r.b, x.o4) - greatest(r.a, x.o3)) + greatest(0, least(r.b, x.o4 + x.n) - greatest(r.a, x.o3 + x.n))) AS withdrawn,
+           (greatest(0, least(r.b, x.o5) - greatest(r.a, x.o4)) + greatest(0, least(r.b, x.o5 + x.n) - greatest(r.a, x.o4 + x.n))) AS stopped,
+           (greatest(0, least(r.b, x.o6) - greatest(r.a, x.o5)) + greatest(0, least(r.b, x.o6 + x.n) - greatest(r.a, x.o5 + x.n))) AS t_out,
+           (greatest(0, least(r.b, r.o7) - greatest(r.a, x.o6)) + greatest(0, least(r.b, r.o7 + x.n) - greatest(r.a, x.o6 + x.n))) AS supp_end,
+           (greatest(0, least(r.b, r.o8) - greatest(r.a, r.o7)) + greatest(0, least(r.b, r.o8 + x.n) - greatest(r.a, r.o7 + x.n))) AS overdue_end,
+           (round(u.out_of_hours * l.hi) - round(u.out_of_hours * l.lo)) AS out_of_hours,
+           (round(u.supp_req * l.hi) - round(u.supp_req * l.lo)) AS supp_req,
+           (round(u.refused * l.hi) - round(u.refused * l.lo)) AS refused,
            u.work * (l.hi - l.lo)::float8 AS work
-    FROM u JOIN lin l ON l.unit = u.unit),
+    FROM u JOIN lin l ON l.unit = u.unit
+    CROSS JOIN LATERAL (
+      SELECT u.carried_over AS i1, u.carried_over + u.in_person AS i2, u.carried_over + u.in_person + u.online AS i3,
+             u.carried_over + u.in_person + u.online + u.postal AS i4,
+             u.carried_over + u.in_person + u.online + u.postal + u.t_in AS n,
+             u.early AS o1, u.early + u.on_time AS o2, u.early + u.on_time + u.late AS o3,
+             u.early + u.on_time + u.late + u.withdrawn AS o4, u.early + u.on_time + u.late + u.withdrawn + u.stopped AS o5,
+             u.early + u.on_time + u.late + u.withdrawn + u.stopped + u.t_out AS o6,
+             -- where the successors' ranges start: turned by a fixed amount
+             -- per old unit and field, so that no successor always takes the
+             -- head of the layouts (the early results) or their tail (what is
+             -- still open)
+             floor((u.carried_over + u.in_person + u.online + u.postal + u.t_in)
+                   * ((hashtext(u.unit || '/' || u.field) & 65535) / 65536.0)) AS turn) x
+    CROSS JOIN LATERAL (
+      SELECT round(x.n * l.lo) + x.turn AS a, round(x.n * l.hi) + x.turn AS b,
+             least(x.o6 + greatest(u.supp_end, 0), x.n) AS o7,
+             least(x.o6 + greatest(u.supp_end, 0) + greatest(u.overdue_end, 0), x.n) AS o8) r),
   s AS (
     SELECT CASE WHEN grouping(c.unit, c.field) = 0 THEN 'field'
                 WHEN grouping(c.unit, c.field) = 1 THEN 'unit' ELSE 'total' END AS level,
@@ -365,6 +484,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path TO 'pg_catalog', 'pg_temp' 
              CASE WHEN bool_and(c.resolved) THEN
                     string_agg(DISTINCT CASE WHEN c.source <> c.unit THEN c.source
                                   || CASE WHEN c.weight < 1 THEN ' (' || round(c.weight, 4)::text || ')' ELSE '' END END, ', ')
+                      FILTER (WHERE $4)
                   ELSE 'ended ' || (SELECT x.valid_to::text FROM tthc.unit x WHERE x.code = c.unit)
                        || ', taken over by no unit whole or by share' END END AS lineage
     FROM c
@@ -432,16 +552,16 @@ BEGIN
     FROM tthc.dossier_event e WHERE e.dossier_id = d.id AND e.province IS NOT DISTINCT FROM d.province) s
   WHERE d.handling_unit = ANY (units) AND d.finished_at >= lo_at AND d.finished_at < hi_at
   GROUP BY d.handling_unit)
-  SELECT coalesce(sum(tthc.lineage_part(u.resolved, l.lo, l.hi)), 0) AS resolved,
-         coalesce(sum(tthc.lineage_part(u.in_time, l.lo, l.hi)), 0) AS in_time,
-         coalesce(sum(tthc.lineage_part(u.steps, l.lo, l.hi)), 0) AS steps,
-         coalesce(sum(tthc.lineage_part(u.steps_in_time, l.lo, l.hi)), 0) AS steps_in_time,
-         coalesce(sum(tthc.lineage_part(u.one_round, l.lo, l.hi)), 0) AS one_round,
-         coalesce(sum(tthc.lineage_part(u.at_desk, l.lo, l.hi)), 0) AS at_desk,
-         coalesce(sum(tthc.lineage_part(u.rated, l.lo, l.hi)), 0) AS rated,
-         coalesce(sum(tthc.lineage_part(u.courteous, l.lo, l.hi)), 0) AS courteous,
-         coalesce(sum(tthc.lineage_part(u.offered, l.lo, l.hi)), 0) AS offered,
-         coalesce(sum(tthc.lineage_part(u.offered_online, l.lo, l.hi)), 0) AS offered_online
+  SELECT coalesce(sum((round(u.resolved * l.hi) - round(u.resolved * l.lo))), 0) AS resolved,
+         coalesce(sum((round(u.in_time * l.hi) - round(u.in_time * l.lo))), 0) AS in_time,
+         coalesce(sum((round(u.steps * l.hi) - round(u.steps * l.lo))), 0) AS steps,
+         coalesce(sum((round(u.steps_in_time * l.hi) - round(u.steps_in_time * l.lo))), 0) AS steps_in_time,
+         coalesce(sum((round(u.one_round * l.hi) - round(u.one_round * l.lo))), 0) AS one_round,
+         coalesce(sum((round(u.at_desk * l.hi) - round(u.at_desk * l.lo))), 0) AS at_desk,
+         coalesce(sum((round(u.rated * l.hi) - round(u.rated * l.lo))), 0) AS rated,
+         coalesce(sum((round(u.courteous * l.hi) - round(u.courteous * l.lo))), 0) AS courteous,
+         coalesce(sum((round(u.offered * l.hi) - round(u.offered * l.lo))), 0) AS offered,
+         coalesce(sum((round(u.offered_online * l.hi) - round(u.offered_online * l.lo))), 0) AS offered_online
     INTO t
   FROM u JOIN tthc.report_lineage(scope, lineage) l ON l.unit = u.unit;
 
@@ -486,7 +606,7 @@ GRANT EXECUTE ON FUNCTION tthc.scorecard_unit(text, daterange, boolean) TO tthc_
 -- the monthly report view gains the transfers and the receptions out of
 -- hours (at the end); beside it the same view on today's units
 -- (report_monthly_lineage): the rows of ended units in their successors,
--- split as tthc.report(lineage => true) splits them
+-- each month split as tthc.report(lineage => true) splits a period
 CREATE OR REPLACE VIEW tthc.report_monthly WITH (security_barrier='true') AS
 WITH s AS (
          SELECT r.unit,
@@ -700,28 +820,7 @@ WITH s AS (
            FROM s
           GROUP BY s.unit, s.field, s.month
         ), m AS (
-         SELECT l.successor AS unit, m0.field, m0.month,
-            sum(tthc.lineage_part(m0.in_person, l.lo, l.hi)) AS in_person,
-            sum(tthc.lineage_part(m0.online, l.lo, l.hi)) AS online,
-            sum(tthc.lineage_part(m0.postal, l.lo, l.hi)) AS postal,
-            sum(tthc.lineage_part(m0.early, l.lo, l.hi)) AS early,
-            sum(tthc.lineage_part(m0.on_time, l.lo, l.hi)) AS on_time,
-            sum(tthc.lineage_part(m0.late, l.lo, l.hi)) AS late,
-            sum(tthc.lineage_part(m0.refused, l.lo, l.hi)) AS refused,
-            sum(tthc.lineage_part(m0.withdrawn, l.lo, l.hi)) AS withdrawn,
-            sum(tthc.lineage_part(m0.stopped, l.lo, l.hi)) AS stopped,
-            sum(tthc.lineage_part(m0.supp_req, l.lo, l.hi)) AS supp_req,
-            sum(tthc.lineage_part(m0.supp_change, l.lo, l.hi)) AS supp_change,
-            sum(tthc.lineage_part(m0.overdue_change, l.lo, l.hi)) AS overdue_change,
-            sum(tthc.lineage_part(m0.t_in, l.lo, l.hi)) AS t_in,
-            sum(tthc.lineage_part(m0.t_out, l.lo, l.hi)) AS t_out,
-            sum(tthc.lineage_part(m0.out_of_hours, l.lo, l.hi)) AS out_of_hours,
-            -- what came in less what went out: every row balances
-            sum(tthc.lineage_part(m0.in_person, l.lo, l.hi) + tthc.lineage_part(m0.online, l.lo, l.hi) + tthc.lineage_part(m0.postal, l.lo, l.hi) + tthc.lineage_part(m0.t_in, l.lo, l.hi)
-                - tthc.lineage_part(m0.early, l.lo, l.hi) - tthc.lineage_part(m0.on_time, l.lo, l.hi) - tthc.lineage_part(m0.late, l.lo, l.hi) - tthc.lineage_part(m0.withdrawn, l.lo, l.hi) - tthc.lineage_part(m0.stopped, l.lo, l.hi) - tthc.lineage_part(m0.t_out, l.lo, l.hi)) AS open_change,
-            sum(m0.work * (l.hi - l.lo)::double precision) AS work
-           FROM m0 JOIN tthc.unit_lineage() l ON l.unit = m0.unit
-          GROUP BY l.successor, m0.field, m0.month
+         SELECT * FROM m0
         ), g AS (
          SELECT k.unit,
             k.field,
@@ -733,7 +832,7 @@ WITH s AS (
                   GROUP BY m.unit, m.field) k,
             LATERAL generate_series(k.first::timestamp with time zone, GREATEST(( SELECT max(m.month) AS max
                    FROM m), date_trunc('month'::text, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh'::text))::date)::timestamp with time zone, '1 mon'::interval) gs(gs)
-        ), w AS (
+        ), w0 AS (
          SELECT g.unit,
             g.field,
             g.month,
@@ -758,6 +857,62 @@ WITH s AS (
            FROM g
              LEFT JOIN m ON m.unit = g.unit AND m.field = g.field AND m.month = g.month
           WINDOW c AS (PARTITION BY g.unit, g.field ORDER BY g.month)
+        ), w1 AS (
+         SELECT w0.unit, w0.field, w0.month, w0.carried_over, COALESCE(w0.in_person, 0::numeric) AS in_person,
+            COALESCE(w0.online, 0::numeric) AS online, COALESCE(w0.postal, 0::numeric) AS postal,
+            COALESCE(w0.early, 0::numeric) AS early, COALESCE(w0.on_time, 0::numeric) AS on_time, COALESCE(w0.late, 0::numeric) AS late,
+            COALESCE(w0.refused, 0::numeric) AS refused, COALESCE(w0.withdrawn, 0::numeric) AS withdrawn,
+            COALESCE(w0.stopped, 0::numeric) AS stopped, COALESCE(w0.supp_req, 0::numeric) AS supp_req, w0.work,
+            COALESCE(w0.t_in, 0::numeric) AS t_in, COALESCE(w0.t_out, 0::numeric) AS t_out,
+            COALESCE(w0.out_of_hours, 0::numeric) AS out_of_hours, w0.overdue_end, w0.supp_end
+           FROM w0
+        ), c AS (
+         -- each unit's month, laid out and split as tthc.report(lineage => true) splits a period
+         SELECT l.successor AS unit, w1.field, w1.month,
+            (greatest(0, least(r.b, x.i1) - greatest(r.a, 0)) + greatest(0, least(r.b, x.i1 + x.n) - greatest(r.a, 0 + x.n))) AS carried_over,
+            (greatest(0, least(r.b, x.i2) - greatest(r.a, x.i1)) + greatest(0, least(r.b, x.i2 + x.n) - greatest(r.a, x.i1 + x.n))) AS in_person,
+            (greatest(0, least(r.b, x.i3) - greatest(r.a, x.i2)) + greatest(0, least(r.b, x.i3 + x.n) - greatest(r.a, x.i2 + x.n))) AS online,
+            (greatest(0, least(r.b, x.i4) - greatest(r.a, x.i3)) + greatest(0, least(r.b, x.i4 + x.n) - greatest(r.a, x.i3 + x.n))) AS postal,
+            (greatest(0, least(r.b, x.n) - greatest(r.a, x.i4)) + greatest(0, least(r.b, x.n + x.n) - greatest(r.a, x.i4 + x.n))) AS t_in,
+            (greatest(0, least(r.b, x.o1) - greatest(r.a, 0)) + greatest(0, least(r.b, x.o1 + x.n) - greatest(r.a, 0 + x.n))) AS early,
+            (greatest(0, least(r.b, x.o2) - greatest(r.a, x.o1)) + greatest(0, least(r.b, x.o2 + x.n) - greatest(r.a, x.o1 + x.n))) AS on_time,
+            (greatest(0, least(r.b, x.o3) - greatest(r.a, x.o2)) + greatest(0, least(r.b, x.o3 + x.n) - greatest(r.a, x.o2 + x.n))) AS late,
+            (greatest(0, least(r.b, x.o4) - greatest(r.a, x.o3)) + greatest(0, least(r.b, x.o4 + x.n) - greatest(r.a, x.o3 + x.n))) AS withdrawn,
+            (greatest(0, least(r.b, x.o5) - greatest(r.a, x.o4)) + greatest(0, least(r.b, x.o5 + x.n) - greatest(r.a, x.o4 + x.n))) AS stopped,
+            (greatest(0, least(r.b, x.o6) - greatest(r.a, x.o5)) + greatest(0, least(r.b, x.o6 + x.n) - greatest(r.a, x.o5 + x.n))) AS t_out,
+            (greatest(0, least(r.b, r.o7) - greatest(r.a, x.o6)) + greatest(0, least(r.b, r.o7 + x.n) - greatest(r.a, x.o6 + x.n))) AS supp_end,
+            (greatest(0, least(r.b, r.o8) - greatest(r.a, r.o7)) + greatest(0, least(r.b, r.o8 + x.n) - greatest(r.a, r.o7 + x.n))) AS overdue_end,
+            round(w1.out_of_hours * l.hi) - round(w1.out_of_hours * l.lo) AS out_of_hours,
+            round(w1.supp_req * l.hi) - round(w1.supp_req * l.lo) AS supp_req,
+            round(w1.refused * l.hi) - round(w1.refused * l.lo) AS refused,
+            w1.work * (l.hi - l.lo)::double precision AS work
+           FROM w1
+             JOIN tthc.unit_lineage() l ON l.unit = w1.unit
+             CROSS JOIN LATERAL (
+               SELECT w1.carried_over AS i1, w1.carried_over + w1.in_person AS i2, w1.carried_over + w1.in_person + w1.online AS i3,
+                      w1.carried_over + w1.in_person + w1.online + w1.postal AS i4,
+                      w1.carried_over + w1.in_person + w1.online + w1.postal + w1.t_in AS n,
+                      w1.early AS o1, w1.early + w1.on_time AS o2, w1.early + w1.on_time + w1.late AS o3,
+                      w1.early + w1.on_time + w1.late + w1.withdrawn AS o4,
+                      w1.early + w1.on_time + w1.late + w1.withdrawn + w1.stopped AS o5,
+                      w1.early + w1.on_time + w1.late + w1.withdrawn + w1.stopped + w1.t_out AS o6,
+                      floor((w1.carried_over + w1.in_person + w1.online + w1.postal + w1.t_in)
+                            * ((hashtext(w1.unit || '/' || w1.field) & 65535) / 65536.0)) AS turn) x
+             CROSS JOIN LATERAL (
+               SELECT round(x.n * l.lo) + x.turn AS a, round(x.n * l.hi) + x.turn AS b,
+                      least(x.o6 + greatest(w1.supp_end, 0::numeric), x.n) AS o7,
+                      least(x.o6 + greatest(w1.supp_end, 0::numeric) + greatest(w1.overdue_end, 0::numeric), x.n) AS o8) r
+        ), w AS (
+         SELECT c.unit, c.field, c.month, sum(c.carried_over) AS carried_over, sum(c.in_person) AS in_person,
+            sum(c.online) AS online, sum(c.postal) AS postal, sum(c.early) AS early, sum(c.on_time) AS on_time,
+            sum(c.late) AS late, sum(c.refused) AS refused, sum(c.withdrawn) AS withdrawn, sum(c.stopped) AS stopped,
+            sum(c.supp_req) AS supp_req, sum(c.work) AS work, sum(c.t_in) AS t_in, sum(c.t_out) AS t_out,
+            sum(c.out_of_hours) AS out_of_hours, sum(c.overdue_end) AS overdue_end, sum(c.supp_end) AS supp_end,
+            -- what came in less what went out: every row balances
+            sum(c.carried_over + c.in_person + c.online + c.postal + c.t_in
+                - c.early - c.on_time - c.late - c.withdrawn - c.stopped - c.t_out) AS open_end
+           FROM c
+          GROUP BY c.unit, c.field, c.month
         )
  SELECT w.unit,
     NULLIF(w.field, ''::text) AS field,
@@ -853,17 +1008,17 @@ WITH RECURSIVE a(unit, ancestor) AS (
          -- each unit's month, split between the units that carry its history
          SELECT l.successor AS unit,
             s1.month,
-            sum(tthc.lineage_part(s1.in_time, l.lo, l.hi)) AS in_time,
-            sum(tthc.lineage_part(s1.resolved, l.lo, l.hi)) AS resolved,
-            sum(tthc.lineage_part(s1.received, l.lo, l.hi)) AS received,
-            sum(tthc.lineage_part(s1.offered_online, l.lo, l.hi)) AS offered_online,
-            sum(tthc.lineage_part(s1.offered_online_online, l.lo, l.hi)) AS offered_online_online,
-            sum(tthc.lineage_part(s1.with_fee, l.lo, l.hi)) AS with_fee,
-            sum(tthc.lineage_part(s1.paid_online, l.lo, l.hi)) AS paid_online,
-            sum(tthc.lineage_part(s1.digitised, l.lo, l.hi)) AS digitised,
-            sum(tthc.lineage_part(s1.result_electronic, l.lo, l.hi)) AS result_electronic,
-            sum(tthc.lineage_part(s1.rated, l.lo, l.hi)) AS rated,
-            sum(tthc.lineage_part(s1.rated_satisfied, l.lo, l.hi)) AS rated_satisfied
+            sum((round(s1.in_time * l.hi) - round(s1.in_time * l.lo))) AS in_time,
+            sum((round(s1.resolved * l.hi) - round(s1.resolved * l.lo))) AS resolved,
+            sum((round(s1.received * l.hi) - round(s1.received * l.lo))) AS received,
+            sum((round(s1.offered_online * l.hi) - round(s1.offered_online * l.lo))) AS offered_online,
+            sum((round(s1.offered_online_online * l.hi) - round(s1.offered_online_online * l.lo))) AS offered_online_online,
+            sum((round(s1.with_fee * l.hi) - round(s1.with_fee * l.lo))) AS with_fee,
+            sum((round(s1.paid_online * l.hi) - round(s1.paid_online * l.lo))) AS paid_online,
+            sum((round(s1.digitised * l.hi) - round(s1.digitised * l.lo))) AS digitised,
+            sum((round(s1.result_electronic * l.hi) - round(s1.result_electronic * l.lo))) AS result_electronic,
+            sum((round(s1.rated * l.hi) - round(s1.rated * l.lo))) AS rated,
+            sum((round(s1.rated_satisfied * l.hi) - round(s1.rated_satisfied * l.lo))) AS rated_satisfied
            FROM s1
              JOIN tthc.unit_lineage() l ON l.unit = s1.unit
           GROUP BY l.successor, s1.month
@@ -1174,17 +1329,17 @@ BEGIN
         SELECT r.unit, r.field, r.day, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.offered_online, r.offered_online_online, r.with_fee, r.paid_online, r.digitised, r.result_electronic, r.resolved_work, r.rated, r.rated_satisfied, r.received_out_of_hours, r.transferred_in, r.transferred_out
         FROM tthc.report_delta r WHERE r.unit = ANY (units) AND r.day >= lo AND r.day < hi) a
     GROUP BY a.unit)
-  SELECT coalesce(sum(tthc.lineage_part(u.in_time, l.lo, l.hi)), 0) AS in_time,
-         coalesce(sum(tthc.lineage_part(u.resolved, l.lo, l.hi)), 0) AS resolved,
-         coalesce(sum(tthc.lineage_part(u.received, l.lo, l.hi)), 0) AS received,
-         coalesce(sum(tthc.lineage_part(u.offered, l.lo, l.hi)), 0) AS offered,
-         coalesce(sum(tthc.lineage_part(u.offered_online, l.lo, l.hi)), 0) AS offered_online,
-         coalesce(sum(tthc.lineage_part(u.with_fee, l.lo, l.hi)), 0) AS with_fee,
-         coalesce(sum(tthc.lineage_part(u.paid_online, l.lo, l.hi)), 0) AS paid_online,
-         coalesce(sum(tthc.lineage_part(u.digitised, l.lo, l.hi)), 0) AS digitised,
-         coalesce(sum(tthc.lineage_part(u.e_result, l.lo, l.hi)), 0) AS e_result,
-         coalesce(sum(tthc.lineage_part(u.rated, l.lo, l.hi)), 0) AS rated,
-         coalesce(sum(tthc.lineage_part(u.satisfied, l.lo, l.hi)), 0) AS satisfied
+  SELECT coalesce(sum((round(u.in_time * l.hi) - round(u.in_time * l.lo))), 0) AS in_time,
+         coalesce(sum((round(u.resolved * l.hi) - round(u.resolved * l.lo))), 0) AS resolved,
+         coalesce(sum((round(u.received * l.hi) - round(u.received * l.lo))), 0) AS received,
+         coalesce(sum((round(u.offered * l.hi) - round(u.offered * l.lo))), 0) AS offered,
+         coalesce(sum((round(u.offered_online * l.hi) - round(u.offered_online * l.lo))), 0) AS offered_online,
+         coalesce(sum((round(u.with_fee * l.hi) - round(u.with_fee * l.lo))), 0) AS with_fee,
+         coalesce(sum((round(u.paid_online * l.hi) - round(u.paid_online * l.lo))), 0) AS paid_online,
+         coalesce(sum((round(u.digitised * l.hi) - round(u.digitised * l.lo))), 0) AS digitised,
+         coalesce(sum((round(u.e_result * l.hi) - round(u.e_result * l.lo))), 0) AS e_result,
+         coalesce(sum((round(u.rated * l.hi) - round(u.rated * l.lo))), 0) AS rated,
+         coalesce(sum((round(u.satisfied * l.hi) - round(u.satisfied * l.lo))), 0) AS satisfied
     INTO t
   FROM u JOIN tthc.report_lineage(scope, lineage) l ON l.unit = u.unit;
   RETURN QUERY

@@ -1514,17 +1514,17 @@ BEGIN
         SELECT r.unit, r.field, r.day, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.offered_online, r.offered_online_online, r.with_fee, r.paid_online, r.digitised, r.result_electronic, r.resolved_work, r.rated, r.rated_satisfied, r.received_out_of_hours, r.transferred_in, r.transferred_out
         FROM tthc.report_delta r WHERE r.unit = ANY (units) AND r.day >= lo AND r.day < hi) a
     GROUP BY a.unit)
-  SELECT coalesce(sum(tthc.lineage_part(u.in_time, l.lo, l.hi)), 0) AS in_time,
-         coalesce(sum(tthc.lineage_part(u.resolved, l.lo, l.hi)), 0) AS resolved,
-         coalesce(sum(tthc.lineage_part(u.received, l.lo, l.hi)), 0) AS received,
-         coalesce(sum(tthc.lineage_part(u.offered, l.lo, l.hi)), 0) AS offered,
-         coalesce(sum(tthc.lineage_part(u.offered_online, l.lo, l.hi)), 0) AS offered_online,
-         coalesce(sum(tthc.lineage_part(u.with_fee, l.lo, l.hi)), 0) AS with_fee,
-         coalesce(sum(tthc.lineage_part(u.paid_online, l.lo, l.hi)), 0) AS paid_online,
-         coalesce(sum(tthc.lineage_part(u.digitised, l.lo, l.hi)), 0) AS digitised,
-         coalesce(sum(tthc.lineage_part(u.e_result, l.lo, l.hi)), 0) AS e_result,
-         coalesce(sum(tthc.lineage_part(u.rated, l.lo, l.hi)), 0) AS rated,
-         coalesce(sum(tthc.lineage_part(u.satisfied, l.lo, l.hi)), 0) AS satisfied
+  SELECT coalesce(sum((round(u.in_time * l.hi) - round(u.in_time * l.lo))), 0) AS in_time,
+         coalesce(sum((round(u.resolved * l.hi) - round(u.resolved * l.lo))), 0) AS resolved,
+         coalesce(sum((round(u.received * l.hi) - round(u.received * l.lo))), 0) AS received,
+         coalesce(sum((round(u.offered * l.hi) - round(u.offered * l.lo))), 0) AS offered,
+         coalesce(sum((round(u.offered_online * l.hi) - round(u.offered_online * l.lo))), 0) AS offered_online,
+         coalesce(sum((round(u.with_fee * l.hi) - round(u.with_fee * l.lo))), 0) AS with_fee,
+         coalesce(sum((round(u.paid_online * l.hi) - round(u.paid_online * l.lo))), 0) AS paid_online,
+         coalesce(sum((round(u.digitised * l.hi) - round(u.digitised * l.lo))), 0) AS digitised,
+         coalesce(sum((round(u.e_result * l.hi) - round(u.e_result * l.lo))), 0) AS e_result,
+         coalesce(sum((round(u.rated * l.hi) - round(u.rated * l.lo))), 0) AS rated,
+         coalesce(sum((round(u.satisfied * l.hi) - round(u.satisfied * l.lo))), 0) AS satisfied
     INTO t
   FROM u JOIN tthc.report_lineage(scope, lineage) l ON l.unit = u.unit;
   RETURN QUERY
@@ -3787,8 +3787,8 @@ BEGIN
   changed AS (
     SELECT x.* FROM (
       SELECT d.id, d.code, d.handling_unit, d.status, d.due_at AS old_due_at, tthc.lawful_due(d) AS new_due_at
-      FROM tthc.dossier d JOIN tthc.unit u ON u.code = d.handling_unit
-      WHERE u.calendar IN (SELECT f.name FROM family f)
+      FROM tthc.dossier d JOIN tthc.unit u ON u.code = d.handling_unit JOIN tthc.unit r ON r.code = d.receiving_unit
+      WHERE (u.calendar IN (SELECT f.name FROM family f) OR r.reception_calendar IN (SELECT f.name FROM family f))
         AND d.status IN ('received', 'processing', 'awaiting_supplement', 'awaiting_payment')
         -- local midnight of `since` in any zone is no earlier than this
         AND d.due_at >= since::timestamp AT TIME ZONE 'UTC' - interval '14 hours') x
@@ -3902,27 +3902,51 @@ CREATE FUNCTION tthc.report(unit text, period daterange, include_children boolea
            sum(a.resolved_work) FILTER (WHERE a.day >= p.lo) AS work
     FROM a CROSS JOIN p
     GROUP BY a.unit, a.field),
-  -- ... carried by the units in scope (each its part)
+  -- ... carried by the units in scope, each its part.  The N dossiers an
+  -- old unit held in the period (carried over, received, moved in) are laid
+  -- out once by how they came and once by how they left (resolved, withdrawn,
+  -- stopped, moved out, still open: awaiting supplement, overdue, the rest);
+  -- a successor between lo and hi of the cumulative share takes the dossiers
+  -- round(N*lo) to round(N*hi) of both layouts (turned, on a circle), so its
+  -- parts balance, no stock is negative or larger than what is open, and the
+  -- parts add up
   c AS (
     SELECT l.successor AS unit, u.field, l.unit AS source, l.weight, l.resolved,
-           tthc.lineage_part(u.carried_over, l.lo, l.hi) AS carried_over,
-           tthc.lineage_part(u.in_person, l.lo, l.hi) AS in_person,
-           tthc.lineage_part(u.online, l.lo, l.hi) AS online,
-           tthc.lineage_part(u.postal, l.lo, l.hi) AS postal,
-           tthc.lineage_part(u.out_of_hours, l.lo, l.hi) AS out_of_hours,
-           tthc.lineage_part(u.early, l.lo, l.hi) AS early,
-           tthc.lineage_part(u.on_time, l.lo, l.hi) AS on_time,
-           tthc.lineage_part(u.late, l.lo, l.hi) AS late,
-           tthc.lineage_part(u.overdue_end, l.lo, l.hi) AS overdue_end,
-           tthc.lineage_part(u.supp_end, l.lo, l.hi) AS supp_end,
-           tthc.lineage_part(u.supp_req, l.lo, l.hi) AS supp_req,
-           tthc.lineage_part(u.withdrawn, l.lo, l.hi) AS withdrawn,
-           tthc.lineage_part(u.refused, l.lo, l.hi) AS refused,
-           tthc.lineage_part(u.stopped, l.lo, l.hi) AS stopped,
-           tthc.lineage_part(u.t_in, l.lo, l.hi) AS t_in,
-           tthc.lineage_part(u.t_out, l.lo, l.hi) AS t_out,
+           (greatest(0, least(r.b, x.i1) - greatest(r.a, 0)) + greatest(0, least(r.b, x.i1 + x.n) - greatest(r.a, 0 + x.n))) AS carried_over,
+           (greatest(0, least(r.b, x.i2) - greatest(r.a, x.i1)) + greatest(0, least(r.b, x.i2 + x.n) - greatest(r.a, x.i1 + x.n))) AS in_person,
+           (greatest(0, least(r.b, x.i3) - greatest(r.a, x.i2)) + greatest(0, least(r.b, x.i3 + x.n) - greatest(r.a, x.i2 + x.n))) AS online,
+           (greatest(0, least(r.b, x.i4) - greatest(r.a, x.i3)) + greatest(0, least(r.b, x.i4 + x.n) - greatest(r.a, x.i3 + x.n))) AS postal,
+           (greatest(0, least(r.b, x.n) - greatest(r.a, x.i4)) + greatest(0, least(r.b, x.n + x.n) - greatest(r.a, x.i4 + x.n))) AS t_in,
+           (greatest(0, least(r.b, x.o1) - greatest(r.a, 0)) + greatest(0, least(r.b, x.o1 + x.n) - greatest(r.a, 0 + x.n))) AS early,
+           (greatest(0, least(r.b, x.o2) - greatest(r.a, x.o1)) + greatest(0, least(r.b, x.o2 + x.n) - greatest(r.a, x.o1 + x.n))) AS on_time,
+           (greatest(0, least(r.b, x.o3) - greatest(r.a, x.o2)) + greatest(0, least(r.b, x.o3 + x.n) - greatest(r.a, x.o2 + x.n))) AS late,
+           (greatest(0, least(r.b, x.o4) - greatest(r.a, x.o3)) + greatest(0, least(r.b, x.o4 + x.n) - greatest(r.a, x.o3 + x.n))) AS withdrawn,
+           (greatest(0, least(r.b, x.o5) - greatest(r.a, x.o4)) + greatest(0, least(r.b, x.o5 + x.n) - greatest(r.a, x.o4 + x.n))) AS stopped,
+           (greatest(0, least(r.b, x.o6) - greatest(r.a, x.o5)) + greatest(0, least(r.b, x.o6 + x.n) - greatest(r.a, x.o5 + x.n))) AS t_out,
+           (greatest(0, least(r.b, r.o7) - greatest(r.a, x.o6)) + greatest(0, least(r.b, r.o7 + x.n) - greatest(r.a, x.o6 + x.n))) AS supp_end,
+           (greatest(0, least(r.b, r.o8) - greatest(r.a, r.o7)) + greatest(0, least(r.b, r.o8 + x.n) - greatest(r.a, r.o7 + x.n))) AS overdue_end,
+           (round(u.out_of_hours * l.hi) - round(u.out_of_hours * l.lo)) AS out_of_hours,
+           (round(u.supp_req * l.hi) - round(u.supp_req * l.lo)) AS supp_req,
+           (round(u.refused * l.hi) - round(u.refused * l.lo)) AS refused,
            u.work * (l.hi - l.lo)::float8 AS work
-    FROM u JOIN lin l ON l.unit = u.unit),
+    FROM u JOIN lin l ON l.unit = u.unit
+    CROSS JOIN LATERAL (
+      SELECT u.carried_over AS i1, u.carried_over + u.in_person AS i2, u.carried_over + u.in_person + u.online AS i3,
+             u.carried_over + u.in_person + u.online + u.postal AS i4,
+             u.carried_over + u.in_person + u.online + u.postal + u.t_in AS n,
+             u.early AS o1, u.early + u.on_time AS o2, u.early + u.on_time + u.late AS o3,
+             u.early + u.on_time + u.late + u.withdrawn AS o4, u.early + u.on_time + u.late + u.withdrawn + u.stopped AS o5,
+             u.early + u.on_time + u.late + u.withdrawn + u.stopped + u.t_out AS o6,
+             -- where the successors' ranges start: turned by a fixed amount
+             -- per old unit and field, so that no successor always takes the
+             -- head of the layouts (the early results) or their tail (what is
+             -- still open)
+             floor((u.carried_over + u.in_person + u.online + u.postal + u.t_in)
+                   * ((hashtext(u.unit || '/' || u.field) & 65535) / 65536.0)) AS turn) x
+    CROSS JOIN LATERAL (
+      SELECT round(x.n * l.lo) + x.turn AS a, round(x.n * l.hi) + x.turn AS b,
+             least(x.o6 + greatest(u.supp_end, 0), x.n) AS o7,
+             least(x.o6 + greatest(u.supp_end, 0) + greatest(u.overdue_end, 0), x.n) AS o8) r),
   s AS (
     SELECT CASE WHEN grouping(c.unit, c.field) = 0 THEN 'field'
                 WHEN grouping(c.unit, c.field) = 1 THEN 'unit' ELSE 'total' END AS level,
@@ -3936,6 +3960,7 @@ CREATE FUNCTION tthc.report(unit text, period daterange, include_children boolea
              CASE WHEN bool_and(c.resolved) THEN
                     string_agg(DISTINCT CASE WHEN c.source <> c.unit THEN c.source
                                   || CASE WHEN c.weight < 1 THEN ' (' || round(c.weight, 4)::text || ')' ELSE '' END END, ', ')
+                      FILTER (WHERE $4)
                   ELSE 'ended ' || (SELECT x.valid_to::text FROM tthc.unit x WHERE x.code = c.unit)
                        || ', taken over by no unit whole or by share' END END AS lineage
     FROM c
@@ -4495,16 +4520,16 @@ BEGIN
     FROM tthc.dossier_event e WHERE e.dossier_id = d.id AND e.province IS NOT DISTINCT FROM d.province) s
   WHERE d.handling_unit = ANY (units) AND d.finished_at >= lo_at AND d.finished_at < hi_at
   GROUP BY d.handling_unit)
-  SELECT coalesce(sum(tthc.lineage_part(u.resolved, l.lo, l.hi)), 0) AS resolved,
-         coalesce(sum(tthc.lineage_part(u.in_time, l.lo, l.hi)), 0) AS in_time,
-         coalesce(sum(tthc.lineage_part(u.steps, l.lo, l.hi)), 0) AS steps,
-         coalesce(sum(tthc.lineage_part(u.steps_in_time, l.lo, l.hi)), 0) AS steps_in_time,
-         coalesce(sum(tthc.lineage_part(u.one_round, l.lo, l.hi)), 0) AS one_round,
-         coalesce(sum(tthc.lineage_part(u.at_desk, l.lo, l.hi)), 0) AS at_desk,
-         coalesce(sum(tthc.lineage_part(u.rated, l.lo, l.hi)), 0) AS rated,
-         coalesce(sum(tthc.lineage_part(u.courteous, l.lo, l.hi)), 0) AS courteous,
-         coalesce(sum(tthc.lineage_part(u.offered, l.lo, l.hi)), 0) AS offered,
-         coalesce(sum(tthc.lineage_part(u.offered_online, l.lo, l.hi)), 0) AS offered_online
+  SELECT coalesce(sum((round(u.resolved * l.hi) - round(u.resolved * l.lo))), 0) AS resolved,
+         coalesce(sum((round(u.in_time * l.hi) - round(u.in_time * l.lo))), 0) AS in_time,
+         coalesce(sum((round(u.steps * l.hi) - round(u.steps * l.lo))), 0) AS steps,
+         coalesce(sum((round(u.steps_in_time * l.hi) - round(u.steps_in_time * l.lo))), 0) AS steps_in_time,
+         coalesce(sum((round(u.one_round * l.hi) - round(u.one_round * l.lo))), 0) AS one_round,
+         coalesce(sum((round(u.at_desk * l.hi) - round(u.at_desk * l.lo))), 0) AS at_desk,
+         coalesce(sum((round(u.rated * l.hi) - round(u.rated * l.lo))), 0) AS rated,
+         coalesce(sum((round(u.courteous * l.hi) - round(u.courteous * l.lo))), 0) AS courteous,
+         coalesce(sum((round(u.offered * l.hi) - round(u.offered * l.lo))), 0) AS offered,
+         coalesce(sum((round(u.offered_online * l.hi) - round(u.offered_online * l.lo))), 0) AS offered_online
     INTO t
   FROM u JOIN tthc.report_lineage(scope, lineage) l ON l.unit = u.unit;
 
@@ -5221,6 +5246,37 @@ CREATE FUNCTION tthc.transition_allowed(from_status tthc.dossier_status, to_stat
 COMMENT ON FUNCTION tthc.transition_allowed(from_status tthc.dossier_status, to_status tthc.dossier_status) IS 'Whether a dossier may move between two statuses';
 
 --
+-- Name: unit_desk_check(); Type: FUNCTION; Schema: tthc; Owner: -
+--
+
+CREATE FUNCTION tthc.unit_desk_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  z text;
+  dz text;
+BEGIN
+  IF NEW.reception_calendar IS NOT NULL THEN
+    SELECT c.time_zone INTO z FROM tthc.calendar c WHERE c.name = NEW.calendar;
+    SELECT c.time_zone INTO dz FROM tthc.calendar c WHERE c.name = NEW.reception_calendar;
+    IF dz IS DISTINCT FROM z AND dz IS NOT NULL THEN  -- (an unknown one: the foreign key says so)
+      RAISE EXCEPTION 'reception calendar % of unit % keeps time zone %, its calendar % keeps %',
+                      NEW.reception_calendar, NEW.code, dz, NEW.calendar, z
+        USING ERRCODE = '22023', TABLE = 'unit', COLUMN = 'reception_calendar',
+              HINT = 'A desk keeps its unit''s time.';
+    END IF;
+  END IF;
+  RETURN NEW;
+END $$;
+
+--
+-- Name: FUNCTION unit_desk_check(); Type: COMMENT; Schema: tthc; Owner: -
+--
+
+COMMENT ON FUNCTION tthc.unit_desk_check() IS 'A unit''s reception calendar keeps the time zone of its calendar';
+
+--
 -- Name: unit_in_use(); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
@@ -5229,14 +5285,15 @@ CREATE FUNCTION tthc.unit_in_use() RETURNS trigger
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 BEGIN
-  IF TG_OP = 'UPDATE' AND NEW.code = OLD.code AND NEW.calendar = OLD.calendar THEN
+  IF TG_OP = 'UPDATE' AND NEW.code = OLD.code AND NEW.calendar = OLD.calendar
+     AND NEW.reception_calendar IS NOT DISTINCT FROM OLD.reception_calendar THEN
     RETURN NEW;
   END IF;
   IF EXISTS (SELECT 1 FROM tthc.dossier d
              WHERE d.handling_unit = OLD.code OR d.receiving_unit = OLD.code) THEN
     RAISE EXCEPTION 'unit % has dossiers', OLD.code
       USING ERRCODE = '23503',
-            DETAIL = 'Its code and calendar time those dossiers; they cannot change while dossiers refer to it.',
+            DETAIL = 'Its code and calendars time those dossiers; they cannot change while dossiers refer to it.',
             HINT = 'Create a new unit instead.';
   END IF;
   RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
@@ -5246,36 +5303,47 @@ END $$;
 -- Name: FUNCTION unit_in_use(); Type: COMMENT; Schema: tthc; Owner: -
 --
 
-COMMENT ON FUNCTION tthc.unit_in_use() IS 'A unit with dossiers keeps its code and calendar';
+COMMENT ON FUNCTION tthc.unit_in_use() IS 'A unit with dossiers keeps its code, calendar and reception calendar';
 
 --
 -- Name: unit_lineage(date); Type: FUNCTION; Schema: tthc; Owner: -
 --
 
-CREATE FUNCTION tthc.unit_lineage(at date DEFAULT CURRENT_DATE) RETURNS TABLE(unit text, successor text, weight numeric, lo numeric, hi numeric, resolved boolean)
-    LANGUAGE sql STABLE
+CREATE FUNCTION tthc.unit_lineage(at date DEFAULT NULL::date) RETURNS TABLE(unit text, successor text, weight numeric, lo numeric, hi numeric, resolved boolean)
+    LANGUAGE sql STABLE ROWS 10
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
   WITH RECURSIVE
-  -- one generation: the successors of a unit ended before at, when one is
-  -- whole or all have shares
+  -- the units ended by at (NULL: today, each in its calendar's time)
+  ended AS (
+    SELECT u.code FROM tthc.unit u JOIN tthc.calendar c ON c.name = u.calendar
+    WHERE u.valid_to < coalesce($1, (now() AT TIME ZONE c.time_zone)::date)),
+  -- one generation: the successors of an ended unit, when one is whole or
+  -- all have shares
   succ AS (
     SELECT s.old_unit, s.new_unit, s.whole, s.share,
            bool_or(s.whole) OVER o AS has_whole,
            count(s.share) OVER o = count(*) OVER o AS all_shares,
            sum(s.share) OVER o AS shares
-    FROM tthc.unit_succession s JOIN tthc.unit u ON u.code = s.old_unit
-    WHERE u.valid_to < $1
+    FROM tthc.unit_succession s JOIN ended e ON e.code = s.old_unit
     WINDOW o AS (PARTITION BY s.old_unit)),
-  step AS (
+  step0 AS (
     SELECT old_unit, new_unit, CASE WHEN has_whole THEN 1 ELSE share / shares END AS w
     FROM succ WHERE (has_whole AND whole) OR (NOT has_whole AND all_shares)),
+  -- a unit whose successors lead back to it takes nobody's history: it
+  -- keeps its own, unresolved (UNION: the pairs are finite, the walk ends)
+  reach(a, b) AS (
+    SELECT old_unit, new_unit FROM step0
+    UNION
+    SELECT r.a, st.new_unit FROM reach r JOIN step0 st ON st.old_unit = r.b),
+  step AS (
+    SELECT st.* FROM step0 st WHERE NOT EXISTS (SELECT 1 FROM reach r WHERE r.a = st.old_unit AND r.b = st.old_unit)),
   walk(unit, node, w, depth) AS (
     SELECT u.code, u.code, 1::numeric, 0 FROM tthc.unit u
     UNION ALL
     SELECT k.unit, st.new_unit, k.w * st.w, k.depth + 1
     FROM walk k JOIN step st ON st.old_unit = k.node
-    WHERE k.depth < 16),
+    WHERE k.depth < 64),
   ends AS (
     SELECT k.unit, k.node, sum(k.w) AS w FROM walk k
     WHERE NOT EXISTS (SELECT 1 FROM step st WHERE st.old_unit = k.node)
@@ -5286,15 +5354,15 @@ CREATE FUNCTION tthc.unit_lineage(at date DEFAULT CURRENT_DATE) RETURNS TABLE(un
            row_number() OVER (PARTITION BY e.unit ORDER BY e.node DESC) = 1 AS last
     FROM ends e)
   SELECT c.unit, c.node, c.w, c.upto - c.w, CASE WHEN c.last THEN 1 ELSE c.upto END,
-         NOT (c.unit = c.node AND u.valid_to < $1)
-  FROM cum c JOIN tthc.unit u ON u.code = c.unit
+         NOT (c.unit = c.node AND c.unit IN (SELECT code FROM ended))
+  FROM cum c
 $_$;
 
 --
 -- Name: FUNCTION unit_lineage(at date); Type: COMMENT; Schema: tthc; Owner: -
 --
 
-COMMENT ON FUNCTION tthc.unit_lineage(at date) IS 'Each unit and the units standing at a date that carry its history (itself while it stands): the successor marked whole, else the successors by share, over every change since; weight, and the cumulative share lo to hi that splits its counts; resolved is false for an ended unit that no successor takes whole or by share';
+COMMENT ON FUNCTION tthc.unit_lineage(at date) IS 'Each unit and the units standing at a date (NULL: today, in each unit''s time) that carry its history (itself while it stands): the successor marked whole, else the successors by share, over every change since; weight, and the cumulative share lo to hi that splits its counts; resolved is false for an ended unit that no successor takes whole or by share, or whose successors lead back to it';
 
 --
 -- Name: unit_orphans(timestamp with time zone); Type: FUNCTION; Schema: tthc; Owner: -
@@ -6176,17 +6244,17 @@ CREATE VIEW tthc.indicators_766_monthly_lineage WITH (security_barrier='true') A
         ), s AS (
          SELECT l.successor AS unit,
             s1.month,
-            sum(tthc.lineage_part(s1.in_time, l.lo, l.hi)) AS in_time,
-            sum(tthc.lineage_part(s1.resolved, l.lo, l.hi)) AS resolved,
-            sum(tthc.lineage_part(s1.received, l.lo, l.hi)) AS received,
-            sum(tthc.lineage_part(s1.offered_online, l.lo, l.hi)) AS offered_online,
-            sum(tthc.lineage_part(s1.offered_online_online, l.lo, l.hi)) AS offered_online_online,
-            sum(tthc.lineage_part(s1.with_fee, l.lo, l.hi)) AS with_fee,
-            sum(tthc.lineage_part(s1.paid_online, l.lo, l.hi)) AS paid_online,
-            sum(tthc.lineage_part(s1.digitised, l.lo, l.hi)) AS digitised,
-            sum(tthc.lineage_part(s1.result_electronic, l.lo, l.hi)) AS result_electronic,
-            sum(tthc.lineage_part(s1.rated, l.lo, l.hi)) AS rated,
-            sum(tthc.lineage_part(s1.rated_satisfied, l.lo, l.hi)) AS rated_satisfied
+            sum((round((s1.in_time * l.hi)) - round((s1.in_time * l.lo)))) AS in_time,
+            sum((round((s1.resolved * l.hi)) - round((s1.resolved * l.lo)))) AS resolved,
+            sum((round((s1.received * l.hi)) - round((s1.received * l.lo)))) AS received,
+            sum((round((s1.offered_online * l.hi)) - round((s1.offered_online * l.lo)))) AS offered_online,
+            sum((round((s1.offered_online_online * l.hi)) - round((s1.offered_online_online * l.lo)))) AS offered_online_online,
+            sum((round((s1.with_fee * l.hi)) - round((s1.with_fee * l.lo)))) AS with_fee,
+            sum((round((s1.paid_online * l.hi)) - round((s1.paid_online * l.lo)))) AS paid_online,
+            sum((round((s1.digitised * l.hi)) - round((s1.digitised * l.lo)))) AS digitised,
+            sum((round((s1.result_electronic * l.hi)) - round((s1.result_electronic * l.lo)))) AS result_electronic,
+            sum((round((s1.rated * l.hi)) - round((s1.rated * l.lo)))) AS rated,
+            sum((round((s1.rated_satisfied * l.hi)) - round((s1.rated_satisfied * l.lo)))) AS rated_satisfied
            FROM (s1
              JOIN tthc.unit_lineage() l(unit, successor, weight, lo, hi, resolved) ON ((l.unit = s1.unit)))
           GROUP BY l.successor, s1.month
@@ -7049,29 +7117,27 @@ CREATE VIEW tthc.report_monthly_lineage WITH (security_barrier='true') AS
            FROM s
           GROUP BY s.unit, s.field, s.month
         ), m AS (
-         SELECT l.successor AS unit,
+         SELECT m0.unit,
             m0.field,
             m0.month,
-            sum(tthc.lineage_part(m0.in_person, l.lo, l.hi)) AS in_person,
-            sum(tthc.lineage_part(m0.online, l.lo, l.hi)) AS online,
-            sum(tthc.lineage_part(m0.postal, l.lo, l.hi)) AS postal,
-            sum(tthc.lineage_part(m0.early, l.lo, l.hi)) AS early,
-            sum(tthc.lineage_part(m0.on_time, l.lo, l.hi)) AS on_time,
-            sum(tthc.lineage_part(m0.late, l.lo, l.hi)) AS late,
-            sum(tthc.lineage_part(m0.refused, l.lo, l.hi)) AS refused,
-            sum(tthc.lineage_part(m0.withdrawn, l.lo, l.hi)) AS withdrawn,
-            sum(tthc.lineage_part(m0.stopped, l.lo, l.hi)) AS stopped,
-            sum(tthc.lineage_part(m0.supp_req, l.lo, l.hi)) AS supp_req,
-            sum(tthc.lineage_part(m0.supp_change, l.lo, l.hi)) AS supp_change,
-            sum(tthc.lineage_part(m0.overdue_change, l.lo, l.hi)) AS overdue_change,
-            sum(tthc.lineage_part(m0.t_in, l.lo, l.hi)) AS t_in,
-            sum(tthc.lineage_part(m0.t_out, l.lo, l.hi)) AS t_out,
-            sum(tthc.lineage_part(m0.out_of_hours, l.lo, l.hi)) AS out_of_hours,
-            sum((((((((((tthc.lineage_part(m0.in_person, l.lo, l.hi) + tthc.lineage_part(m0.online, l.lo, l.hi)) + tthc.lineage_part(m0.postal, l.lo, l.hi)) + tthc.lineage_part(m0.t_in, l.lo, l.hi)) - tthc.lineage_part(m0.early, l.lo, l.hi)) - tthc.lineage_part(m0.on_time, l.lo, l.hi)) - tthc.lineage_part(m0.late, l.lo, l.hi)) - tthc.lineage_part(m0.withdrawn, l.lo, l.hi)) - tthc.lineage_part(m0.stopped, l.lo, l.hi)) - tthc.lineage_part(m0.t_out, l.lo, l.hi))) AS open_change,
-            sum((m0.work * ((l.hi - l.lo))::double precision)) AS work
-           FROM (m0
-             JOIN tthc.unit_lineage() l(unit, successor, weight, lo, hi, resolved) ON ((l.unit = m0.unit)))
-          GROUP BY l.successor, m0.field, m0.month
+            m0.in_person,
+            m0.online,
+            m0.postal,
+            m0.early,
+            m0.on_time,
+            m0.late,
+            m0.refused,
+            m0.withdrawn,
+            m0.stopped,
+            m0.supp_req,
+            m0.open_change,
+            m0.supp_change,
+            m0.overdue_change,
+            m0.work,
+            m0.t_in,
+            m0.t_out,
+            m0.out_of_hours
+           FROM m0
         ), g AS (
          SELECT k.unit,
             k.field,
@@ -7083,7 +7149,7 @@ CREATE VIEW tthc.report_monthly_lineage WITH (security_barrier='true') AS
                   GROUP BY m.unit, m.field) k,
             LATERAL generate_series((k.first)::timestamp with time zone, (GREATEST(( SELECT max(m.month) AS max
                    FROM m), (date_trunc('month'::text, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh'::text)))::date))::timestamp with time zone, '1 mon'::interval) gs(gs)
-        ), w AS (
+        ), w0 AS (
          SELECT g.unit,
             g.field,
             g.month,
@@ -7108,6 +7174,91 @@ CREATE VIEW tthc.report_monthly_lineage WITH (security_barrier='true') AS
            FROM (g
              LEFT JOIN m ON (((m.unit = g.unit) AND (m.field = g.field) AND (m.month = g.month))))
           WINDOW c AS (PARTITION BY g.unit, g.field ORDER BY g.month)
+        ), w1 AS (
+         SELECT w0.unit,
+            w0.field,
+            w0.month,
+            w0.carried_over,
+            COALESCE(w0.in_person, (0)::numeric) AS in_person,
+            COALESCE(w0.online, (0)::numeric) AS online,
+            COALESCE(w0.postal, (0)::numeric) AS postal,
+            COALESCE(w0.early, (0)::numeric) AS early,
+            COALESCE(w0.on_time, (0)::numeric) AS on_time,
+            COALESCE(w0.late, (0)::numeric) AS late,
+            COALESCE(w0.refused, (0)::numeric) AS refused,
+            COALESCE(w0.withdrawn, (0)::numeric) AS withdrawn,
+            COALESCE(w0.stopped, (0)::numeric) AS stopped,
+            COALESCE(w0.supp_req, (0)::numeric) AS supp_req,
+            w0.work,
+            COALESCE(w0.t_in, (0)::numeric) AS t_in,
+            COALESCE(w0.t_out, (0)::numeric) AS t_out,
+            COALESCE(w0.out_of_hours, (0)::numeric) AS out_of_hours,
+            w0.overdue_end,
+            w0.supp_end
+           FROM w0
+        ), c AS (
+         SELECT l.successor AS unit,
+            w1.field,
+            w1.month,
+            (GREATEST((0)::numeric, (LEAST(r.b, x.i1) - GREATEST(r.a, (0)::numeric))) + GREATEST((0)::numeric, (LEAST(r.b, (x.i1 + x.n)) - GREATEST(r.a, ((0)::numeric + x.n))))) AS carried_over,
+            (GREATEST((0)::numeric, (LEAST(r.b, x.i2) - GREATEST(r.a, x.i1))) + GREATEST((0)::numeric, (LEAST(r.b, (x.i2 + x.n)) - GREATEST(r.a, (x.i1 + x.n))))) AS in_person,
+            (GREATEST((0)::numeric, (LEAST(r.b, x.i3) - GREATEST(r.a, x.i2))) + GREATEST((0)::numeric, (LEAST(r.b, (x.i3 + x.n)) - GREATEST(r.a, (x.i2 + x.n))))) AS online,
+            (GREATEST((0)::numeric, (LEAST(r.b, x.i4) - GREATEST(r.a, x.i3))) + GREATEST((0)::numeric, (LEAST(r.b, (x.i4 + x.n)) - GREATEST(r.a, (x.i3 + x.n))))) AS postal,
+            (GREATEST((0)::numeric, (LEAST(r.b, x.n) - GREATEST(r.a, x.i4))) + GREATEST((0)::numeric, (LEAST(r.b, (x.n + x.n)) - GREATEST(r.a, (x.i4 + x.n))))) AS t_in,
+            (GREATEST((0)::numeric, (LEAST(r.b, x.o1) - GREATEST(r.a, (0)::numeric))) + GREATEST((0)::numeric, (LEAST(r.b, (x.o1 + x.n)) - GREATEST(r.a, ((0)::numeric + x.n))))) AS early,
+            (GREATEST((0)::numeric, (LEAST(r.b, x.o2) - GREATEST(r.a, x.o1))) + GREATEST((0)::numeric, (LEAST(r.b, (x.o2 + x.n)) - GREATEST(r.a, (x.o1 + x.n))))) AS on_time,
+            (GREATEST((0)::numeric, (LEAST(r.b, x.o3) - GREATEST(r.a, x.o2))) + GREATEST((0)::numeric, (LEAST(r.b, (x.o3 + x.n)) - GREATEST(r.a, (x.o2 + x.n))))) AS late,
+            (GREATEST((0)::numeric, (LEAST(r.b, x.o4) - GREATEST(r.a, x.o3))) + GREATEST((0)::numeric, (LEAST(r.b, (x.o4 + x.n)) - GREATEST(r.a, (x.o3 + x.n))))) AS withdrawn,
+            (GREATEST((0)::numeric, (LEAST(r.b, x.o5) - GREATEST(r.a, x.o4))) + GREATEST((0)::numeric, (LEAST(r.b, (x.o5 + x.n)) - GREATEST(r.a, (x.o4 + x.n))))) AS stopped,
+            (GREATEST((0)::numeric, (LEAST(r.b, x.o6) - GREATEST(r.a, x.o5))) + GREATEST((0)::numeric, (LEAST(r.b, (x.o6 + x.n)) - GREATEST(r.a, (x.o5 + x.n))))) AS t_out,
+            (GREATEST((0)::numeric, (LEAST(r.b, r.o7) - GREATEST(r.a, x.o6))) + GREATEST((0)::numeric, (LEAST(r.b, (r.o7 + x.n)) - GREATEST(r.a, (x.o6 + x.n))))) AS supp_end,
+            (GREATEST((0)::numeric, (LEAST(r.b, r.o8) - GREATEST(r.a, r.o7))) + GREATEST((0)::numeric, (LEAST(r.b, (r.o8 + x.n)) - GREATEST(r.a, (r.o7 + x.n))))) AS overdue_end,
+            (round((w1.out_of_hours * l.hi)) - round((w1.out_of_hours * l.lo))) AS out_of_hours,
+            (round((w1.supp_req * l.hi)) - round((w1.supp_req * l.lo))) AS supp_req,
+            (round((w1.refused * l.hi)) - round((w1.refused * l.lo))) AS refused,
+            (w1.work * ((l.hi - l.lo))::double precision) AS work
+           FROM (((w1
+             JOIN tthc.unit_lineage() l(unit, successor, weight, lo, hi, resolved) ON ((l.unit = w1.unit)))
+             CROSS JOIN LATERAL ( SELECT w1.carried_over AS i1,
+                    (w1.carried_over + w1.in_person) AS i2,
+                    ((w1.carried_over + w1.in_person) + w1.online) AS i3,
+                    (((w1.carried_over + w1.in_person) + w1.online) + w1.postal) AS i4,
+                    ((((w1.carried_over + w1.in_person) + w1.online) + w1.postal) + w1.t_in) AS n,
+                    w1.early AS o1,
+                    (w1.early + w1.on_time) AS o2,
+                    ((w1.early + w1.on_time) + w1.late) AS o3,
+                    (((w1.early + w1.on_time) + w1.late) + w1.withdrawn) AS o4,
+                    ((((w1.early + w1.on_time) + w1.late) + w1.withdrawn) + w1.stopped) AS o5,
+                    (((((w1.early + w1.on_time) + w1.late) + w1.withdrawn) + w1.stopped) + w1.t_out) AS o6,
+                    floor((((((w1.carried_over + w1.in_person) + w1.online) + w1.postal) + w1.t_in) * (((hashtext(((w1.unit || '/'::text) || w1.field)) & 65535))::numeric / 65536.0))) AS turn) x)
+             CROSS JOIN LATERAL ( SELECT (round((x.n * l.lo)) + x.turn) AS a,
+                    (round((x.n * l.hi)) + x.turn) AS b,
+                    LEAST((x.o6 + GREATEST(w1.supp_end, (0)::numeric)), x.n) AS o7,
+                    LEAST(((x.o6 + GREATEST(w1.supp_end, (0)::numeric)) + GREATEST(w1.overdue_end, (0)::numeric)), x.n) AS o8) r)
+        ), w AS (
+         SELECT c.unit,
+            c.field,
+            c.month,
+            sum(c.carried_over) AS carried_over,
+            sum(c.in_person) AS in_person,
+            sum(c.online) AS online,
+            sum(c.postal) AS postal,
+            sum(c.early) AS early,
+            sum(c.on_time) AS on_time,
+            sum(c.late) AS late,
+            sum(c.refused) AS refused,
+            sum(c.withdrawn) AS withdrawn,
+            sum(c.stopped) AS stopped,
+            sum(c.supp_req) AS supp_req,
+            sum(c.work) AS work,
+            sum(c.t_in) AS t_in,
+            sum(c.t_out) AS t_out,
+            sum(c.out_of_hours) AS out_of_hours,
+            sum(c.overdue_end) AS overdue_end,
+            sum(c.supp_end) AS supp_end,
+            sum(((((((((((c.carried_over + c.in_person) + c.online) + c.postal) + c.t_in) - c.early) - c.on_time) - c.late) - c.withdrawn) - c.stopped) - c.t_out)) AS open_end
+           FROM c
+          GROUP BY c.unit, c.field, c.month
         )
  SELECT w.unit,
     NULLIF(w.field, ''::text) AS field,
@@ -7303,133 +7454,133 @@ COMMENT ON COLUMN tthc.unit_succession.province IS 'On the national hub: the pro
 -- Data for Name: calendar; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped, province, gid) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true, NULL, '15650844-f171-425a-b9a6-226a8a0d6316');
+INSERT INTO tthc.calendar (name, description, parent, time_zone, day_length, same_day_cutoff, holiday_rules, shipped, province, gid) VALUES ('vn', 'Cơ quan hành chính nhà nước, Việt Nam: thứ Hai-thứ Sáu 07:30-11:30, 13:00-17:00', NULL, 'Asia/Ho_Chi_Minh', '08:00:00', '15:00:00', 'vn', true, NULL, '3c11cb75-e936-40a6-9d56-3ba8842eee2b');
 
 --
 -- Data for Name: calendar_exception; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '710d3fd1-a54a-486b-96a6-668b665adc5e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '12b486f6-de62-4366-9a9d-a783d06ee8a5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'a777e6b8-98a0-4ff7-aa2e-f9513d3739d7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '53cae068-ef85-441d-a0c3-f8f2722c6802');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '06503e74-d9e0-4c5c-a2ed-923bdf1dfcfb');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'a6a5294d-d551-4cda-84d2-9f52124313ab');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'd046048c-701b-40c5-9afd-0f0723ea8186');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '11625b8f-a6cb-4e4f-912f-651a9433b373');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '83b275bc-3f2a-495c-8134-013c5e7702e8');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'ad8e01b4-58d0-471a-a87e-a134774db243');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'dc040d71-37c9-4d0f-820f-7c65d980d9ce');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '6cc9217b-011f-463c-94cb-72bb4ea91992');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '2953bcb6-b7ad-4232-bb8f-aa7fcfac15ff');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '8a528eec-dc8c-47a3-ab31-62584a2dc36b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'da4b1a56-6352-4e21-9cbd-a3300f5f23a1');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '0056cb7f-9e6a-4e2a-856f-b47f372e44ed');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '79540547-3c52-400f-8176-737de586f0d3');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'ee92aadc-f584-4e33-8682-7a0c20dcd408');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '163db34f-9226-492c-a020-34cd41b75597');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '8809914f-9807-4469-9b7f-dd2963d6c733');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'b82f3499-0e94-4dad-94f2-45bd864f715d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'eccfddf6-b088-4218-8217-0b7ca24d18a0');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '13d3eceb-c973-4dba-93f5-fdc4aa5ec154');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '9efe5192-6b73-42f1-bba9-950a04e0d2a2');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'a3026be5-9f9d-41a2-a2bc-3beb20479a8d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'a5e849a6-87d1-4d47-94f5-3465a5d3842e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'eeb4b55b-bc82-4e8a-9bcd-b969e6497d27');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '545158d2-34e3-4a1a-837b-ae239f052eb5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'ef7612cc-49c7-4b9a-a4dd-6ca25185cd11');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'ed76a4b1-3ea6-4deb-9561-8dc4582b00c0');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'd72dd9d0-7bc0-40a3-b71d-3c4fc95ad795');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '0ee542b9-2f8c-47fd-9e1a-5cf583e53315');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'f26d7c5d-83ac-4ec4-a344-39c02b6564c5');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '5f10105e-d26b-4c1f-9866-dadd664e7c37');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'd69673a9-25e2-4ba2-ad34-2958ada2a853');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'da24bb6b-4a12-4ef2-b757-7c0790429e4c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'a216e057-02a1-49a2-90b0-7f124cb73663');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '3667f6e6-eb20-488e-aa39-98bc070078a8');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '3f72ce92-bb11-4971-b184-4c4a5ffbcdeb');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '46fd981f-95a9-4745-9580-726e5e15d94f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'c06a4619-051b-4533-93ca-f30fb6683c41');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '3b4af652-7c40-4104-988b-0930d63fd0be');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '9b2c9826-aeb1-4d50-bbfb-e98067e83a25');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '822f2767-bbcf-4f67-b1aa-544b689a85f6');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '12878cc6-c5b1-434b-8cf2-05d434977891');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '77e0147e-ab78-47f0-ac3b-4446ea9a55ec');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '7d9c242a-76f8-4b88-9c88-71e6b8023112');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '77aef9a4-939c-49b2-9ba7-046cd452abc9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'd562d2dd-568d-4a0b-9ac5-d870afb4a009');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '3d1d8b2f-9514-405c-be67-eba73c4ead12');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'b3f1f0de-b182-4b66-8cb0-35c27219d985');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'cc07650e-519f-4700-95ef-a65d2ea1b66f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'b17810d5-3067-4b23-8e5e-1a32fdf333e2');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'a2847ad6-a008-43a7-b525-71f623e48ab2');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '889906c5-f2e9-4fb7-b6d8-f843a59beb16');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'f7aa0797-4979-4488-9379-0f3a8591fac4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '94bcf775-6803-4606-8206-eb75bbc6f946');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'ab90873a-7dc4-46e7-bebd-08ece99b2e7f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '023ec54f-625a-4091-bca7-fd18bc3551cc');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '7822614a-ff33-41d5-b841-f48c6bcc60ca');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '3603140d-d5ba-4742-86b5-33e7140ff6bc');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'acf957e7-6643-42cf-9f47-f083f2ee6787');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '75eafc7f-4c79-466d-8f9b-66ed464b94a7');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'fb8d25f6-456f-4dda-bee0-802e124787b3');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '6d19a342-229a-4830-b52b-639a69a10c48');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '6303df6b-c8b4-4677-ab3d-ca5904a25429');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '974e8954-0791-4e00-aa37-5260474a333d');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '15cdb3c7-a303-4f9a-a454-6db3e439d8b9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '161662da-65e4-4e3e-803c-d2bd06b2801e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '8ea44bd1-4eea-4b44-8042-50ca881d4a77');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '76ac7b3c-6bcc-4f26-ad9d-e611e238ee07');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'f1ca9789-f2d5-4e19-b1f8-1a6fc331d95b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '2c5318e7-61fb-4aba-95d8-55772e924427');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'f03f7be0-b568-4af6-82aa-d1170cde59e9');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '997a8327-2fb0-4f9a-b6e1-91bf080297df');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '28ce0879-f55b-4bae-9deb-8f21883008ed');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '5c09e15d-d174-49c5-8c48-d7be8dbe39fa');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'ecd9663d-0dd3-444a-afd1-f561ae4adfcc');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'eca705e4-dfb5-4f65-9ab9-5584d1fc308e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '0a6a4399-41de-4ad3-9e74-897d3cb6fbfd');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '7d2c9525-ce20-4b4b-9e80-ad88f9d32229');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '1124bc4f-351e-48eb-9a47-c183c52ecdd4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '9cab1560-7eb8-4b8f-9942-4b367719f413');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '79c1151e-e75a-4e06-a205-1565d9ba4f9c');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '1e9370cc-82b8-459e-b1e2-b2e913113dbd');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '7000fe4a-7a8a-4f45-842f-a51d98dd2842');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'a9be5a6b-755c-42da-82ec-4842a74ee27a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'f95dc898-1ad9-471c-9aad-18b9c332271b');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'b64d8359-e291-495c-b96c-bc64549e2927');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '3aa2e2cb-5dcf-4fbe-bb3f-ce3acd19dcfb');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'b0a245bd-e9bc-4243-9f15-d72b68c5d74a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '9f4f5462-25d0-4fd8-8249-bce4af10f5a4');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '45136ffa-6faa-4f3b-a695-405c2d982844');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '0fc3d0d5-9449-482c-9e53-6cfa1512883f');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '5b92264e-d316-4359-b218-fa4bb7d2504e');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'bd32c66e-e655-45a8-af86-15d679e5bc68');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '942e8a73-a6b9-4801-a53b-e64cd2d08c7a');
-INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '99c2c5ec-eb3b-439a-b81a-9d827412b227');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2018-12-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 05/01/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'd430f70e-5063-414b-9a47-5b63552b9e6b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '65ece9b3-c2ac-43ae-8f44-d8adbbe2249f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-01-05', 'makeup', 'Làm bù cho thứ Hai 31/12/2018', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '2bf8b0f1-ae3e-4262-853b-9edb6b745b0e');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'cc966793-82ae-4a36-91fa-83da63e3527d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-05', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '9bb37ff1-377e-4856-b980-9485abff4b26');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-06', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '5eb94234-cb39-4618-9d10-cb1c67d06182');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-07', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'd8872ad4-467c-407b-b2e6-5b0b405348a6');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'fb4f11d5-1b77-4b7e-b2be-9185112b6f11');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-15', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '82aa0467-3133-4057-aea3-ccdbdbfe7081');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '4cd3fdd7-b7f3-48a4-9467-ef9e24764433');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '2ee2bd27-ae0b-4bc5-9116-66943fac5e64');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '94a1c59e-9f24-4d9a-bd68-16eaaa9070dc');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2019', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, 'ad37d75b-7714-43df-b9ad-a67f0fef033b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2019-09-02', 'holiday', 'Quốc khánh', 'Công văn 6519/VPCP-KGVX (2018)', NULL, false, true, NULL, '63fae423-8af2-4880-98df-80e5c03f9d52');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'e97342b0-4cf9-46f5-8581-2fd0df64a351');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-23', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '0fc0b95f-40d4-414b-8d9f-5f9a99cf2ecc');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-24', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '6d3c1351-8278-4c84-8da4-a873e36f0dcb');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-27', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '63bfc0bc-d758-4337-8d9e-dd32bda1e8d9');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-28', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'd3c8587e-b764-4ddc-b2fb-53617c4b8309');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-01-29', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'd0544444-f84e-44cd-a81b-d9b38a1f67c1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-02', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'c7323a36-c2ad-46c7-9c9a-f6bdf85810cd');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '77b7de5d-91f0-41a7-8d48-85a2641fd13c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, 'aa453aa7-2794-4bd6-b278-7bb43c8e8d19');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2020-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '5b789c2f-64af-4e2e-911d-677884200d45');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-01-01', 'holiday', 'Tết Dương lịch', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '4ec1ebc8-ec55-4672-b3c7-469bbcb7a8b3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-10', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '41771d6c-4397-47ea-a5da-31e0822d2ac1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-11', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '54a658dc-c3a4-4013-9272-033a06456442');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-12', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '1a08cf18-e3be-4584-b6a4-0a7e1d7609d5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-15', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '1bcd7682-bb49-434f-89cc-5c6bb02e9c7b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-02-16', 'holiday', 'Tết Nguyên đán', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '8d2df472-a6d5-49e1-ac27-212a98a117e2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-21', 'holiday', 'Giỗ Tổ Hùng Vương', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '57e1a770-23ae-48de-968c-8d04e4a94f85');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-04-30', 'holiday', 'Ngày Chiến thắng', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '703d5362-53f3-4e7d-b0a0-b97f1ce3048f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '01f9d268-f2df-4075-a845-72a04471bc30');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-02', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '037abadc-23ba-4a59-be35-5b5935ca6c78');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2021-09-03', 'holiday', 'Quốc khánh', 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', NULL, false, true, NULL, '8bedb7aa-332f-4f46-948b-b3c30cd2d18b');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-03', 'compensatory', 'Tết Dương lịch', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '72be4052-c371-46a1-ba17-4be506ab44e0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '6dd512ac-b3aa-462a-a99b-00cdde6af5ca');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-01', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'e3aef5ad-dfb1-404a-9623-f5a69c844c17');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-02', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '1af090d6-1f6a-4117-855b-5a2898750590');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-03', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'fbde3139-5ff9-4ff1-b98b-20cd77ff2fb5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-02-04', 'holiday', 'Tết Nguyên đán', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '8614bfcf-f6b5-445e-95d7-ec269beb767f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-04-11', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'dc464016-09ee-4ec2-81de-bdc96c07a55d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-02', 'compensatory', 'Ngày Chiến thắng', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '92612383-25ae-46e6-8b92-880868ed7be8');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-05-03', 'compensatory', 'Ngày Quốc tế Lao động', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'f6eba166-f99e-41b4-9ee2-61153871ec7d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-01', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, '369a0d7d-d7bd-4d8e-8e37-9300a7ec69c1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2022-09-02', 'holiday', 'Quốc khánh', 'Công văn 245/VPCP-KGVX', NULL, false, true, NULL, 'd84655fc-1d82-438b-a0b2-00ba59da61aa');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-02', 'compensatory', 'Tết Dương lịch', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '9938452b-0b42-4985-9980-86f330333ac9');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-20', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'efdd4540-5aca-43f7-bfa4-e8d874c9a334');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-23', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'a358a5e1-4d78-46d9-8e62-33720f2b1edb');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-24', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '856c9ed8-e00a-45bd-bc35-9a82a1300673');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-25', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '77f24f5d-31af-4273-89d2-a1149ac22be4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-01-26', 'holiday', 'Tết Nguyên đán', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '47e94bb4-0cd0-482d-a9d2-2c66c1a9d59d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '1b6609ed-ede1-4cb3-8711-04a0c13d43e7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-02', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'fdef1dec-0e20-4b38-8fc4-c87f66c394ff');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-05-03', 'compensatory', 'Ngày Chiến thắng', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '9d44cd22-745b-49d1-8028-6c1d859b71b4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-01', 'holiday', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, 'd93cc84b-d789-40ae-bea2-958eb2c4515c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2023-09-04', 'compensatory', 'Quốc khánh', 'Công văn 8056/VPCP-KGVX (2022)', NULL, false, true, NULL, '44d10ffe-b163-4225-9696-a0e1022e9da7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '3aa4c905-0661-440e-b918-490234994d49');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-08', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '42e9399e-304a-455f-b830-9369006b6451');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-09', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '3699d4f8-c4bc-441a-8f23-36505e9e3343');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-12', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'bd0a44f4-2dfb-42cf-96c1-b897d2db4d31');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-13', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '135b40ff-0fff-431f-a9ce-5f76e3b62914');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-02-14', 'holiday', 'Tết Nguyên đán', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'bf11094a-791b-4e89-b169-1e6b444a0bc3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-18', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'eb2d6a5c-7668-4f8f-aa11-5132ecc8e9ca');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-29', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '197eca6c-bd4a-48b8-9b30-c7fc9177b3fe');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'c27a4324-9bfb-4f8c-be86-531c72451dd1');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '94fe7668-f08e-4f72-bb01-06e0f7145478');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-05-04', 'makeup', 'Làm bù cho thứ Hai 29/04/2024', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '9d438da9-6703-4db2-834f-773fe00d5237');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-02', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, '3bf838c7-9541-434e-8493-60d578ddad37');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2024-09-03', 'holiday', 'Quốc khánh', 'Công văn 2450/VPCP-KGVX', NULL, false, true, NULL, 'dab6df8c-eb84-4699-934c-faac8509054c');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '7a923e9c-3049-4d93-82b3-f7c868faa3e3');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-27', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '6838c64e-6342-48e6-b952-81fdd388a217');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-28', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '5aaeeb8e-0faf-4327-b59c-bf036021dbc9');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-29', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '2ae709ce-7b0f-4cee-97cf-35e0d99a64a9');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-30', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'ce65bb3b-f4d0-45e3-8206-3b80300d9115');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-01-31', 'holiday', 'Tết Nguyên đán', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'e71a7100-b01c-4ead-baae-11dfd9b89e71');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-07', 'holiday', 'Giỗ Tổ Hùng Vương', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '4d529c6a-57f8-429c-a077-3a3e1896d61d');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-26', 'makeup', 'Làm bù cho thứ Sáu 02/05/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '8ddb0fa6-8693-4915-abbc-8355c56146d0');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '288e18c1-83ee-4f46-8e6e-b1a29207f259');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'feeab945-e9ca-449a-8fc7-1f7d846a8062');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-05-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 26/04/2025', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'a08cb331-9328-4065-a4bd-b930f2c10dc5');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-01', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, '98521b7d-4851-4311-8990-19d87a542da7');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2025-09-02', 'holiday', 'Quốc khánh', 'Công văn 8726/VPCP-KGVX', NULL, false, true, NULL, 'ad6cefd5-a521-41ee-b854-aa659e43ddce');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-01', 'holiday', 'Tết Dương lịch', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '976c1148-d68e-4b24-867e-bc8e058ad8ad');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-02', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '4210140a-53a1-4f05-bd0e-a66820d8eda2');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-01-10', 'makeup', 'Làm bù cho thứ Sáu 02/01/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '8153d297-5726-44d8-b48d-6c1790c21fe4');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-16', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '2d9618ab-8315-4864-9679-0edceee581f9');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-17', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '2cc0fc76-1def-4148-99fe-1c8cf8f51cef');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-18', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'f0f4a0bd-0ad2-4d20-8edf-9dd5c9233583');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-19', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '3d76a625-a164-4b4b-abbf-8c0f77ab6d63');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-02-20', 'holiday', 'Tết Nguyên đán', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '32d436ab-af4c-4fb6-8508-06a8c24eff37');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-27', 'compensatory', 'Giỗ Tổ Hùng Vương', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'ad6efa49-ae77-43af-954e-970d01365b19');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-04-30', 'holiday', 'Ngày Chiến thắng', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'e6ce6079-ab57-4d38-867d-29279d46fb2f');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-05-01', 'holiday', 'Ngày Quốc tế Lao động', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '6afc76aa-24c6-40a0-8e5e-0f6d32a82065');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-22', 'makeup', 'Làm bù cho thứ Hai 31/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, 'f03a903d-2ac2-41ca-aa07-cd9c12976903');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-08-31', 'swapped', 'Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '4b63a94f-91a8-4ba9-a209-cb148ff01d22');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-01', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '98fdfc0b-40d2-4c77-a25e-ef9475fe0b87');
+INSERT INTO tthc.calendar_exception (calendar, day, kind, name, legal_reference, hours, provisional, shipped, province, gid) VALUES ('vn', '2026-09-02', 'holiday', 'Quốc khánh', 'Công văn 12729/VPCP-KGVX', NULL, false, true, NULL, '4fce7c75-afb6-4449-b009-01fc7ce65739');
 
 --
 -- Data for Name: calendar_week; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '07d1e58d-b0c4-4324-8c23-30bf8f05ce27');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '6c37173a-862d-434e-ac06-53ae03eecf66');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '6293aebd-0f0c-42ce-8508-95f6be4181ef');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '28544de9-de55-4a8b-8a71-dbb2389aef8b');
-INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'b2e65ff2-bfc1-4cb9-9777-9ef325fb92e1');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 1, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'e8b54859-5ce3-4974-8852-180f72f48f60');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 2, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '83c8cc6e-555c-4729-85d2-e76e57e69aae');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 3, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, 'bcec0ef3-32aa-4bbf-aa70-4ef68ecefd79');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 4, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '2b041931-d48b-43ae-9f08-9ce5a3f3aa3e');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours, shipped, province, gid) VALUES ('vn', 5, '{[07:30:00,11:30:00),[13:00:00,17:00:00)}', true, NULL, '5fa32b5f-e9fb-45de-947a-3ab5716d8f95');
 
 --
 -- Data for Name: calendar_year; Type: TABLE DATA; Schema: tthc; Owner: -
 --
 
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true, NULL, '9a4e92b2-e640-425f-a1cd-e9631121fdc7');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, 'c218ecb4-2afc-47b4-af71-22f797ce795a');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '5fc342e5-f42f-490f-8409-e96dcdaf87aa');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true, NULL, '7f72ba5b-d94a-4815-9946-60f1e5934dc6');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true, NULL, '317eb203-b7e4-41be-970e-c0c2dd51b786');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true, NULL, '78690e43-adfc-47c0-9334-cc37a8a0bdda');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true, NULL, '25b78665-0e12-43eb-9e65-a1c647feb578');
-INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true, NULL, 'd70fbb03-de91-4ec3-bc22-b0890e1c6df5');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2019, 'Công văn 6519/VPCP-KGVX (2018)', true, NULL, 'dc9137b8-b5d4-42c8-9044-be06295a640c');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2020, 'Lịch nghỉ năm 2020 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, '5d0be981-7912-49f5-9f45-1e51436fed7f');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2021, 'Lịch nghỉ năm 2021 của cán bộ, công chức, viên chức (số văn bản chưa ghi nhận)', true, NULL, 'f4e7a50f-b890-4637-8996-52e7c893f2dd');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2022, 'Công văn 245/VPCP-KGVX', true, NULL, 'ab8e99a7-ba7b-44a6-82a5-cf1b0d6802e7');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2023, 'Công văn 8056/VPCP-KGVX (2022)', true, NULL, '06fa8727-1deb-4254-87b0-2bfef6be377a');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2024, 'Công văn 2450/VPCP-KGVX', true, NULL, '6de46834-9cce-41bd-b06c-9ae448f3c54d');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2025, 'Công văn 8726/VPCP-KGVX', true, NULL, '94634dba-3b3f-40bd-89eb-c2accb7fcdb9');
+INSERT INTO tthc.calendar_year (calendar, year, legal_reference, shipped, province, gid) VALUES ('vn', 2026, 'Công văn 12729/VPCP-KGVX', true, NULL, '760e721d-b471-4501-9b7e-c6923d58394d');
 
 --
 -- Data for Name: dossier; Type: TABLE DATA; Schema: tthc; Owner: -
@@ -8420,6 +8571,12 @@ ALTER TABLE tthc.status_transition ENABLE ALWAYS TRIGGER table_changed;
 CREATE TRIGGER table_changed AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON tthc.unit FOR EACH STATEMENT EXECUTE FUNCTION tthc.table_changed();
 
 ALTER TABLE tthc.unit ENABLE ALWAYS TRIGGER table_changed;
+
+--
+-- Name: unit unit_desk_check; Type: TRIGGER; Schema: tthc; Owner: -
+--
+
+CREATE TRIGGER unit_desk_check BEFORE INSERT OR UPDATE OF calendar, reception_calendar ON tthc.unit FOR EACH ROW EXECUTE FUNCTION tthc.unit_desk_check();
 
 --
 -- Name: unit unit_in_use; Type: TRIGGER; Schema: tthc; Owner: -
@@ -9705,6 +9862,12 @@ GRANT ALL ON FUNCTION tthc.transfer_passes(id bigint) TO tthc_officer;
 
 REVOKE ALL ON FUNCTION tthc.transfers_passed() FROM PUBLIC;
 GRANT ALL ON FUNCTION tthc.transfers_passed() TO tthc_officer;
+
+--
+-- Name: FUNCTION unit_desk_check(); Type: ACL; Schema: tthc; Owner: -
+--
+
+REVOKE ALL ON FUNCTION tthc.unit_desk_check() FROM PUBLIC;
 
 --
 -- Name: FUNCTION unit_in_use(); Type: ACL; Schema: tthc; Owner: -

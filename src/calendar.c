@@ -124,9 +124,38 @@ calendar_table_oid(void)
 	return OidIsValid(nsp) ? get_relname_relid("calendar", nsp) : InvalidOid;
 }
 
+/*
+ * While pinned (the dossier guard, which holds a unit's processing and
+ * reception calendars at once), a reset keeps the calendars handed out
+ * until the end of the transaction; otherwise it frees them at once.
+ */
+static int	calendar_pins = 0;
+
+void
+calendar_pin(void)
+{
+	calendar_pins++;
+}
+
+void
+calendar_unpin(void)
+{
+	if (calendar_pins > 0)
+		calendar_pins--;
+}
+
+static void
+calendar_xact_cb(XactEvent event, void *arg)
+{
+	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
+		event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT)
+		calendar_pins = 0;
+}
+
 void
 CalendarInit(void)
 {
+	RegisterXactCallback(calendar_xact_cb, NULL);
 	relcache_flag_register(&calendar_flag);
 }
 
@@ -139,12 +168,12 @@ calendar_reset(void)
 		CalendarCacheContext = AllocSetContextCreate(CacheMemoryContext,
 													 "tthc calendars",
 													 ALLOCSET_DEFAULT_SIZES);
-	else if (IsTransactionState())
+	else if (calendar_pins > 0 && IsTransactionState())
 	{
 		/*
 		 * The calendars handed out stay valid until the end of the
-		 * transaction: a caller may hold two (a unit's processing and
-		 * reception calendars) while a lookup recompiles.
+		 * transaction: a pinned caller may hold two (a unit's processing
+		 * and reception calendars) while a lookup recompiles.
 		 */
 		MemoryContextSetParent(CalendarCacheContext, TopTransactionContext);
 		CalendarCacheContext = AllocSetContextCreate(CacheMemoryContext,
@@ -746,8 +775,8 @@ calendar_compile(const char *name, int depth)
 
 /*
  * calendar_get: the compiled calendar `name`, compiling it on first use
- * after an invalidation.  The pointer stays valid until the end of the
- * transaction (calendar_reset).
+ * after an invalidation.  The pointer stays valid until the next call, or
+ * while pinned until the end of the transaction (calendar_reset).
  */
 CompiledCalendar *
 calendar_get(const char *name, int depth)

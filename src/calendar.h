@@ -97,6 +97,8 @@ extern void CalendarInit(void);
  */
 extern CompiledCalendar *calendar_from_arg(FunctionCallInfo fcinfo, int argno);
 extern CompiledCalendar *calendar_get(const char *name, int depth);
+extern void calendar_pin(void);
+extern void calendar_unpin(void);
 
 /* Day-level helpers on a compiled calendar (more in worktime.h). */
 /* cal_midnight: the instant of local midnight starting day index i */

@@ -246,7 +246,10 @@ tthc_lawful_due(PG_FUNCTION_ARGS)
 	if (isnull)
 		PG_RETURN_NULL();
 	proc_id = DatumGetInt64(x);
-	proc = TextDatumGetCString(GetAttributeByName(d, "procedure_code", &isnull));
+	x = GetAttributeByName(d, "procedure_code", &isnull);
+	if (isnull)
+		PG_RETURN_NULL();
+	proc = TextDatumGetCString(x);
 	x = GetAttributeByName(d, "handling_unit", &isnull);
 	if (isnull)
 		PG_RETURN_NULL();
@@ -258,13 +261,19 @@ tthc_lawful_due(PG_FUNCTION_ARGS)
 	x = GetAttributeByName(d, "paused_work", &isnull);
 	if (!isnull)
 		paused = DatumGetIntervalP(x)->time + (int64) DatumGetIntervalP(x)->day * USECS_PER_DAY;
+	calendar_pin();				/* (two calendars at once) */
 	cal = calendar_get(unit_calendar(hand, "handling"), 0);
 	v = procedure_version_by_id(proc, proc_id);
 	if (v == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("procedure version " INT64_FORMAT " of %s does not exist", proc_id, proc)));
-	PG_RETURN_TIMESTAMPTZ(lawful_due(cal, desk_calendar(recv), v, channel, clock, paused));
+	{
+		TimestampTz due = lawful_due(cal, desk_calendar(recv), v, channel, clock, paused);
+
+		calendar_unpin();
+		PG_RETURN_TIMESTAMPTZ(due);
+	}
 }
 
 /*

@@ -320,6 +320,21 @@ DossierInit(void)
 
 static bool out_of_hours(const CompiledCalendar *cal, TimestampTz at);
 
+/*
+ * online_clock_origin: where the clock of a dossier received at `at`
+ * starts: there, or with tthc.online_clock_start = submission, for an
+ * online dossier, at its (earlier) submission; accepted by an officer or
+ * inserted as received (tthc.portal_receive) alike
+ */
+static TimestampTz
+online_clock_origin(Row *r, int channel, TimestampTz at)
+{
+	if (online_clock_start == OCS_SUBMISSION && channel == CHANNEL_ONLINE && !RN(r, C_SUBMITTED) &&
+		DatumGetTimestampTz(RV(r, C_SUBMITTED)) < at)
+		return DatumGetTimestampTz(RV(r, C_SUBMITTED));
+	return at;
+}
+
 static const ProcedureVersion *
 version_for(const char *code, const CompiledCalendar *cal, TimestampTz at)
 {
@@ -625,7 +640,7 @@ insert_dossier(Row *r, Oid owner, Event *ev, int *nev, TimestampTz *at_out)
 		RV(r, C_PROC_ID) = Int64GetDatum(v->id);
 		RN(r, C_PROC_ID) = false;
 		set_bool(r, C_OUT_OF_HOURS, out_of_hours(cal, at));
-		clock_start(r, cal, v, channel, at);
+		clock_start(r, cal, v, channel, online_clock_origin(r, channel, at));
 	}
 	ev[0].kind = "status";
 	ev[0].to = DatumGetObjectId(RV(r, C_STATUS));
@@ -1048,10 +1063,7 @@ accept_dossier(Change *c)
 	set_ts(r, C_RECEIVED, c->at);
 	set_bool(r, C_OUT_OF_HOURS, out_of_hours(c->cal, c->at));
 	set_text(r, C_REGIME, c->at < regime_switch() ? REGIME_ND61 : REGIME_ND118);
-	if (online_clock_start == OCS_SUBMISSION && c->channel == CHANNEL_ONLINE &&
-		!RN(r, C_SUBMITTED) && sub < c->at)
-		start = sub;
-	clock_start(r, c->cal, c->v, c->channel, start);
+	clock_start(r, c->cal, c->v, c->channel, online_clock_origin(r, c->channel, start));
 }
 
 /* finish: resolved: the clock stops, the result and the last step's are judged */
@@ -1528,8 +1540,22 @@ portal_marked(Row *r, TupleDesc desc, HeapTuple newtuple)
 /*
  * tthc_dossier_guard: BEFORE INSERT OR UPDATE FOR EACH ROW on tthc.dossier.
  */
+static Datum dossier_guard(FunctionCallInfo fcinfo);
+
+/* the guard holds calendars across lookups: pinned while it runs */
 Datum
 tthc_dossier_guard(PG_FUNCTION_ARGS)
+{
+	Datum		result;
+
+	calendar_pin();
+	result = dossier_guard(fcinfo);
+	calendar_unpin();
+	return result;
+}
+
+static Datum
+dossier_guard(FunctionCallInfo fcinfo)
 {
 	TriggerData *td = (TriggerData *) fcinfo->context;
 	TupleDesc	desc;

@@ -264,9 +264,11 @@ cal_deadline(const CompiledCalendar *cal, TimestampTz received,
  * cal_deadline_desk: cal_deadline for a dossier received at a desk that
  * keeps its own reception calendar (tthc.unit.reception_calendar).  Every
  * limit runs on the processing calendar cal from its next working instant;
- * only a same-day limit reads the desk: its next open instant, its cut-off
- * (after it, the desk's next day), and then the processing calendar's end
- * of that day or of its next working day.
+ * only a same-day limit reads the desk's cut-off: a reception after it on
+ * the local day counts from the next day, and the deadline is the
+ * processing calendar's end of that day or of its next working day (a desk
+ * open fewer hours than the processing calendar lengthens nothing).  The
+ * two calendars keep one time zone (a desk keeps its unit's time).
  */
 TimestampTz
 cal_deadline_desk(const CompiledCalendar *cal, const CompiledCalendar *desk,
@@ -279,13 +281,18 @@ cal_deadline_desk(const CompiledCalendar *cal, const CompiledCalendar *desk,
 
 	if (tl->unit != TL_SAME_DAY || desk == cal || strcmp(desk->name, cal->name) == 0)
 		return cal_deadline(cal, received, tl, cutoff);
-	received = cal_add_working_time(desk, received, 0);
+	if (strcmp(desk->tzname, cal->tzname) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("reception calendar \"%s\" keeps time zone %s, the processing calendar \"%s\" %s",
+						desk->name, desk->tzname, cal->name, cal->tzname),
+				 errhint("A unit's desk keeps the unit's time: give its reception calendar the same time zone.")));
 	cal_local(desk, received, &day, &tod);
 	if (received >= wall_instant(desk, day, cutoff >= 0 ? cutoff : desk->cutoff))
 	{
 		if (day + 1 >= desk->ndays)
 			out_of_range(desk, "result");
-		day = cal_next_working(desk, day + 1);
+		day++;
 	}
 	/* the same date on the processing calendar */
 	pday = (int64) desk->first + day - cal->first;

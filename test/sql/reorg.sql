@@ -200,6 +200,33 @@ WHERE d.clock_started_at IS NOT NULL AND d.receiving_unit = d.handling_unit
 -- the report counts what came in out of hours
 SELECT unit, received, received_out_of_hours FROM tthc.report('H22', '[2025-07-05,2025-07-08)') WHERE level = 'unit' ORDER BY unit;
 
+-- a desk keeps its unit's time zone
+INSERT INTO tthc.calendar (name, parent, time_zone) VALUES ('desk-utc', 'vn', 'UTC');
+SELECT pg_temp.try($$UPDATE tthc.unit SET reception_calendar = 'desk-utc' WHERE code = 'H22.32'$$) AS desk_in_another_zone;
+-- a desk open only in the mornings shortens nothing: a same-day dossier
+-- accepted at 13:30 is due that day at 17:00 (before its 15:00 cut-off)
+INSERT INTO tthc.calendar (name, parent) VALUES ('desk-mornings', 'vn');
+INSERT INTO tthc.calendar_week (calendar, isodow, hours)
+SELECT 'desk-mornings', d, '{[07:30,11:30)}' FROM generate_series(1, 5) d;
+INSERT INTO tthc.unit (code, name, level, parent, reception_calendar, valid_from) VALUES
+  ('H22.36', 'Trung tâm PVHCC xã Quảng Đức', 'commune', 'H22', 'desk-mornings', '2025-07-01');
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name) VALUES
+  ('1.000004', 'H22.36', '2025-07-07 13:30', 'Buổi chiều'), ('1.000004', 'H22.36', '2025-07-07 15:30', 'Sau giờ cắt');
+SELECT applicant_name, to_char(due_at, 'Dy DD/MM HH24:MI') AS due, received_out_of_hours FROM tthc.dossier
+WHERE handling_unit = 'H22.36' ORDER BY received_at;
+-- a unit with dossiers keeps its desk (the deadlines of what it received read it)
+SELECT pg_temp.try($$UPDATE tthc.unit SET reception_calendar = NULL WHERE code = 'H22.36'$$) AS change_a_used_desk;
+-- 'submission' holds for a dossier inserted as received too (as the portal does)
+BEGIN;
+SET LOCAL tthc.online_clock_start = 'submission';
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, status, channel, submitted_at, received_at, applicant_name)
+VALUES ('1.000003', 'H22.35', 'received', 2, '2025-07-05 23:20', '2025-07-07 09:00', 'Nộp đêm, nhận thẳng');
+COMMIT;
+SELECT applicant_name, to_char(clock_started_at, 'Dy DD/MM HH24:MI') AS clock_from, to_char(due_at, 'Dy DD/MM HH24:MI') AS due
+FROM tthc.dossier WHERE applicant_name = 'Nộp đêm, nhận thẳng';
+SELECT pg_temp.try($$SELECT tthc.lawful_due(jsonb_populate_record(NULL::tthc.dossier,
+  '{"clock_started_at": "2025-07-07 08:00+07", "procedure_id": 1, "handling_unit": "H22.31"}'))$$) AS lawful_due_without_procedure;
+
 -- the report: every row balances, the province's totals are those
 -- without any transfer, and a rebuild from the log agrees
 CREATE TEMP TABLE live AS
@@ -253,20 +280,31 @@ SELECT (SELECT to_jsonb(y) - 'lineage_asked' FROM y2025 y WHERE lineage_asked AN
        count(*) FILTER (WHERE carried_over + received + transferred_in
                               <> resolved + withdrawn + stopped + transferred_out + in_progress) AS unbalanced
 FROM y2025;
--- by brute force from the log: receptions and resolutions at the unit of
--- each event, split as unit_lineage says, against the lineage rows
+-- by brute force from the log: what each unit took in during 2025 (nothing
+-- was open before: received and moved in) at the unit of each event, each
+-- successor's part of it as unit_lineage says, against the lineage rows
 WITH ev AS (
-  SELECT e.unit, count(*) FILTER (WHERE e.to_status = 'received') AS received,
-         count(*) FILTER (WHERE e.to_status = 'resolved') AS resolved
-  FROM tthc.dossier_event e
-  WHERE e.at >= '2025-01-01' AND e.at < '2026-01-01' AND e.from_status IS DISTINCT FROM e.to_status
-  GROUP BY e.unit),
+  SELECT u.code AS unit,
+         count(e.*) FILTER (WHERE e.to_status = 'received' AND e.from_status IS DISTINCT FROM e.to_status)
+         + count(e.*) FILTER (WHERE e.kind = 'transfer' AND tthc.as_jsonb(e.note) ->> 'to' = u.code) AS took_in
+  FROM tthc.unit u
+  LEFT JOIN tthc.dossier_event e ON e.at >= '2025-01-01' AND e.at < '2026-01-01'
+        AND (e.unit = u.code AND e.kind = 'status' OR e.kind = 'transfer' AND tthc.as_jsonb(e.note) ->> 'to' = u.code)
+  GROUP BY u.code),
 brute AS (
-  SELECT l.successor AS unit, sum(tthc.lineage_part(ev.received, l.lo, l.hi)) AS received,
-         sum(tthc.lineage_part(ev.resolved, l.lo, l.hi)) AS resolved
-  FROM ev JOIN tthc.unit_lineage() l ON l.unit = ev.unit GROUP BY 1)
-SELECT count(*) AS units, count(*) FILTER (WHERE (b.received, b.resolved) IS DISTINCT FROM (y.received, y.resolved)) AS differ
+  SELECT l.successor AS unit, sum(tthc.lineage_part(ev.took_in, l.lo, l.hi)) AS took_in
+  FROM ev JOIN tthc.unit_lineage() l ON l.unit = ev.unit GROUP BY 1 HAVING sum(ev.took_in) > 0)
+SELECT count(*) AS units, count(*) FILTER (WHERE b.took_in IS DISTINCT FROM y.carried_over + y.received + y.transferred_in) AS differ
 FROM brute b FULL JOIN (SELECT * FROM y2025 WHERE lineage_asked AND level = 'unit') y USING (unit);
+-- and no successor's stock is impossible, in any period: never below zero,
+-- never more awaiting or overdue than is open
+SELECT count(*) AS rows_with_lineage,
+       count(*) FILTER (WHERE in_progress < 0 OR in_progress_in_time < 0 OR awaiting_supplement < 0
+                              OR in_progress_overdue < 0 OR awaiting_supplement + in_progress_overdue > in_progress
+                              OR carried_over < 0) AS impossible
+FROM unnest(ARRAY['[2025-05-01,2025-06-01)', '[2025-06-01,2025-07-01)', '[2025-07-01,2025-08-01)',
+                  '[2025-05-10,2025-07-03)', '[2025-01-01,2026-01-01)']::daterange[]) p,
+     tthc.report('H22', p, lineage => true) r;
 -- a successor asked alone carries its predecessors' parts; an ended unit
 -- asked with lineage has no row of its own
 SELECT level, unit, received, resolved, in_progress, lineage FROM tthc.report('H22.32', '[2025-01-01,2026-01-01)', lineage => true);
@@ -295,6 +333,8 @@ FROM tthc.report_monthly WHERE month >= '2025-01-01' AND month < '2026-01-01';
 SELECT count(*) AS lineage_rows,
        count(*) FILTER (WHERE carried_over + received + transferred_in
                               <> resolved + withdrawn + stopped + transferred_out + in_progress) AS unbalanced,
+       count(*) FILTER (WHERE in_progress < 0 OR in_progress_in_time < 0 OR carried_over < 0
+                              OR awaiting_supplement + in_progress_overdue > in_progress) AS impossible,
        count(*) FILTER (WHERE unit LIKE 'H22.90%') AS rows_of_ended_units
 FROM tthc.report_monthly_lineage WHERE month >= '2025-01-01' AND month < '2026-01-01';
 SELECT count(*) AS months_whose_totals_differ FROM (
@@ -311,6 +351,23 @@ FROM tthc.indicators_766_monthly m JOIN tthc.indicators_766_monthly_lineage l US
 WHERE unit = 'H22' AND month = '2025-05-01' AND m.denominator IS NOT NULL ORDER BY indicator;
 SELECT indicator, numerator, denominator FROM tthc.indicators_766_monthly_lineage
 WHERE unit = 'H22.31' AND month = '2025-05-01' AND denominator IS NOT NULL ORDER BY indicator;
+-- two ended units that name each other take nobody's history: each keeps
+-- its own row, saying so, and the totals stay whole (nor does a ring of
+-- four slow the walk)
+INSERT INTO tthc.unit (code, name, level, parent) VALUES
+  ('H22.93', 'Vòng A', 'commune', 'H22'), ('H22.94', 'Vòng B', 'commune', 'H22'),
+  ('H22.95', 'Vòng C', 'commune', 'H22'), ('H22.96', 'Vòng D', 'commune', 'H22');
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name)
+SELECT '1.000001', u, '2025-02-03 09:00', 'Vòng ' || u FROM unnest(ARRAY['H22.93', 'H22.94', 'H22.95']) u;
+UPDATE tthc.unit SET valid_to = '2025-06-30' WHERE code IN ('H22.93', 'H22.94', 'H22.95', 'H22.96');
+INSERT INTO tthc.unit_succession (old_unit, new_unit, effective, whole, share) VALUES
+  ('H22.93', 'H22.94', '2025-07-01', true, NULL), ('H22.94', 'H22.93', '2025-07-01', true, NULL),
+  ('H22.95', 'H22.96', '2025-07-01', false, 0.3), ('H22.95', 'H22.94', '2025-07-01', false, 0.3),
+  ('H22.96', 'H22.95', '2025-07-01', false, 0.3), ('H22.96', 'H22.93', '2025-07-01', false, 0.3);
+SELECT unit, received, lineage FROM tthc.report('H22', '[2025-01-01,2026-01-01)', lineage => true)
+WHERE level = 'unit' AND unit >= 'H22.93' ORDER BY unit;
+SELECT (SELECT received FROM tthc.report('H22', '[2025-01-01,2026-01-01)', lineage => true) WHERE level = 'total')
+     = (SELECT received FROM tthc.report('H22', '[2025-01-01,2026-01-01)') WHERE level = 'total') AS same_total_with_cycles;
 -- the parts of a count always add up to it
 SELECT count(*) AS parts_not_adding_up FROM generate_series(0, 200) n,
   LATERAL (SELECT sum(tthc.lineage_part(n, l.lo, l.hi)) AS s FROM tthc.unit_lineage() l WHERE l.unit = 'H22.90.03') x
