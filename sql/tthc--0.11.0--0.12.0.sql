@@ -223,6 +223,19 @@ ALTER TABLE tthc.report_delta
   ADD COLUMN transferred_in bigint NOT NULL DEFAULT 0, ADD COLUMN transferred_out bigint NOT NULL DEFAULT 0;
 COMMENT ON COLUMN tthc.report_day.transferred_in IS 'Open dossiers moved to the unit that day (tthc.transfer)';
 COMMENT ON COLUMN tthc.report_day.transferred_out IS 'Open dossiers moved away from the unit that day';
+-- the dossiers received that day that the unit holds now: the denominator
+-- of the ratios of what the dossier itself holds (digitised), which move
+-- with it; until a transfer, the dossiers received there
+ALTER TABLE tthc.report_day ADD COLUMN received_here bigint NOT NULL DEFAULT 0;
+ALTER TABLE tthc.report_month ADD COLUMN received_here bigint NOT NULL DEFAULT 0;
+ALTER TABLE tthc.report_delta ADD COLUMN received_here bigint NOT NULL DEFAULT 0;
+UPDATE tthc.report_day SET received_here = received_in_person + received_online + received_postal
+WHERE received_in_person + received_online + received_postal <> 0;
+UPDATE tthc.report_month SET received_here = received_in_person + received_online + received_postal
+WHERE received_in_person + received_online + received_postal <> 0;
+UPDATE tthc.report_delta SET received_here = received_in_person + received_online + received_postal
+WHERE received_in_person + received_online + received_postal <> 0;
+COMMENT ON COLUMN tthc.report_day.received_here IS 'Of the dossiers received that day, those the unit holds now (they move with a transfer): the denominator of the digitised rate';
 
 CREATE FUNCTION tthc.transfer(code text, to_unit text, at timestamptz DEFAULT now(), reason text DEFAULT NULL)
 RETURNS tthc.dossier
@@ -402,7 +415,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path TO 'pg_catalog', 'pg_temp' 
     SELECT r.* FROM tthc.report_month r, p
     WHERE r.unit = ANY (p.units) AND (r.month < p.lo_month OR r.month >= p.whole_from AND r.month < p.whole_to)
     UNION ALL
-    SELECT r.unit, r.field, r.day, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.offered_online, r.offered_online_online, r.with_fee, r.paid_online, r.digitised, r.result_electronic, r.resolved_work, r.rated, r.rated_satisfied, r.received_out_of_hours, r.transferred_in, r.transferred_out
+    SELECT r.unit, r.field, r.day, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.offered_online, r.offered_online_online, r.with_fee, r.paid_online, r.digitised, r.result_electronic, r.resolved_work, r.rated, r.rated_satisfied, r.received_out_of_hours, r.transferred_in, r.transferred_out, r.received_here
     FROM tthc.report_delta r, p WHERE r.unit = ANY (p.units) AND r.day < p.hi),
   -- each unit's sums, by field
   u AS (
@@ -1085,7 +1098,7 @@ BEGIN
                                  supplement_requests, open_change, supplement_change, overdue_change,
                                  offered_online, offered_online_online, with_fee, paid_online, digitised,
                                  result_electronic, resolved_work, rated, rated_satisfied,
-                                 transferred_in, transferred_out, received_out_of_hours)
+                                 transferred_in, transferred_out, received_out_of_hours, received_here)
   WITH uc AS (
     SELECT u.code, u.calendar, c.time_zone AS tz FROM tthc.unit u JOIN tthc.calendar c ON c.name = u.calendar),
   d AS (
@@ -1154,14 +1167,15 @@ BEGIN
            0 AS digitised, 0 AS result_electronic,
            coalesce(sum(work), interval '0') AS resolved_work, 0 AS rated, 0 AS rated_satisfied,
            0 AS transferred_in, 0 AS transferred_out,
-           count(*) FILTER (WHERE moved AND st = 'received' AND out_of_hours) AS received_out_of_hours
+           count(*) FILTER (WHERE moved AND st = 'received' AND out_of_hours) AS received_out_of_hours,
+           0 AS received_here
     FROM (SELECT ev.*, ev.st IS DISTINCT FROM ev.st_before AS moved FROM ev) x
     GROUP BY unit, field, day
     UNION ALL
     -- a transfer: out of the old unit, into the new, with the stocks it carries
     SELECT x.unit, d.field, (g.at AT TIME ZONE uc.tz)::date, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
            x.sign * g.open, x.sign * g.supp, x.sign * g.over, 0, 0, 0, 0, 0, 0, interval '0', 0, 0,
-           (x.sign > 0)::int, (x.sign < 0)::int, 0
+           (x.sign > 0)::int, (x.sign < 0)::int, 0, 0
     FROM g JOIN d ON d.id = g.dossier_id,
          LATERAL (VALUES (tthc.as_jsonb(g.note) ->> 'from', -1), (tthc.as_jsonb(g.note) ->> 'to', 1)) x(unit, sign)
          JOIN uc ON uc.code = x.unit
@@ -1169,7 +1183,7 @@ BEGIN
     UNION ALL
     -- flagged overdue: since the deadline (old_due_at), not since the sweep noticed
     SELECT g.unit, d.field, x.day, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, x.sign,
-           0, 0, 0, 0, 0, 0, interval '0', 0, 0, 0, 0, 0
+           0, 0, 0, 0, 0, 0, interval '0', 0, 0, 0, 0, 0, 0
     FROM g JOIN d ON d.id = g.dossier_id JOIN uc ON uc.code = g.unit
          JOIN tthc.dossier_event e ON e.dossier_id = g.dossier_id AND e.seq = g.seq,
          LATERAL (VALUES ((e.old_due_at AT TIME ZONE uc.tz)::date, 1), ((e.at AT TIME ZONE uc.tz)::date, -1)) x(day, sign)
@@ -1179,19 +1193,19 @@ BEGIN
            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
            count(*) FILTER (WHERE d.offered), count(*) FILTER (WHERE d.offered AND d.channel = 2),
            count(*) FILTER (WHERE d.payment IS NOT NULL), count(*) FILTER (WHERE d.payment = 'online'),
-           count(*) FILTER (WHERE d.digitised), 0, interval '0', 0, 0, 0, 0, 0
+           count(*) FILTER (WHERE d.digitised), 0, interval '0', 0, 0, 0, 0, 0, count(*)
     FROM d WHERE d.received_at IS NOT NULL
     GROUP BY 1, 2, 3
     UNION ALL
     SELECT d.unit, d.field, (d.finished_at AT TIME ZONE d.tz)::date,
            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-           count(*) FILTER (WHERE d.result_electronic), interval '0', 0, 0, 0, 0, 0
+           count(*) FILTER (WHERE d.result_electronic), interval '0', 0, 0, 0, 0, 0, 0
     FROM d WHERE d.finished_at IS NOT NULL
     GROUP BY 1, 2, 3
     UNION ALL
     SELECT d.unit, d.field, (r.rated_at AT TIME ZONE d.tz)::date,
            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, interval '0',
-           count(*), count(*) FILTER (WHERE r.rating <> 'unsatisfied'), 0, 0, 0
+           count(*), count(*) FILTER (WHERE r.rating <> 'unsatisfied'), 0, 0, 0, 0
     FROM tthc.rating r JOIN d ON d.id = r.dossier_id
     GROUP BY 1, 2, 3)
   SELECT unit, field, day, sum(received_in_person), sum(received_online), sum(received_postal),
@@ -1200,7 +1214,7 @@ BEGIN
          sum(open_change), sum(supplement_change), sum(overdue_change),
          sum(offered_online), sum(offered_online_online), sum(with_fee), sum(paid_online),
          sum(digitised), sum(result_electronic), sum(resolved_work), sum(rated), sum(rated_satisfied),
-         sum(transferred_in), sum(transferred_out), sum(received_out_of_hours)
+         sum(transferred_in), sum(transferred_out), sum(received_out_of_hours), sum(received_here)
   FROM counted GROUP BY unit, field, day
   -- (a day whose changes cancel out, or a dossier still only submitted,
   -- leaves no row, as the trigger writes none)
@@ -1211,7 +1225,7 @@ BEGIN
       OR sum(offered_online) <> 0 OR sum(offered_online_online) <> 0 OR sum(with_fee) <> 0
       OR sum(paid_online) <> 0 OR sum(digitised) <> 0 OR sum(result_electronic) <> 0
       OR sum(resolved_work) <> interval '0' OR sum(rated) <> 0 OR sum(rated_satisfied) <> 0
-      OR sum(transferred_in) <> 0 OR sum(transferred_out) <> 0 OR sum(received_out_of_hours) <> 0;
+      OR sum(transferred_in) <> 0 OR sum(transferred_out) <> 0 OR sum(received_out_of_hours) <> 0 OR sum(received_here) <> 0;
   PERFORM tthc.report_compact();
   SELECT count(*) INTO n FROM tthc.report_day;
   RETURN n;
@@ -1314,6 +1328,7 @@ BEGIN
            sum(a.resolved_early + a.resolved_on_time) AS in_time,
            sum(a.resolved_early + a.resolved_on_time + a.resolved_late) AS resolved,
            sum(a.received_in_person + a.received_online + a.received_postal) AS received,
+           sum(a.received_here) AS received_here,
            sum(a.offered_online) AS offered, sum(a.offered_online_online) AS offered_online,
            sum(a.with_fee) AS with_fee, sum(a.paid_online) AS paid_online,
            sum(a.digitised) AS digitised, sum(a.result_electronic) AS e_result,
@@ -1326,12 +1341,13 @@ BEGIN
         SELECT * FROM tthc.report_month r
         WHERE r.unit = ANY (units) AND r.month >= whole_from AND r.month < whole_to
         UNION ALL
-        SELECT r.unit, r.field, r.day, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.offered_online, r.offered_online_online, r.with_fee, r.paid_online, r.digitised, r.result_electronic, r.resolved_work, r.rated, r.rated_satisfied, r.received_out_of_hours, r.transferred_in, r.transferred_out
+        SELECT r.unit, r.field, r.day, r.received_in_person, r.received_online, r.received_postal, r.resolved_early, r.resolved_on_time, r.resolved_late, r.refused, r.withdrawn, r.stopped, r.supplement_requests, r.open_change, r.supplement_change, r.overdue_change, r.offered_online, r.offered_online_online, r.with_fee, r.paid_online, r.digitised, r.result_electronic, r.resolved_work, r.rated, r.rated_satisfied, r.received_out_of_hours, r.transferred_in, r.transferred_out, r.received_here
         FROM tthc.report_delta r WHERE r.unit = ANY (units) AND r.day >= lo AND r.day < hi) a
     GROUP BY a.unit)
   SELECT coalesce(sum((round(u.in_time * l.hi) - round(u.in_time * l.lo))), 0) AS in_time,
          coalesce(sum((round(u.resolved * l.hi) - round(u.resolved * l.lo))), 0) AS resolved,
          coalesce(sum((round(u.received * l.hi) - round(u.received * l.lo))), 0) AS received,
+         coalesce(sum((round(u.received_here * l.hi) - round(u.received_here * l.lo))), 0) AS received_here,
          coalesce(sum((round(u.offered * l.hi) - round(u.offered * l.lo))), 0) AS offered,
          coalesce(sum((round(u.offered_online * l.hi) - round(u.offered_online * l.lo))), 0) AS offered_online,
          coalesce(sum((round(u.with_fee * l.hi) - round(u.with_fee * l.lo))), 0) AS with_fee,
@@ -1352,8 +1368,8 @@ BEGIN
        'not recorded: which procedures are published on the portal'),
       (2, 'progress', 'on_time_rate', t.in_time, t.resolved,
        'resolved early or on time / resolved in the period'),
-      (3, 'digitisation', 'digitised_rate', t.digitised, t.received,
-       'received with digitised components (dossier.digitised) / received in the period'),
+      (3, 'digitisation', 'digitised_rate', t.digitised, t.received_here,
+       'received with digitised components (dossier.digitised) / received in the period (counted where the dossiers are now)'),
       (4, 'digitisation', 'electronic_result_rate', t.e_result, t.resolved,
        'resolved with an electronic result (dossier.result_electronic) / resolved in the period'),
       (5, 'digitisation', 'reused_data_rate', NULL, NULL,

@@ -99,6 +99,7 @@ static const char *const report_measure_name[NREPORT_MEASURES] = {
 	[RM_WITH_FEE] = "with_fee",
 	[RM_PAID_ONLINE] = "paid_online",
 	[RM_DIGITISED] = "digitised",
+	[RM_RECEIVED_HERE] = "received_here",
 	[RM_RESULT_ELECTRONIC] = "result_electronic",
 };
 
@@ -377,9 +378,10 @@ report_store(void)
 				if (measure_of[col] >= 0)
 					stored[measure_of[col]] = true;
 		}
-		/* (a database not yet updated lacks the newer measures' columns) */
+		/* (a database not yet updated lacks the newer measures' columns: a
+		 * transfer cannot happen there; received_here, the update derives) */
 		for (int i = 0; i < NREPORT_MEASURES; i++)
-			if (!stored[i] && e->m[i] != 0)
+			if (!stored[i] && e->m[i] != 0 && i != RM_RECEIVED_HERE)	/* (the update derives it) */
 				ereport(ERROR,
 						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 						 errmsg("tthc.report_delta has no column \"%s\"", report_measure_name[i]),
@@ -458,6 +460,9 @@ count_attributes(const char *unit, const ProcedureVersion *v, const CompiledCale
 	if (!AN(C_RECEIVED))
 	{
 		DateADT		day = local_date(cal, DatumGetTimestampTz(AV(C_RECEIVED)));
+
+		/* the denominator of the dossier's own ratios, moving with it */
+		report_add(unit, v, day, RM_RECEIVED_HERE, sign);
 
 		if (v != NULL && v->online)
 		{

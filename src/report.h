@@ -37,6 +37,7 @@ typedef enum ReportMeasure
 	RM_WITH_FEE,
 	RM_PAID_ONLINE,
 	RM_DIGITISED,
+	RM_RECEIVED_HERE,			/* received, at the unit holding it now */
 	RM_RESULT_ELECTRONIC,		/* on the resolution day */
 	NREPORT_MEASURES
 } ReportMeasure;

@@ -227,6 +227,14 @@ FROM tthc.dossier WHERE applicant_name = 'Nộp đêm, nhận thẳng';
 SELECT pg_temp.try($$SELECT tthc.lawful_due(jsonb_populate_record(NULL::tthc.dossier,
   '{"clock_started_at": "2025-07-07 08:00+07", "procedure_id": 1, "handling_unit": "H22.31"}'))$$) AS lawful_due_without_procedure;
 
+-- a dossier's own ratios move with it: digitised at both units, one moved
+-- to the other, the digitised rate is 2 of 2 there and nothing here
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name, digitised) VALUES
+  ('1.000003', 'H22.31', '2025-07-08 09:00', 'Số hóa A', true), ('1.000003', 'H22.32', '2025-07-08 09:00', 'Số hóa B', true);
+SELECT t.handling_unit FROM tthc.dossier d, tthc.transfer(d.code, 'H22.32', '2025-07-08 10:00') t WHERE d.applicant_name = 'Số hóa A';
+SELECT u, i.numerator, i.denominator FROM unnest(ARRAY['H22.31', 'H22.32']) u,
+       tthc.indicators_766(u, '[2025-07-08,2025-07-09)') i WHERE i.indicator = 'digitised_rate' ORDER BY u;
+
 -- the report: every row balances, the province's totals are those
 -- without any transfer, and a rebuild from the log agrees
 CREATE TEMP TABLE live AS
