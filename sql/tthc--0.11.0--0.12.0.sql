@@ -549,7 +549,7 @@ BEGIN
          coalesce(sum(s.steps), 0) AS steps,
          coalesce(sum(s.steps_in_time), 0) AS steps_in_time,
          count(*) FILTER (WHERE s.supplements <= 1) AS one_round,
-         count(*) FILTER (WHERE ru.level IN ('province', 'commune')) AS at_desk,
+         count(*) FILTER (WHERE ru.level IN ('province', 'district', 'commune')) AS at_desk,
          count(r.dossier_id) AS rated,
          count(r.dossier_id) FILTER (WHERE coalesce(r.answers ->> 'attitude', r.rating) <> 'unsatisfied') AS courteous,
          count(*) FILTER (WHERE pv.online_service IS NOT NULL) AS offered,
@@ -589,7 +589,7 @@ BEGIN
     (4::smallint, 'agencies_contacted', NULL::bigint, NULL::bigint,
      'not recorded: which agencies the applicant contacted besides the receiving one'),
     (5::smallint, 'one_stop_desk', t.at_desk, t.resolved,
-     'received at a one-stop centre (unit level province or commune) / resolved in the period; where the result was returned is not recorded'),
+     'received at a one-stop centre (unit level province, district or commune) / resolved in the period; where the result was returned is not recorded'),
     (6::smallint, 'publicity', NULL, NULL,
      'not recorded: whether the procedure is published'),
     (7::smallint, 'officer_attitude', t.courteous, t.rated,
@@ -1181,12 +1181,14 @@ BEGIN
          JOIN uc ON uc.code = x.unit
     WHERE g.kind = 'transfer'
     UNION ALL
-    -- flagged overdue: since the deadline (old_due_at), not since the sweep noticed
+    -- flagged overdue: since the deadline (old_due_at), not since the sweep
+    -- noticed, nor before the dossier was received
     SELECT g.unit, d.field, x.day, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, x.sign,
            0, 0, 0, 0, 0, 0, interval '0', 0, 0, 0, 0, 0, 0
     FROM g JOIN d ON d.id = g.dossier_id JOIN uc ON uc.code = g.unit
          JOIN tthc.dossier_event e ON e.dossier_id = g.dossier_id AND e.seq = g.seq,
-         LATERAL (VALUES ((e.old_due_at AT TIME ZONE uc.tz)::date, 1), ((e.at AT TIME ZONE uc.tz)::date, -1)) x(day, sign)
+         LATERAL (VALUES ((greatest(e.old_due_at, d.received_at) AT TIME ZONE uc.tz)::date, 1),
+                         ((e.at AT TIME ZONE uc.tz)::date, -1)) x(day, sign)
     WHERE g.kind = 'overdue'
     UNION ALL
     SELECT d.unit, d.field, (d.received_at AT TIME ZONE d.tz)::date,

@@ -508,6 +508,10 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 	char	   *from = is_update ? TextDatumGetCString(OV(r, C_HAND_UNIT)) : hand;
 	bool		moved = is_update && status_is_open(s) && strcmp(from, hand) != 0;
 	bool		newly_overdue = is_update && status_is_running(s) && ON(r, C_OVERDUE) && !RN(r, C_OVERDUE);
+	/* overdue since the deadline, but not before the unit received it (a
+	 * deadline that ran from an earlier submission: tthc.online_clock_start) */
+	TimestampTz over_from = newly_overdue ?
+		Max(DatumGetTimestampTz(RV(r, C_OVERDUE)), DatumGetTimestampTz(RV(r, C_RECEIVED))) : 0;
 
 	if (!RN(r, C_PROC_ID))
 		v = procedure_version_by_id(get_text(r, C_PROC_CODE), DatumGetInt64(RV(r, C_PROC_ID)));
@@ -533,8 +537,7 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 		int			over = status_is_running(s) && (!ON(r, C_OVERDUE) || newly_overdue);
 
 		if (newly_overdue)
-			report_add(from, v, local_date(fcal, DatumGetTimestampTz(RV(r, C_OVERDUE))),
-					   RM_OVERDUE_CHANGE, 1);
+			report_add(from, v, local_date(fcal, over_from), RM_OVERDUE_CHANGE, 1);
 		report_add(from, v, from_day, RM_TRANSFERRED_OUT, 1);
 		report_add(from, v, from_day, RM_OPEN_CHANGE, -1);
 		report_add(from, v, from_day, RM_SUPPLEMENT_CHANGE, -supp);
@@ -598,8 +601,7 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 	if (newly_overdue)
 	{
 		if (!moved)				/* (else counted at the old unit, above) */
-			report_add(hand, v, local_date(cal, DatumGetTimestampTz(RV(r, C_OVERDUE))),
-					   RM_OVERDUE_CHANGE, 1);
+			report_add(hand, v, local_date(cal, over_from), RM_OVERDUE_CHANGE, 1);
 		over_before = true;
 	}
 	over_after = status_is_running(t) && !RN(r, C_OVERDUE);

@@ -224,6 +224,19 @@ VALUES ('1.000003', 'H22.35', 'received', 2, '2025-07-05 23:20', '2025-07-07 09:
 COMMIT;
 SELECT applicant_name, to_char(clock_started_at, 'Dy DD/MM HH24:MI') AS clock_from, to_char(due_at, 'Dy DD/MM HH24:MI') AS due
 FROM tthc.dossier WHERE applicant_name = 'Nộp đêm, nhận thẳng';
+-- accepted after a deadline that ran from its submission: overdue at the
+-- unit from its reception, not before it (no negative stock in time)
+BEGIN;
+SET LOCAL tthc.online_clock_start = 'submission';
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, status, submitted_at, channel, applicant_name)
+VALUES ('1.000003', 'H22.35', 'submitted', '2025-07-01 09:00', 2, 'Nhận muộn');
+SELECT t.status, to_char(t.due_at, 'Dy DD/MM HH24:MI') AS due FROM tthc.dossier d, tthc.transition(d.code, 'received', '2025-07-10 09:00') t
+WHERE d.applicant_name = 'Nhận muộn';
+COMMIT;
+SELECT t.status, t.overdue_since IS NOT NULL AS overdue FROM tthc.dossier d, tthc.transition(d.code, 'processing', '2025-07-10 10:00') t
+WHERE d.applicant_name = 'Nhận muộn';
+SELECT p, in_progress, in_progress_in_time, in_progress_overdue FROM unnest(ARRAY['[2025-07-07,2025-07-10)', '[2025-07-07,2025-07-11)']::daterange[]) p,
+       tthc.report('H22.35', p) r WHERE r.level = 'unit' ORDER BY p;
 SELECT pg_temp.try($$SELECT tthc.lawful_due(jsonb_populate_record(NULL::tthc.dossier,
   '{"clock_started_at": "2025-07-07 08:00+07", "procedure_id": 1, "handling_unit": "H22.31"}'))$$) AS lawful_due_without_procedure;
 
