@@ -166,10 +166,14 @@ step_of(const ProcedureVersion *v, int step)
 	return (step >= 1 && step <= v->nsteps) ? &v->steps[step - 1] : NULL;
 }
 
-/* step_start: step `step` begins at `at` (its own clock) */
+/*
+ * step_start: step `step` begins at `at` (its own clock); a step that
+ * begins with the dossier's clock reads the desk's cut-off as the dossier
+ * does (desk: the reception calendar, else cal)
+ */
 void
-step_start(Row *r, const CompiledCalendar *cal, const ProcedureVersion *v,
-		   int step, TimestampTz at)
+step_start_at_desk(Row *r, const CompiledCalendar *cal, const CompiledCalendar *desk,
+				   const ProcedureVersion *v, int step, TimestampTz at)
 {
 	const ProcedureStep *s = step_of(v, step);
 
@@ -177,8 +181,15 @@ step_start(Row *r, const CompiledCalendar *cal, const ProcedureVersion *v,
 	RN(r, C_STEP) = false;
 	set_text(r, C_STEP_UNIT, s->has_unit ? s->unit : NULL);
 	set_ts(r, C_STEP_START, at);
-	set_ts(r, C_STEP_DUE, cal_deadline(cal, at, &s->allowance, v->cutoff));
+	set_ts(r, C_STEP_DUE, cal_deadline_desk(cal, desk, at, &s->allowance, v->cutoff));
 	set_work(r, C_STEP_PAUSED, 0);
+}
+
+void
+step_start(Row *r, const CompiledCalendar *cal, const ProcedureVersion *v,
+		   int step, TimestampTz at)
+{
+	step_start_at_desk(r, cal, cal, v, step, at);
 }
 
 /*
@@ -197,13 +208,14 @@ void
 clock_start(Row *r, const CompiledCalendar *cal, const ProcedureVersion *v,
 			int channel, TimestampTz at)
 {
+	const CompiledCalendar *desk = desk_calendar(get_text(r, C_RECV_UNIT));
+
 	set_ts(r, C_CLOCK, at);
-	set_ts(r, C_DUE, cal_deadline_desk(cal, desk_calendar(get_text(r, C_RECV_UNIT)), at,
-									   version_limit(v, channel), v->cutoff));
+	set_ts(r, C_DUE, cal_deadline_desk(cal, desk, at, version_limit(v, channel), v->cutoff));
 	set_work(r, C_PAUSED_WORK, 0);
 	set_null(r, C_PAUSED_AT);
 	if (v->nsteps > 0)
-		step_start(r, cal, v, RN(r, C_STEP) ? 1 : DatumGetInt16(RV(r, C_STEP)), at);
+		step_start_at_desk(r, cal, desk, v, RN(r, C_STEP) ? 1 : DatumGetInt16(RV(r, C_STEP)), at);
 }
 
 /*

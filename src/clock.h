@@ -29,6 +29,7 @@ extern const TimeLimit *version_limit(const ProcedureVersion *v, int channel);
 extern TimestampTz regime_switch(void);
 extern const ProcedureStep *step_of(const ProcedureVersion *v, int step);
 extern void step_start(Row *r, const CompiledCalendar *cal, const ProcedureVersion *v, int step, TimestampTz at);
+extern void step_start_at_desk(Row *r, const CompiledCalendar *cal, const CompiledCalendar *desk, const ProcedureVersion *v, int step, TimestampTz at);
 extern void clock_start(Row *r, const CompiledCalendar *cal, const ProcedureVersion *v, int channel, TimestampTz at);
 extern const CompiledCalendar *desk_calendar(const char *receiving_unit);
 extern TimestampTz lawful_due(const CompiledCalendar *cal, const CompiledCalendar *desk, const ProcedureVersion *v, int channel, TimestampTz clock, int64 paused_work);

@@ -1277,8 +1277,12 @@ recompute_due(Change *c)
 
 		if (st != NULL)
 			set_ts(r, C_STEP_DUE,
-				   shift(c->cal, cal_deadline(c->cal, DatumGetTimestampTz(RV(r, C_STEP_START)),
-											  &st->allowance, c->v->cutoff),
+				   shift(c->cal, cal_deadline_desk(c->cal,
+												   /* (a step begun with the clock reads the desk) */
+												   DatumGetTimestampTz(RV(r, C_STEP_START)) == DatumGetTimestampTz(RV(r, C_CLOCK)) ?
+												   desk_calendar(get_text(r, C_RECV_UNIT)) : c->cal,
+												   DatumGetTimestampTz(RV(r, C_STEP_START)),
+												   &st->allowance, c->v->cutoff),
 						 get_work(r, C_STEP_PAUSED)));
 	}
 	if (due != c->old_due)

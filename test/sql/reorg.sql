@@ -214,6 +214,20 @@ INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant
   ('1.000004', 'H22.36', '2025-07-07 13:30', 'Buổi chiều'), ('1.000004', 'H22.36', '2025-07-07 15:30', 'Sau giờ cắt');
 SELECT applicant_name, to_char(due_at, 'Dy DD/MM HH24:MI') AS due, received_out_of_hours FROM tthc.dossier
 WHERE handling_unit = 'H22.36' ORDER BY received_at;
+-- a desk whose cut-off is later than the processing calendar's: a same-day
+-- dossier's first step falls due with it, not a day after
+INSERT INTO tthc.calendar (name, parent, same_day_cutoff) VALUES ('desk-late', 'vn', '16:30');
+INSERT INTO tthc.unit (code, name, level, parent, reception_calendar, valid_from) VALUES
+  ('H22.37', 'Trung tâm PVHCC xã Hải Hòa', 'commune', 'H22', 'desk-late', '2025-07-01');
+INSERT INTO tthc.procedure (code, name, field, time_limit, boundary_free, valid_from) VALUES
+  ('1.000005', 'Xác nhận trong ngày, một bước', 'Chứng thực', 'same day', false, '2020-01-01');
+INSERT INTO tthc.procedure_step (procedure_id, step, role, allowance)
+SELECT id, 1, 'xử lý', 'same day' FROM tthc.procedure WHERE code = '1.000005';
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name)
+VALUES ('1.000005', 'H22.37', '2025-07-07 15:30', 'Một bước');
+SELECT to_char(due_at, 'Dy DD/MM HH24:MI') AS due, to_char(step_due_at, 'Dy DD/MM HH24:MI') AS step_due,
+       tthc.lawful_due(d) = due_at AS lawful
+FROM tthc.dossier d WHERE applicant_name = 'Một bước';
 -- a unit with dossiers keeps its desk (the deadlines of what it received read it)
 SELECT pg_temp.try($$UPDATE tthc.unit SET reception_calendar = NULL WHERE code = 'H22.36'$$) AS change_a_used_desk;
 -- 'submission' holds for a dossier inserted as received too (as the portal does)
