@@ -446,25 +446,25 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path TO 'pg_catalog', 'pg_temp' 
   -- a successor between lo and hi of the cumulative share takes the dossiers
   -- round(N*lo) to round(N*hi) of both layouts (turned, on a circle), so its
   -- parts balance, no stock is negative or larger than what is open, and the
-  -- parts add up
+  -- parts add up (a successor taking it whole takes it as it is)
   c AS (
     SELECT l.successor AS unit, u.field, l.unit AS source, l.weight, l.resolved,
-           (greatest(0, least(r.b, x.i1) - greatest(r.a, 0)) + greatest(0, least(r.b, x.i1 + x.n) - greatest(r.a, 0 + x.n))) AS carried_over,
-           (greatest(0, least(r.b, x.i2) - greatest(r.a, x.i1)) + greatest(0, least(r.b, x.i2 + x.n) - greatest(r.a, x.i1 + x.n))) AS in_person,
-           (greatest(0, least(r.b, x.i3) - greatest(r.a, x.i2)) + greatest(0, least(r.b, x.i3 + x.n) - greatest(r.a, x.i2 + x.n))) AS online,
-           (greatest(0, least(r.b, x.i4) - greatest(r.a, x.i3)) + greatest(0, least(r.b, x.i4 + x.n) - greatest(r.a, x.i3 + x.n))) AS postal,
-           (greatest(0, least(r.b, x.n) - greatest(r.a, x.i4)) + greatest(0, least(r.b, x.n + x.n) - greatest(r.a, x.i4 + x.n))) AS t_in,
-           (greatest(0, least(r.b, x.o1) - greatest(r.a, 0)) + greatest(0, least(r.b, x.o1 + x.n) - greatest(r.a, 0 + x.n))) AS early,
-           (greatest(0, least(r.b, x.o2) - greatest(r.a, x.o1)) + greatest(0, least(r.b, x.o2 + x.n) - greatest(r.a, x.o1 + x.n))) AS on_time,
-           (greatest(0, least(r.b, x.o3) - greatest(r.a, x.o2)) + greatest(0, least(r.b, x.o3 + x.n) - greatest(r.a, x.o2 + x.n))) AS late,
-           (greatest(0, least(r.b, x.o4) - greatest(r.a, x.o3)) + greatest(0, least(r.b, x.o4 + x.n) - greatest(r.a, x.o3 + x.n))) AS withdrawn,
-           (greatest(0, least(r.b, x.o5) - greatest(r.a, x.o4)) + greatest(0, least(r.b, x.o5 + x.n) - greatest(r.a, x.o4 + x.n))) AS stopped,
-           (greatest(0, least(r.b, x.o6) - greatest(r.a, x.o5)) + greatest(0, least(r.b, x.o6 + x.n) - greatest(r.a, x.o5 + x.n))) AS t_out,
-           (greatest(0, least(r.b, r.o7) - greatest(r.a, x.o6)) + greatest(0, least(r.b, r.o7 + x.n) - greatest(r.a, x.o6 + x.n))) AS supp_end,
-           (greatest(0, least(r.b, r.o8) - greatest(r.a, r.o7)) + greatest(0, least(r.b, r.o8 + x.n) - greatest(r.a, r.o7 + x.n))) AS overdue_end,
-           (round(u.out_of_hours * l.hi) - round(u.out_of_hours * l.lo)) AS out_of_hours,
-           (round(u.supp_req * l.hi) - round(u.supp_req * l.lo)) AS supp_req,
-           (round(u.refused * l.hi) - round(u.refused * l.lo)) AS refused,
+           CASE WHEN l.lo = 0 AND l.hi = 1 THEN u.carried_over ELSE (greatest(0, least(r.b, x.i1) - greatest(r.a, 0)) + greatest(0, least(r.b, x.i1 + x.n) - greatest(r.a, 0 + x.n))) END AS carried_over,
+           CASE WHEN l.lo = 0 AND l.hi = 1 THEN u.in_person ELSE (greatest(0, least(r.b, x.i2) - greatest(r.a, x.i1)) + greatest(0, least(r.b, x.i2 + x.n) - greatest(r.a, x.i1 + x.n))) END AS in_person,
+           CASE WHEN l.lo = 0 AND l.hi = 1 THEN u.online ELSE (greatest(0, least(r.b, x.i3) - greatest(r.a, x.i2)) + greatest(0, least(r.b, x.i3 + x.n) - greatest(r.a, x.i2 + x.n))) END AS online,
+           CASE WHEN l.lo = 0 AND l.hi = 1 THEN u.postal ELSE (greatest(0, least(r.b, x.i4) - greatest(r.a, x.i3)) + greatest(0, least(r.b, x.i4 + x.n) - greatest(r.a, x.i3 + x.n))) END AS postal,
+           CASE WHEN l.lo = 0 AND l.hi = 1 THEN u.t_in ELSE (greatest(0, least(r.b, x.n) - greatest(r.a, x.i4)) + greatest(0, least(r.b, x.n + x.n) - greatest(r.a, x.i4 + x.n))) END AS t_in,
+           CASE WHEN l.lo = 0 AND l.hi = 1 THEN u.early ELSE (greatest(0, least(r.b, x.o1) - greatest(r.a, 0)) + greatest(0, least(r.b, x.o1 + x.n) - greatest(r.a, 0 + x.n))) END AS early,
+           CASE WHEN l.lo = 0 AND l.hi = 1 THEN u.on_time ELSE (greatest(0, least(r.b, x.o2) - greatest(r.a, x.o1)) + greatest(0, least(r.b, x.o2 + x.n) - greatest(r.a, x.o1 + x.n))) END AS on_time,
+           CASE WHEN l.lo = 0 AND l.hi = 1 THEN u.late ELSE (greatest(0, least(r.b, x.o3) - greatest(r.a, x.o2)) + greatest(0, least(r.b, x.o3 + x.n) - greatest(r.a, x.o2 + x.n))) END AS late,
+           CASE WHEN l.lo = 0 AND l.hi = 1 THEN u.withdrawn ELSE (greatest(0, least(r.b, x.o4) - greatest(r.a, x.o3)) + greatest(0, least(r.b, x.o4 + x.n) - greatest(r.a, x.o3 + x.n))) END AS withdrawn,
+           CASE WHEN l.lo = 0 AND l.hi = 1 THEN u.stopped ELSE (greatest(0, least(r.b, x.o5) - greatest(r.a, x.o4)) + greatest(0, least(r.b, x.o5 + x.n) - greatest(r.a, x.o4 + x.n))) END AS stopped,
+           CASE WHEN l.lo = 0 AND l.hi = 1 THEN u.t_out ELSE (greatest(0, least(r.b, x.o6) - greatest(r.a, x.o5)) + greatest(0, least(r.b, x.o6 + x.n) - greatest(r.a, x.o5 + x.n))) END AS t_out,
+           CASE WHEN l.lo = 0 AND l.hi = 1 THEN u.supp_end ELSE (greatest(0, least(r.b, r.o7) - greatest(r.a, x.o6)) + greatest(0, least(r.b, r.o7 + x.n) - greatest(r.a, x.o6 + x.n))) END AS supp_end,
+           CASE WHEN l.lo = 0 AND l.hi = 1 THEN u.overdue_end ELSE (greatest(0, least(r.b, r.o8) - greatest(r.a, r.o7)) + greatest(0, least(r.b, r.o8 + x.n) - greatest(r.a, r.o7 + x.n))) END AS overdue_end,
+           CASE WHEN l.lo = 0 AND l.hi = 1 THEN u.out_of_hours ELSE round(u.out_of_hours * l.hi) - round(u.out_of_hours * l.lo) END AS out_of_hours,
+           CASE WHEN l.lo = 0 AND l.hi = 1 THEN u.supp_req ELSE round(u.supp_req * l.hi) - round(u.supp_req * l.lo) END AS supp_req,
+           CASE WHEN l.lo = 0 AND l.hi = 1 THEN u.refused ELSE round(u.refused * l.hi) - round(u.refused * l.lo) END AS refused,
            u.work * (l.hi - l.lo)::float8 AS work
     FROM u JOIN lin l ON l.unit = u.unit
     CROSS JOIN LATERAL (
