@@ -1141,7 +1141,8 @@ BEGIN
            (s.st IN ('received', 'processing') AND s.flagged)::int AS over
     FROM s WINDOW p AS (PARTITION BY s.dossier_id ORDER BY s.seq)),
   ev AS (
-    SELECT g.unit, d.field, (g.at AT TIME ZONE uc.tz)::date AS day, g.st, g.st_before, d.channel, d.result, d.out_of_hours,
+    SELECT g.unit, d.field, (g.at AT TIME ZONE uc.tz)::date AS day, g.st, g.st_before, d.channel, d.result,
+           d.out_of_hours,
            CASE WHEN g.st = 'resolved' AND g.st IS DISTINCT FROM g.st_before
                 THEN tthc.working_time_between(d.clock_started_at, d.finished_at, uc.calendar) - d.paused_work END AS work,
            g.open - coalesce(lag(g.open) OVER p, 0) AS open_change,
@@ -1151,9 +1152,9 @@ BEGIN
     WINDOW p AS (PARTITION BY g.dossier_id ORDER BY g.seq)),
   counted AS (
     SELECT unit, field, day,
-           count(*) FILTER (WHERE moved AND st = 'received' AND channel = 1) AS received_in_person,
-           count(*) FILTER (WHERE moved AND st = 'received' AND channel = 2) AS received_online,
-           count(*) FILTER (WHERE moved AND st = 'received' AND channel = 3) AS received_postal,
+           count(*) FILTER (WHERE moved AND st = 'received' AND first AND channel = 1) AS received_in_person,
+           count(*) FILTER (WHERE moved AND st = 'received' AND first AND channel = 2) AS received_online,
+           count(*) FILTER (WHERE moved AND st = 'received' AND first AND channel = 3) AS received_postal,
            count(*) FILTER (WHERE moved AND st = 'resolved' AND result = 'early') AS resolved_early,
            count(*) FILTER (WHERE moved AND st = 'resolved' AND result = 'on_time') AS resolved_on_time,
            count(*) FILTER (WHERE moved AND st = 'resolved' AND result = 'late') AS resolved_late,
@@ -1167,9 +1168,11 @@ BEGIN
            0 AS digitised, 0 AS result_electronic,
            coalesce(sum(work), interval '0') AS resolved_work, 0 AS rated, 0 AS rated_satisfied,
            0 AS transferred_in, 0 AS transferred_out,
-           count(*) FILTER (WHERE moved AND st = 'received' AND out_of_hours) AS received_out_of_hours,
+           count(*) FILTER (WHERE moved AND st = 'received' AND first AND out_of_hours) AS received_out_of_hours,
            0 AS received_here
-    FROM (SELECT ev.*, ev.st IS DISTINCT FROM ev.st_before AS moved FROM ev) x
+    -- (a dossier is received once: from submitted, or as it is written)
+    FROM (SELECT ev.*, ev.st IS DISTINCT FROM ev.st_before AS moved,
+                 ev.st_before IS NULL OR ev.st_before = 'submitted' AS first FROM ev) x
     GROUP BY unit, field, day
     UNION ALL
     -- a transfer: out of the old unit, into the new, with the stocks it carries

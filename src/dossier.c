@@ -1061,7 +1061,8 @@ accept_dossier(Change *c)
 	RV(r, C_PROC_ID) = Int64GetDatum(c->v->id);
 	RN(r, C_PROC_ID) = false;
 	set_ts(r, C_RECEIVED, c->at);
-	set_bool(r, C_OUT_OF_HOURS, out_of_hours(c->cal, c->at));
+	if (r->att[C_OUT_OF_HOURS] != 0 && RN(r, C_OUT_OF_HOURS))	/* (its first reception) */
+		set_bool(r, C_OUT_OF_HOURS, out_of_hours(c->cal, c->at));
 	set_text(r, C_REGIME, c->at < regime_switch() ? REGIME_ND61 : REGIME_ND118);
 	clock_start(r, c->cal, c->v, c->channel, online_clock_origin(r, c->channel, start));
 }

@@ -553,11 +553,17 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 		switch (t)
 		{
 			case ST_RECEIVED:
+				/* a dossier is received once: back to received after a
+				 * supplement (a province's own transition) is no reception */
+				if (is_update && s != ST_SUBMITTED)
+					break;
 				report_add(hand, v, day,
 						   DatumGetInt16(RV(r, C_CHANNEL)) == CHANNEL_ONLINE ? RM_RECEIVED_ONLINE :
 						   DatumGetInt16(RV(r, C_CHANNEL)) == CHANNEL_POSTAL ? RM_RECEIVED_POSTAL :
 						   RM_RECEIVED_IN_PERSON, 1);
-				if (r->att[C_OUT_OF_HOURS] != 0 && !RN(r, C_OUT_OF_HOURS) && DatumGetBool(RV(r, C_OUT_OF_HOURS)))
+				/* (its first reception: the one the column records) */
+				if (r->att[C_OUT_OF_HOURS] != 0 && !RN(r, C_OUT_OF_HOURS) && DatumGetBool(RV(r, C_OUT_OF_HOURS)) &&
+					(!is_update || ON(r, C_OUT_OF_HOURS)))
 					report_add(hand, v, day, RM_RECEIVED_OUT_OF_HOURS, 1);
 				break;
 			case ST_RESOLVED:

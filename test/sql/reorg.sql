@@ -200,6 +200,19 @@ WHERE d.clock_started_at IS NOT NULL AND d.receiving_unit = d.handling_unit
 -- the report counts what came in out of hours
 SELECT unit, received, received_out_of_hours FROM tthc.report('H22', '[2025-07-05,2025-07-08)') WHERE level = 'unit' ORDER BY unit;
 
+-- received out of hours once (Saturday 17/1/2026; 10/1 is a make-up working
+-- day): a province that lets a dossier be received
+-- again after a supplement (its own transition) keeps the first reception's
+-- mark, and counts it once, live and rebuilt
+INSERT INTO tthc.status_transition (from_status, to_status, allowed, note) VALUES ('awaiting_supplement', 'received', true, 'received again');
+INSERT INTO tthc.dossier (procedure_code, receiving_unit, received_at, applicant_name)
+VALUES ('1.000003', 'H22.35', '2026-01-17 10:00', 'Nhận lại');
+SELECT t.status FROM tthc.dossier d, tthc.transition(d.code, 'processing', '2026-01-19 08:00') t WHERE d.applicant_name = 'Nhận lại';
+SELECT t.status FROM tthc.dossier d, tthc.transition(d.code, 'awaiting_supplement', '2026-01-19 09:00') t WHERE d.applicant_name = 'Nhận lại';
+SELECT t.status, t.received_out_of_hours FROM tthc.dossier d, tthc.transition(d.code, 'received', '2026-01-20 09:00') t WHERE d.applicant_name = 'Nhận lại';
+DELETE FROM tthc.status_transition WHERE note = 'received again' AND NOT shipped;
+CREATE TEMP TABLE again AS SELECT received, received_out_of_hours FROM tthc.report('H22.35', '[2026-01-01,2026-02-01)') WHERE level = 'unit';
+SELECT * FROM again;
 -- a desk keeps its unit's time zone
 INSERT INTO tthc.calendar (name, parent, time_zone) VALUES ('desk-utc', 'vn', 'UTC');
 SELECT pg_temp.try($$UPDATE tthc.unit SET reception_calendar = 'desk-utc' WHERE code = 'H22.32'$$) AS desk_in_another_zone;
@@ -273,6 +286,8 @@ SELECT count(*) AS rows, count(*) FILTER (WHERE carried_over + received + transf
                                            <> resolved + withdrawn + stopped + transferred_out + in_progress) AS unbalanced
 FROM live;
 SELECT tthc.report_rebuild() > 0 AS rebuilt;
+SELECT (SELECT received_out_of_hours FROM tthc.report('H22.35', '[2026-01-01,2026-02-01)') WHERE level = 'unit')
+       = (SELECT received_out_of_hours FROM again) AS out_of_hours_rebuilt_alike;
 SELECT count(*) AS rebuild_differs FROM (
   (SELECT * FROM live EXCEPT ALL
    SELECT p, r.* FROM unnest(ARRAY['[2025-06-01,2025-08-01)', '[2025-07-01,2025-08-01)', '[2025-07-01,2025-07-03)', '[2025-07-04,2025-07-05)']::daterange[]) p,
