@@ -44,7 +44,7 @@
 BEGIN;
 SET search_path = public, tthc;
 SET TimeZone = 'Asia/Ho_Chi_Minh';
-SELECT plan(80);
+SELECT plan(93);
 
 -- ===================================================================
 -- 0. Fixture
@@ -506,6 +506,65 @@ SELECT is(pg_temp.rg_q($$SELECT string_agg(unit || ':' || transferred_in || '/' 
                          FROM tthc.report('RP', daterange(current_date, current_date + 1)) WHERE level = 'unit'$$),
           'RA:1/2 RB:2/0 RE:0/1 unbalanced 0', 'the report: RE out 1, RA in 1 and out 2, RB in 2, every row balanced');
 RESET ROLE;
+
+-- ===================================================================
+-- 9. Reports across the change, from the attacker's side: an officer
+-- reads its own unit on today's units (RA carries the ended RE), never
+-- the other unit's, through the functions and the lineage views; the
+-- transfer markers give nothing away; an outsider reads nothing
+-- ===================================================================
+
+CREATE TEMP TABLE rg_lin AS
+SELECT r.* FROM tthc.report('RA', daterange(current_date - 40, current_date + 1), lineage => true) r;
+GRANT SELECT ON rg_lin TO PUBLIC;
+SELECT sum(received) AS rg_ra_re_received FROM tthc.report_monthly WHERE unit IN ('RA', 'RE') \gset
+SET ROLE rg_pool_a;
+SELECT is(pg_temp.rg_q($$SELECT count(*) FROM (TABLE rg_lin EXCEPT ALL
+                          SELECT * FROM tthc.report('RA', daterange(current_date - 40, current_date + 1), lineage => true)) x$$)
+          || ' ' || pg_temp.rg_q($$SELECT lineage FROM tthc.report('RA', daterange(current_date - 40, current_date + 1), lineage => true)
+                                   WHERE level = 'unit'$$),
+          '0 RE', 'pool A''s report of RA with lineage is the administrator''s, carrying the ended RE');
+SELECT is(pg_temp.rg_q($$SELECT count(*) FROM tthc.report('RB', daterange(current_date - 40, current_date + 1), lineage => true)$$)
+          || ' ' || pg_temp.rg_q($$SELECT count(*) FROM tthc.indicators_766('RB', daterange(current_date - 40, current_date + 1), true)$$)
+          || ' ' || pg_temp.rg_q($$SELECT count(*) FROM tthc.scorecard_unit('RB', daterange(current_date - 40, current_date + 1), true)$$)
+          || ' ' || pg_temp.rg_q($$SELECT count(*) FROM tthc.report('RE', daterange(current_date - 40, current_date + 1), lineage => true)$$),
+          'error 42501 error 42501 error 42501 error 42501',
+          'nor RB''s report, 766 ratios or scorecard with lineage, nor the ended RE''s (the units it may read)');
+SELECT is(pg_temp.rg_q($$SELECT coalesce(string_agg(DISTINCT unit, ','), '-') FROM tthc.report_monthly_lineage$$)
+          || ' ' || pg_temp.rg_q($$SELECT coalesce(string_agg(DISTINCT unit, ','), '-') FROM tthc.indicators_766_monthly_lineage$$),
+          'RA RA', 'the lineage views show pool A RA''s rows only (RE''s history inside them)');
+SELECT is(pg_temp.rg_q($$SELECT sum(received) FROM tthc.report_monthly_lineage$$),
+          :'rg_ra_re_received',
+          '  and RA''s row there holds what RA and RE received');
+SET ROLE rg_pool_b;
+SELECT is(pg_temp.rg_q($$SELECT coalesce(string_agg(DISTINCT unit, ','), '-') FROM tthc.report_monthly_lineage WHERE unit <> 'RB'$$)
+          || ' ' || pg_temp.rg_q($$SELECT count(*) FROM tthc.indicators_766_monthly_lineage WHERE unit NOT IN ('RB')$$),
+          '- 0', 'pool B''s lineage views hold no row of RA or RE');
+SELECT is(pg_temp.rg_q($$SELECT tthc.transfers_passed()::text$$) || ' ' || pg_temp.rg_q($$SELECT tthc.transfer_passes(pg_temp.rg_id('a_keep'))$$),
+          '{} false', 'outside a transfer the guard''s markers are empty: pool B learns nothing of A''s a_keep by them');
+SELECT is(pg_temp.rg_q($$SELECT count(*) FROM tthc.dossier WHERE id = ANY (tthc.transfers_passed()) OR tthc.transfer_passes(id)$$),
+          '0', '  and reads no row of another unit through them');
+SELECT is(pg_temp.rg_n($$UPDATE tthc.dossier SET note = 'x' WHERE code = pg_temp.rg_code('a_keep') AND tthc.transfer_passes(id)$$),
+          'written 0', '  nor writes one');
+SET ROLE rg_outsider;
+SELECT is(pg_temp.rg_q($$SELECT count(*) FROM tthc.report_monthly_lineage$$) || ' ' ||
+          pg_temp.rg_q($$SELECT count(*) FROM tthc.indicators_766_monthly_lineage$$),
+          'error 42501 error 42501', 'the outsider reads neither lineage view');
+SELECT is(pg_temp.rg_q($$SELECT count(*) FROM tthc.unit_lineage()$$) || ' ' ||
+          pg_temp.rg_q($$SELECT tthc.lineage_part(10, 0, 0.5)$$) || ' ' ||
+          pg_temp.rg_q($$SELECT tthc.transfers_passed()::text$$) || ' ' ||
+          pg_temp.rg_q($$SELECT tthc.transfer_passes(1)$$),
+          'error 42501 error 42501 error 42501 error 42501', 'nor calls unit_lineage, lineage_part or the markers');
+SELECT is(pg_temp.rg_q($$SELECT count(*) FROM tthc.report('RA', daterange(current_date - 40, current_date + 1), lineage => true)$$) || ' ' ||
+          pg_temp.rg_q($$SELECT count(*) FROM tthc.report_lineage(ARRAY['RA'], true)$$),
+          'error 42501 error 42501', 'nor the report with lineage, nor its internal report_lineage');
+SET ROLE rg_reader;
+SELECT is(pg_temp.rg_q($$SELECT count(*) FROM tthc.report_monthly_lineage WHERE unit IN ('RA', 'RB')$$) <> '0'
+          AND pg_temp.rg_q($$SELECT count(*) FROM tthc.report_monthly_lineage WHERE unit = 'RE'$$) = '0', true,
+          'the reader reads the province on today''s units (RA and RB), with no row of the ended RE');
+SET ROLE rg_pool_q;
+SELECT is(pg_temp.rg_q($$SELECT count(*) FROM tthc.report_monthly_lineage WHERE unit LIKE 'R_'$$), '0',
+          'another province''s officer reads none of RP''s lineage rows');
 
 SELECT * FROM finish();
 ROLLBACK;
