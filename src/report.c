@@ -506,7 +506,10 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 	bool		over_before,
 				over_after;
 	char	   *from = is_update ? TextDatumGetCString(OV(r, C_HAND_UNIT)) : hand;
-	bool		moved = is_update && status_is_open(s) && strcmp(from, hand) != 0;
+	bool		other_unit = strcmp(from, hand) != 0;
+	bool		moved = is_update && status_is_open(s) && other_unit;
+	/* the old unit's calendar (calendars stay valid while the guard runs) */
+	const CompiledCalendar *fcal = other_unit ? calendar_get(unit_calendar(from, "handling"), 0) : cal;
 	bool		newly_overdue = is_update && status_is_running(s) && ON(r, C_OVERDUE) && !RN(r, C_OVERDUE);
 	/* overdue since the deadline, but not before the unit received it (a
 	 * deadline that ran from an earlier submission: tthc.online_clock_start) */
@@ -531,7 +534,6 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 	 */
 	if (moved)
 	{
-		const CompiledCalendar *fcal = calendar_get(unit_calendar(from, "handling"), 0);
 		DateADT		from_day = local_date(fcal, at);
 		int			supp = (s == ST_AWAITING_SUPPLEMENT);
 		int			over = status_is_running(s) && (!ON(r, C_OVERDUE) || newly_overdue);
@@ -561,9 +563,7 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 						   DatumGetInt16(RV(r, C_CHANNEL)) == CHANNEL_ONLINE ? RM_RECEIVED_ONLINE :
 						   DatumGetInt16(RV(r, C_CHANNEL)) == CHANNEL_POSTAL ? RM_RECEIVED_POSTAL :
 						   RM_RECEIVED_IN_PERSON, 1);
-				/* (its first reception: the one the column records) */
-				if (r->att[C_OUT_OF_HOURS] != 0 && !RN(r, C_OUT_OF_HOURS) && DatumGetBool(RV(r, C_OUT_OF_HOURS)) &&
-					(!is_update || ON(r, C_OUT_OF_HOURS)))
+				if (r->att[C_OUT_OF_HOURS] != 0 && !RN(r, C_OUT_OF_HOURS) && DatumGetBool(RV(r, C_OUT_OF_HOURS)))
 					report_add(hand, v, day, RM_RECEIVED_OUT_OF_HOURS, 1);
 				break;
 			case ST_RESOLVED:
@@ -617,10 +617,7 @@ count_for_report(Row *r, bool is_update, TimestampTz at)
 	 * The attributes belong to the dossier: a transfer takes them from the
 	 * old unit to the new one (the rebuild counts them at today's unit).
 	 */
-	if (is_update && strcmp(from, hand) != 0)
-		count_attributes(from, v, calendar_get(unit_calendar(from, "handling"), 0),
-						 r->ov, r->on, r->att, -1);
-	else if (is_update)
-		count_attributes(hand, v, cal, r->ov, r->on, r->att, -1);
+	if (is_update)
+		count_attributes(from, v, fcal, r->ov, r->on, r->att, -1);
 	count_attributes(hand, v, cal, r->v, r->n, r->att, 1);
 }

@@ -34,6 +34,7 @@
 #include "dossier_row.h"
 #include "event_log.h"
 #include "numbering.h"
+#include "calendar.h"
 #include "report.h"
 #include "writes.h"
 
@@ -360,7 +361,9 @@ write_out(Relation rel, PendingWrite *w)
 			row.on = palloc(sizeof(bool) * desc->natts);
 			heap_deform_tuple(w->oldtup, desc, row.ov, row.on);
 		}
+		calendar_pin();			/* (it holds two units' calendars at once) */
 		count_for_report(&row, w->is_update, w->at);
+		calendar_unpin();
 	}
 	for (int i = 0; i < w->nev; i++)
 		if (w->notify[i] != NULL)
